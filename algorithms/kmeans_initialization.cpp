@@ -1,0 +1,121 @@
+#include "algorithms/kmeans_initialization.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace quantlab {
+namespace {
+
+// Sums of non-negative draw weights with O(log m) update and weighted sampling.
+class FenwickTree {
+ public:
+  explicit FenwickTree(std::size_t n) : tree_(n + 1, 0.0), value_(n, 0.0) {
+    for (highest_ = 1; highest_ * 2 <= n; highest_ *= 2) {}
+  }
+
+  void set(std::size_t i, double v) {
+    const double delta = v - value_[i];
+    value_[i] = v;
+    for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
+  }
+  double value(std::size_t i) const { return value_[i]; }
+  double total() const {
+    double s = 0;
+    for (std::size_t k = tree_.size() - 1; k > 0; k -= k & (~k + 1)) s += tree_[k];
+    return s;
+  }
+  // The index i where the running sum first exceeds `target` (0 <= target < total),
+  // skipping entries of zero weight.
+  std::size_t find(double target) const {
+    std::size_t pos = 0;
+    for (std::size_t step = highest_; step > 0; step /= 2) {
+      if (pos + step < tree_.size() && tree_[pos + step] <= target) {
+        pos += step;
+        target -= tree_[pos];
+      }
+    }
+    // Rounding can land on a zero-weight entry: move to the nearest one that can be drawn.
+    std::size_t i = std::min(pos, value_.size() - 1);
+    while (i + 1 < value_.size() && value_[i] <= 0) ++i;
+    while (i > 0 && value_[i] <= 0) --i;
+    return i;
+  }
+
+ private:
+  std::vector<double> tree_;
+  std::vector<double> value_;
+  std::size_t highest_ = 1;
+};
+
+std::size_t draw(const FenwickTree& tree, Generator& gen) {
+  return tree.find(gen.uniform() * tree.total());
+}
+
+arma::vec sorted_centroids(const SortedValues& sorted, const std::vector<std::size_t>& chosen) {
+  arma::vec c(chosen.size());
+  for (std::size_t k = 0; k < chosen.size(); ++k) c[k] = sorted.values[chosen[k]];
+  return arma::sort(c);
+}
+
+}  // namespace
+
+arma::vec kmeanspp_initialization(const SortedValues& sorted, std::size_t K, Generator& gen) {
+  const std::size_t m = sorted.size();
+  const arma::vec& u = sorted.values;
+  FenwickTree weight(m);
+  for (std::size_t j = 0; j < m; ++j) weight.set(j, sorted.weights[j]);
+  std::vector<double> d2(m, 0.0);
+  std::vector<std::size_t> chosen{draw(weight, gen)};
+
+  // Squared distances to the first centroid, then only the new centroid's cell each time.
+  for (std::size_t j = 0; j < m; ++j) {
+    const double d = u[j] - u[chosen[0]];
+    d2[j] = d * d;
+    weight.set(j, sorted.weights[j] * d2[j]);
+  }
+  while (chosen.size() < K) {
+    const std::size_t p = draw(weight, gen);
+    chosen.push_back(p);
+    d2[p] = 0;
+    weight.set(p, 0);
+    for (std::size_t j = p; j-- > 0;) {
+      const double d = u[j] - u[p];
+      if (!(d * d < d2[j])) break;
+      d2[j] = d * d;
+      weight.set(j, sorted.weights[j] * d2[j]);
+    }
+    for (std::size_t j = p + 1; j < m; ++j) {
+      const double d = u[j] - u[p];
+      if (!(d * d < d2[j])) break;
+      d2[j] = d * d;
+      weight.set(j, sorted.weights[j] * d2[j]);
+    }
+  }
+  return sorted_centroids(sorted, chosen);
+}
+
+arma::vec random_initialization(const SortedValues& sorted, std::size_t K, Generator& gen) {
+  FenwickTree weight(sorted.size());
+  for (std::size_t j = 0; j < sorted.size(); ++j) weight.set(j, sorted.weights[j]);
+  std::vector<std::size_t> chosen;
+  while (chosen.size() < K) {
+    const std::size_t p = draw(weight, gen);
+    chosen.push_back(p);
+    weight.set(p, 0);
+  }
+  return sorted_centroids(sorted, chosen);
+}
+
+arma::vec quantile_initialization(const SortedValues& sorted, std::size_t K) {
+  const arma::vec cumulative = arma::cumsum(sorted.weights);
+  const double total = cumulative.back();
+  arma::vec c(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    const double target = total * (static_cast<double>(k) + 0.5) / static_cast<double>(K);
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
+    c[k] = sorted.values[std::min<std::size_t>(it - cumulative.begin(), sorted.size() - 1)];
+  }
+  return c;
+}
+
+}  // namespace quantlab

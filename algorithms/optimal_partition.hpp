@@ -1,0 +1,27 @@
+#pragma once
+// The exact optimal K-level scalar quantizer (00-baselines.md): the partition of the sorted
+// distinct values into K contiguous groups with the least weighted within-group SSE, by
+// dynamic programming over prefix sums,
+//     D[k][j] = min_{k-1 <= i < j} D[k-1][i] + SSE(i..j)      (first j values, k groups).
+// SSE satisfies the quadrangle inequality, so the leftmost argmin is monotone in j and each
+// layer is solved by divide and conquer in O(m log m): O(K m log m) in all.
+#include <cstddef>
+#include <vector>
+
+#include "algorithms/sorted_values.hpp"
+
+namespace quantlab {
+
+struct Partition {
+  std::vector<std::size_t> starts;  ///< K + 1 boundaries, 0 = starts[0] < ... < starts[K] = m
+  double sse = 0;
+};
+
+/// Bytes of backtracking memory the programme needs for m distinct values and K groups.
+double optimal_partition_bytes(std::size_t m, std::size_t K);
+
+/// Throws std::length_error naming the size when the backtracking table would exceed
+/// `max_bytes`. Requires 1 <= K <= m.
+Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes);
+
+}  // namespace quantlab

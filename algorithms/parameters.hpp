@@ -1,0 +1,68 @@
+#pragma once
+// Declared parameters of a quantizer: every algorithm states its parameters once (name,
+// type, default, allowed range, one-line doc); the YAML loader validates against the
+// declaration, `quantlab algorithms` prints it, and the docs table comes from it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace quantlab {
+
+enum class ParameterType { integer, real, boolean, choice };
+
+using ParameterValue = std::variant<std::int64_t, double, bool, std::string>;
+
+struct ParameterSpec {
+  std::string name;
+  ParameterType type;
+  ParameterValue default_value;
+  double min = 0;                    // integer and real: inclusive bounds
+  double max = 0;
+  std::vector<std::string> choices;  // choice: the allowed values
+  std::string doc;
+
+  /// Why `value` is not allowed (type or range), or nothing when it is.
+  std::optional<std::string> reject(const ParameterValue& value) const;
+  /// "integer in [1, 1000]", "one of kmeans++, random, quantile", ...
+  std::string allowed() const;
+};
+
+ParameterSpec integer_parameter(std::string name, std::int64_t def, std::int64_t min,
+                                std::int64_t max, std::string doc);
+ParameterSpec real_parameter(std::string name, double def, double min, double max,
+                             std::string doc);
+ParameterSpec boolean_parameter(std::string name, bool def, std::string doc);
+ParameterSpec choice_parameter(std::string name, std::string def,
+                               std::vector<std::string> choices, std::string doc);
+
+const char* type_name(ParameterType type);
+
+/// Canonical text of a value: the same value always gives the same text (run ids hash it).
+std::string format_value(const ParameterValue& value);
+
+/// Resolved parameters of one run: every declared parameter has a value.
+class Parameters {
+ public:
+  Parameters() = default;
+  /// Defaults of `specs`, overridden by `given` (which must already be valid).
+  Parameters(const std::vector<ParameterSpec>& specs,
+             const std::map<std::string, ParameterValue>& given);
+
+  std::int64_t integer(const std::string& name) const;
+  double real(const std::string& name) const;
+  bool boolean(const std::string& name) const;
+  const std::string& choice(const std::string& name) const;
+
+  const std::map<std::string, ParameterValue>& values() const { return values_; }
+  /// "init=kmeans++,max_iter=300,..." sorted by name.
+  std::string canonical() const;
+
+ private:
+  const ParameterValue& at(const std::string& name) const;
+  std::map<std::string, ParameterValue> values_;
+};
+
+}  // namespace quantlab

@@ -1,0 +1,38 @@
+#pragma once
+// The one interface every quantization algorithm implements. No I/O and no configs here:
+// data (+ optional importance weights, + the run's generator) in, a Quantized result out.
+#include <armadillo>
+#include <cstddef>
+#include <map>
+#include <string>
+
+#include "algorithms/generator.hpp"
+
+namespace quantlab {
+
+struct Quantized {
+  arma::vec reconstruction;  ///< x̂, same length and order as the input
+  arma::vec codebook;        ///< the distinct levels used, ascending (empty if none)
+  arma::uvec indices;        ///< per element, its level's position in `codebook`
+  std::size_t iterations = 0;
+  bool converged = true;
+  std::map<std::string, double> scalars;         ///< method-specific numbers (e.g. reseeds)
+  std::map<std::string, arma::vec> diagnostics;  ///< method-specific vectors (histogrammed)
+};
+
+class Quantizer {
+ public:
+  virtual ~Quantizer() = default;
+
+  /// Quantize `x` to at most `levels` distinct values. `weights` is empty (all ones) or one
+  /// positive weight per element. Precondition (checked by the caller, see validate_input):
+  /// x is non-empty and finite and 1 <= levels <= number of distinct values.
+  virtual Quantized quantize(const arma::vec& x, const arma::vec& weights,
+                             std::size_t levels, Generator& generator) const = 0;
+};
+
+/// Throws std::invalid_argument with a one-line message when x or weights are unusable
+/// (empty, NaN/Inf, weights of the wrong length or not positive) or levels < 1.
+void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t levels);
+
+}  // namespace quantlab

@@ -1,0 +1,29 @@
+#pragma once
+// Maps an algorithm's name to its parameter declaration and a factory.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "algorithms/parameters.hpp"
+#include "algorithms/quantizer.hpp"
+
+namespace quantlab {
+
+struct AlgorithmInfo {
+  std::string name;
+  std::string summary;
+  std::string reference;                 ///< paper and equation it implements
+  bool uses_seed = false;                ///< false: one run per data/K, whatever the seeds
+  std::vector<ParameterSpec> parameters;
+  std::function<std::unique_ptr<Quantizer>(const Parameters&)> make;
+};
+
+/// Every registered algorithm, in a fixed order.
+const std::vector<AlgorithmInfo>& algorithms();
+/// The algorithm called `name`, or nullptr.
+const AlgorithmInfo* find_algorithm(const std::string& name);
+/// Comma-separated names, for error messages.
+std::string algorithm_names();
+
+}  // namespace quantlab

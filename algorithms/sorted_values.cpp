@@ -1,0 +1,96 @@
+#include "algorithms/sorted_values.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace quantlab {
+
+void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t levels) {
+  if (x.is_empty()) throw std::invalid_argument("the data are empty");
+  for (arma::uword i = 0; i < x.n_elem; ++i)
+    if (!std::isfinite(x[i]))
+      throw std::invalid_argument("the data contain a non-finite value (" +
+                                  std::to_string(x[i]) + " at index " + std::to_string(i) +
+                                  ")");
+  if (!weights.is_empty()) {
+    if (weights.n_elem != x.n_elem)
+      throw std::invalid_argument("there are " + std::to_string(weights.n_elem) +
+                                  " weights for " + std::to_string(x.n_elem) + " values");
+    for (arma::uword i = 0; i < weights.n_elem; ++i)
+      if (!(weights[i] > 0) || !std::isfinite(weights[i]))
+        throw std::invalid_argument("weight " + std::to_string(i) +
+                                    " is not a positive finite number");
+  }
+  if (levels < 1) throw std::invalid_argument("the number of levels must be at least 1");
+}
+
+SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w) {
+  const std::size_t n = x.n_elem;
+  std::vector<std::pair<double, arma::uword>> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = {x[i], i};
+  std::sort(order.begin(), order.end());
+
+  SortedValues s;
+  s.of.set_size(n);
+  std::vector<double> values, weights;
+  values.reserve(n);
+  weights.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto [value, i] = order[k];
+    const double weight = w.is_empty() ? 1.0 : w[i];
+    if (values.empty() || value != values.back()) {
+      values.push_back(value);
+      weights.push_back(weight);
+    } else {
+      weights.back() += weight;
+    }
+    s.of[i] = values.size() - 1;
+  }
+  s.values = arma::vec(values);
+  s.weights = arma::vec(weights);
+  return s;
+}
+
+PrefixSums::PrefixSums(const SortedValues& sorted) {
+  const std::size_t m = sorted.size();
+  double total = 0, sum = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    total += sorted.weights[j];
+    sum += sorted.weights[j] * sorted.values[j];
+  }
+  shift_ = total > 0 ? sum / total : 0;
+  w_.assign(m + 1, 0);
+  wx_.assign(m + 1, 0);
+  wxx_.assign(m + 1, 0);
+  for (std::size_t j = 0; j < m; ++j) {
+    const double c = sorted.weights[j];
+    const double u = sorted.values[j] - shift_;
+    w_[j + 1] = w_[j] + c;
+    wx_[j + 1] = wx_[j] + c * u;
+    wxx_[j + 1] = wxx_[j] + c * u * u;
+  }
+}
+
+Quantized quantized_from_groups(const SortedValues& sorted,
+                                const std::vector<std::size_t>& starts,
+                                const std::vector<double>& levels) {
+  const std::size_t m = sorted.size();
+  Quantized q;
+  std::vector<double> codebook;
+  arma::uvec level_of(m);
+  for (std::size_t g = 0; g + 1 < starts.size(); ++g) {
+    if (starts[g] == starts[g + 1]) continue;
+    // Neighbouring groups may share a level (e.g. clipped uniform bins): one codeword.
+    if (codebook.empty() || levels[g] != codebook.back()) codebook.push_back(levels[g]);
+    for (std::size_t j = starts[g]; j < starts[g + 1]; ++j) level_of[j] = codebook.size() - 1;
+  }
+  q.codebook = arma::vec(codebook);
+  q.indices = level_of.elem(sorted.of);
+  q.reconstruction = q.codebook.elem(q.indices);
+  return q;
+}
+
+}  // namespace quantlab

@@ -1,0 +1,60 @@
+#pragma once
+// Sorted distinct values with their total weights, and prefix sums over them: the common
+// ground of the 1-D algorithms, which become O(n log n) or better on it.
+#include <armadillo>
+#include <cstddef>
+#include <vector>
+
+#include "algorithms/quantizer.hpp"
+
+namespace quantlab {
+
+struct SortedValues {
+  arma::vec values;   ///< u_1 < ... < u_m
+  arma::vec weights;  ///< c_j: total weight (multiplicity x importance) of u_j
+  arma::uvec of;      ///< of[i]: position in `values` of input element i
+
+  /// Sorts x (O(n log n)) and merges equal values; `w` empty means unit weights.
+  static SortedValues from(const arma::vec& x, const arma::vec& w);
+  std::size_t size() const { return values.n_elem; }
+};
+
+/// Prefix sums of c, c*u and c*u^2 over the sorted distinct values. Values are shifted by
+/// their weighted mean first, so that the O(1) within-group SSE does not lose its digits to
+/// cancellation when the data sit far from zero.
+class PrefixSums {
+ public:
+  explicit PrefixSums(const SortedValues& sorted);
+
+  /// Groups are half-open ranges [i, j) of distinct values, 0 <= i < j <= m.
+  double weight(std::size_t i, std::size_t j) const { return w_[j] - w_[i]; }
+  double mean(std::size_t i, std::size_t j) const {
+    return shift_ + (wx_[j] - wx_[i]) / (w_[j] - w_[i]);
+  }
+  /// Σ c (u - mean)^2 over [i, j), never negative.
+  double sse(std::size_t i, std::size_t j) const {
+    const double s = wx_[j] - wx_[i];
+    const double v = (wxx_[j] - wxx_[i]) - s * s / (w_[j] - w_[i]);
+    return v > 0 ? v : 0;
+  }
+  /// Σ c (u - level)^2 over [i, j) for any level.
+  double sse_to(std::size_t i, std::size_t j, double level) const {
+    const double d = level - shift_;
+    const double v = (wxx_[j] - wxx_[i]) - 2 * d * (wx_[j] - wx_[i]) + d * d * (w_[j] - w_[i]);
+    return v > 0 ? v : 0;
+  }
+  std::size_t size() const { return w_.size() - 1; }
+
+ private:
+  double shift_ = 0;
+  std::vector<double> w_, wx_, wxx_;
+};
+
+/// The result of assigning every distinct value to a contiguous group with one level:
+/// `starts` has G + 1 non-decreasing entries from 0 to m (empty groups allowed and dropped),
+/// `levels` one value per group, non-decreasing over the non-empty groups.
+Quantized quantized_from_groups(const SortedValues& sorted,
+                                const std::vector<std::size_t>& starts,
+                                const std::vector<double>& levels);
+
+}  // namespace quantlab

@@ -1,0 +1,30 @@
+#pragma once
+// Uniform scalar quantization (baselines, ../shared/papers/00-baselines.md): K equally spaced
+// levels center + (k - (K-1)/2) Δ, each value rounded to the nearest level.
+//   minmax:       center = (min + max)/2, Δ = (max - min)/(K - 1)
+//   symmetric:    center = 0, Δ = 2A/(K - 1), A = clip or max|x| (mid-rise for even K,
+//                 mid-tread for odd K)
+//   optimal_step: the centre and Δ minimising the (weighted) MSE of the clipped grid
+// reconstruction grid keeps the levels; centroid replaces each non-empty bin's level by the
+// weighted mean of its members (paper 5's uniform quantizer); empty bins disappear.
+#include <string>
+
+#include "algorithms/quantizer.hpp"
+
+namespace quantlab {
+
+class UniformQuantizer : public Quantizer {
+ public:
+  UniformQuantizer(std::string mode, std::string reconstruction, double clip)
+      : mode_(std::move(mode)), reconstruction_(std::move(reconstruction)), clip_(clip) {}
+
+  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                     Generator& generator) const override;
+
+ private:
+  std::string mode_;
+  std::string reconstruction_;
+  double clip_;
+};
+
+}  // namespace quantlab

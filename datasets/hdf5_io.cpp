@@ -1,0 +1,153 @@
+#include "datasets/hdf5_io.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <stdexcept>
+
+namespace quantlab::hdf5 {
+namespace {
+
+H5::StrType vlen_string() {
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  return type;
+}
+
+void replace_attribute(H5::H5Object& object, const std::string& name) {
+  if (object.attrExists(name)) object.removeAttr(name);
+}
+
+}  // namespace
+
+void set_attribute(H5::H5Object& object, const std::string& name, const std::string& value) {
+  replace_attribute(object, name);
+  auto type = vlen_string();
+  H5::Attribute a = object.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
+  a.write(type, value);
+}
+
+void set_attribute(H5::H5Object& object, const std::string& name, double value) {
+  replace_attribute(object, name);
+  H5::Attribute a =
+      object.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR));
+  a.write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+void set_attribute(H5::H5Object& object, const std::string& name, std::int64_t value) {
+  replace_attribute(object, name);
+  H5::Attribute a =
+      object.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
+  a.write(H5::PredType::NATIVE_INT64, &value);
+}
+
+bool has_attribute(const H5::H5Object& object, const std::string& name) {
+  return object.attrExists(name);
+}
+
+std::string string_attribute(const H5::H5Object& object, const std::string& name) {
+  if (!object.attrExists(name)) throw std::runtime_error("missing attribute '" + name + "'");
+  H5::Attribute a = object.openAttribute(name);
+  std::string value;
+  a.read(a.getStrType(), value);
+  return value;
+}
+
+double number_attribute(const H5::H5Object& object, const std::string& name) {
+  if (!object.attrExists(name)) throw std::runtime_error("missing attribute '" + name + "'");
+  double value = 0;
+  object.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &value);
+  return value;
+}
+
+std::map<std::string, std::string> string_attributes(const H5::H5Object& object) {
+  std::map<std::string, std::string> out;
+  const int count = object.getNumAttrs();
+  for (int i = 0; i < count; ++i) {
+    H5::Attribute a = object.openAttribute(static_cast<unsigned>(i));
+    if (a.getTypeClass() != H5T_STRING) continue;
+    std::string value;
+    a.read(a.getStrType(), value);
+    out[a.getName()] = value;
+  }
+  return out;
+}
+
+void write_vector(H5::Group& group, const std::string& name, const std::vector<double>& v) {
+  hsize_t n = v.size();
+  H5::DataSet d = group.createDataSet(name, H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n));
+  if (n) d.write(v.data(), H5::PredType::NATIVE_DOUBLE);
+}
+
+void write_vector(H5::Group& group, const std::string& name,
+                  const std::vector<std::int64_t>& v) {
+  hsize_t n = v.size();
+  H5::DataSet d = group.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, &n));
+  if (n) d.write(v.data(), H5::PredType::NATIVE_INT64);
+}
+
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v) {
+  hsize_t n = v.size();
+  auto type = vlen_string();
+  H5::DataSet d = group.createDataSet(name, type, H5::DataSpace(1, &n));
+  std::vector<const char*> pointers;
+  for (const auto& s : v) pointers.push_back(s.c_str());
+  if (n) d.write(pointers.data(), type);
+}
+
+std::vector<double> read_doubles(const H5::Group& group, const std::string& name) {
+  H5::DataSet d = group.openDataSet(name);
+  const hssize_t n = d.getSpace().getSimpleExtentNpoints();
+  std::vector<double> v(static_cast<std::size_t>(n));
+  if (n) d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+  return v;
+}
+
+std::vector<std::string> read_strings(const H5::Group& group, const std::string& name) {
+  H5::DataSet d = group.openDataSet(name);
+  const hssize_t n = d.getSpace().getSimpleExtentNpoints();
+  std::vector<char*> pointers(static_cast<std::size_t>(n), nullptr);
+  auto type = vlen_string();
+  if (n) d.read(pointers.data(), type);
+  std::vector<std::string> v;
+  for (char* p : pointers) v.emplace_back(p ? p : "");
+  if (n) {
+    H5::DataSpace space = d.getSpace();
+    H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, pointers.data());
+  }
+  return v;
+}
+
+H5::Group ensure_group(H5::Group root, const std::string& path) {
+  const std::size_t slash = path.find('/');
+  const std::string part = path.substr(0, slash);
+  const std::string rest = slash == std::string::npos ? "" : path.substr(slash + 1);
+  if (part.empty()) return rest.empty() ? root : ensure_group(root, rest);
+  H5::Group child = root.nameExists(part) ? root.openGroup(part) : root.createGroup(part);
+  return rest.empty() ? child : ensure_group(child, rest);
+}
+
+void write_file_atomically(const std::string& path,
+                           const std::function<void(H5::H5File&)>& fill) {
+  static std::atomic<unsigned> counter{0};
+  const std::string temporary =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  try {
+    {
+      H5::H5File file(temporary, H5F_ACC_TRUNC);
+      fill(file);
+      file.flush(H5F_SCOPE_GLOBAL);
+    }  // closed here: every byte is written before the rename
+    if (std::rename(temporary.c_str(), path.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path);
+  } catch (const H5::Exception& e) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
+  } catch (...) {
+    std::remove(temporary.c_str());
+    throw;
+  }
+}
+
+}  // namespace quantlab::hdf5

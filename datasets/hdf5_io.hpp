@@ -1,0 +1,38 @@
+#pragma once
+// Small helpers over the HDF5 C++ API shared by dataset files and result files: string and
+// number attributes, 1-D vectors, nested groups, and atomic file creation.
+#include <H5Cpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace quantlab::hdf5 {
+
+void set_attribute(H5::H5Object& object, const std::string& name, const std::string& value);
+void set_attribute(H5::H5Object& object, const std::string& name, double value);
+void set_attribute(H5::H5Object& object, const std::string& name, std::int64_t value);
+
+bool has_attribute(const H5::H5Object& object, const std::string& name);
+std::string string_attribute(const H5::H5Object& object, const std::string& name);
+double number_attribute(const H5::H5Object& object, const std::string& name);
+/// Every attribute whose type is a string.
+std::map<std::string, std::string> string_attributes(const H5::H5Object& object);
+
+void write_vector(H5::Group& group, const std::string& name, const std::vector<double>& v);
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::int64_t>& v);
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v);
+std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
+std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
+
+/// The group at a '/'-separated path below `root`, created with its parents if missing.
+H5::Group ensure_group(H5::Group root, const std::string& path);
+
+/// Creates `path` through a temporary file in the same folder that `fill` writes and that is
+/// renamed into place only when `fill` returns: readers never see a partial file, and a
+/// failure (an exception from `fill`, a full disk) leaves nothing behind.
+void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill);
+
+}  // namespace quantlab::hdf5

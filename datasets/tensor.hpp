@@ -1,0 +1,32 @@
+#pragma once
+// A named tensor of quantlab's dataset format (datasets/README.md): values held as doubles
+// in row-major order, with the dtype they are stored in and their attributes.
+#include <armadillo>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace quantlab {
+
+enum class DType { float32, float64 };
+
+const char* dtype_name(DType dtype);
+
+struct Tensor {
+  std::string name;                ///< path inside the file, e.g. "dense_1/kernel"
+  std::vector<std::size_t> shape;  ///< row-major; empty for a scalar
+  DType dtype = DType::float64;
+  arma::vec values;                ///< prod(shape) values, row-major, exact in `dtype`
+  std::map<std::string, std::string> attributes;  ///< source, licence, generator, seed, ...
+
+  std::size_t size() const { return values.n_elem; }
+  /// "sha256:<hex>" of the values as stored: little-endian `dtype`, row-major.
+  std::string checksum() const;
+  /// "[3, 3, 64, 64]".
+  std::string shape_text() const;
+  /// Throws std::invalid_argument naming the tensor when it is empty or has NaN/Inf.
+  void check_finite(const std::string& where) const;
+};
+
+}  // namespace quantlab

@@ -1,0 +1,331 @@
+#include "experiments/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "algorithms/registry.hpp"
+
+namespace quantlab {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  std::string where(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return path_;
+    return path_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    throw ConfigError(where(node) + ": " + message);
+  }
+
+  void require_map(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
+  }
+
+  // Every key must be one of `allowed`; names the first that is not.
+  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                  const std::string& context) const {
+    for (const auto& item : map) {
+      const std::string key = item.first.as<std::string>();
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == key;
+      if (!known) fail(item.first, "unknown key '" + key + "' in " + context + " (allowed: " +
+                                       join(allowed) + ")");
+    }
+  }
+
+  std::string text(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a string");
+    return node.Scalar();
+  }
+
+  std::int64_t integer(const YAML::Node& node, const std::string& what, std::int64_t min,
+                       std::int64_t max) const {
+    std::int64_t v;
+    if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, v) || v < min || v > max)
+      fail(node, what + " must be an integer in [" + std::to_string(min) + ", " +
+                     std::to_string(max) + "], not '" + show(node) + "'");
+    return v;
+  }
+
+  double number(const YAML::Node& node, const std::string& what) const {
+    double v;
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, v))
+      fail(node, what + " must be a number, not '" + show(node) + "'");
+    return v;
+  }
+
+  // A scalar or a list of scalars, as a list (never empty).
+  std::vector<YAML::Node> one_or_list(const YAML::Node& node, const std::string& what) const {
+    std::vector<YAML::Node> out;
+    if (node.IsSequence()) {
+      for (const auto& item : node) {
+        if (!item.IsScalar()) fail(item, what + ": each entry must be a single value");
+        out.push_back(item);
+      }
+      if (out.empty()) fail(node, what + " must not be an empty list");
+    } else if (node.IsScalar()) {
+      out.push_back(node);
+    } else {
+      fail(node, what + " must be a value or a list of values");
+    }
+    return out;
+  }
+
+  static std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
+  static std::string show(const YAML::Node& node) {
+    if (node.IsScalar()) return node.Scalar();
+    std::ostringstream out;
+    out << node;
+    std::string s = out.str();
+    for (char& c : s)
+      if (c == '\n') c = ' ';
+    return s;
+  }
+
+ private:
+  std::string path_;
+};
+
+ParameterValue parameter_value(const Reader& r, const YAML::Node& node, const ParameterSpec& spec,
+                               const std::string& algorithm) {
+  const std::string what = "parameter '" + spec.name + "' of " + algorithm;
+  ParameterValue value;
+  bool ok = node.IsScalar();
+  if (ok) {
+    switch (spec.type) {
+      case ParameterType::integer: {
+        std::int64_t v;
+        ok = YAML::convert<std::int64_t>::decode(node, v);
+        value = v;
+        break;
+      }
+      case ParameterType::real: {
+        double v;
+        ok = YAML::convert<double>::decode(node, v);
+        value = v;
+        break;
+      }
+      case ParameterType::boolean: {
+        bool v;
+        ok = YAML::convert<bool>::decode(node, v);
+        value = v;
+        break;
+      }
+      case ParameterType::choice:
+        value = node.Scalar();
+        break;
+    }
+  }
+  if (!ok) r.fail(node, what + " must be " + spec.allowed() + ", not '" + Reader::show(node) + "'");
+  if (auto why = spec.reject(value))
+    r.fail(node, *why + " (in " + algorithm + "), not '" + Reader::show(node) + "'");
+  return value;
+}
+
+AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
+  AlgorithmSpec spec;
+  const YAML::Node name_node = node.IsMap() ? node["name"] : node;
+  if (!name_node) r.fail(node, "an algorithm needs a name (one of " + algorithm_names() + ")");
+  spec.name = r.text(name_node, "algorithm name");
+  const AlgorithmInfo* info = find_algorithm(spec.name);
+  if (!info) r.fail(name_node, "unknown algorithm '" + spec.name + "' (one of " +
+                                   algorithm_names() + ")");
+  if (!node.IsMap()) return spec;
+
+  std::vector<std::string> allowed{"name", "label"};
+  for (const auto& p : info->parameters) allowed.push_back(p.name);
+  r.check_keys(node, allowed, "algorithm '" + spec.name + "'");
+  if (node["label"]) spec.label = r.text(node["label"], "label");
+  for (const auto& p : info->parameters) {
+    const YAML::Node value = node[p.name];
+    if (!value) continue;
+    std::vector<ParameterValue> values;
+    std::set<std::string> seen;
+    for (const auto& item : r.one_or_list(value, "parameter '" + p.name + "'")) {
+      values.push_back(parameter_value(r, item, p, spec.name));
+      if (!seen.insert(format_value(values.back())).second)
+        r.fail(item, "parameter '" + p.name + "' lists '" + item.Scalar() + "' twice");
+    }
+    spec.parameters.emplace_back(p.name, std::move(values));
+  }
+  return spec;
+}
+
+SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
+  r.require_map(node, "synthetic");
+  SyntheticSpec spec;
+  if (!node["distribution"])
+    r.fail(node, "synthetic needs a distribution (gaussian, uniform, laplace, student_t, "
+                 "gaussian_mixture)");
+  spec.distribution = r.text(node["distribution"], "distribution");
+  const auto& all = synthetic_distributions();
+  auto it = all.find(spec.distribution);
+  if (it == all.end())
+    r.fail(node["distribution"], "unknown distribution '" + spec.distribution +
+                                     "' (gaussian, uniform, laplace, student_t, gaussian_mixture)");
+  std::vector<std::string> allowed{"distribution", "n", "seed", "dtype"};
+  allowed.insert(allowed.end(), it->second.begin(), it->second.end());
+  r.check_keys(node, allowed, "synthetic " + spec.distribution);
+  if (!node["n"]) r.fail(node, "synthetic needs n, the number of values");
+  spec.n = static_cast<std::size_t>(r.integer(node["n"], "n", 1, 2000000000));
+  if (node["seed"])
+    spec.seed = static_cast<std::uint64_t>(
+        r.integer(node["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()));
+  if (node["dtype"]) {
+    const std::string dtype = r.text(node["dtype"], "dtype");
+    if (dtype != "float32" && dtype != "float64")
+      r.fail(node["dtype"], "dtype must be float32 or float64, not '" + dtype + "'");
+    spec.dtype = dtype == "float32" ? DType::float32 : DType::float64;
+  }
+  for (const auto& key : it->second) {
+    const YAML::Node value = node[key];
+    if (!value) continue;
+    std::vector<double> numbers;
+    if (value.IsSequence())
+      for (const auto& item : value) numbers.push_back(r.number(item, key));
+    else
+      numbers.push_back(r.number(value, key));
+    spec.parameters[key] = numbers;
+  }
+  try {
+    validate(spec);
+  } catch (const std::invalid_argument& e) {
+    r.fail(node, e.what());
+  }
+  return spec;
+}
+
+DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
+  r.require_map(node, "a dataset");
+  r.check_keys(node, {"name", "synthetic", "file", "tensors"}, "dataset");
+  DatasetSpec spec;
+  spec.where = r.where(node);
+  if (!node["name"]) r.fail(node, "a dataset needs a name");
+  spec.name = r.text(node["name"], "dataset name");
+  const bool synthetic = static_cast<bool>(node["synthetic"]);
+  const bool file = static_cast<bool>(node["file"]);
+  if (synthetic == file)
+    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic' and 'file'");
+  if (synthetic) {
+    if (node["tensors"]) r.fail(node["tensors"], "'tensors' goes with 'file', not 'synthetic'");
+    spec.synthetic = parse_synthetic(r, node["synthetic"]);
+  } else {
+    spec.file = r.text(node["file"], "file");
+    if (node["tensors"])
+      for (const auto& item : r.one_or_list(node["tensors"], "tensors"))
+        spec.tensors.push_back(r.text(item, "tensor pattern"));
+    else
+      spec.tensors.push_back("*");
+  }
+  return spec;
+}
+
+Granularity parse_granularity(const Reader& r, const YAML::Node& node) {
+  const std::string allowed = "tensor, row (axis 0), channel (last axis) or axis:N";
+  const std::string text = r.text(node, "granularity");
+  if (text == "tensor") return {};
+  if (text == "row") return {0};
+  if (text == "channel") return {-1};
+  if (text.rfind("axis:", 0) == 0) {
+    try {
+      std::size_t used = 0;
+      const int axis = std::stoi(text.substr(5), &used);
+      if (used == text.size() - 5) return {axis};
+    } catch (const std::exception&) {
+    }
+  }
+  r.fail(node, "granularity must be " + allowed + ", not '" + text + "'");
+}
+
+}  // namespace
+
+std::string Granularity::text() const {
+  return axis ? "axis=" + std::to_string(*axis) : "tensor";
+}
+
+SweepConfig parse_config(const std::string& text, const std::string& path) {
+  const Reader r(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                      std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(path + ": a sweep config must be a mapping of keys");
+  r.check_keys(root, {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
+                      "repeat", "granularity"},
+               "the sweep config");
+  SweepConfig c;
+  c.path = path;
+  c.text = text;
+  for (const char* key : {"name", "datasets", "algorithms"})
+    if (!root[key]) r.fail(root, std::string("the sweep config needs '") + key + "'");
+  c.name = r.text(root["name"], "name");
+  for (char ch : c.name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+      r.fail(root["name"], "name may only hold letters, digits, '-', '_' and '.' (it names "
+                           "the results folder), not '" + c.name + "'");
+  if (root["description"]) c.description = r.text(root["description"], "description");
+
+  const YAML::Node datasets = root["datasets"];
+  if (!datasets.IsSequence() || datasets.size() == 0)
+    r.fail(datasets, "datasets must be a non-empty list");
+  std::set<std::string> dataset_names;
+  for (const auto& d : datasets) {
+    c.datasets.push_back(parse_dataset(r, d));
+    if (!dataset_names.insert(c.datasets.back().name).second)
+      r.fail(d["name"], "dataset name '" + c.datasets.back().name + "' is used twice");
+  }
+
+  const YAML::Node algorithms = root["algorithms"];
+  if (!algorithms.IsSequence() || algorithms.size() == 0)
+    r.fail(algorithms, "algorithms must be a non-empty list (of " + algorithm_names() + ")");
+  for (const auto& a : algorithms) c.algorithms.push_back(parse_algorithm(r, a));
+
+  if (static_cast<bool>(root["bits"]) == static_cast<bool>(root["levels"]))
+    r.fail(root, "the sweep config needs exactly one of 'bits' and 'levels'");
+  if (root["bits"]) {
+    for (const auto& b : r.one_or_list(root["bits"], "bits"))
+      c.levels.push_back(std::size_t{1} << r.integer(b, "bits", 0, 30));
+  } else {
+    for (const auto& k : r.one_or_list(root["levels"], "levels"))
+      c.levels.push_back(static_cast<std::size_t>(r.integer(k, "levels", 1, 1 << 30)));
+  }
+  if (root["seeds"])
+    for (const auto& s : r.one_or_list(root["seeds"], "seeds"))
+      c.seeds.push_back(static_cast<std::uint64_t>(
+          r.integer(s, "seed", 0, std::numeric_limits<std::int64_t>::max())));
+  else
+    c.seeds.push_back(0);
+  if (root["repeat"]) c.repeat = static_cast<std::size_t>(r.integer(root["repeat"], "repeat", 1, 1000));
+  if (root["granularity"])
+    for (const auto& g : r.one_or_list(root["granularity"], "granularity"))
+      c.granularities.push_back(parse_granularity(r, g));
+  else
+    c.granularities.push_back({});
+  return c;
+}
+
+SweepConfig load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot read the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace quantlab

@@ -1,0 +1,61 @@
+#pragma once
+// The sweep configuration: a YAML file declaring datasets x algorithms (any parameter given
+// as a list is swept) x levels (or bits) x seeds x granularities. The schema is documented in
+// configs/README.md; every error names the file, line and column and the allowed values.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "algorithms/parameters.hpp"
+#include "datasets/synthetic.hpp"
+
+namespace quantlab {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DatasetSpec {
+  std::string name;                         ///< label in tables
+  std::optional<SyntheticSpec> synthetic;   ///< generated inline, or
+  std::string file;                         ///< read from a quantlab dataset file
+  std::vector<std::string> tensors;         ///< glob patterns of tensor names ("*" = all)
+  std::string where;                        ///< "file:line:col" for later errors
+};
+
+struct AlgorithmSpec {
+  std::string name;
+  std::string label;  ///< empty: name plus the parameters given
+  /// Each given parameter with its values in order; more than one value = swept.
+  std::vector<std::pair<std::string, std::vector<ParameterValue>>> parameters;
+};
+
+/// Whole tensor, or one group per index along an axis (negative counts from the end).
+struct Granularity {
+  std::optional<int> axis;
+  std::string text() const;  ///< "tensor" or "axis=N"
+};
+
+struct SweepConfig {
+  std::string path;
+  std::string text;  ///< the file as read, kept in every run's provenance
+  std::string name;
+  std::string description;
+  std::vector<DatasetSpec> datasets;
+  std::vector<AlgorithmSpec> algorithms;
+  std::vector<std::size_t> levels;  ///< K values, from `levels:` or 2^bits from `bits:`
+  std::vector<std::uint64_t> seeds;
+  std::size_t repeat = 1;           ///< timing repetitions of each run
+  std::vector<Granularity> granularities;
+};
+
+/// Reads and validates a config file; throws ConfigError ("file:line:col: message").
+SweepConfig load_config(const std::string& path);
+/// The same from text (`path` is only used in messages).
+SweepConfig parse_config(const std::string& text, const std::string& path);
+
+}  // namespace quantlab

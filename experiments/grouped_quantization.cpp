@@ -1,0 +1,73 @@
+#include "experiments/grouped_quantization.hpp"
+
+#include <algorithm>
+
+#include "experiments/metrics.hpp"
+
+namespace quantlab {
+
+std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity) {
+  const std::size_t n = tensor.size();
+  if (!granularity.axis) return {arma::regspace<arma::uvec>(0, n - 1)};
+  const int rank = static_cast<int>(tensor.shape.size());
+  const int axis = *granularity.axis < 0 ? *granularity.axis + rank : *granularity.axis;
+  std::size_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= tensor.shape[d];
+  for (int d = axis + 1; d < rank; ++d) inner *= tensor.shape[d];
+  const std::size_t count = tensor.shape[axis];
+  std::vector<arma::uvec> groups(count, arma::uvec(outer * inner));
+  for (std::size_t o = 0; o < outer; ++o)
+    for (std::size_t g = 0; g < count; ++g)
+      for (std::size_t i = 0; i < inner; ++i)
+        groups[g][o * inner + i] = (o * count + g) * inner + i;
+  return groups;
+}
+
+std::vector<std::size_t> distinct_counts(const arma::vec& values,
+                                         const std::vector<arma::uvec>& groups) {
+  std::vector<std::size_t> out;
+  for (const auto& g : groups) {
+    const arma::vec v = arma::sort(values.elem(g));
+    std::size_t count = 0;
+    for (arma::uword i = 0; i < v.n_elem; ++i) count += i == 0 || v[i] != v[i - 1];
+    out.push_back(count);
+  }
+  return out;
+}
+
+GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
+                              const arma::vec& weights, const std::vector<arma::uvec>& groups,
+                              const std::vector<std::size_t>& distinct, std::size_t K,
+                              Generator& generator) {
+  GroupedResult r;
+  r.reconstruction.set_size(values.n_elem);
+  double weighted_entropy = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const arma::uvec& index = groups[g];
+    const std::size_t levels = std::min(K, distinct[g]);
+    if (levels < K) ++r.clamped_groups;
+    const arma::vec x = groups.size() == 1 ? values : arma::vec(values.elem(index));
+    const arma::vec w =
+        weights.is_empty() ? arma::vec() : (groups.size() == 1 ? weights : arma::vec(weights.elem(index)));
+    validate_input(x, w, levels);
+    Quantized q = quantizer.quantize(x, w, levels, generator);
+    r.reconstruction.elem(index) = q.reconstruction;
+
+    std::vector<double> sizes(q.codebook.n_elem, 0.0);
+    for (arma::uword i : q.indices) sizes[i] += 1;
+    r.cluster_sizes.insert(r.cluster_sizes.end(), sizes.begin(), sizes.end());
+    r.codebook.insert(r.codebook.end(), q.codebook.begin(), q.codebook.end());
+    r.group_levels.push_back(static_cast<double>(q.codebook.n_elem));
+    r.max_levels = std::max<std::size_t>(r.max_levels, q.codebook.n_elem);
+    weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
+    r.iterations = std::max(r.iterations, q.iterations);
+    r.converged = r.converged && q.converged;
+    for (const auto& [key, value] : q.scalars) r.scalars[key] += value;
+    for (const auto& [key, value] : q.diagnostics)
+      r.diagnostics[key].insert(r.diagnostics[key].end(), value.begin(), value.end());
+  }
+  r.entropy_bits = weighted_entropy / static_cast<double>(values.n_elem);
+  return r;
+}
+
+}  // namespace quantlab

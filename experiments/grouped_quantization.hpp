@@ -1,0 +1,44 @@
+#pragma once
+// Quantizing a tensor whole or per group along an axis (per row / output channel): each
+// group gets its own codebook of at most K levels.
+#include <armadillo>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "algorithms/quantizer.hpp"
+#include "datasets/tensor.hpp"
+#include "experiments/config.hpp"
+
+namespace quantlab {
+
+/// The flat (row-major) indices of each group: one group for the whole tensor, or one per
+/// index along the axis.
+std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity);
+
+/// Distinct values of each group.
+std::vector<std::size_t> distinct_counts(const arma::vec& values,
+                                         const std::vector<arma::uvec>& groups);
+
+struct GroupedResult {
+  arma::vec reconstruction;
+  std::vector<double> cluster_sizes;  ///< per group, the count of each codeword
+  std::vector<double> codebook;       ///< the groups' codebooks, concatenated
+  std::vector<double> group_levels;   ///< codewords per group
+  std::size_t max_levels = 0;         ///< the most codewords any group uses
+  double entropy_bits = 0;            ///< size-weighted mean of the groups' index entropy
+  std::size_t iterations = 0;         ///< the most any group took
+  bool converged = true;              ///< every group converged
+  std::size_t clamped_groups = 0;     ///< groups with fewer distinct values than K
+  std::map<std::string, double> scalars;                 ///< summed over groups
+  std::map<std::string, std::vector<double>> diagnostics;  ///< concatenated over groups
+};
+
+/// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none.
+GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
+                              const arma::vec& weights, const std::vector<arma::uvec>& groups,
+                              const std::vector<std::size_t>& distinct, std::size_t K,
+                              Generator& generator);
+
+}  // namespace quantlab

@@ -1,0 +1,324 @@
+// The quantlab command line: one executable, one subcommand per verb.
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <thread>
+
+#include "algorithms/registry.hpp"
+#include "build_info.hpp"
+#include "datasets/dataset_file.hpp"
+#include "datasets/synthetic.hpp"
+#include "experiments/config.hpp"
+#include "experiments/merge.hpp"
+#include "experiments/plan.hpp"
+#include "experiments/report.hpp"
+#include "experiments/runner.hpp"
+
+namespace po = boost::program_options;
+using namespace quantlab;
+
+namespace {
+
+// A usage or config error: exit status 2 (a failed run or I/O error gives 1).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* kUsage =
+    "usage: quantlab COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG        run a sweep (skips runs already recorded)\n"
+    "  plan CONFIG       print the expanded run list with run ids, without running\n"
+    "  merge CONFIG      gather the run records into RESULTS/<sweep>.h5\n"
+    "  report RESULTS    print comparison tables from a merged results file\n"
+    "  dataset make OUT  write a synthetic tensor to a dataset file\n"
+    "  dataset ls FILE   list a dataset file's tensors with statistics\n"
+    "  algorithms        list the algorithms and their parameters\n"
+    "  version           print the version and build\n"
+    "\n"
+    "quantlab COMMAND --help shows a command's options.\n";
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+// Parses a subcommand's options; returns false when --help was printed.
+bool parse(const std::vector<std::string>& args, po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm,
+           const std::string& synopsis) {
+  options.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: quantlab " << synopsis << "\n\n" << options;
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + " (usage: quantlab " + synopsis + ")");
+  }
+  return true;
+}
+
+Plan plan_from(const std::string& config_path) {
+  const SweepConfig config = load_config(config_path);
+  try {
+    return make_plan(config);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
+}
+
+int command_run(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string config, out;
+  std::size_t threads = 0;
+  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
+      "out", po::value(&out)->default_value("results"), "results folder")(
+      "threads", po::value(&threads)->default_value(std::thread::hardware_concurrency()),
+      "runs at once (results do not depend on it)");
+  po::positional_options_description p;
+  p.add("config", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "run CONFIG [--out DIR] [--threads N]")) return 0;
+  const Plan plan = plan_from(config);
+  RunnerOptions options;
+  options.out = out;
+  options.threads = std::max<std::size_t>(1, threads);
+  options.progress = ::isatty(STDERR_FILENO);
+  const RunSummary s = run_plan(plan, options);
+  std::cout << plan.config.name << ": " << s.total << " runs: " << s.succeeded << " done, "
+            << s.skipped << " already recorded, " << s.failed << " failed\n";
+  if (s.failed)
+    std::cerr << "quantlab: " << s.failed << " run" << (s.failed > 1 ? "s" : "")
+              << " failed; their messages are in the records (quantlab merge, then the 'error' "
+                 "column)\n";
+  return s.failed ? 1 : 0;
+}
+
+int command_plan(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string config, out;
+  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
+      "out", po::value(&out)->default_value("results"), "results folder (to mark recorded runs)");
+  po::positional_options_description p;
+  p.add("config", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "plan CONFIG [--out DIR]")) return 0;
+  const Plan plan = plan_from(config);
+  std::printf("%-5s %-16s %-4s %-12s %-24s %-10s %-32s %6s %5s\n", "#", "run_id", "done",
+              "dataset", "tensor", "granular.", "algorithm", "K", "seed");
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const PlannedRun& r = plan.runs[i];
+    const bool done = std::filesystem::exists(record_path(out, plan.config.name, r.id));
+    std::printf("%-5zu %-16s %-4s %-12s %-24s %-10s %-32s %6zu %5s\n", i + 1, r.id.c_str(),
+                done ? "yes" : "no", plan.tensors[r.tensor].dataset.c_str(),
+                plan.tensors[r.tensor].tensor.name.c_str(), r.granularity.text().c_str(),
+                r.label.c_str(), r.levels, r.seed ? std::to_string(*r.seed).c_str() : "-");
+  }
+  std::printf("%zu runs\n", plan.runs.size());
+  return 0;
+}
+
+int command_merge(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string config, out;
+  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
+      "out", po::value(&out)->default_value("results"), "results folder");
+  po::positional_options_description p;
+  p.add("config", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "merge CONFIG [--out DIR]")) return 0;
+  const Plan plan = plan_from(config);
+  const MergeSummary s = merge_plan(plan, out);
+  std::cout << s.path << ": " << s.runs << " runs (" << s.failed << " failed), " << s.missing
+            << " of " << plan.runs.size() << " planned runs not recorded yet\n";
+  return 0;
+}
+
+int command_report(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string results, metrics, rows, cols, format;
+  o.add_options()("results", po::value(&results)->required(), "merged results file (.h5)")(
+      "metric", po::value(&metrics)->default_value("mse"), "metric column(s), comma-separated")(
+      "rows", po::value(&rows)->default_value("dataset,label"), "row key column(s)")(
+      "cols", po::value(&cols)->default_value("bits"), "column key column(s)")(
+      "format", po::value(&format)->default_value("md"), "md, csv or latex");
+  po::positional_options_description p;
+  p.add("results", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm,
+             "report RESULTS [--metric M] [--rows C] [--cols C] [--format md|csv|latex]"))
+    return 0;
+  const ResultsTable table = read_results(results);
+  ReportOptions options{split(metrics), split(rows), split(cols), format};
+  try {
+    std::cout << report(table, options);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  return 0;
+}
+
+int command_dataset_make(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string out, name, distribution, dtype;
+  std::size_t n = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> params;
+  bool append = false;
+  o.add_options()("out", po::value(&out)->required(), "dataset file to write")(
+      "name", po::value(&name)->required(), "tensor name")(
+      "distribution", po::value(&distribution)->required(),
+      "gaussian, uniform, laplace, student_t or gaussian_mixture")(
+      "n", po::value(&n)->required(), "number of values")(
+      "seed", po::value(&seed)->default_value(0), "generator seed")(
+      "dtype", po::value(&dtype)->default_value("float64"), "float32 or float64")(
+      "param", po::value(&params)->composing(),
+      "distribution parameter KEY=V[,V...] (repeatable), e.g. std=2 or means=-1,1")(
+      "append", po::bool_switch(&append), "add to an existing file instead of replacing it");
+  po::positional_options_description p;
+  p.add("out", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm,
+             "dataset make OUT --name NAME --distribution D --n N [--seed S] [--param K=V]..."))
+    return 0;
+  SyntheticSpec spec;
+  spec.distribution = distribution;
+  spec.n = n;
+  spec.seed = seed;
+  if (dtype != "float32" && dtype != "float64")
+    throw UsageError("--dtype must be float32 or float64");
+  spec.dtype = dtype == "float32" ? DType::float32 : DType::float64;
+  for (const auto& kv : params) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) throw UsageError("--param needs KEY=VALUE, not '" + kv + "'");
+    std::vector<double> values;
+    for (const auto& v : split(kv.substr(eq + 1))) {
+      try {
+        values.push_back(std::stod(v));
+      } catch (const std::exception&) {
+        throw UsageError("--param " + kv + ": '" + v + "' is not a number");
+      }
+    }
+    spec.parameters[kv.substr(0, eq)] = values;
+  }
+  Tensor tensor;
+  try {
+    tensor = make_synthetic(name, spec);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  std::vector<Tensor> tensors;
+  if (append && std::filesystem::exists(out))
+    for (const auto& existing : list_tensors(out))
+      if (existing != name) tensors.push_back(read_tensor(out, existing));
+  tensors.push_back(tensor);
+  write_dataset_file(out, tensors);
+  std::cout << out << ": " << name << " " << tensor.shape_text() << " " << dtype_name(spec.dtype)
+            << " " << tensor.checksum() << "\n";
+  return 0;
+}
+
+int command_dataset_ls(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string file;
+  o.add_options()("file", po::value(&file)->required(), "dataset file");
+  po::positional_options_description p;
+  p.add("file", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "dataset ls FILE")) return 0;
+  std::printf("%-32s %-16s %-8s %10s %11s %11s %11s %11s %10s %9s\n", "tensor", "shape", "dtype",
+              "n", "mean", "std", "min", "max", "distinct", "kurtosis");
+  for (const auto& name : list_tensors(file)) {
+    const Tensor t = read_tensor(file, name);
+    const arma::vec& x = t.values;
+    const double mean = x.is_empty() ? NAN : arma::mean(x);
+    const double var = x.n_elem ? arma::mean(arma::square(x - mean)) : NAN;
+    const double kurtosis = x.n_elem ? arma::mean(arma::pow(x - mean, 4)) / (var * var) - 3 : NAN;
+    const arma::vec u = arma::unique(x);
+    std::printf("%-32s %-16s %-8s %10zu %11.4g %11.4g %11.4g %11.4g %10zu %9.3g\n", name.c_str(),
+                t.shape_text().c_str(), dtype_name(t.dtype), t.size(), mean, std::sqrt(var),
+                x.n_elem ? x.min() : NAN, x.n_elem ? x.max() : NAN,
+                static_cast<std::size_t>(u.n_elem), kurtosis);
+  }
+  return 0;
+}
+
+int command_algorithms(const std::vector<std::string>&) {
+  std::cout << "# Algorithms\n\nGenerated by `quantlab algorithms` from the parameter declarations the "
+               "config loader validates against (docs/algorithms.md is checked against it by the "
+               "tests).\n\n";
+  for (const auto& a : algorithms()) {
+    std::cout << "## " << a.name << "\n\n" << a.summary << ".\nReference: " << a.reference
+              << ".\nSeeded: " << (a.uses_seed ? "yes (one run per seed)" : "no (deterministic)")
+              << ".\n\n| name | type | description | default | allowed |\n|---|---|---|---|---|\n";
+    for (const auto& p : a.parameters)
+      std::cout << "| " << p.name << " | " << type_name(p.type) << " | " << p.doc << " | "
+                << format_value(p.default_value) << " | " << p.allowed() << " |\n";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
+    std::cout << kUsage;
+    return argv.empty() ? 2 : 0;
+  }
+  const std::string command = argv[0];
+  std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  if (command == "run") return command_run(rest);
+  if (command == "plan") return command_plan(rest);
+  if (command == "merge") return command_merge(rest);
+  if (command == "report") return command_report(rest);
+  if (command == "algorithms") return command_algorithms(rest);
+  if (command == "version") {
+    std::cout << "quantlab " << QUANTLAB_VERSION << " (" << QUANTLAB_BUILD_TYPE << ")\n";
+    return 0;
+  }
+  if (command == "dataset") {
+    if (rest.empty()) throw UsageError("dataset needs a subcommand: make or ls");
+    const std::string sub = rest[0];
+    std::vector<std::string> subargs(rest.begin() + 1, rest.end());
+    if (sub == "make") return command_dataset_make(subargs);
+    if (sub == "ls") return command_dataset_ls(subargs);
+    throw UsageError("unknown dataset subcommand '" + sub + "' (make or ls)");
+  }
+  throw UsageError("unknown command '" + command + "'\n" + kUsage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  H5::Exception::dontPrint();  // errors are reported once, as one line, below
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const UsageError& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,48 @@
+#include "experiments/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace quantlab {
+
+std::map<std::string, double> error_metrics(const arma::vec& x, const arma::vec& w,
+                                            const arma::vec& xhat) {
+  double sse = 0, total_weight = 0, plain_sse = 0, energy = 0, max_abs = 0;
+  for (arma::uword i = 0; i < x.n_elem; ++i) {
+    const double e = x[i] - xhat[i];
+    const double wi = w.is_empty() ? 1.0 : w[i];
+    sse += wi * e * e;
+    total_weight += wi;
+    plain_sse += e * e;
+    energy += x[i] * x[i];
+    max_abs = std::max(max_abs, std::abs(e));
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  return {
+      {"sse", sse},
+      {"mse", sse / total_weight},
+      {"rel_sse", energy > 0 ? plain_sse / energy : nan},
+      {"sqnr_db", plain_sse > 0 ? 10 * std::log10(energy / plain_sse) : inf},
+      {"max_abs_err", max_abs},
+  };
+}
+
+double entropy_bits(const std::vector<double>& counts) {
+  double total = 0;
+  for (double c : counts) total += c;
+  double h = 0;
+  for (double c : counts)
+    if (c > 0) h -= (c / total) * std::log2(c / total);
+  return h;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace quantlab

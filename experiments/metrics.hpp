@@ -1,0 +1,19 @@
+#pragma once
+// The common metrics of ../shared/papers/README.md, the same for every algorithm.
+#include <armadillo>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace quantlab {
+
+/// sse, mse (weighted; `w` empty = unit weights), rel_sse, sqnr_db, max_abs_err (unweighted).
+std::map<std::string, double> error_metrics(const arma::vec& x, const arma::vec& w,
+                                            const arma::vec& reconstruction);
+
+/// -Σ p log2 p over the frequencies of `counts` (zero counts ignored).
+double entropy_bits(const std::vector<double>& counts);
+
+double median(std::vector<double> values);
+
+}  // namespace quantlab

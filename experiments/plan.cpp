@@ -1,0 +1,145 @@
+#include "experiments/plan.hpp"
+
+#include <fnmatch.h>
+
+#include <map>
+#include <stdexcept>
+
+#include "algorithms/registry.hpp"
+#include "datasets/dataset_file.hpp"
+#include "datasets/sha256.hpp"
+#include "datasets/synthetic.hpp"
+
+namespace quantlab {
+namespace {
+
+std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
+  std::vector<PlannedTensor> out;
+  if (d.synthetic) {
+    Tensor t = make_synthetic(d.name, *d.synthetic);
+    out.push_back({d.name, "synthetic", std::move(t), ""});
+  } else {
+    const std::vector<std::string> names = list_tensors(d.file);
+    for (const auto& pattern : d.tensors) {
+      bool matched = false;
+      for (const auto& name : names) {
+        if (fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+        matched = true;
+        bool seen = false;
+        for (const auto& p : out) seen = seen || p.tensor.name == name;
+        if (!seen) out.push_back({d.name, d.file, read_tensor(d.file, name), ""});
+      }
+      if (!matched)
+        throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern +
+                                 "'");
+    }
+  }
+  for (auto& p : out) {
+    p.tensor.check_finite(d.where + ": dataset '" + d.name + "'");
+    p.checksum = p.tensor.checksum();
+  }
+  return out;
+}
+
+// Every combination of the listed parameter values, in config order (last varies fastest).
+std::vector<std::map<std::string, ParameterValue>> expand(const AlgorithmSpec& a) {
+  std::vector<std::map<std::string, ParameterValue>> combos{{}};
+  for (const auto& [name, values] : a.parameters) {
+    std::vector<std::map<std::string, ParameterValue>> next;
+    for (const auto& combo : combos)
+      for (const auto& v : values) {
+        auto c = combo;
+        c[name] = v;
+        next.push_back(std::move(c));
+      }
+    combos = std::move(next);
+  }
+  return combos;
+}
+
+std::string label_of(const AlgorithmSpec& a, const std::map<std::string, ParameterValue>& given) {
+  std::string inside;
+  for (const auto& [name, values] : a.parameters) {
+    // A custom label already names the fixed choices: add only what is swept.
+    if (!a.label.empty() && values.size() < 2) continue;
+    inside += (inside.empty() ? "" : ",") + name + "=" + format_value(given.at(name));
+  }
+  const std::string base = a.label.empty() ? a.name : a.label;
+  return inside.empty() ? base : base + "(" + inside + ")";
+}
+
+}  // namespace
+
+int bits_for_levels(std::size_t levels) {
+  int bits = 0;
+  while ((std::size_t{1} << bits) < levels) ++bits;
+  return bits;
+}
+
+Plan make_plan(const SweepConfig& config) {
+  Plan plan;
+  plan.config = config;
+  std::map<std::string, std::string> owner_of_data;
+  for (const auto& d : config.datasets)
+    for (auto& t : load_tensors(d)) {
+      const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
+      auto [it, fresh] = owner_of_data.emplace(t.checksum, who);
+      if (!fresh)
+        throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
+                                 " (runs would be identical)");
+      plan.tensors.push_back(std::move(t));
+    }
+
+  for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
+    const PlannedTensor& t = plan.tensors[ti];
+    for (const auto& g : config.granularities) {
+      if (g.axis) {
+        const int rank = static_cast<int>(t.tensor.shape.size());
+        if (*g.axis >= rank || *g.axis < -rank)
+          throw std::runtime_error("granularity " + g.text() + " does not fit tensor '" +
+                                   t.tensor.name + "' of shape " + t.tensor.shape_text());
+      }
+      for (const auto& a : config.algorithms) {
+        const AlgorithmInfo& info = *find_algorithm(a.name);
+        for (const auto& given : expand(a)) {
+          const Parameters parameters(info.parameters, given);
+          const std::string label = label_of(a, given);
+          for (std::size_t K : config.levels) {
+            std::vector<std::optional<std::uint64_t>> seeds;
+            if (info.uses_seed) seeds.assign(config.seeds.begin(), config.seeds.end());
+            else seeds.push_back(std::nullopt);
+            for (const auto& seed : seeds) {
+              PlannedRun run;
+              run.tensor = ti;
+              run.algorithm = a.name;
+              run.label = label;
+              run.parameters = parameters;
+              run.levels = K;
+              run.seed = seed;
+              run.granularity = g;
+              run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name +
+                             "\ngranularity=" + g.text() + "\nalgorithm=" + a.name +
+                             "\nparameters=" + parameters.canonical() +
+                             "\nlevels=" + std::to_string(K) +
+                             "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
+              run.id = sha256_hex(run.identity).substr(0, 16);
+              plan.runs.push_back(std::move(run));
+            }
+          }
+        }
+      }
+    }
+  }
+  std::map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    auto [it, fresh] = first.emplace(plan.runs[i].id, i);
+    if (!fresh)
+      throw std::runtime_error(config.path + ": runs " + std::to_string(it->second + 1) + " and " +
+                               std::to_string(i + 1) + " of the plan are the same run (" +
+                               plan.runs[i].label + ", K = " + std::to_string(plan.runs[i].levels) +
+                               "): remove the duplicate from the config");
+  }
+  return plan;
+}
+
+}  // namespace quantlab

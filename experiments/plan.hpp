@@ -1,0 +1,48 @@
+#pragma once
+// Expansion of a sweep config into its ordered list of runs. Datasets are loaded (or
+// generated) and checked here, before anything runs: a missing file or tensor, NaN/Inf or an
+// empty tensor stops the sweep with a one-line message and no run record.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "algorithms/parameters.hpp"
+#include "datasets/tensor.hpp"
+#include "experiments/config.hpp"
+
+namespace quantlab {
+
+struct PlannedTensor {
+  std::string dataset;   ///< the config's dataset name
+  std::string source;    ///< "synthetic" or the file path
+  Tensor tensor;
+  std::string checksum;  ///< of the tensor's data
+};
+
+struct PlannedRun {
+  std::string id;               ///< content hash: data, algorithm, parameters, K, seed, ...
+  std::size_t tensor = 0;       ///< index into Plan::tensors
+  std::string algorithm;
+  std::string label;            ///< name plus the parameters the config gives
+  Parameters parameters;        ///< resolved, defaults included
+  std::size_t levels = 0;       ///< K asked for
+  std::optional<std::uint64_t> seed;  ///< none for algorithms that draw nothing
+  Granularity granularity;
+  /// The text the id hashes, kept in the record so the id can be checked.
+  std::string identity;
+};
+
+struct Plan {
+  SweepConfig config;
+  std::vector<PlannedTensor> tensors;
+  std::vector<PlannedRun> runs;
+};
+
+/// Throws std::runtime_error (one line) for unusable data.
+Plan make_plan(const SweepConfig& config);
+
+/// ceil(log2 K): bits per value of a fixed-length code for K levels.
+int bits_for_levels(std::size_t levels);
+
+}  // namespace quantlab

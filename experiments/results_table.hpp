@@ -1,0 +1,33 @@
+#pragma once
+// The merged results of a sweep: one tidy table, one row per run and one column per identity
+// field, metric and provenance field (layout in results/README.md), plus each run's vectors.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace quantlab {
+
+struct ResultsTable {
+  std::string sweep;
+  std::string config;                ///< the sweep config's text
+  std::vector<std::string> columns;  ///< in display order
+  std::map<std::string, std::vector<std::string>> text;   ///< string columns
+  std::map<std::string, std::vector<double>> numbers;     ///< numeric columns (NaN = missing)
+  std::size_t rows = 0;
+
+  bool has(const std::string& column) const {
+    return text.count(column) || numbers.count(column);
+  }
+  /// A cell as text (numbers in %.10g).
+  std::string cell(const std::string& column, std::size_t row) const;
+};
+
+/// `distributions[run_id][name]`: the vectors of each run (timings, cluster sizes, ...).
+using Distributions = std::map<std::string, std::map<std::string, std::vector<double>>>;
+
+void write_results(const std::string& path, const ResultsTable& table,
+                   const Distributions& distributions);
+/// Throws std::runtime_error (one line) when the file is missing or not a results file.
+ResultsTable read_results(const std::string& path);
+
+}  // namespace quantlab

@@ -1,0 +1,249 @@
+#include "experiments/runner.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "algorithms/registry.hpp"
+#include "experiments/grouped_quantization.hpp"
+#include "experiments/metrics.hpp"
+#include "experiments/provenance.hpp"
+#include "experiments/run_record.hpp"
+
+namespace quantlab {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The SSE of the exact optimum for one tensor, granularity and K, computed once and shared
+// by every run that needs it (and by every thread).
+class OptimumCache {
+ public:
+  double sse(const std::string& key, const std::function<double()>& compute) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      auto future = it->second;
+      lock.unlock();
+      return future.get();
+    }
+    std::promise<double> promise;
+    entries_.emplace(key, promise.get_future().share());
+    lock.unlock();
+    try {
+      promise.set_value(compute());
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+    }
+    return entries_.at(key).get();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_future<double>> entries_;
+};
+
+bool readable_record(const std::string& path) {
+  if (!fs::exists(path)) return false;
+  try {
+    read_run_record(path);
+    return true;
+  } catch (const std::exception&) {
+    return false;  // not a complete record: run again
+  }
+}
+
+RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
+  const PlannedTensor& t = plan.tensors[run.tensor];
+  RunRecord r;
+  r.text = {{"run_id", run.id},
+            {"identity", run.identity},
+            {"sweep", plan.config.name},
+            {"dataset", t.dataset},
+            {"source", t.source},
+            {"tensor", t.tensor.name},
+            {"tensor_checksum", t.checksum},
+            {"shape", t.tensor.shape_text()},
+            {"granularity", run.granularity.text()},
+            {"algorithm", run.algorithm},
+            {"label", run.label},
+            {"parameters", run.parameters.canonical()}};
+  r.numbers = {{"levels_requested", static_cast<double>(run.levels)},
+               {"bits", static_cast<double>(bits_for_levels(run.levels))},
+               {"seed", run.seed ? static_cast<double>(*run.seed) : -1.0},
+               {"n", static_cast<double>(t.tensor.size())}};
+  if (auto g = t.tensor.attributes.find("generator"); g != t.tensor.attributes.end())
+    r.text["data_generator"] = g->second;
+  const arma::vec& x = t.tensor.values;
+  r.numbers["data_mean"] = arma::mean(x);
+  r.numbers["data_var"] = x.n_elem > 1 ? arma::var(x, 1) : 0.0;
+  r.config = plan.config.text;
+  return r;
+}
+
+void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& r) {
+  const PlannedTensor& t = plan.tensors[run.tensor];
+  const AlgorithmInfo& info = *find_algorithm(run.algorithm);
+  const auto quantizer = info.make(run.parameters);
+  const std::vector<arma::uvec> groups = groups_of(t.tensor, run.granularity);
+  const std::vector<std::size_t> distinct = distinct_counts(t.tensor.values, groups);
+  const arma::vec no_weights;
+
+  GroupedResult result;
+  std::vector<double> times;
+  for (std::size_t rep = 0; rep < plan.config.repeat; ++rep) {
+    Generator generator(run.seed.value_or(0));  // every repetition makes the same draws
+    const auto start = Clock::now();
+    result = quantize_groups(*quantizer, t.tensor.values, no_weights, groups, distinct,
+                             run.levels, generator);
+    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+
+  for (const auto& [key, value] : error_metrics(t.tensor.values, no_weights, result.reconstruction))
+    r.numbers[key] = value;
+  r.numbers["levels"] = static_cast<double>(result.max_levels);
+  r.numbers["bits_fixed"] = bits_for_levels(result.max_levels);
+  r.numbers["entropy_bits"] = result.entropy_bits;
+  r.numbers["time_s"] = median(times);
+  r.numbers["iterations"] = static_cast<double>(result.iterations);
+  r.numbers["converged"] = result.converged ? 1 : 0;
+  r.numbers["groups"] = static_cast<double>(groups.size());
+  r.numbers["clamped_groups"] = static_cast<double>(result.clamped_groups);
+  for (const auto& [key, value] : result.scalars) r.numbers["alg_" + key] = value;
+  r.vectors["time_s"] = times;
+  r.vectors["cluster_sizes"] = result.cluster_sizes;
+  r.vectors["codebook"] = result.codebook;
+  if (groups.size() > 1) r.vectors["group_levels"] = result.group_levels;
+  for (const auto& [key, value] : result.diagnostics) r.vectors["diag_" + key] = value;
+
+  // gap_to_optimal = mse / mse_optimal - 1 against the exact optimum, same data and K.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  r.numbers["mse_optimal"] = nan;
+  r.numbers["gap_to_optimal"] = nan;
+  try {
+    const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
+                            std::to_string(run.levels);
+    const double optimum = optima.sse(key, [&] {
+      const AlgorithmInfo& exact = *find_algorithm("optimal");
+      const auto optimal = exact.make(Parameters(exact.parameters, {}));
+      Generator unused(0);
+      const GroupedResult o = quantize_groups(*optimal, t.tensor.values, no_weights, groups,
+                                              distinct, run.levels, unused);
+      return error_metrics(t.tensor.values, no_weights, o.reconstruction).at("sse");
+    });
+    const double sse = r.numbers["sse"];
+    r.numbers["mse_optimal"] = optimum / static_cast<double>(t.tensor.size());
+    r.numbers["gap_to_optimal"] =
+        optimum > 0 ? sse / optimum - 1 : (sse > 0 ? std::numeric_limits<double>::infinity() : 0);
+  } catch (const std::exception& e) {
+    r.text["optimum_error"] = e.what();
+  }
+}
+
+std::string format_seconds(double s) {
+  char buffer[32];
+  if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
+  else std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return buffer;
+}
+
+}  // namespace
+
+std::string runs_folder(const std::string& out, const std::string& sweep) {
+  return (fs::path(out) / sweep / "runs").string();
+}
+
+std::string record_path(const std::string& out, const std::string& sweep, const std::string& id) {
+  return (fs::path(runs_folder(out, sweep)) / (id + ".h5")).string();
+}
+
+void prepare_output(const std::string& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error || ::access(folder.c_str(), W_OK) != 0)
+    throw std::runtime_error("the results folder " + folder + " is not writable" +
+                             (error ? " (" + error.message() + ")" : ""));
+}
+
+RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
+  const std::string folder = runs_folder(options.out, plan.config.name);
+  prepare_output(folder);
+  const int blas_threads = pin_blas_to_one_thread();
+
+  RunSummary summary;
+  summary.total = plan.runs.size();
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    if (readable_record(record_path(options.out, plan.config.name, plan.runs[i].id))) ++summary.skipped;
+    else todo.push_back(i);
+  }
+
+  OptimumCache optima;
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;  // guards summary, fatal and the progress line
+  std::string fatal;
+  const auto started = Clock::now();
+  const std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, todo.size()));
+
+  auto worker = [&] {
+    for (;;) {
+      const std::size_t k = next++;
+      if (k >= todo.size()) return;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!fatal.empty()) return;
+      }
+      const PlannedRun& run = plan.runs[todo[k]];
+      RunRecord record = identity_record(plan, run);
+      record.provenance = static_provenance();
+      record.provenance["threads"] = std::to_string(threads);
+      record.provenance["blas_threads"] = std::to_string(blas_threads);
+      record.provenance["start_time"] = utc_now();
+      try {
+        measure(plan, run, optima, record);
+        record.text["status"] = "ok";
+        record.text["error"] = "";
+      } catch (const std::exception& e) {
+        record.text["status"] = "failed";
+        record.text["error"] = e.what();
+      }
+      record.provenance["end_time"] = utc_now();
+      try {
+        write_run_record(record_path(options.out, plan.config.name, run.id), record);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (fatal.empty()) fatal = e.what();
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      (record.text["status"] == "ok" ? summary.succeeded : summary.failed)++;
+      if (options.progress) {
+        const std::size_t done = summary.succeeded + summary.failed;
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        const double eta = elapsed / static_cast<double>(done) * static_cast<double>(todo.size() - done);
+        std::fprintf(stderr, "\r%zu/%zu runs  elapsed %s  eta %s   ", done, todo.size(),
+                     format_seconds(elapsed).c_str(), format_seconds(eta).c_str());
+        std::fflush(stderr);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (options.progress && !todo.empty()) std::fprintf(stderr, "\n");
+  if (!fatal.empty()) throw std::runtime_error(fatal);
+  return summary;
+}
+
+}  // namespace quantlab

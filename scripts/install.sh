@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages quantlab needs that are not installed yet (idempotent).
+#   scripts/install.sh          build, tests and plots
+#   scripts/install.sh --bench  also what the benchmarks compare with (scikit-learn)
+set -euo pipefail
+packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
+  libyaml-cpp-dev libboost-program-options-dev doctest-dev python3 python3-h5py python3-numpy
+  python3-matplotlib)
+[ "${1:-}" = "--bench" ] && packages+=(python3-sklearn)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,217 @@
+// End to end through the command line: run -> merge -> report, resuming, failures and bad input.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "datasets/dataset_file.hpp"
+#include "experiments/results_table.hpp"
+
+namespace fs = std::filesystem;
+using namespace quantlab;
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr
+};
+
+struct Sandbox {
+  fs::path dir;
+  Sandbox() {
+    char pattern[] = "/tmp/quantlab-cli-XXXXXX";
+    dir = ::mkdtemp(pattern);
+  }
+  ~Sandbox() { fs::remove_all(dir); }
+
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+  }
+
+  Result quantlab(const std::string& args) const {
+    const char* bin = std::getenv("QUANTLAB_BIN");
+    REQUIRE_MESSAGE(bin, "QUANTLAB_BIN must name the quantlab executable");
+    const std::string command = "cd " + dir.string() + " && " + bin + " " + args + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::string output;
+    std::array<char, 4096> buffer;
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    return {WEXITSTATUS(status), output};
+  }
+
+  std::size_t records(const std::string& sweep) const {
+    std::size_t count = 0;
+    const fs::path runs = dir / "results" / sweep / "runs";
+    if (fs::exists(runs))
+      for (const auto& entry : fs::directory_iterator(runs)) count += entry.path().extension() == ".h5";
+    return count;
+  }
+};
+
+const char* kTiny = R"(name: tiny
+datasets:
+  - name: gauss
+    synthetic: {distribution: gaussian, n: 2000, seed: 1}
+  - name: lap
+    synthetic: {distribution: laplace, n: 2000, seed: 2}
+algorithms:
+  - uniform
+  - kmeans
+  - optimal
+bits: [1, 2, 3]
+seeds: [0, 1]
+repeat: 2
+)";
+
+}  // namespace
+
+TEST_CASE("run, merge and report a tiny sweep; a second run skips every run") {
+  Sandbox box;
+  box.write("tiny.yaml", kTiny);
+  const Result plan = box.quantlab("plan tiny.yaml");
+  CHECK(plan.status == 0);
+  CHECK(plan.output.find("24 runs") != std::string::npos);  // 2 x (3 + 3x2 + 3)
+
+  const Result run = box.quantlab("run tiny.yaml --threads 2");
+  CHECK(run.status == 0);
+  CHECK(run.output.find("24 done, 0 already recorded, 0 failed") != std::string::npos);
+  CHECK(box.records("tiny") == 24);
+
+  const Result again = box.quantlab("run tiny.yaml");
+  CHECK(again.status == 0);
+  CHECK(again.output.find("0 done, 24 already recorded") != std::string::npos);
+
+  const Result merge = box.quantlab("merge tiny.yaml");
+  CHECK(merge.status == 0);
+  const ResultsTable table = read_results(box.path("results/tiny.h5"));
+  REQUIRE(table.rows == 24);
+  for (const char* column : {"run_id", "mse", "sse", "rel_sse", "sqnr_db", "max_abs_err", "levels",
+                             "bits_fixed", "entropy_bits", "time_s", "iterations", "converged",
+                             "gap_to_optimal", "git_commit", "openblas_core", "host", "start_time"})
+    CHECK_MESSAGE(table.has(column), column);
+  for (std::size_t r = 0; r < table.rows; ++r) {
+    CHECK(table.text.at("status")[r] == "ok");
+    CHECK(table.numbers.at("gap_to_optimal")[r] >= -1e-12);
+    if (table.text.at("algorithm")[r] == "optimal")
+      CHECK(std::abs(table.numbers.at("gap_to_optimal")[r]) < 1e-12);
+  }
+
+  const Result report = box.quantlab("report results/tiny.h5 --metric mse,gap_to_optimal");
+  CHECK(report.status == 0);
+  CHECK(report.output.find("### mse") != std::string::npos);
+  CHECK(report.output.find("| gauss / kmeans |") != std::string::npos);
+  CHECK(report.output.find(" ± ") != std::string::npos);  // kmeans has two seeds
+  for (const char* format : {"csv", "latex"})
+    CHECK(box.quantlab(std::string("report results/tiny.h5 --format ") + format).status == 0);
+  const Result bad_column = box.quantlab("report results/tiny.h5 --metric msee");
+  CHECK(bad_column.status == 2);
+  CHECK(bad_column.output.find("no column 'msee'") != std::string::npos);
+}
+
+TEST_CASE("results do not depend on the thread count") {
+  Sandbox one, two;
+  one.write("tiny.yaml", kTiny);
+  two.write("tiny.yaml", kTiny);
+  REQUIRE(one.quantlab("run tiny.yaml --threads 1").status == 0);
+  REQUIRE(two.quantlab("run tiny.yaml --threads 2").status == 0);
+  REQUIRE(one.quantlab("merge tiny.yaml").status == 0);
+  REQUIRE(two.quantlab("merge tiny.yaml").status == 0);
+  const ResultsTable a = read_results(one.path("results/tiny.h5"));
+  const ResultsTable b = read_results(two.path("results/tiny.h5"));
+  CHECK(a.text.at("run_id") == b.text.at("run_id"));
+  for (const char* metric : {"sse", "mse", "max_abs_err", "entropy_bits", "gap_to_optimal", "iterations"})
+    CHECK_MESSAGE(a.numbers.at(metric) == b.numbers.at(metric), metric);
+}
+
+TEST_CASE("a run that fails is recorded with its message, the sweep goes on, the exit says so") {
+  Sandbox box;
+  box.write("fail.yaml", R"(name: fail
+datasets:
+  - name: g
+    synthetic: {distribution: gaussian, n: 5000, seed: 1}
+algorithms:
+  - {name: optimal, max_memory_mb: 1}
+  - kmeans
+levels: [4, 600]
+)");
+  const Result run = box.quantlab("run fail.yaml");
+  CHECK(run.status == 1);
+  CHECK(run.output.find("3 done, 0 already recorded, 1 failed") != std::string::npos);
+  REQUIRE(box.quantlab("merge fail.yaml").status == 0);
+  const ResultsTable table = read_results(box.path("results/fail.h5"));
+  std::size_t failed = 0;
+  for (std::size_t r = 0; r < table.rows; ++r)
+    if (table.text.at("status")[r] == "failed") {
+      ++failed;
+      CHECK(table.text.at("error")[r].find("max_memory_mb") != std::string::npos);
+    }
+  CHECK(failed == 1);
+}
+
+TEST_CASE("bad input: one line, a non-zero exit, and no run record") {
+  Sandbox box;
+  auto expect_error = [&](const std::string& config_text, const std::string& message) {
+    box.write("bad.yaml", config_text);
+    const Result r = box.quantlab("run bad.yaml");
+    CHECK(r.status != 0);
+    CHECK_MESSAGE(r.output.find(message) != std::string::npos, r.output);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(box.records("bad") == 0);
+  };
+  Tensor nan_tensor;
+  nan_tensor.name = "w";
+  nan_tensor.shape = {3};
+  nan_tensor.values = arma::vec{1.0, NAN, 3.0};
+  Tensor empty_tensor;
+  empty_tensor.name = "e";
+  empty_tensor.shape = {0};
+  write_dataset_file(box.path("data.h5"), {nan_tensor, empty_tensor});
+  const std::string head = "name: bad\nalgorithms: [optimal]\nbits: [2]\ndatasets:\n";
+  expect_error(head + "  - {name: d, file: data.h5, tensors: w}\n", "has 1 NaN or Inf values");
+  expect_error(head + "  - {name: d, file: data.h5, tensors: e}\n", "tensor 'e' is empty");
+  expect_error(head + "  - {name: d, file: missing.h5}\n", "dataset file missing.h5 does not exist");
+  expect_error(head + "  - {name: d, file: data.h5, tensors: nope}\n", "no tensor of data.h5 matches 'nope'");
+  expect_error(head + "  - {name: d, synthetic: {distribution: gaussian, n: 10}}\nlevels: [0]\n",
+               "exactly one of 'bits' and 'levels'");
+  expect_error("name: bad\nalgorithms: [optimal]\nlevels: [0]\ndatasets:\n  - {name: d, synthetic: {distribution: gaussian, n: 10}}\n",
+               "bad.yaml:3:10: levels must be an integer in [1, 1073741824], not '0'");
+
+  box.write("ok.yaml", "name: ok\nalgorithms: [optimal]\nbits: [2]\ndatasets:\n  - {name: d, synthetic: {distribution: gaussian, n: 10}}\n");
+  box.write("a-file", "");
+  const Result unwritable = box.quantlab("run ok.yaml --out a-file/results");
+  CHECK(unwritable.status == 1);
+  CHECK(unwritable.output.find("is not writable") != std::string::npos);
+  CHECK(std::count(unwritable.output.begin(), unwritable.output.end(), '\n') == 1);
+}
+
+TEST_CASE("more levels than distinct values are clamped and recorded") {
+  Sandbox box;
+  box.write("few.yaml", "name: few\nalgorithms: [optimal, kmeans, uniform]\nlevels: [3, 16]\ndatasets:\n"
+                        "  - {name: d, synthetic: {distribution: uniform, n: 5, seed: 4}}\n");
+  REQUIRE(box.quantlab("run few.yaml").status == 0);
+  REQUIRE(box.quantlab("merge few.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/few.h5"));
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    const bool clamped = t.numbers.at("levels_requested")[r] == 16;
+    CHECK(t.numbers.at("clamped_groups")[r] == (clamped ? 1 : 0));
+    if (clamped && t.text.at("algorithm")[r] != "uniform") CHECK(t.numbers.at("sse")[r] == 0);
+  }
+}
+
+TEST_CASE("docs/algorithms.md is what `quantlab algorithms` prints") {
+  Sandbox box;
+  const Result listing = box.quantlab("algorithms");
+  REQUIRE(listing.status == 0);
+  std::ifstream doc(std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/docs/algorithms.md");
+  const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  CHECK_MESSAGE(text == listing.output, "regenerate it: build/quantlab algorithms > docs/algorithms.md");
+}

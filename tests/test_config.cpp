@@ -1,0 +1,101 @@
+// Config validation: every error names the file, line and column and what is allowed; a
+// valid config expands into the expected ordered plan with stable run ids.
+#include <doctest/doctest.h>
+
+#include "experiments/config.hpp"
+#include "experiments/plan.hpp"
+
+using namespace quantlab;
+
+namespace {
+
+const char* kValid = R"(name: tiny
+datasets:
+  - name: g
+    synthetic: {distribution: gaussian, n: 500, seed: 3}
+algorithms:
+  - {name: uniform, mode: [minmax, symmetric]}
+  - {name: kmeans, n_init: 2}
+  - optimal
+bits: [1, 2]
+seeds: [0, 1, 2]
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_config(text, "c.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  text.replace(text.find(from), from.size(), to);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("unknown keys are named with file, line and column and the allowed keys") {
+  CHECK(error_of(std::string(kValid) + "bitz: 3\n") ==
+        "c.yaml:11:1: unknown key 'bitz' in the sweep config (allowed: name, description, "
+        "datasets, algorithms, bits, levels, seeds, repeat, granularity)");
+  CHECK(error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
+        "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, init, "
+        "n_init, max_iter, tol)");
+  CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
+        "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, seed, "
+        "dtype, mean, std)");
+}
+
+TEST_CASE("wrong types and out-of-range values say what is allowed") {
+  CHECK(error_of(replace(kValid, "n_init: 2", "n_init: ten")) ==
+        "c.yaml:7:28: parameter 'n_init' of kmeans must be an integer in [1, 10000], not 'ten'");
+  CHECK(error_of(replace(kValid, "n_init: 2", "n_init: 0")) ==
+        "c.yaml:7:28: 'n_init' must be an integer in [1, 10000] (in kmeans), not '0'");
+  CHECK(error_of(replace(kValid, "[minmax, symmetric]", "[minmax, sym]")) ==
+        "c.yaml:6:36: 'mode' must be one of minmax, symmetric, optimal_step (in uniform), not 'sym'");
+  CHECK(error_of(replace(kValid, "bits: [1, 2]", "levels: [0, 2]")) ==
+        "c.yaml:9:10: levels must be an integer in [1, 1073741824], not '0'");
+  CHECK(error_of(replace(kValid, "- optimal", "- optimum")) ==
+        "c.yaml:8:5: unknown algorithm 'optimum' (one of uniform, kmeans, optimal)");
+}
+
+TEST_CASE("bad lists are rejected") {
+  CHECK(error_of(replace(kValid, "bits: [1, 2]", "bits: [1, [2]]")) ==
+        "c.yaml:9:11: bits: each entry must be a single value");
+  CHECK(error_of(replace(kValid, "bits: [1, 2]", "bits: []")) ==
+        "c.yaml:9:7: bits must not be an empty list");
+  CHECK(error_of(replace(kValid, "[minmax, symmetric]", "[minmax, minmax]")) ==
+        "c.yaml:6:36: parameter 'mode' lists 'minmax' twice");
+  CHECK(error_of(replace(kValid, "bits: [1, 2]", "bits: [1, 2]\nlevels: [3]")) ==
+        "c.yaml:1:1: the sweep config needs exactly one of 'bits' and 'levels'");
+  CHECK(error_of("name: x\n  bad: [\n") .find("c.yaml:") == 0);  // invalid YAML keeps its place
+}
+
+TEST_CASE("a valid config expands into the ordered plan with stable, content-derived ids") {
+  const SweepConfig config = parse_config(kValid, "c.yaml");
+  CHECK(config.levels == std::vector<std::size_t>{2, 4});
+  const Plan plan = make_plan(config);
+  // uniform: 2 modes x 2 K (no seed); kmeans: 2 K x 3 seeds; optimal: 2 K.
+  REQUIRE(plan.runs.size() == 4 + 6 + 2);
+  CHECK(plan.runs[0].label == "uniform(mode=minmax)");
+  CHECK(plan.runs[2].label == "uniform(mode=symmetric)");
+  CHECK(plan.runs[4].label == "kmeans(n_init=2)");
+  CHECK(plan.runs[4].seed == std::optional<std::uint64_t>(0));
+  CHECK_FALSE(plan.runs[11].seed.has_value());
+  const Plan again = make_plan(parse_config(kValid, "other-name.yaml"));
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) CHECK(plan.runs[i].id == again.runs[i].id);
+  // Any change of data, parameter or K changes the id.
+  const Plan other_data = make_plan(parse_config(replace(kValid, "seed: 3", "seed: 4"), "c.yaml"));
+  CHECK(other_data.runs[0].id != plan.runs[0].id);
+  const Plan other_param = make_plan(parse_config(replace(kValid, "n_init: 2", "n_init: 3"), "c.yaml"));
+  CHECK(other_param.runs[4].id != plan.runs[4].id);
+  CHECK(other_param.runs[0].id == plan.runs[0].id);
+}
+
+TEST_CASE("a duplicate run in the plan is an error") {
+  const std::string text = replace(kValid, "  - optimal\n", "  - optimal\n  - optimal\n");
+  CHECK_THROWS_WITH(make_plan(parse_config(text, "c.yaml")), doctest::Contains("are the same run"));
+}

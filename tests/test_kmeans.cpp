@@ -1,0 +1,169 @@
+// k-means on sorted data against a naive O(nK) Lloyd written here from the definition.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "algorithms/kmeans.hpp"
+#include "algorithms/kmeans_initialization.hpp"
+#include "algorithms/lloyd.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+using namespace quantlab::testing;
+
+namespace {
+
+struct NaiveStep {
+  std::vector<std::size_t> labels;
+  arma::vec centroids;
+};
+
+std::vector<std::size_t> nearest(const arma::vec& x, const arma::vec& c) {
+  std::vector<std::size_t> labels(x.n_elem);
+  for (arma::uword i = 0; i < x.n_elem; ++i) {
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < c.n_elem; ++k)
+      if ((x[i] - c[k]) * (x[i] - c[k]) < (x[i] - c[best]) * (x[i] - c[best])) best = k;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+// The textbook algorithm on the raw elements, with the empty-cluster rule of lloyd.hpp.
+std::vector<NaiveStep> naive_lloyd(const arma::vec& x, const arma::vec& w, arma::vec c,
+                                   std::size_t max_iter) {
+  const std::size_t K = c.n_elem;
+  std::vector<NaiveStep> steps;
+  std::vector<std::size_t> previous;
+  c = arma::sort(c);
+  for (std::size_t it = 0; it < max_iter; ++it) {
+    auto labels = nearest(x, c);
+    for (;;) {
+      std::vector<std::size_t> size(K, 0);
+      for (auto l : labels) ++size[l];
+      const auto empty = std::find(size.begin(), size.end(), 0u);
+      if (empty == size.end()) break;
+      std::size_t far = 0;
+      for (arma::uword i = 1; i < x.n_elem; ++i) {
+        const double d = std::abs(x[i] - c[labels[i]]), best = std::abs(x[far] - c[labels[far]]);
+        if (d > best || (d == best && x[i] < x[far])) far = i;
+      }
+      c[empty - size.begin()] = x[far];
+      c = arma::sort(c);
+      labels = nearest(x, c);
+    }
+    if (labels == previous) break;
+    for (std::size_t k = 0; k < K; ++k) {
+      double sw = 0, swx = 0;
+      for (arma::uword i = 0; i < x.n_elem; ++i)
+        if (labels[i] == k) sw += w.is_empty() ? 1 : w[i], swx += (w.is_empty() ? 1 : w[i]) * x[i];
+      c[k] = swx / sw;
+    }
+    steps.push_back({labels, c});
+    previous = labels;
+  }
+  return steps;
+}
+
+std::vector<std::size_t> labels_of(const SortedValues& sorted, const std::vector<std::size_t>& starts) {
+  std::vector<std::size_t> labels(sorted.of.n_elem);
+  for (arma::uword i = 0; i < sorted.of.n_elem; ++i)
+    labels[i] = std::upper_bound(starts.begin(), starts.end(), sorted.of[i]) - starts.begin() - 1;
+  return labels;
+}
+
+}  // namespace
+
+TEST_CASE("sorted Lloyd produces the iterates of the naive Lloyd from the same start") {
+  Generator g(123);
+  int compared_steps = 0, reseeded_runs = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 50 + g.below(400);
+    arma::vec x(n);
+    for (double& v : x) v = trial % 4 == 0 ? static_cast<double>(g.below(30)) : g.normal() + (g.uniform() < 0.3 ? 4 : 0);
+    const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    const PrefixSums sums(sorted);
+    const std::size_t K = 2 + g.below(std::min<std::size_t>(12, sorted.size() - 1));
+    // Starts that force empty clusters now and then: all centroids drawn from a narrow range.
+    arma::vec start(K);
+    for (double& c : start) c = trial % 3 == 0 ? x.max() + g.uniform() : x[g.below(n)];
+
+    std::vector<LloydStep> trace;
+    const LloydResult fast = lloyd(sorted, sums, start, 100, 0, &trace);
+    const auto naive = naive_lloyd(x, w, start, 100);
+    REQUIRE(trace.size() == naive.size());
+    for (std::size_t s = 0; s < trace.size(); ++s) {
+      CHECK(labels_of(sorted, trace[s].starts) == naive[s].labels);
+      CHECK(arma::approx_equal(trace[s].centroids, naive[s].centroids, "reldiff", 1e-11));
+      ++compared_steps;
+    }
+    reseeded_runs += fast.reseeds > 0;
+    CHECK(fast.converged == (naive.size() < 100));
+  }
+  CHECK(compared_steps > 100);
+  CHECK(reseeded_runs > 0);  // the empty-cluster rule was exercised
+}
+
+TEST_CASE("every initialisation yields K sorted centroids drawn from the data") {
+  Generator g(8);
+  arma::vec x(500);
+  for (double& v : x) v = g.laplace();
+  const SortedValues sorted = SortedValues::from(x, arma::vec());
+  for (std::size_t K : {1, 2, 7, 64}) {
+    Generator a(5), b(5);
+    const arma::vec pp = kmeanspp_initialization(sorted, K, a);
+    CHECK(arma::approx_equal(pp, kmeanspp_initialization(sorted, K, b), "absdiff", 0));
+    const arma::vec rnd = random_initialization(sorted, K, a);
+    const arma::vec q = quantile_initialization(sorted, K);
+    for (const arma::vec* c : {&pp, &rnd, &q}) {
+      REQUIRE(c->n_elem == K);
+      CHECK(c->is_sorted());
+      for (double v : *c) CHECK(arma::any(sorted.values == v));
+    }
+    CHECK(arma::vec(arma::unique(pp)).n_elem == K);  // k-means++ never picks a point twice
+    CHECK(arma::vec(arma::unique(rnd)).n_elem == K);
+  }
+}
+
+TEST_CASE("k-means++ favours far points: a lone outlier is chosen far more often than 1/n") {
+  arma::vec x(101, arma::fill::zeros);
+  for (int i = 0; i < 100; ++i) x[i] = i * 1e-3;
+  x[100] = 100;
+  const SortedValues sorted = SortedValues::from(x, arma::vec());
+  int hits = 0;
+  for (int s = 0; s < 200; ++s) {
+    Generator g(s);
+    hits += arma::any(kmeanspp_initialization(sorted, 2, g) == 100.0);
+  }
+  CHECK(hits > 190);  // uniform sampling would pick it about 4 times in 200
+}
+
+TEST_CASE("n_init keeps the restart with the least SSE, and a seed fixes the result") {
+  Generator g(99);
+  arma::vec x(2000);
+  for (double& v : x) v = g.uniform() < 0.5 ? g.normal() : 6 + 0.5 * g.normal();
+  double single_worst = 0, best_of_ten = 0;
+  for (int s = 0; s < 10; ++s) {
+    Generator a(s), b(s);
+    const auto one = KmeansQuantizer("random", 1, 300, 0).quantize(x, arma::vec(), 9, a);
+    const auto again = KmeansQuantizer("random", 1, 300, 0).quantize(x, arma::vec(), 9, b);
+    CHECK(arma::approx_equal(one.reconstruction, again.reconstruction, "absdiff", 0));
+    single_worst = std::max(single_worst, sse(x, arma::vec(), one.reconstruction));
+  }
+  Generator c(0);
+  best_of_ten = sse(x, arma::vec(), KmeansQuantizer("random", 10, 300, 0).quantize(x, arma::vec(), 9, c).reconstruction);
+  CHECK(best_of_ten <= single_worst);
+}
+
+TEST_CASE("a positive tol stops earlier and reports convergence") {
+  Generator g(3);
+  arma::vec x(5000);
+  for (double& v : x) v = g.normal();
+  Generator a(1), b(1);
+  const auto exact = KmeansQuantizer("kmeans++", 1, 10000, 0).quantize(x, arma::vec(), 32, a);
+  const auto loose = KmeansQuantizer("kmeans++", 1, 10000, 1e-3).quantize(x, arma::vec(), 32, b);
+  CHECK(exact.converged);
+  CHECK(loose.converged);
+  CHECK(loose.iterations < exact.iterations);
+}

@@ -1,0 +1,170 @@
+// The exact optimal quantizer against brute force, closed forms and its defining properties.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+
+#include "algorithms/kmeans.hpp"
+#include "algorithms/optimal.hpp"
+#include "algorithms/optimal_partition.hpp"
+#include "algorithms/sorted_values.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+using namespace quantlab::testing;
+
+namespace {
+
+// Least SSE over all partitions of the sorted elements into K contiguous non-empty groups.
+double brute_force_contiguous(const arma::vec& x, const arma::vec& w, std::size_t K) {
+  const std::size_t n = x.n_elem;
+  arma::uvec order = arma::sort_index(x);
+  std::vector<double> xs(n), ws(n);
+  for (std::size_t i = 0; i < n; ++i) xs[i] = x[order[i]], ws[i] = w.is_empty() ? 1 : w[order[i]];
+  double best = INFINITY;
+  std::vector<std::size_t> cuts;
+  std::function<void(std::size_t)> recurse = [&](std::size_t from) {
+    if (cuts.size() == K - 1) {
+      double total = 0;
+      std::size_t start = 0;
+      for (std::size_t c = 0; c <= cuts.size(); ++c) {
+        const std::size_t end = c < cuts.size() ? cuts[c] : n;
+        total += group_sse({xs.begin() + start, xs.begin() + end}, {ws.begin() + start, ws.begin() + end});
+        start = end;
+      }
+      best = std::min(best, total);
+      return;
+    }
+    for (std::size_t c = from; c < n; ++c) {
+      cuts.push_back(c);
+      recurse(c + 1);
+      cuts.pop_back();
+    }
+  };
+  recurse(1);
+  return best;
+}
+
+// Least SSE over every labelling of the elements with at most K labels: no contiguity assumed.
+double brute_force_labelling(const arma::vec& x, const arma::vec& w, std::size_t K) {
+  const std::size_t n = x.n_elem;
+  std::size_t total = 1;
+  for (std::size_t i = 0; i < n; ++i) total *= K;
+  double best = INFINITY;
+  for (std::size_t code = 0; code < total; ++code) {
+    std::vector<std::vector<double>> gx(K), gw(K);
+    std::size_t c = code;
+    for (std::size_t i = 0; i < n; ++i, c /= K) {
+      gx[c % K].push_back(x[i]);
+      gw[c % K].push_back(w.is_empty() ? 1 : w[i]);
+    }
+    double s = 0;
+    for (std::size_t k = 0; k < K; ++k) s += group_sse(gx[k], gw[k]);
+    best = std::min(best, s);
+  }
+  return best;
+}
+
+std::size_t distinct(const arma::vec& x) { return arma::vec(arma::unique(x)).n_elem; }
+
+Quantized run_optimal(const arma::vec& x, const arma::vec& w, std::size_t K) {
+  Generator unused(0);
+  return OptimalQuantizer(1024).quantize(x, w, K, unused);
+}
+
+}  // namespace
+
+TEST_CASE("optimal equals brute force over contiguous partitions (n <= 12, K <= 4)") {
+  Generator g(2024);
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = 2 + g.below(11);
+    const bool duplicates = trial % 3 == 0, weighted = trial % 2 == 1;
+    const arma::vec x = small_data(g, n, duplicates);
+    const arma::vec w = weighted ? positive_weights(g, n) : arma::vec();
+    for (std::size_t K = 1; K <= std::min<std::size_t>(4, distinct(x)); ++K) {
+      const Quantized q = run_optimal(x, w, K);
+      const double expected = brute_force_contiguous(x, w, K);
+      CHECK(sse(x, w, q.reconstruction) == doctest::Approx(expected).epsilon(1e-9).scale(1));
+      CHECK(q.codebook.n_elem == K);
+    }
+  }
+}
+
+TEST_CASE("optimal equals brute force over all labellings (contiguity is not assumed)") {
+  Generator g(77);
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::size_t n = 3 + g.below(5);
+    const arma::vec x = small_data(g, n, trial % 2 == 0);
+    const arma::vec w = trial % 3 ? positive_weights(g, n) : arma::vec();
+    for (std::size_t K = 1; K <= std::min<std::size_t>(3, distinct(x)); ++K)
+      CHECK(sse(x, w, run_optimal(x, w, K).reconstruction) ==
+            doctest::Approx(brute_force_labelling(x, w, K)).epsilon(1e-9).scale(1));
+  }
+}
+
+TEST_CASE("hand-checkable cases") {
+  const arma::vec x = "1 1.2 0.8 10 10.4 9.6 -5";
+  const Quantized q = run_optimal(x, arma::vec(), 3);
+  CHECK(arma::approx_equal(q.codebook, arma::vec("-5 1 10"), "absdiff", 1e-12));
+  CHECK(sse(x, arma::vec(), q.reconstruction) == doctest::Approx(0.08 + 0.32));
+  // Weights pull a level towards the heavy point: levels are weighted means.
+  const Quantized wq = run_optimal(arma::vec("0 1 10"), arma::vec("1 3 1"), 2);
+  CHECK(wq.codebook[0] == doctest::Approx(0.75));
+  CHECK(wq.codebook[1] == doctest::Approx(10));
+}
+
+TEST_CASE("the optimal mse never increases with K and k-means never beats it") {
+  Generator g(9);
+  for (int trial = 0; trial < 10; ++trial) {
+    arma::vec x(300);
+    for (double& v : x) v = trial % 2 ? g.laplace() : g.normal();
+    const arma::vec w = trial % 3 == 0 ? positive_weights(g, x.n_elem) : arma::vec();
+    double previous = INFINITY;
+    for (std::size_t K = 1; K <= 24; ++K) {
+      const double opt = sse(x, w, run_optimal(x, w, K).reconstruction);
+      CHECK(opt <= previous * (1 + 1e-12));
+      previous = opt;
+      for (const char* init : {"kmeans++", "random", "quantile"}) {
+        Generator kg(trial * 100 + K);
+        const Quantized km = KmeansQuantizer(init, 2, 300, 0).quantize(x, w, K, kg);
+        CHECK(sse(x, w, km.reconstruction) >= opt * (1 - 1e-12));
+      }
+    }
+  }
+}
+
+TEST_CASE("permuting the input permutes the output") {
+  Generator g(31);
+  arma::vec x(200);
+  for (double& v : x) v = g.normal();
+  arma::uvec perm = arma::regspace<arma::uvec>(0, 199);
+  for (arma::uword i = perm.n_elem - 1; i > 0; --i) std::swap(perm[i], perm[g.below(i + 1)]);
+  const Quantized a = run_optimal(x, arma::vec(), 7);
+  const Quantized b = run_optimal(arma::vec(x.elem(perm)), arma::vec(), 7);
+  CHECK(arma::approx_equal(arma::vec(a.reconstruction.elem(perm)), b.reconstruction, "absdiff", 0));
+}
+
+TEST_CASE("in-sample optimum on 10^6 Gaussian samples is within 1 % of Lloyd-Max") {
+  Generator g(1);
+  arma::vec x(1000000);
+  for (double& v : x) v = g.normal();
+  // Max (1960), unit-variance Gaussian: K = 2, 4, 8.
+  const std::vector<std::pair<std::size_t, double>> lloyd_max = {
+      {2, 1 - 2 / M_PI}, {4, 0.1175}, {8, 0.03454}};
+  for (const auto& [K, expected] : lloyd_max) {
+    const double mse = sse(x, arma::vec(), run_optimal(x, arma::vec(), K).reconstruction) / x.n_elem;
+    CHECK(mse == doctest::Approx(expected).epsilon(0.01));
+  }
+}
+
+TEST_CASE("the memory guard fails clearly and names the size") {
+  Generator g(4);
+  arma::vec x(20000);
+  for (double& v : x) v = g.normal();
+  const SortedValues sorted = SortedValues::from(x, arma::vec());
+  const PrefixSums sums(sorted);
+  CHECK_THROWS_WITH_AS(optimal_partition(sums, 500, 1 << 20),
+                       doctest::Contains("MiB of backtracking memory"), std::length_error);
+  CHECK_NOTHROW(optimal_partition(sums, 500, 1e9));
+}
