@@ -1,9 +1,13 @@
 #include "algorithms/optimal_partition.hpp"
 
+#include <cmath>
+
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
+
+#include "algorithms/penalized_partition.hpp"
 
 namespace quantlab {
 namespace {
@@ -43,7 +47,7 @@ double optimal_partition_bytes(std::size_t m, std::size_t K) {
   return static_cast<double>(K > 1 ? K - 1 : 0) * static_cast<double>(m + 1) * 4.0;
 }
 
-Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
+Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes) {
   const std::size_t m = sums.size();
   if (K < 1 || K > m) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
   if (m >= std::numeric_limits<std::uint32_t>::max())
@@ -75,6 +79,57 @@ Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_by
   for (std::size_t k = K; k >= 2; --k)
     p.starts[k - 1] = argmin[(k - 2) * (m + 1) + p.starts[k]];
   return p;
+}
+
+std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
+                                                      std::size_t* solves) {
+  const std::size_t m = sums.size();
+  if (K < 1 || K > m) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
+  std::size_t count = 0;
+  auto done = [&](PenalizedPartition&& p) {
+    if (solves) *solves = count;
+    return Partition{std::move(p.starts), p.sse};
+  };
+  // λ = 0 gives m groups; λ above the total SSE gives one. Between them the number of groups
+  // falls as λ grows, roughly as λ^(-1/3) at high rate (SSE ~ K^-2): interpolate in log-log
+  // space inside the bracket, bisecting (in log λ) whenever one side stalls.
+  const double total = sums.sse(0, m);
+  double lo = 0, hi = total * 1.0000001 + 1e-300;
+  double groups_lo = static_cast<double>(m), groups_hi = 1;
+  double lambda = 5 * total / (static_cast<double>(K) * K * K);
+  int stalled = 0;  // > 0: the low side moved last; < 0: the high side
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    if (!(lambda > lo && lambda < hi)) lambda = lo > 0 ? std::sqrt(lo * hi) : hi / 64;
+    PenalizedPartition p = penalized_partition(sums, lambda);
+    ++count;
+    const double g = static_cast<double>(p.groups());
+    if (p.groups() == K) return done(std::move(p));
+    if (p.groups() > K) {
+      lo = lambda, groups_lo = g;
+      stalled = stalled > 0 ? stalled + 1 : 1;
+    } else {
+      hi = lambda, groups_hi = g;
+      stalled = stalled < 0 ? stalled - 1 : -1;
+    }
+    if (hi <= lo * (1 + 1e-14)) break;  // no λ gives exactly K groups
+    if (lo == 0) {
+      lambda = hi * std::pow(g / static_cast<double>(K), 3.0);
+    } else if (std::abs(stalled) >= 2) {
+      lambda = std::sqrt(lo * hi);
+      stalled = 0;
+    } else {
+      const double t = (std::log(static_cast<double>(K)) - std::log(groups_lo)) /
+                       (std::log(groups_hi) - std::log(groups_lo));
+      lambda = std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo)));
+    }
+  }
+  if (solves) *solves = count;
+  return std::nullopt;
+}
+
+Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
+  if (auto p = optimal_partition_lagrangian(sums, K)) return *p;
+  return optimal_partition_layered(sums, K, max_bytes);
 }
 
 }  // namespace quantlab

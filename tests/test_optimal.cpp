@@ -8,6 +8,7 @@
 #include "algorithms/kmeans.hpp"
 #include "algorithms/optimal.hpp"
 #include "algorithms/optimal_partition.hpp"
+#include "algorithms/penalized_partition.hpp"
 #include "algorithms/sorted_values.hpp"
 #include "tests/test_support.hpp"
 
@@ -164,7 +165,79 @@ TEST_CASE("the memory guard fails clearly and names the size") {
   for (double& v : x) v = g.normal();
   const SortedValues sorted = SortedValues::from(x, arma::vec());
   const PrefixSums sums(sorted);
-  CHECK_THROWS_WITH_AS(optimal_partition(sums, 500, 1 << 20),
+  CHECK_THROWS_WITH_AS(optimal_partition_layered(sums, 500, 1 << 20),
                        doctest::Contains("MiB of backtracking memory"), std::length_error);
-  CHECK_NOTHROW(optimal_partition(sums, 500, 1e9));
+  CHECK_NOTHROW(optimal_partition_layered(sums, 500, 1e9));
+  CHECK_NOTHROW(optimal_partition(sums, 500, 1 << 20));  // the Lagrangian needs O(m) memory
+}
+
+TEST_CASE("equally spaced values leave some K unreachable by λ: the layered solver takes over") {
+  // 0, 1, ..., 999 in K >= 500 groups: pairs and singletons, SSE = (m - K)/2 is linear in K,
+  // so a single λ ties every such K and the Lagrangian cannot single one out.
+  const arma::vec x = arma::regspace<arma::vec>(0, 999);
+  const SortedValues sorted = SortedValues::from(x, arma::vec());
+  const PrefixSums sums(sorted);
+  CHECK_FALSE(optimal_partition_lagrangian(sums, 700).has_value());
+  const Partition p = optimal_partition(sums, 700, 1e9);
+  CHECK(p.starts.size() == 701);
+  CHECK(p.sse == doctest::Approx(150));
+}
+
+TEST_CASE("the penalised programme equals the naive O(m^2) one") {
+  Generator g(41);
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 2 + g.below(300);
+    const arma::vec x = small_data(g, n, trial % 4 == 0);
+    const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    const PrefixSums sums(sorted);
+    const std::size_t m = sorted.size();
+    const double lambda = std::pow(10.0, -3 + 5 * g.uniform());
+    std::vector<double> F(m + 1, 0);
+    for (std::size_t j = 1; j <= m; ++j) {
+      F[j] = INFINITY;
+      for (std::size_t i = 0; i < j; ++i) {
+        std::vector<double> gx(sorted.values.begin() + i, sorted.values.begin() + j);
+        std::vector<double> gw(sorted.weights.begin() + i, sorted.weights.begin() + j);
+        F[j] = std::min(F[j], F[i] + group_sse(gx, gw) + lambda);
+      }
+    }
+    const PenalizedPartition p = penalized_partition(sums, lambda);
+    CHECK(p.sse + lambda * p.groups() == doctest::Approx(F[m]).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("the Lagrangian and the layered solvers agree, and each matches brute force") {
+  Generator g(5);
+  int lagrangian_hits = 0, total = 0;
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::size_t n = 20 + g.below(2000);
+    arma::vec x(n);
+    for (double& v : x) v = trial % 3 == 0 ? static_cast<double>(g.below(40)) : g.laplace();
+    const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    const PrefixSums sums(sorted);
+    for (std::size_t K : {2, 3, 5, 8, 16, 33}) {
+      if (K > sorted.size()) continue;
+      ++total;
+      const Partition layered = optimal_partition_layered(sums, K, 1e9);
+      REQUIRE(layered.starts.size() == K + 1);
+      if (auto lagrangian = optimal_partition_lagrangian(sums, K)) {
+        ++lagrangian_hits;
+        REQUIRE(lagrangian->starts.size() == K + 1);
+        CHECK(lagrangian->sse == doctest::Approx(layered.sse).epsilon(1e-10));
+      }
+    }
+  }
+  CHECK(lagrangian_hits > total * 3 / 4);  // ties in integer data may leave some K unreachable
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::size_t n = 2 + g.below(11);
+    const arma::vec x = small_data(g, n, trial % 3 == 0);
+    const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    const PrefixSums sums(sorted);
+    for (std::size_t K = 1; K <= std::min<std::size_t>(4, sorted.size()); ++K)
+      CHECK(optimal_partition_layered(sums, K, 1e9).sse ==
+            doctest::Approx(brute_force_contiguous(x, w, K)).epsilon(1e-9).scale(1));
+  }
 }

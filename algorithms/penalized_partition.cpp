@@ -1,0 +1,72 @@
+#include "algorithms/penalized_partition.hpp"
+
+#include <cstdint>
+
+namespace quantlab {
+
+PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
+  const std::size_t m = sums.size();
+  std::vector<double> F(m + 1);
+  std::vector<std::uint32_t> from(m + 1, 0);
+  // The deque: candidate[k] is the best last-group start for j in [begin[k], begin[k+1]).
+  std::vector<std::uint32_t> candidate, begin;
+  candidate.reserve(m + 1);
+  begin.reserve(m + 1);
+  std::size_t head = 0;
+  auto value = [&](std::size_t i, std::size_t j) { return F[i] + sums.sse(i, j); };
+
+  F[0] = 0;
+  candidate.push_back(0);
+  begin.push_back(1);
+  for (std::size_t j = 1; j <= m; ++j) {
+    while (head + 1 < candidate.size() && begin[head + 1] <= j) ++head;
+    const std::size_t i = candidate[head];
+    F[j] = value(i, j) + lambda;
+    from[j] = static_cast<std::uint32_t>(i);
+    if (j == m) break;
+
+    // j as a candidate for every later end t > j: it takes over from the back of the deque
+    // from the first t where it is strictly better (and, by monotonicity, stays better).
+    while (candidate.size() > head) {
+      const std::size_t t = std::max<std::size_t>(begin.back(), j + 1);
+      if (!(value(j, t) < value(candidate.back(), t))) break;
+      candidate.pop_back();
+      begin.pop_back();
+    }
+    if (candidate.size() == head) {
+      candidate.push_back(static_cast<std::uint32_t>(j));
+      begin.push_back(static_cast<std::uint32_t>(j + 1));
+      continue;
+    }
+    const std::size_t rival = candidate.back();
+    const std::size_t lo = std::max<std::size_t>(begin.back(), j + 1);  // rival wins at lo
+    auto wins = [&](std::size_t t) { return value(j, t) < value(rival, t); };
+    // Gallop from lo for a t where j wins, then bisect the last gap.
+    std::size_t lose = lo, step = 1, t = lo + 1;
+    while (t <= m && !wins(t)) {
+      lose = t;
+      step *= 2;
+      t = lo + step;
+    }
+    if (t > m) {
+      if (lose == m || !wins(m)) continue;  // j never wins: not a candidate
+      t = m;
+    }
+    std::size_t win = t;
+    while (win - lose > 1) {
+      const std::size_t mid = lose + (win - lose) / 2;
+      (wins(mid) ? win : lose) = mid;
+    }
+    candidate.push_back(static_cast<std::uint32_t>(j));
+    begin.push_back(static_cast<std::uint32_t>(win));
+  }
+
+  PenalizedPartition p;
+  std::vector<std::size_t> reversed{m};
+  for (std::size_t j = m; j > 0; j = from[j]) reversed.push_back(from[j]);
+  p.starts.assign(reversed.rbegin(), reversed.rend());
+  for (std::size_t g = 0; g + 1 < p.starts.size(); ++g) p.sse += sums.sse(p.starts[g], p.starts[g + 1]);
+  return p;
+}
+
+}  // namespace quantlab
