@@ -90,38 +90,36 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
     if (solves) *solves = count;
     return Partition{std::move(p.starts), p.sse};
   };
-  // λ = 0 gives m groups; λ above the total SSE gives one. Between them the number of groups
-  // falls as λ grows, roughly as λ^(-1/3) at high rate (SSE ~ K^-2): interpolate in log-log
-  // space inside the bracket, bisecting (in log λ) whenever one side stalls.
+  // λ = 0 gives m groups; λ above the total SSE gives one. In between the number of groups
+  // falls as λ grows, about as λ^(-1/3) at high rate (SSE ~ K^-2, λ ~ -dSSE/dK): start from
+  // that model, then take secant steps in log-log space through the last two solves, kept
+  // inside the bracket, bisecting (in log λ) when they stall.
   const double total = sums.sse(0, m);
+  const double k = static_cast<double>(K);
   double lo = 0, hi = total * 1.0000001 + 1e-300;
-  double groups_lo = static_cast<double>(m), groups_hi = 1;
-  double lambda = 5 * total / (static_cast<double>(K) * K * K);
-  int stalled = 0;  // > 0: the low side moved last; < 0: the high side
+  double lambda = 5.44 * total / (k * k * k);  // Panter-Dite for a Gaussian: 2.72 σ² n / K²
+  double last_lambda = 0, last_groups = 0;
+  int same_side = 0;  // solves in a row that moved the same end of the bracket
+  bool last_low = false;
   for (int iteration = 0; iteration < 200; ++iteration) {
-    if (!(lambda > lo && lambda < hi)) lambda = lo > 0 ? std::sqrt(lo * hi) : hi / 64;
     PenalizedPartition p = penalized_partition(sums, lambda);
     ++count;
     const double g = static_cast<double>(p.groups());
     if (p.groups() == K) return done(std::move(p));
-    if (p.groups() > K) {
-      lo = lambda, groups_lo = g;
-      stalled = stalled > 0 ? stalled + 1 : 1;
-    } else {
-      hi = lambda, groups_hi = g;
-      stalled = stalled < 0 ? stalled - 1 : -1;
-    }
+    const bool low = p.groups() > K;
+    (low ? lo : hi) = lambda;
+    same_side = iteration > 0 && low == last_low ? same_side + 1 : 0;
+    last_low = low;
     if (hi <= lo * (1 + 1e-14)) break;  // no λ gives exactly K groups
-    if (lo == 0) {
-      lambda = hi * std::pow(g / static_cast<double>(K), 3.0);
-    } else if (std::abs(stalled) >= 2) {
-      lambda = std::sqrt(lo * hi);
-      stalled = 0;
-    } else {
-      const double t = (std::log(static_cast<double>(K)) - std::log(groups_lo)) /
-                       (std::log(groups_hi) - std::log(groups_lo));
-      lambda = std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo)));
+    double next = lambda * std::pow(g / k, 3.0);
+    if (last_groups > 0 && last_groups != g) {
+      const double slope = (std::log(g) - std::log(last_groups)) /
+                           (std::log(lambda) - std::log(last_lambda));
+      if (slope < 0) next = lambda * std::exp((std::log(k) - std::log(g)) / slope);
     }
+    last_lambda = lambda, last_groups = g;
+    if (same_side >= 2 || !(next > lo && next < hi)) next = lo > 0 ? std::sqrt(lo * hi) : hi / 64;
+    lambda = next;
   }
   if (solves) *solves = count;
   return std::nullopt;

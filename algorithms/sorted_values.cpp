@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -27,11 +29,49 @@ void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t le
   if (levels < 1) throw std::invalid_argument("the number of levels must be at least 1");
 }
 
+namespace {
+
+// An unsigned key with the order of the (finite) doubles: flip the sign bit of positives and
+// every bit of negatives.
+std::uint64_t order_key(double v) {
+  std::uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return (b >> 63) ? ~b : b | (std::uint64_t{1} << 63);
+}
+
+// (key, index) pairs in ascending key order: an LSD radix sort in four 16-bit passes for large
+// inputs (linear time; a digit every key shares is skipped), std::sort for small ones.
+std::vector<std::pair<std::uint64_t, arma::uword>> sorted_keys(const arma::vec& x) {
+  const std::size_t n = x.n_elem;
+  std::vector<std::pair<std::uint64_t, arma::uword>> a(n);
+  for (std::size_t i = 0; i < n; ++i) a[i] = {order_key(x[i]), i};
+  if (n < (1u << 14)) {
+    std::sort(a.begin(), a.end());
+    return a;
+  }
+  std::vector<std::pair<std::uint64_t, arma::uword>> b(n);
+  std::vector<std::size_t> count(1 << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const auto& e : a) ++count[(e.first >> shift) & 0xffff];
+    if (count[(a[0].first >> shift) & 0xffff] == n) continue;
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (const auto& e : a) b[count[(e.first >> shift) & 0xffff]++] = e;
+    a.swap(b);
+  }
+  return a;
+}
+
+}  // namespace
+
 SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w) {
   const std::size_t n = x.n_elem;
-  std::vector<std::pair<double, arma::uword>> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = {x[i], i};
-  std::sort(order.begin(), order.end());
+  const auto order = sorted_keys(x);
 
   SortedValues s;
   s.of.set_size(n);
@@ -39,7 +79,8 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w) {
   values.reserve(n);
   weights.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
-    const auto [value, i] = order[k];
+    const arma::uword i = order[k].second;
+    const double value = x[i];
     const double weight = w.is_empty() ? 1.0 : w[i];
     if (values.empty() || value != values.back()) {
       values.push_back(value);

@@ -184,11 +184,14 @@ int command_dataset_make(const std::vector<std::string>& args) {
   std::uint64_t seed = 0;
   std::vector<std::string> params;
   bool append = false;
+  std::string config;
   o.add_options()("out", po::value(&out)->required(), "dataset file to write")(
-      "name", po::value(&name)->required(), "tensor name")(
-      "distribution", po::value(&distribution)->required(),
+      "config", po::value(&config),
+      "write every tensor of this sweep config's datasets (as <dataset>[/<tensor>]) instead")(
+      "name", po::value(&name), "tensor name")(
+      "distribution", po::value(&distribution),
       "gaussian, uniform, laplace, student_t or gaussian_mixture")(
-      "n", po::value(&n)->required(), "number of values")(
+      "n", po::value(&n), "number of values")(
       "seed", po::value(&seed)->default_value(0), "generator seed")(
       "dtype", po::value(&dtype)->default_value("float64"), "float32 or float64")(
       "param", po::value(&params)->composing(),
@@ -198,8 +201,22 @@ int command_dataset_make(const std::vector<std::string>& args) {
   p.add("out", 1);
   po::variables_map vm;
   if (!parse(args, o, p, vm,
-             "dataset make OUT --name NAME --distribution D --n N [--seed S] [--param K=V]..."))
+             "dataset make OUT (--config CONFIG | --name NAME --distribution D --n N [--seed S] "
+             "[--param K=V]...)"))
     return 0;
+  if (!config.empty()) {
+    const Plan plan = plan_from(config);
+    std::vector<Tensor> tensors;
+    for (const auto& t : plan.tensors) {
+      tensors.push_back(t.tensor);
+      if (t.source != "synthetic") tensors.back().name = t.dataset + "/" + t.tensor.name;
+    }
+    write_dataset_file(out, tensors);
+    std::cout << out << ": " << tensors.size() << " tensors of " << config << "\n";
+    return 0;
+  }
+  if (name.empty() || distribution.empty() || n == 0)
+    throw UsageError("dataset make needs --config, or --name, --distribution and --n");
   SyntheticSpec spec;
   spec.distribution = distribution;
   spec.n = n;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
 
@@ -220,4 +221,42 @@ TEST_CASE("docs/algorithms.md is what `quantlab algorithms` prints") {
   std::ifstream doc(std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/docs/algorithms.md");
   const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
   CHECK_MESSAGE(text == listing.output, "regenerate it: build/quantlab algorithms > docs/algorithms.md");
+}
+
+TEST_CASE("per-channel sweeps on a file tensor; dataset make and ls") {
+  Sandbox box;
+  CHECK(box.quantlab("dataset make data.h5 --name w --distribution student_t --n 3000 --param nu=4 --seed 2").status == 0);
+  CHECK(box.quantlab("dataset make data.h5 --append --name m --distribution gaussian_mixture --n 500 "
+                     "--param weights=1,1 --param means=-2,2 --param stds=0.5,0.5").status == 0);
+  const Result ls = box.quantlab("dataset ls data.h5");
+  CHECK(ls.status == 0);
+  CHECK(ls.output.find("w ") != std::string::npos);
+  CHECK(ls.output.find("[3000]") != std::string::npos);
+  CHECK(ls.output.find("[500]") != std::string::npos);
+  const Result bad = box.quantlab("dataset make x.h5 --name w --distribution cauchy --n 3");
+  CHECK(bad.status == 2);
+  CHECK(bad.output.find("unknown distribution 'cauchy'") != std::string::npos);
+
+  Tensor kernel;  // HWIO-like: per output channel is the last axis
+  kernel.name = "conv/kernel";
+  kernel.shape = {3, 3, 4, 8};
+  kernel.values.set_size(3 * 3 * 4 * 8);
+  Generator g(1);
+  for (double& v : kernel.values) v = g.normal();
+  write_dataset_file(box.path("net.h5"), {kernel});
+  box.write("chan.yaml", "name: chan\nalgorithms: [optimal, kmeans]\nbits: [1, 2]\n"
+                         "granularity: [tensor, channel, axis:0]\n"
+                         "datasets:\n  - {name: net, file: net.h5, tensors: 'conv/*'}\n");
+  REQUIRE(box.quantlab("run chan.yaml").status == 0);
+  REQUIRE(box.quantlab("merge chan.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/chan.h5"));
+  REQUIRE(t.rows == 3 * 2 * 2);
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    const std::string gran = t.text.at("granularity")[r];
+    CHECK(t.numbers.at("groups")[r] == (gran == "tensor" ? 1 : gran == "axis=-1" ? 8 : 3));
+    // More codebooks can only lower the optimum's error.
+    CHECK(t.numbers.at("gap_to_optimal")[r] >= -1e-12);
+  }
+  CHECK(box.quantlab("dataset make all.h5 --config chan.yaml").status == 0);
+  CHECK(list_tensors(box.path("all.h5")) == std::vector<std::string>{"net/conv/kernel"});
 }
