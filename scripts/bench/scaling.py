@@ -73,8 +73,8 @@ def main():
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         sk = r.get("sklearn")
-        sk_text = f"{sk[0]:.3f} s | {100 * sk[1]:.3f} %" if sk else "– | –"
-        print(f"| {r['n']:,} | {r['K']} | {r['optimal'][0]:.3f} s | {r['kmeans'][0]:.3f} s | "
+        sk_text = f"{sk[0]:.3g} s | {100 * sk[1]:.3f} %" if sk else "– | –"
+        print(f"| {r['n']:,} | {r['K']} | {r['optimal'][0]:.3g} s | {r['kmeans'][0]:.3g} s | "
               f"{100 * r['kmeans'][1]:.3f} % | {sk_text} |")
     print("\nTimes: median of the config's repetitions (quantlab; sort included) or one fit "
           "(scikit-learn), one thread. Gap: mse / mse_optimal - 1 against the exact optimum.")
