@@ -55,17 +55,23 @@ std::uint64_t Generator::below(std::uint64_t n) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-double Generator::normal() {
-  if (has_spare_normal_) {
-    has_spare_normal_ = false;
-    return spare_normal_;
-  }
-  double u, v, s;
+double Generator::unit_disc(double& u, double& v) {
+  double s;
   do {
     u = 2 * uniform() - 1;
     v = 2 * uniform() - 1;
     s = u * u + v * v;
   } while (s >= 1 || s == 0);
+  return s;
+}
+
+double Generator::normal() {
+  if (has_spare_normal_) {
+    has_spare_normal_ = false;
+    return spare_normal_;
+  }
+  double u, v;
+  const double s = unit_disc(u, v);
   const double factor = std::sqrt(-2 * det_log(s) / s);  // sqrt is correctly rounded
   spare_normal_ = v * factor;
   has_spare_normal_ = true;
@@ -79,12 +85,8 @@ double Generator::laplace() {
 
 double Generator::student_t(double nu) {
   // Bailey (1994): t = u * sqrt(nu (s^{-2/nu} - 1) / s) for (u, v) uniform in the unit disc.
-  double u, v, s;
-  do {
-    u = 2 * uniform() - 1;
-    v = 2 * uniform() - 1;
-    s = u * u + v * v;
-  } while (s >= 1 || s == 0);
+  double u, v;
+  const double s = unit_disc(u, v);
   const double power = det_exp(-2.0 / nu * det_log(s));
   return u * std::sqrt(nu * (power - 1) / s);
 }

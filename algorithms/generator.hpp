@@ -26,6 +26,9 @@ class Generator {
   double student_t(double nu);
 
  private:
+  /// A point (u, v) uniform in the open unit disc minus its centre; returns u^2 + v^2.
+  double unit_disc(double& u, double& v);
+
   std::uint64_t s_[4];
   bool has_spare_normal_ = false;
   double spare_normal_ = 0;

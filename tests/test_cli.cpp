@@ -12,6 +12,7 @@
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
+#include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace quantlab;
@@ -24,12 +25,8 @@ struct Result {
 };
 
 struct Sandbox {
-  fs::path dir;
-  Sandbox() {
-    char pattern[] = "/tmp/quantlab-cli-XXXXXX";
-    dir = ::mkdtemp(pattern);
-  }
-  ~Sandbox() { fs::remove_all(dir); }
+  testing::TempDir temp;
+  const fs::path& dir = temp.path;
 
   std::string path(const std::string& name) const { return (dir / name).string(); }
 

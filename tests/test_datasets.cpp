@@ -9,21 +9,12 @@
 
 #include "datasets/dataset_file.hpp"
 #include "datasets/synthetic.hpp"
+#include "tests/test_support.hpp"
 
 using namespace quantlab;
+using quantlab::testing::TempDir;
 namespace fs = std::filesystem;
 
-namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char pattern[] = "/tmp/quantlab-test-XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-}  // namespace
 
 TEST_CASE("tensors round-trip with shape, dtype, values and attributes") {
   TempDir dir;

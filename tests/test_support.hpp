@@ -1,6 +1,10 @@
 #pragma once
 // Independent references for the tests: plain loops, no prefix sums, no sorting tricks.
+#include <unistd.h>
+
 #include <armadillo>
+#include <filesystem>
+#include <string>
 #include <vector>
 
 #include "algorithms/generator.hpp"
@@ -40,5 +44,16 @@ inline arma::vec positive_weights(Generator& g, std::size_t n) {
   for (double& v : w) v = 0.1 + 2 * g.uniform();
   return w;
 }
+
+/// A fresh folder under /tmp, removed with everything in it at the end of the scope.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char pattern[] = "/tmp/quantlab-test-XXXXXX";
+    path = ::mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
 
 }  // namespace quantlab::testing
