@@ -62,33 +62,36 @@ Grid best_grid_for(const PrefixSums& sums, const std::vector<std::size_t>& start
 }
 
 // The grid (centre and step) with the least SSE. The SSE is piecewise quadratic and not
-// unimodal in the step: scan 2048 steps around the weighted mean, then descend from each
-// local minimum of the scan by alternating the closed-form grid and the nearest-level
-// assignment (each half-step lowers the SSE), and keep the best.
-Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, double center,
-                  double max_step, std::size_t K) {
+// unimodal in the step: for the mid-range and the weighted mean as centres, scan 2048 steps up
+// to the min-max step, then descend from each local minimum of a scan by alternating the
+// closed-form grid and the nearest-level assignment (each half-step lowers the SSE); keep the
+// best, starting from the min-max grid itself, so the result is never worse than min-max.
+Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& minmax, std::size_t K) {
   const int scan = 2048;
-  std::vector<double> cost(scan + 1, INFINITY);
-  for (int i = 1; i <= scan; ++i) cost[i] = grid_sse(sums, values, {center, max_step * i / scan}, K);
-  Grid best{center, max_step};
-  double best_cost = cost[scan];
-  for (int i = 1; i <= scan; ++i) {
-    const bool local_min = cost[i] <= cost[i - 1] && (i == scan || cost[i] <= cost[i + 1]);
-    if (!local_min) continue;
-    Grid grid{center, max_step * i / scan};
-    double c = cost[i];
-    auto starts = bin_starts(values, grid, K);
-    for (int it = 0; it < 100; ++it) {
-      const Grid next = best_grid_for(sums, starts, K);
-      if (!(next.step > 0)) break;
-      const double next_cost = grid_sse(sums, values, next, K);
-      if (!(next_cost < c)) break;
-      grid = next, c = next_cost;
-      auto next_starts = bin_starts(values, grid, K);
-      if (next_starts == starts) break;
-      starts = std::move(next_starts);
+  Grid best = minmax;
+  double best_cost = grid_sse(sums, values, minmax, K);
+  for (const double center : {minmax.center, sums.mean(0, values.n_elem)}) {
+    std::vector<double> cost(scan + 1, INFINITY);
+    for (int i = 1; i <= scan; ++i)
+      cost[i] = grid_sse(sums, values, {center, minmax.step * i / scan}, K);
+    for (int i = 1; i <= scan; ++i) {
+      const bool local_min = cost[i] <= cost[i - 1] && (i == scan || cost[i] <= cost[i + 1]);
+      if (!local_min) continue;
+      Grid grid{center, minmax.step * i / scan};
+      double c = cost[i];
+      auto starts = bin_starts(values, grid, K);
+      for (int it = 0; it < 100; ++it) {
+        const Grid next = best_grid_for(sums, starts, K);
+        if (!(next.step > 0)) break;
+        const double next_cost = grid_sse(sums, values, next, K);
+        if (!(next_cost < c)) break;
+        grid = next, c = next_cost;
+        auto next_starts = bin_starts(values, grid, K);
+        if (next_starts == starts) break;
+        starts = std::move(next_starts);
+      }
+      if (c < best_cost) best_cost = c, best = grid;
     }
-    if (c < best_cost) best_cost = c, best = grid;
   }
   return best;
 }
@@ -107,7 +110,7 @@ Quantized UniformQuantizer::quantize(const arma::vec& x, const arma::vec& weight
     const double a = clip_ > 0 ? clip_ : std::max(std::abs(lo), std::abs(hi));
     grid = {0.0, 2 * a / span};
   } else if (mode_ == "optimal_step" && K > 1 && hi > lo) {
-    grid = optimal_grid(sums, sorted.values, sums.mean(0, sorted.size()), (hi - lo) / span, K);
+    grid = optimal_grid(sums, sorted.values, grid, K);
   }
 
   const auto starts = bin_starts(sorted.values, grid, K);

@@ -1,6 +1,9 @@
 #include "datasets/dataset_file.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -42,34 +45,109 @@ H5::H5File open_dataset_file(const std::string& path) {
 
 }  // namespace
 
+struct DatasetWriter::File {
+  H5::H5File h5;
+};
+
+DatasetWriter::DatasetWriter(const std::string& path,
+                             const std::map<std::string, std::string>& file_attributes)
+    : path_(path), temporary_(path + ".tmp." + std::to_string(::getpid())) {
+  try {
+    file_ = std::make_unique<File>(File{H5::H5File(temporary_, H5F_ACC_TRUNC)});
+    hdf5::set_attribute(file_->h5, "format", std::string(kFormat));
+    hdf5::set_attribute(file_->h5, "format_version", kFormatVersion);
+    for (const auto& [key, value] : file_attributes) hdf5::set_attribute(file_->h5, key, value);
+  } catch (const H5::Exception& e) {
+    file_.reset();
+    std::remove(temporary_.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
+  }
+}
+
+DatasetWriter::~DatasetWriter() {
+  if (!file_) return;
+  try {
+    file_->h5.close();
+  } catch (const H5::Exception&) {
+  }
+  std::remove(temporary_.c_str());
+}
+
+namespace {
+
+H5::DataSet create_tensor(H5::H5File& file, const std::string& name,
+                          const std::vector<std::size_t>& shape, bool single) {
+  const auto slash = name.rfind('/');
+  H5::Group parent = hdf5::ensure_group(file.openGroup("/"),
+                                        slash == std::string::npos ? "" : name.substr(0, slash));
+  const std::string leaf = slash == std::string::npos ? name : name.substr(slash + 1);
+  if (parent.nameExists(leaf)) throw std::runtime_error("tensor '" + name + "' is written twice");
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
+                                     : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+  return parent.createDataSet(leaf, single ? H5::PredType::IEEE_F32LE : H5::PredType::IEEE_F64LE,
+                              space);
+}
+
+void set_tensor_attributes(H5::DataSet& d, const std::map<std::string, std::string>& attributes,
+                           const std::string& checksum) {
+  for (const auto& [key, value] : attributes)
+    if (key != "checksum") hdf5::set_attribute(d, key, value);
+  hdf5::set_attribute(d, "checksum", checksum);
+}
+
+}  // namespace
+
+void DatasetWriter::add(const Tensor& t) {
+  if (t.dtype == DType::float32) {
+    add_float32(t.name, t.shape, std::vector<float>(t.values.begin(), t.values.end()), t.attributes);
+    return;
+  }
+  try {
+    H5::DataSet d = create_tensor(file_->h5, t.name, t.shape, false);
+    if (t.size()) d.write(t.values.memptr(), H5::PredType::NATIVE_DOUBLE);
+    set_tensor_attributes(d, t.attributes, t.checksum());
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot write tensor '" + t.name + "' to " + path_ + ": " +
+                             e.getDetailMsg());
+  }
+}
+
+void DatasetWriter::add_float32(const std::string& name, const std::vector<std::size_t>& shape,
+                                const std::vector<float>& values,
+                                const std::map<std::string, std::string>& attributes) {
+  try {
+    H5::DataSet d = create_tensor(file_->h5, name, shape, true);
+    if (!values.empty()) d.write(values.data(), H5::PredType::NATIVE_FLOAT);
+    set_tensor_attributes(d, attributes, checksum_float32(values.data(), values.size()));
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot write tensor '" + name + "' to " + path_ + ": " +
+                             e.getDetailMsg());
+  }
+}
+
+void DatasetWriter::set_attribute(const std::string& key, const std::string& value) {
+  hdf5::set_attribute(file_->h5, key, value);
+}
+
+void DatasetWriter::commit() {
+  try {
+    file_->h5.close();
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot write " + path_ + ": " + e.getDetailMsg());
+  }
+  file_.reset();
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    std::remove(temporary_.c_str());
+    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_);
+  }
+}
+
 void write_dataset_file(const std::string& path, const std::vector<Tensor>& tensors,
                         const std::map<std::string, std::string>& file_attributes) {
-  hdf5::write_file_atomically(path, [&](H5::H5File& file) {
-    hdf5::set_attribute(file, "format", std::string(kFormat));
-    hdf5::set_attribute(file, "format_version", kFormatVersion);
-    for (const auto& [key, value] : file_attributes) hdf5::set_attribute(file, key, value);
-    for (const Tensor& t : tensors) {
-      const auto slash = t.name.rfind('/');
-      H5::Group parent = hdf5::ensure_group(
-          file.openGroup("/"), slash == std::string::npos ? "" : t.name.substr(0, slash));
-      const std::string leaf = slash == std::string::npos ? t.name : t.name.substr(slash + 1);
-      std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
-      H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
-                                         : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-      const bool single = t.dtype == DType::float32;
-      H5::DataSet d = parent.createDataSet(
-          leaf, single ? H5::PredType::IEEE_F32LE : H5::PredType::IEEE_F64LE, space);
-      if (single) {
-        std::vector<float> buffer(t.values.begin(), t.values.end());
-        if (!buffer.empty()) d.write(buffer.data(), H5::PredType::NATIVE_FLOAT);
-      } else if (t.size()) {
-        d.write(t.values.memptr(), H5::PredType::NATIVE_DOUBLE);
-      }
-      for (const auto& [key, value] : t.attributes)
-        if (key != "checksum") hdf5::set_attribute(d, key, value);
-      hdf5::set_attribute(d, "checksum", t.checksum());
-    }
-  });
+  DatasetWriter writer(path, file_attributes);
+  for (const Tensor& t : tensors) writer.add(t);
+  writer.commit();
 }
 
 std::vector<std::string> list_tensors(const std::string& path) {

@@ -1,12 +1,38 @@
 #pragma once
 // Reading and writing quantlab's HDF5 dataset files (layout in datasets/README.md).
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "datasets/tensor.hpp"
 
 namespace quantlab {
+
+/// Writes a dataset file tensor by tensor into a temporary file that `commit` renames into
+/// place: a failed or abandoned import leaves no partial dataset file.
+class DatasetWriter {
+ public:
+  explicit DatasetWriter(const std::string& path,
+                         const std::map<std::string, std::string>& file_attributes = {});
+  ~DatasetWriter();
+  DatasetWriter(const DatasetWriter&) = delete;
+  DatasetWriter& operator=(const DatasetWriter&) = delete;
+
+  void add(const Tensor& tensor);
+  /// A float32 tensor straight from its values (no copy as doubles: large imports).
+  void add_float32(const std::string& name, const std::vector<std::size_t>& shape,
+                   const std::vector<float>& values,
+                   const std::map<std::string, std::string>& attributes);
+  /// A text attribute of the file (e.g. the list of skipped tensors).
+  void set_attribute(const std::string& key, const std::string& value);
+  void commit();
+
+ private:
+  struct File;
+  std::string path_, temporary_;
+  std::unique_ptr<File> file_;
+};
 
 /// Writes all tensors atomically (a temporary file renamed into place), with their
 /// attributes and checksums; `file_attributes` go on the root group.

@@ -1,6 +1,9 @@
 #include "datasets/sha256.hpp"
 
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
 
 namespace quantlab {
 namespace {
@@ -80,6 +83,18 @@ std::string sha256_hex(const std::string& text) {
   Sha256 s;
   s.update(text);
   return s.hex();
+}
+
+std::string sha256_hex_of_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return hash.hex();
 }
 
 }  // namespace quantlab

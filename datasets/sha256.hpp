@@ -25,4 +25,7 @@ class Sha256 {
 
 std::string sha256_hex(const std::string& text);
 
+/// The digest of a file's bytes; throws std::runtime_error when it cannot be read.
+std::string sha256_hex_of_file(const std::string& path);
+
 }  // namespace quantlab

@@ -1,5 +1,6 @@
 #include "datasets/tensor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -12,32 +13,43 @@ namespace quantlab {
 
 const char* dtype_name(DType dtype) { return dtype == DType::float32 ? "float32" : "float64"; }
 
-std::string Tensor::checksum() const {
-  static_assert(sizeof(float) == 4 && sizeof(double) == 8, "IEEE-754 sizes");
+namespace {
+
+// Little-endian bytes whatever the host, hashed a block at a time.
+template <typename T, typename Bits>
+std::string checksum_of(const T* values, std::size_t n) {
+  static_assert(sizeof(T) == sizeof(Bits), "IEEE-754 sizes");
   Sha256 hash;
-  // Little-endian bytes whatever the host: build them explicitly, a block at a time.
   std::vector<std::uint8_t> bytes;
   const std::size_t block = 8192;
-  for (std::size_t start = 0; start < values.n_elem; start += block) {
-    const std::size_t end = std::min<std::size_t>(values.n_elem, start + block);
+  for (std::size_t start = 0; start < n; start += block) {
+    const std::size_t end = std::min(n, start + block);
     bytes.clear();
     for (std::size_t i = start; i < end; ++i) {
-      std::uint64_t word;
-      int width;
-      if (dtype == DType::float32) {
-        const float f = static_cast<float>(values[i]);
-        std::uint32_t w32;
-        std::memcpy(&w32, &f, 4);
-        word = w32, width = 4;
-      } else {
-        std::memcpy(&word, &values[i], 8);
-        width = 8;
-      }
-      for (int b = 0; b < width; ++b) bytes.push_back(static_cast<std::uint8_t>(word >> (8 * b)));
+      Bits word;
+      std::memcpy(&word, &values[i], sizeof word);
+      for (std::size_t b = 0; b < sizeof word; ++b)
+        bytes.push_back(static_cast<std::uint8_t>(word >> (8 * b)));
     }
     hash.update(bytes.data(), bytes.size());
   }
   return "sha256:" + hash.hex();
+}
+
+}  // namespace
+
+std::string checksum_float32(const float* values, std::size_t n) {
+  return checksum_of<float, std::uint32_t>(values, n);
+}
+
+std::string checksum_float64(const double* values, std::size_t n) {
+  return checksum_of<double, std::uint64_t>(values, n);
+}
+
+std::string Tensor::checksum() const {
+  if (dtype == DType::float64) return checksum_float64(values.memptr(), values.n_elem);
+  const std::vector<float> single(values.begin(), values.end());
+  return checksum_float32(single.data(), single.size());
 }
 
 std::string Tensor::shape_text() const {

@@ -13,6 +13,11 @@ enum class DType { float32, float64 };
 
 const char* dtype_name(DType dtype);
 
+/// "sha256:<hex>" of values stored as little-endian float32, row-major.
+std::string checksum_float32(const float* values, std::size_t n);
+/// "sha256:<hex>" of values stored as little-endian float64, row-major.
+std::string checksum_float64(const double* values, std::size_t n);
+
 struct Tensor {
   std::string name;                ///< path inside the file, e.g. "dense_1/kernel"
   std::vector<std::size_t> shape;  ///< row-major; empty for a scalar

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "algorithms/registry.hpp"
+#include "datasets/sources.hpp"
 
 namespace quantlab {
 namespace {
@@ -210,20 +211,34 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
 
 DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   r.require_map(node, "a dataset");
-  r.check_keys(node, {"name", "synthetic", "file", "tensors"}, "dataset");
+  r.check_keys(node, {"name", "synthetic", "file", "import", "tensors", "min_size"}, "dataset");
   DatasetSpec spec;
   spec.where = r.where(node);
   if (!node["name"]) r.fail(node, "a dataset needs a name");
   spec.name = r.text(node["name"], "dataset name");
-  const bool synthetic = static_cast<bool>(node["synthetic"]);
-  const bool file = static_cast<bool>(node["file"]);
-  if (synthetic == file)
-    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic' and 'file'");
-  if (synthetic) {
-    if (node["tensors"]) r.fail(node["tensors"], "'tensors' goes with 'file', not 'synthetic'");
+  const int sources = static_cast<bool>(node["synthetic"]) + static_cast<bool>(node["file"]) +
+                      static_cast<bool>(node["import"]);
+  if (sources != 1)
+    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic', 'file' and 'import'");
+  if (node["synthetic"]) {
+    for (const char* key : {"tensors", "min_size"})
+      if (node[key]) r.fail(node[key], std::string("'") + key + "' goes with 'file' or 'import', not 'synthetic'");
     spec.synthetic = parse_synthetic(r, node["synthetic"]);
   } else {
-    spec.file = r.text(node["file"], "file");
+    if (node["import"]) {
+      spec.import = r.text(node["import"], "import");
+      const PackageSource* source = find_package_source(spec.import);
+      if (!source) {
+        std::string names;
+        for (const auto& s : package_sources()) names += (names.empty() ? "" : ", ") + s.name;
+        r.fail(node["import"], "unknown source '" + spec.import + "' (one of " + names + ")");
+      }
+      spec.file = "datasets/" + spec.import + ".h5";
+    } else {
+      spec.file = r.text(node["file"], "file");
+    }
+    if (node["min_size"])
+      spec.min_size = static_cast<std::size_t>(r.integer(node["min_size"], "min_size", 0, 1LL << 40));
     if (node["tensors"])
       for (const auto& item : r.one_or_list(node["tensors"], "tensors"))
         spec.tensors.push_back(r.text(item, "tensor pattern"));

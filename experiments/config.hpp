@@ -23,7 +23,9 @@ struct DatasetSpec {
   std::string name;                         ///< label in tables
   std::optional<SyntheticSpec> synthetic;   ///< generated inline, or
   std::string file;                         ///< read from a quantlab dataset file
+  std::string import;                       ///< a known source, imported into file if needed
   std::vector<std::string> tensors;         ///< glob patterns of tensor names ("*" = all)
+  std::size_t min_size = 0;                 ///< skip tensors with fewer values
   std::string where;                        ///< "file:line:col" for later errors
 };
 

@@ -7,6 +7,7 @@
 
 #include "algorithms/registry.hpp"
 #include "datasets/dataset_file.hpp"
+#include "datasets/dataset_import.hpp"
 #include "datasets/sha256.hpp"
 #include "datasets/synthetic.hpp"
 
@@ -19,6 +20,8 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
     Tensor t = make_synthetic(d.name, *d.synthetic);
     out.push_back({d.name, "synthetic", std::move(t), ""});
   } else {
+    if (!d.import.empty())  // a no-op when the file already holds the source, verified
+      import_package(*find_package_source(d.import), "datasets/cache", d.file, false);
     const std::vector<std::string> names = list_tensors(d.file);
     for (const auto& pattern : d.tensors) {
       bool matched = false;
@@ -27,12 +30,17 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
         matched = true;
         bool seen = false;
         for (const auto& p : out) seen = seen || p.tensor.name == name;
-        if (!seen) out.push_back({d.name, d.file, read_tensor(d.file, name), ""});
+        if (seen) continue;
+        Tensor t = read_tensor(d.file, name);
+        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), ""});
       }
       if (!matched)
         throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern +
                                  "'");
     }
+    if (out.empty())
+      throw std::runtime_error(d.where + ": no matching tensor of " + d.file + " has " +
+                               std::to_string(d.min_size) + " values or more");
   }
   for (auto& p : out) {
     p.tensor.check_finite(d.where + ": dataset '" + d.name + "'");

@@ -4,7 +4,7 @@
 #   scripts/install.sh --bench  also what the benchmarks compare with (scikit-learn)
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
-  libyaml-cpp-dev libboost-program-options-dev doctest-dev python3 python3-h5py python3-numpy
+  libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev python3 python3-h5py python3-numpy
   python3-matplotlib)
 [ "${1:-}" = "--bench" ] && packages+=(python3-sklearn)
 

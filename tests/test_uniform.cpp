@@ -44,9 +44,12 @@ TEST_CASE("centroid reconstruction replaces each bin's level by its weighted mea
 
 TEST_CASE("the optimal step beats min-max and matches a fine scan of steps") {
   Generator g(12);
-  for (int trial = 0; trial < 4; ++trial) {
+  for (int trial = 0; trial < 6; ++trial) {
     arma::vec x(1500);
-    for (double& v : x) v = trial % 2 ? g.laplace() : g.normal();
+    // Gaussian, Laplace, and image-like data: half zeros, the rest integers up to 255.
+    for (double& v : x)
+      v = trial % 3 == 0 ? g.normal() : trial % 3 == 1 ? g.laplace()
+          : (g.uniform() < 0.5 ? 0.0 : static_cast<double>(g.below(256)));
     for (std::size_t K : {2, 4, 8, 16}) {
       const double best = sse(x, {}, uniform(x, K, "optimal_step").reconstruction);
       CHECK(best <= sse(x, {}, uniform(x, K, "minmax").reconstruction) * (1 + 1e-12));
