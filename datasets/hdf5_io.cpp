@@ -1,8 +1,11 @@
 #include "datasets/hdf5_io.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <stdexcept>
 
@@ -128,25 +131,50 @@ H5::Group ensure_group(H5::Group root, const std::string& path) {
   return rest.empty() ? child : ensure_group(child, rest);
 }
 
+std::string temporary_suffix() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return ".tmp." + std::string(host) + "." + std::to_string(::getpid()) + ".";
+}
+
 void write_file_atomically(const std::string& path,
                            const std::function<void(H5::H5File&)>& fill) {
-  static std::atomic<unsigned> counter{0};
-  const std::string temporary =
-      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  // The file is built in memory (HDF5's core driver), then written with plain POSIX calls:
+  // a full disk or a size limit is then an ordinary write error, reported once, and HDF5 is
+  // never left holding a half-written file.
+  std::vector<char> image;
   try {
-    {
-      H5::H5File file(temporary, H5F_ACC_TRUNC);
-      fill(file);
-      file.flush(H5F_SCOPE_GLOBAL);
-    }  // closed here: every byte is written before the rename
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + temporary + " to " + path);
+    H5::FileAccPropList access;
+    access.setCore(1 << 16, false);
+    H5::H5File file(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+    fill(file);
+    file.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size < 0) throw std::runtime_error("cannot build " + path + " in memory");
+    image.resize(static_cast<std::size_t>(size));
+    H5Fget_file_image(file.getId(), image.data(), image.size());
   } catch (const H5::Exception& e) {
-    std::remove(temporary.c_str());
     throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
-  } catch (...) {
+  }
+
+  static std::atomic<unsigned> counter{0};
+  const std::string temporary = path + temporary_suffix() + std::to_string(counter++);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  int error = 0;
+  while (written < image.size() && !error) {
+    const ssize_t n = ::write(fd, image.data() + written, image.size() - written);
+    if (n < 0 && errno != EINTR) error = errno;
+    if (n > 0) written += static_cast<std::size_t>(n);
+  }
+  if (!error && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && !error) error = errno;
+  if (!error && std::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (error) {
     std::remove(temporary.c_str());
-    throw;
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(error) +
+                             (error == ENOSPC || error == EFBIG ? " (is the disk full?)" : ""));
   }
 }
 

@@ -30,9 +30,13 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
 /// The group at a '/'-separated path below `root`, created with its parents if missing.
 H5::Group ensure_group(H5::Group root, const std::string& path);
 
-/// Creates `path` through a temporary file in the same folder that `fill` writes and that is
-/// renamed into place only when `fill` returns: readers never see a partial file, and a
-/// failure (an exception from `fill`, a full disk) leaves nothing behind.
+/// ".tmp.<host>.<pid>.": what write_file_atomically appends to a path for its temporary
+/// file, so that leftovers of a killed process can be told apart (and removed) on its host.
+std::string temporary_suffix();
+
+/// Creates `path`: `fill` writes the file in memory, which is then written to a temporary
+/// file in the same folder, synced, and renamed into place. Readers never see a partial file,
+/// and a failure (an exception from `fill`, a full disk) leaves nothing behind.
 void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill);
 
 }  // namespace quantlab::hdf5

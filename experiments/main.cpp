@@ -15,6 +15,7 @@
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
 #include "datasets/synthetic.hpp"
+#include "experiments/check.hpp"
 #include "experiments/config.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/plan.hpp"
@@ -37,7 +38,9 @@ const char* kUsage =
     "commands:\n"
     "  run CONFIG        run a sweep (skips runs already recorded)\n"
     "  plan CONFIG       print the expanded run list with run ids, without running\n"
+    "  status CONFIG     done / failed / missing runs, and the shards with work left\n"
     "  merge CONFIG      gather the run records into RESULTS/<sweep>.h5\n"
+    "  check RESULTS     compare results with a reference (--against), run by run\n"
     "  report RESULTS    print comparison tables from a merged results file\n"
     "  dataset make OUT  write a synthetic tensor to a dataset file\n"
     "  dataset ls FILE   list a dataset file's tensors with statistics\n"
@@ -88,26 +91,70 @@ Plan plan_from(const std::string& config_path) {
   }
 }
 
+// "I/N" with 0 <= I < N.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      std::size_t used_i = 0, used_n = 0;
+      const unsigned long i = std::stoul(text.substr(0, slash), &used_i);
+      const unsigned long n = std::stoul(text.substr(slash + 1), &used_n);
+      if (used_i == slash && used_n == text.size() - slash - 1 && n >= 1 && i < n) return {i, n};
+    }
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--shard must be I/N with 0 <= I < N, not '" + text + "'");
+}
+
+// The shard of a Slurm array task: SLURM_ARRAY_TASK_ID (plus QUANTLAB_SHARD_OFFSET when a
+// large sweep is submitted as several arrays) of QUANTLAB_SHARDS, else SLURM_ARRAY_TASK_COUNT.
+std::pair<std::size_t, std::size_t> shard_from_env() {
+  const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+  const char* count = std::getenv("QUANTLAB_SHARDS");
+  if (!count) count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  if (!id || !count)
+    throw UsageError("--shard-from-env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT "
+                     "(or QUANTLAB_SHARDS): run it inside a Slurm array job");
+  const char* offset = std::getenv("QUANTLAB_SHARD_OFFSET");
+  const std::size_t base = offset ? std::stoul(offset) : 0;
+  return parse_shard(std::to_string(base + std::stoul(id)) + "/" + count);
+}
+
 int command_run(const std::vector<std::string>& args) {
   po::options_description o("options");
-  std::string config, out;
+  std::string config, out, shard;
   std::size_t threads = 0;
+  bool from_env = false, rerun_failed = false;
   o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
       "out", po::value(&out)->default_value("results"), "results folder")(
       "threads", po::value(&threads)->default_value(std::thread::hardware_concurrency()),
-      "runs at once (results do not depend on it)");
+      "runs at once (results do not depend on it)")(
+      "shard", po::value(&shard), "run only shard I of N (I/N, 0-based): plan indices i = I mod N")(
+      "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
+      "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed");
   po::positional_options_description p;
   p.add("config", 1);
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "run CONFIG [--out DIR] [--threads N]")) return 0;
+  if (!parse(args, o, p, vm,
+             "run CONFIG [--out DIR] [--threads N] [--shard I/N | --shard-from-env] [--rerun-failed]"))
+    return 0;
+  if (from_env && !shard.empty()) throw UsageError("give --shard or --shard-from-env, not both");
+  const auto [shard_index, shards] = from_env ? shard_from_env()
+                                     : shard.empty() ? std::pair<std::size_t, std::size_t>{0, 1}
+                                                     : parse_shard(shard);
   const Plan plan = plan_from(config);
   RunnerOptions options;
   options.out = out;
   options.threads = std::max<std::size_t>(1, threads);
   options.progress = ::isatty(STDERR_FILENO);
+  options.shard = shard_index;
+  options.shards = shards;
+  options.rerun_failed = rerun_failed;
   const RunSummary s = run_plan(plan, options);
-  std::cout << plan.config.name << ": " << s.total << " runs: " << s.succeeded << " done, "
-            << s.skipped << " already recorded, " << s.failed << " failed\n";
+  std::cout << plan.config.name;
+  if (shards > 1) std::cout << " shard " << shard_index << "/" << shards;
+  std::cout << ": " << s.total << " runs: " << s.succeeded << " done, " << s.skipped
+            << " already recorded, " << s.failed << " failed\n";
   if (s.failed)
     std::cerr << "quantlab: " << s.failed << " run" << (s.failed > 1 ? "s" : "")
               << " failed; their messages are in the records (quantlab merge, then the 'error' "
@@ -137,6 +184,90 @@ int command_plan(const std::vector<std::string>& args) {
   }
   std::printf("%zu runs\n", plan.runs.size());
   return 0;
+}
+
+// "3,7,10-12": a Slurm --array list of the given (ascending) indices.
+std::string array_spec(const std::vector<std::size_t>& indices) {
+  std::string out;
+  for (std::size_t i = 0; i < indices.size();) {
+    std::size_t j = i;
+    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(indices[i]);
+    if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(indices[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+int command_status(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string config, out;
+  std::size_t shards = 1;
+  bool rerun_failed = false;
+  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
+      "out", po::value(&out)->default_value("results"), "results folder")(
+      "shards", po::value(&shards)->default_value(1), "the number of shards the sweep is split into")(
+      "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do");
+  po::positional_options_description p;
+  p.add("config", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "status CONFIG [--out DIR] [--shards N] [--rerun-failed]")) return 0;
+  if (shards < 1) throw UsageError("--shards must be at least 1");
+  const Plan plan = plan_from(config);
+  std::size_t done = 0, failed = 0, missing = 0;
+  std::vector<bool> work(shards, false);
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const RunState state = run_state(record_path(out, plan.config.name, plan.runs[i].id));
+    (state == RunState::done ? done : state == RunState::failed ? failed : missing)++;
+    if (state == RunState::missing || (state == RunState::failed && rerun_failed)) work[i % shards] = true;
+  }
+  std::vector<std::size_t> pending;
+  for (std::size_t s = 0; s < shards; ++s)
+    if (work[s]) pending.push_back(s);
+  std::cout << plan.config.name << ": " << plan.runs.size() << " runs: " << done << " done, "
+            << failed << " failed, " << missing << " missing\n";
+  if (pending.empty()) std::cout << "no shard has work left\n";
+  else std::cout << pending.size() << " of " << shards << " shards have work: --array=" << array_spec(pending) << "\n";
+  return 0;
+}
+
+int command_check(const std::vector<std::string>& args) {
+  po::options_description o("options");
+  std::string results, reference;
+  std::vector<std::string> rtols, atols, ignore;
+  o.add_options()("results", po::value(&results)->required(), "merged results file (.h5)")(
+      "against", po::value(&reference)->required(), "reference results file (.h5)")(
+      "rtol", po::value(&rtols)->composing(), "relative tolerance: X (every metric) or METRIC=X; repeatable")(
+      "atol", po::value(&atols)->composing(), "absolute tolerance: X or METRIC=X; repeatable")(
+      "ignore", po::value(&ignore)->composing(), "a column, or the group 'timing' (ignored by default); repeatable");
+  po::positional_options_description p;
+  p.add("results", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "check RESULTS --against REFERENCE [--rtol [M=]X] [--atol [M=]X] [--ignore C]"))
+    return 0;
+  CheckOptions options;
+  for (const auto& c : ignore) options.ignore.insert(c);
+  auto apply = [&](const std::vector<std::string>& given, bool relative) {
+    for (const auto& g : given) {
+      const auto eq = g.find('=');
+      double value;
+      try {
+        value = std::stod(eq == std::string::npos ? g : g.substr(eq + 1));
+      } catch (const std::exception&) {
+        throw UsageError("a tolerance must be X or METRIC=X, not '" + g + "'");
+      }
+      if (eq == std::string::npos) (relative ? options.tolerance.rtol : options.tolerance.atol) = value;
+      else {
+        auto& t = options.per_metric.try_emplace(g.substr(0, eq), options.tolerance).first->second;
+        (relative ? t.rtol : t.atol) = value;
+      }
+    }
+  };
+  apply(rtols, true);
+  apply(atols, false);
+  const CheckReport report = check_results(read_results(results), read_results(reference), options);
+  std::cout << format_check(report);
+  return report.passed() ? 0 : 1;
 }
 
 int command_merge(const std::vector<std::string>& args) {
@@ -366,6 +497,8 @@ int dispatch(const std::vector<std::string>& argv) {
   if (command == "run") return command_run(rest);
   if (command == "plan") return command_plan(rest);
   if (command == "merge") return command_merge(rest);
+  if (command == "status") return command_status(rest);
+  if (command == "check") return command_check(rest);
   if (command == "report") return command_report(rest);
   if (command == "algorithms") return command_algorithms(rest);
   if (command == "version") {

@@ -1,9 +1,12 @@
 #include "experiments/runner.hpp"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +17,7 @@
 #include <thread>
 
 #include "algorithms/registry.hpp"
+#include "datasets/hdf5_io.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
 #include "experiments/provenance.hpp"
@@ -53,15 +57,6 @@ class OptimumCache {
   std::map<std::string, std::shared_future<double>> entries_;
 };
 
-bool readable_record(const std::string& path) {
-  if (!fs::exists(path)) return false;
-  try {
-    read_run_record(path);
-    return true;
-  } catch (const std::exception&) {
-    return false;  // not a complete record: run again
-  }
-}
 
 RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   const PlannedTensor& t = plan.tensors[run.tensor];
@@ -159,6 +154,15 @@ std::string format_seconds(double s) {
 
 }  // namespace
 
+RunState run_state(const std::string& record) {
+  if (!fs::exists(record)) return RunState::missing;
+  try {
+    return read_run_record(record).text.at("status") == "ok" ? RunState::done : RunState::failed;
+  } catch (const std::exception&) {
+    return RunState::missing;
+  }
+}
+
 std::string runs_folder(const std::string& out, const std::string& sweep) {
   return (fs::path(out) / sweep / "runs").string();
 }
@@ -173,6 +177,18 @@ void prepare_output(const std::string& folder) {
   if (error || ::access(folder.c_str(), W_OK) != 0)
     throw std::runtime_error("the results folder " + folder + " is not writable" +
                              (error ? " (" + error.message() + ")" : ""));
+  // Temporary files of processes on this host that were killed before their rename: they are
+  // never read (records appear only by rename), so remove them. Other hosts' are left alone.
+  const std::string ours = hdf5::temporary_suffix();
+  const std::string host_part = ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.find(host_part);
+    if (at == std::string::npos) continue;
+    const std::string rest = name.substr(at + host_part.size());  // "<pid>.<n>"
+    const pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+  }
 }
 
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
@@ -181,10 +197,12 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   const int blas_threads = pin_blas_to_one_thread();
 
   RunSummary summary;
-  summary.total = plan.runs.size();
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    if (readable_record(record_path(options.out, plan.config.name, plan.runs[i].id))) ++summary.skipped;
+    if (!in_shard(i, options.shard, options.shards)) continue;
+    ++summary.total;
+    const RunState state = run_state(record_path(options.out, plan.config.name, plan.runs[i].id));
+    if (state == RunState::done || (state == RunState::failed && !options.rerun_failed)) ++summary.skipped;
     else todo.push_back(i);
   }
 

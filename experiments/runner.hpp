@@ -13,12 +13,26 @@ namespace quantlab {
 struct RunnerOptions {
   std::string out = "results";
   std::size_t threads = 1;
-  bool progress = false;  ///< done/total, elapsed and ETA on stderr
+  bool progress = false;      ///< done/total, elapsed and ETA on stderr
+  std::size_t shard = 0;      ///< run only the runs whose plan index is shard mod shards
+  std::size_t shards = 1;
+  bool rerun_failed = false;  ///< run again the runs recorded as failed
 };
 
 struct RunSummary {
   std::size_t total = 0, skipped = 0, succeeded = 0, failed = 0;
 };
+
+/// Whether a run is recorded, and how it ended. A record that cannot be read (it cannot be
+/// partial: records appear by rename) counts as missing.
+enum class RunState { done, failed, missing };
+RunState run_state(const std::string& record);
+
+/// Whether plan index `index` belongs to shard `shard` of `shards` (round robin, so every
+/// shard gets a similar mix of datasets and algorithms).
+inline bool in_shard(std::size_t index, std::size_t shard, std::size_t shards) {
+  return index % shards == shard;
+}
 
 /// <out>/<sweep>/runs
 std::string runs_folder(const std::string& out, const std::string& sweep);

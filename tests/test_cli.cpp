@@ -12,48 +12,13 @@
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
-#include "tests/test_support.hpp"
+#include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace quantlab;
+using namespace quantlab::testing;
 
 namespace {
-
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-struct Sandbox {
-  testing::TempDir temp;
-  const fs::path& dir = temp.path;
-
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name)) << text;
-  }
-
-  Result quantlab(const std::string& args) const {
-    const char* bin = std::getenv("QUANTLAB_BIN");
-    REQUIRE_MESSAGE(bin, "QUANTLAB_BIN must name the quantlab executable");
-    const std::string command = "cd " + dir.string() + " && " + bin + " " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer;
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    return {WEXITSTATUS(status), output};
-  }
-
-  std::size_t records(const std::string& sweep) const {
-    std::size_t count = 0;
-    const fs::path runs = dir / "results" / sweep / "runs";
-    if (fs::exists(runs))
-      for (const auto& entry : fs::directory_iterator(runs)) count += entry.path().extension() == ".h5";
-    return count;
-  }
-};
 
 const char* kTiny = R"(name: tiny
 datasets:

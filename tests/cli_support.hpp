@@ -1,0 +1,55 @@
+#pragma once
+// Running the quantlab executable in a scratch folder, for end-to-end tests.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/test_support.hpp"
+
+namespace quantlab::testing {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr
+};
+
+struct Sandbox {
+  TempDir temp;
+  const std::filesystem::path& dir = temp.path;
+
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+  }
+
+  /// Runs `quantlab args` in the folder; `environment` ("NAME=value ...") is set for it.
+  Result quantlab(const std::string& args, const std::string& environment = "") const {
+    const char* bin = std::getenv("QUANTLAB_BIN");
+    REQUIRE_MESSAGE(bin, "QUANTLAB_BIN must name the quantlab executable");
+    const std::string command =
+        "cd " + dir.string() + " && " + environment + " " + bin + " " + args + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    std::string output;
+    std::array<char, 4096> buffer;
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    return {WEXITSTATUS(status), output};
+  }
+
+  std::size_t records(const std::string& sweep) const {
+    std::size_t count = 0;
+    const std::filesystem::path runs = dir / "results" / sweep / "runs";
+    if (std::filesystem::exists(runs))
+      for (const auto& entry : std::filesystem::directory_iterator(runs)) count += entry.path().extension() == ".h5";
+    return count;
+  }
+};
+
+}  // namespace quantlab::testing

@@ -1,0 +1,212 @@
+// Sweeps at cluster scale: shards, status, regression checks, and reliability under kill -9
+// and a full disk, all through the command line.
+#include <doctest/doctest.h>
+#include <H5Cpp.h>
+
+#include <chrono>
+#include <thread>
+
+#include "algorithms/generator.hpp"
+#include "datasets/dataset_file.hpp"
+#include "experiments/results_table.hpp"
+#include "tests/cli_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace quantlab;
+using namespace quantlab::testing;
+
+namespace {
+
+const char* kSweep = R"(name: sweep
+datasets:
+  - {name: g, synthetic: {distribution: gaussian, n: 3000, seed: 1}}
+  - {name: t, synthetic: {distribution: student_t, n: 3000, seed: 2, nu: 3}}
+algorithms:
+  - {name: uniform, mode: [minmax, optimal_step]}
+  - kmeans
+  - optimal
+bits: [1, 2, 3]
+seeds: [0, 1]
+)";  // 2 x (2x3 + 3x2 + 3) = 30 runs
+
+std::string check_line(const Result& r) {
+  const auto at = r.output.rfind("check ");
+  return at == std::string::npos ? r.output : r.output.substr(at);
+}
+
+// Changes one value of a merged results file in place.
+void perturb(const std::string& file, const std::string& column, std::size_t row, double factor) {
+  H5::H5File f(file, H5F_ACC_RDWR);
+  H5::DataSet d = f.openGroup("table").openDataSet(column);
+  std::vector<double> v(static_cast<std::size_t>(d.getSpace().getSimpleExtentNpoints()));
+  d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+  v[row] *= factor;
+  d.write(v.data(), H5::PredType::NATIVE_DOUBLE);
+}
+
+}  // namespace
+
+TEST_CASE("any shard split gives the records of one unsharded run, bit for bit") {
+  Sandbox whole;
+  whole.write("sweep.yaml", kSweep);
+  REQUIRE(whole.quantlab("run sweep.yaml --threads 2").status == 0);
+  REQUIRE(whole.quantlab("merge sweep.yaml").status == 0);
+  for (std::size_t shards : {1, 2, 3, 7, 50}) {
+    Sandbox split;
+    split.write("sweep.yaml", kSweep);
+    for (std::size_t i = 0; i < shards; ++i) {
+      const Result r = split.quantlab("run sweep.yaml --threads 1 --shard " + std::to_string(i) + "/" +
+                                      std::to_string(shards));
+      REQUIRE_MESSAGE(r.status == 0, r.output);
+    }
+    CHECK(split.records("sweep") == 30);
+    REQUIRE(split.quantlab("merge sweep.yaml").status == 0);
+    const Result c = split.quantlab("check results/sweep.h5 --against " + whole.path("results/sweep.h5") +
+                                    " --rtol 0 --atol 0");
+    CHECK_MESSAGE(c.status == 0, c.output);
+    CHECK(check_line(c).rfind("check passed: 30 runs", 0) == 0);
+  }
+  Sandbox env;
+  env.write("sweep.yaml", kSweep);
+  const Result r = env.quantlab("run sweep.yaml --shard-from-env");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("SLURM_ARRAY_TASK_ID") != std::string::npos);
+  const Result task = env.quantlab("run sweep.yaml --shard-from-env",
+                                   "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=4");
+  CHECK(task.output.find("sweep shard 1/4: 8 runs: 8 done") != std::string::npos);
+  // A sweep split over several arrays: the offset and the shard count come from quantlab.
+  const Result chunk = env.quantlab("run sweep.yaml --shard-from-env",
+                                    "SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 QUANTLAB_SHARDS=6 "
+                                    "QUANTLAB_SHARD_OFFSET=3");
+  CHECK(chunk.output.find("sweep shard 5/6: 5 runs: 2 done, 3 already recorded") != std::string::npos);
+  CHECK(env.quantlab("run sweep.yaml --shard 4/4").status == 2);
+}
+
+TEST_CASE("status counts done, failed and missing runs and names the shards with work") {
+  Sandbox box;
+  box.write("sweep.yaml", kSweep);
+  REQUIRE(box.quantlab("run sweep.yaml --shard 0/3").status == 0);
+  Result s = box.quantlab("status sweep.yaml --shards 3");
+  CHECK(s.output.find("30 runs: 10 done, 0 failed, 20 missing") != std::string::npos);
+  CHECK(s.output.find("2 of 3 shards have work: --array=1,2") != std::string::npos);
+  s = box.quantlab("status sweep.yaml --shards 30");
+  CHECK(s.output.find("--array=1,2,4,5,7,8,10,11,13,14,16,17,19,20,22,23,25,26,28,29") != std::string::npos);
+  REQUIRE(box.quantlab("run sweep.yaml").status == 0);
+  CHECK(box.quantlab("status sweep.yaml --shards 3").output.find("no shard has work left") != std::string::npos);
+
+  // Failed runs count as work only with --rerun-failed (see test_cli for why this fails).
+  Sandbox fail;
+  Tensor ramp;
+  ramp.name = "ramp";
+  ramp.shape = {1000};
+  ramp.values = arma::regspace<arma::vec>(0, 999);
+  write_dataset_file(fail.path("ramp.h5"), {ramp});
+  fail.write("fail.yaml", "name: fail\ndatasets: [{name: ramp, file: ramp.h5}]\n"
+                          "algorithms: [{name: optimal, max_memory_mb: 1}]\nlevels: [4, 700]\n");
+  CHECK(fail.quantlab("run fail.yaml").status == 1);
+  CHECK(fail.quantlab("status fail.yaml --shards 2").output.find("1 done, 1 failed, 0 missing\nno shard") != std::string::npos);
+  CHECK(fail.quantlab("status fail.yaml --shards 2 --rerun-failed").output.find("--array=1") != std::string::npos);
+  CHECK(fail.quantlab("run fail.yaml").output.find("0 done, 2 already recorded, 0 failed") != std::string::npos);
+  const Result rerun = fail.quantlab("run fail.yaml --rerun-failed");
+  CHECK(rerun.output.find("0 done, 1 already recorded, 1 failed") != std::string::npos);
+}
+
+TEST_CASE("check passes on identical results and fails on a perturbed, missing or extra run") {
+  Sandbox box;
+  box.write("sweep.yaml", kSweep);
+  REQUIRE(box.quantlab("run sweep.yaml").status == 0);
+  REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
+  fs::copy_file(box.path("results/sweep.h5"), box.path("reference.h5"));
+  Result c = box.quantlab("check results/sweep.h5 --against reference.h5");
+  CHECK(c.status == 0);
+  CHECK(check_line(c) == "check passed: 30 runs and 780 values compared, 0 differ, 0 missing, 0 extra\n");
+
+  // A metric off by 1e-6 relative: a regression at the default tolerance, not at rtol 1e-5.
+  perturb(box.path("results/sweep.h5"), "mse", 4, 1 + 1e-6);
+  c = box.quantlab("check results/sweep.h5 --against reference.h5");
+  CHECK(c.status == 1);
+  CHECK(c.output.find("| mse |") != std::string::npos);
+  CHECK(check_line(c).rfind("check FAILED: 30 runs and 780 values compared, 1 differ", 0) == 0);
+  CHECK(box.quantlab("check results/sweep.h5 --against reference.h5 --rtol mse=1e-5").status == 0);
+  CHECK(box.quantlab("check results/sweep.h5 --against reference.h5 --ignore mse").status == 0);
+  // The other direction: the reference is the perturbed one.
+  CHECK(box.quantlab("check reference.h5 --against results/sweep.h5").status == 1);
+
+  // A missing run (its record deleted before merging), and the same seen from the other side.
+  const std::string victim = fs::directory_iterator(box.dir / "results/sweep/runs")->path().string();
+  fs::remove(victim);
+  REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
+  c = box.quantlab("check results/sweep.h5 --against reference.h5");
+  CHECK(c.status == 1);
+  CHECK(c.output.find("missing run: " + fs::path(victim).stem().string()) != std::string::npos);
+  c = box.quantlab("check reference.h5 --against results/sweep.h5");
+  CHECK(c.status == 1);
+  CHECK(c.output.find("extra run (not in the reference): " + fs::path(victim).stem().string()) != std::string::npos);
+}
+
+TEST_CASE("kill -9 at random points, then resume: nothing lost, corrupted or duplicated") {
+  const char* config = R"(name: crash
+datasets:
+  - {name: g, synthetic: {distribution: gaussian, n: 400000, seed: 1}}
+  - {name: l, synthetic: {distribution: laplace, n: 400000, seed: 2}}
+algorithms:
+  - {name: uniform, mode: optimal_step}
+  - kmeans
+  - optimal
+bits: [1, 2, 3, 4, 5, 6]
+seeds: [0, 1]
+repeat: 2
+)";  // 2 x (6 + 12 + 6) = 48 runs, several seconds in all
+  Sandbox reference, box;
+  reference.write("crash.yaml", config);
+  box.write("crash.yaml", config);
+  REQUIRE(reference.quantlab("run crash.yaml --threads 2").status == 0);
+  REQUIRE(reference.quantlab("merge crash.yaml").status == 0);
+
+  Generator g(2026);
+  int interrupted = 0;
+  std::size_t after_first_kill = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    // Start the sweep, kill it without warning after a random delay.
+    const std::string bin = std::getenv("QUANTLAB_BIN");
+    const std::string start = "cd " + box.dir.string() + " && (" + bin +
+                              " run crash.yaml --threads 2 > /dev/null 2>&1 & echo $! > pid)";
+    REQUIRE(std::system(start.c_str()) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + g.below(1200)));
+    std::ifstream pid_file(box.path("pid"));
+    int pid = 0;
+    pid_file >> pid;
+    interrupted += ::kill(pid, SIGKILL) == 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::waitpid(pid, nullptr, WNOHANG);
+    if (attempt == 0) after_first_kill = box.records("crash");
+  }
+  CHECK(interrupted > 0);
+  CHECK(after_first_kill < 48);  // the sweep was cut short
+  const Result resumed = box.quantlab("run crash.yaml --threads 2");
+  CHECK_MESSAGE(resumed.status == 0, resumed.output);
+  CHECK(box.records("crash") == 48);
+  // Leftover temporary files of the killed processes are gone; only records remain.
+  for (const auto& entry : fs::directory_iterator(box.dir / "results/crash/runs"))
+    CHECK(entry.path().extension() == ".h5");
+  REQUIRE(box.quantlab("merge crash.yaml").status == 0);
+  const Result c = box.quantlab("check results/crash.h5 --against " + reference.path("results/crash.h5") +
+                                " --rtol 0 --atol 0");
+  CHECK_MESSAGE(c.status == 0, c.output);
+}
+
+TEST_CASE("a full disk fails the sweep with a clear message and leaves no partial record") {
+  Sandbox box;
+  box.write("sweep.yaml", kSweep);
+  // A file-size limit of 4 KiB makes every record write fail as on a full disk (EFBIG).
+  const std::string bin = std::getenv("QUANTLAB_BIN");
+  const std::string command = "cd " + box.dir.string() + " && bash -c 'trap \"\" XFSZ; ulimit -f 8; " + bin +
+                              " run sweep.yaml --out full --threads 1' > out.txt 2>&1";
+  const int status = std::system(command.c_str());
+  CHECK(WEXITSTATUS(status) == 1);
+  std::ifstream in(box.path("out.txt"));
+  const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_MESSAGE(output.rfind("quantlab: error: cannot write ", 0) == 0, output);
+  CHECK(std::count(output.begin(), output.end(), '\n') == 1);
+  CHECK(fs::is_empty(box.dir / "full/sweep/runs"));
+}
