@@ -1,10 +1,41 @@
 #include "algorithms/registry.hpp"
 
 #include "algorithms/kmeans.hpp"
+#include "algorithms/least_squares_binary.hpp"
 #include "algorithms/optimal.hpp"
 #include "algorithms/uniform.hpp"
 
 namespace quantlab {
+
+namespace {
+
+std::function<std::string(std::size_t)> exactly(std::size_t levels) {
+  return [levels](std::size_t K) {
+    return K == levels ? std::string()
+                       : "takes exactly K = " + std::to_string(levels) + " levels, not " + std::to_string(K);
+  };
+}
+
+AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string summary,
+                            std::string reference, bool has_compat,
+                            std::function<std::string(std::size_t)> rule) {
+  std::vector<ParameterSpec> parameters;
+  if (has_compat) {
+    parameters.push_back(choice_parameter("compat", "none", {"none", "apple"},
+                                          "apple: the published code's data-value candidates for v1"));
+    parameters.push_back(integer_parameter("skip", 3, 1, 1000000,
+                                           "compat apple: search v1 on every skip-th element"));
+  }
+  return {std::move(name), std::move(summary), std::move(reference), false, std::move(parameters),
+          [method, has_compat](const Parameters& p) {
+            const bool apple = has_compat && p.choice("compat") == "apple";
+            const std::size_t skip = has_compat ? static_cast<std::size_t>(p.integer("skip")) : 1;
+            return std::make_unique<LeastSquaresBinaryQuantizer>(method, apple, skip);
+          },
+          std::move(rule)};
+}
+
+}  // namespace
 
 const std::vector<AlgorithmInfo>& algorithms() {
   static const std::vector<AlgorithmInfo> all = {
@@ -21,7 +52,8 @@ const std::vector<AlgorithmInfo>& algorithms() {
        [](const Parameters& p) {
          return std::make_unique<UniformQuantizer>(p.choice("mode"), p.choice("reconstruction"),
                                                    p.real("clip"));
-       }},
+       },
+       {}},
       {"kmeans",
        "Lloyd's k-means on sorted data (O(K log n) per iteration)",
        "00-baselines.md (k-means); weights: paper 5 eq. (8)",
@@ -37,7 +69,8 @@ const std::vector<AlgorithmInfo>& algorithms() {
          return std::make_unique<KmeansQuantizer>(
              p.choice("init"), static_cast<std::size_t>(p.integer("n_init")),
              static_cast<std::size_t>(p.integer("max_iter")), p.real("tol"));
-       }},
+       },
+       {}},
       {"optimal",
        "exact optimal K-level quantizer (dynamic programme on the distinct values)",
        "00-baselines.md (exact optimal 1-D quantizer); Wang & Song 2011; Gronlund et al. 2017",
@@ -46,7 +79,23 @@ const std::vector<AlgorithmInfo>& algorithms() {
                        "fail clearly instead of using more backtracking memory than this")},
        [](const Parameters& p) {
          return std::make_unique<OptimalQuantizer>(p.real("max_memory_mb"));
-       }},
+       },
+       {}},
+      binary_method("ls1", BinaryMethod::ls1, "optimal 1-bit: bsign(x) scaled by mean |x|",
+                    "paper 2, LS-1 (eq. 8 with k = 1)", false, exactly(2)),
+      binary_method("gf", BinaryMethod::gf,
+                    "greedy foldable k-bit expansion: scale and sign the residual k times",
+                    "paper 2, GF (eq. 9)", false,
+                    [](std::size_t K) {
+                      return K >= 2 && (K & (K - 1)) == 0
+                                 ? std::string()
+                                 : "gf takes K = 2^k levels (k bits), not " + std::to_string(K);
+                    }),
+      binary_method("ls2", BinaryMethod::ls2,
+                    "optimal 2-bit scaled binary: exact 2-means of |x| by a split scan",
+                    "paper 2, LS-2 (eq. 8 with k = 2)", true, exactly(4)),
+      binary_method("lsT", BinaryMethod::lsT, "optimal ternary {-c, 0, c}: exact split scan of |x|",
+                    "paper 2, LS-T", true, exactly(3)),
   };
   return all;
 }

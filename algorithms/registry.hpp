@@ -17,6 +17,9 @@ struct AlgorithmInfo {
   bool uses_seed = false;                ///< false: one run per data/K, whatever the seeds
   std::vector<ParameterSpec> parameters;
   std::function<std::unique_ptr<Quantizer>(const Parameters&)> make;
+  /// Methods with a fixed number of levels (ls1: 2) run only at the K they produce; empty:
+  /// any K. Returns why K does not fit, or an empty string.
+  std::function<std::string(std::size_t K)> levels_rule;
 };
 
 /// Every registered algorithm, in a fixed order.

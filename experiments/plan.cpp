@@ -112,7 +112,10 @@ Plan make_plan(const SweepConfig& config) {
         for (const auto& given : expand(a)) {
           const Parameters parameters(info.parameters, given);
           const std::string label = label_of(a, given);
+          std::size_t fitting = 0;
           for (std::size_t K : config.levels) {
+            if (info.levels_rule && !info.levels_rule(K).empty()) continue;
+            ++fitting;
             std::vector<std::optional<std::uint64_t>> seeds;
             if (info.uses_seed) seeds.assign(config.seeds.begin(), config.seeds.end());
             else seeds.push_back(std::nullopt);
@@ -134,6 +137,10 @@ Plan make_plan(const SweepConfig& config) {
               plan.runs.push_back(std::move(run));
             }
           }
+          if (fitting == 0)
+            throw std::runtime_error(config.path + ": " + a.name + " " +
+                                     info.levels_rule(config.levels.front()) +
+                                     "; none of the config's levels fits it");
         }
       }
     }
