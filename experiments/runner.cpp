@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <limits>
 #include <mutex>
@@ -145,6 +146,16 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   }
 }
 
+// A killed process whose parent has not reaped it is a zombie: it exists but writes nothing.
+bool process_alive(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: assume it runs
+  const auto paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
+}
+
 std::string format_seconds(double s) {
   char buffer[32];
   if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
@@ -187,7 +198,7 @@ void prepare_output(const std::string& folder) {
     if (at == std::string::npos) continue;
     const std::string rest = name.substr(at + host_part.size());  // "<pid>.<n>"
     const pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
-    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+    if (pid > 0 && !process_alive(pid)) fs::remove(entry.path(), error);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "experiments/config.hpp"
 #include "experiments/plan.hpp"
+#include "algorithms/registry.hpp"
 
 using namespace quantlab;
 
@@ -59,7 +60,7 @@ TEST_CASE("wrong types and out-of-range values say what is allowed") {
   CHECK(error_of(replace(kValid, "bits: [1, 2]", "levels: [0, 2]")) ==
         "c.yaml:9:10: levels must be an integer in [1, 1073741824], not '0'");
   CHECK(error_of(replace(kValid, "- optimal", "- optimum")) ==
-        "c.yaml:8:5: unknown algorithm 'optimum' (one of uniform, kmeans, optimal)");
+        "c.yaml:8:5: unknown algorithm 'optimum' (one of " + algorithm_names() + ")");
 }
 
 TEST_CASE("bad lists are rejected") {
