@@ -1,7 +1,10 @@
 #include "experiments/grouped_quantization.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
+#include "algorithms/huffman.hpp"
 #include "experiments/metrics.hpp"
 
 namespace quantlab {
@@ -60,6 +63,17 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     r.group_levels.push_back(static_cast<double>(q.codebook.n_elem));
     r.max_levels = std::max<std::size_t>(r.max_levels, q.codebook.n_elem);
     weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
+    // Paper 5, eq. (1) and (2), with 32-bit codewords in the codebook.
+    const std::vector<std::uint64_t> counts(sizes.begin(), sizes.end());
+    const HuffmanCode code(counts);
+    const double k = static_cast<double>(counts.size());
+    const double coded = static_cast<double>(code.coded_bits(counts));
+    double table = 0;
+    for (int length : code.lengths()) table += length;
+    r.huffman_bits += coded;
+    r.huffman_table_bits += static_cast<double>(code.table_bits());
+    r.variable_length_bits += coded + table + 32 * k;
+    r.fixed_length_bits += static_cast<double>(index.n_elem) * std::ceil(std::log2(k)) + 32 * k;
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;
     for (const auto& [key, value] : q.scalars) r.scalars[key] += value;

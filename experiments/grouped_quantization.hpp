@@ -28,6 +28,11 @@ struct GroupedResult {
   std::vector<double> group_levels;   ///< codewords per group
   std::size_t max_levels = 0;         ///< the most codewords any group uses
   double entropy_bits = 0;            ///< size-weighted mean of the groups' index entropy
+  // Entropy coding of every group's indices with its own Huffman code (paper 5):
+  double huffman_bits = 0;            ///< coded index bits, all groups
+  double huffman_table_bits = 0;      ///< code tables, one length per codeword
+  double variable_length_bits = 0;    ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
+  double fixed_length_bits = 0;       ///< eq. (2)'s denominator: n ⌈log2 k⌉ + 32 k
   std::size_t iterations = 0;         ///< the most any group took
   bool converged = true;              ///< every group converged
   std::size_t clamped_groups = 0;     ///< groups with fewer distinct values than K

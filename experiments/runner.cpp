@@ -110,6 +110,11 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   r.numbers["levels"] = static_cast<double>(result.max_levels);
   r.numbers["bits_fixed"] = bits_for_levels(result.max_levels);
   r.numbers["entropy_bits"] = result.entropy_bits;
+  const double n = static_cast<double>(t.tensor.size());
+  r.numbers["huffman_bits"] = result.huffman_bits / n;
+  r.numbers["huffman_table_bits"] = result.huffman_table_bits;
+  r.numbers["compression_ratio"] = 32 * n / result.variable_length_bits;
+  r.numbers["compression_ratio_fixed"] = 32 * n / result.fixed_length_bits;
   r.numbers["time_s"] = median(times);
   r.numbers["iterations"] = static_cast<double>(result.iterations);
   r.numbers["converged"] = result.converged ? 1 : 0;

@@ -1,0 +1,101 @@
+// Huffman coding: round trips, the entropy bounds, optimality against a brute-force search
+// over prefix codes, the lone-symbol case, and paper 5's compression ratios by hand.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "algorithms/huffman.hpp"
+#include "algorithms/optimal.hpp"
+#include "experiments/grouped_quantization.hpp"
+#include "experiments/metrics.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+
+namespace {
+
+// The least Σ c_i l_i over integer lengths l_i >= 1 with Σ 2^-l_i <= 1 (Kraft): exactly the
+// optimal prefix codes, searched exhaustively.
+std::uint64_t best_prefix_code_bits(const std::vector<std::uint64_t>& counts) {
+  const std::size_t k = counts.size();
+  std::vector<int> lengths(k, 1);
+  std::uint64_t best = UINT64_MAX;
+  std::function<void(std::size_t, double)> search = [&](std::size_t i, double kraft) {
+    if (kraft > 1 + 1e-12) return;
+    if (i == k) {
+      std::uint64_t bits = 0;
+      for (std::size_t s = 0; s < k; ++s) bits += counts[s] * static_cast<std::uint64_t>(lengths[s]);
+      best = std::min(best, bits);
+      return;
+    }
+    for (int l = 1; l < static_cast<int>(k); ++l) {
+      lengths[i] = l;
+      search(i + 1, kraft + std::ldexp(1.0, -l));
+    }
+  };
+  search(0, 0);
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("encode then decode gives the symbols back, on random alphabets and streams") {
+  Generator g(4);
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::size_t k = 1 + g.below(300);
+    std::vector<std::uint64_t> counts(k, 0);
+    std::vector<std::uint32_t> symbols;
+    for (int i = 0; i < 2000; ++i) {
+      // Skewed draws, and some symbols never drawn.
+      const auto s = static_cast<std::uint32_t>(std::min<std::uint64_t>(k - 1, g.below(k) * g.below(k) / k));
+      symbols.push_back(s);
+      ++counts[s];
+    }
+    const HuffmanCode code(counts);
+    std::size_t bits = 0;
+    const auto stream = code.encode(symbols, bits);
+    CHECK(bits == code.coded_bits(counts));
+    CHECK(code.decode(stream, bits, symbols.size()) == symbols);
+    // Shannon: H <= average length < H + 1.
+    const double h = entropy_bits(std::vector<double>(counts.begin(), counts.end()));
+    const double average = static_cast<double>(bits) / symbols.size();
+    CHECK(average >= h - 1e-12);
+    CHECK(average < h + 1);
+  }
+}
+
+TEST_CASE("Huffman lengths are optimal: brute force over all prefix codes of small alphabets") {
+  Generator g(9);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::vector<std::uint64_t> counts(2 + g.below(5));
+    for (auto& c : counts) c = 1 + g.below(trial % 2 ? 1000 : 10);
+    CHECK(HuffmanCode(counts).coded_bits(counts) == best_prefix_code_bits(counts));
+  }
+}
+
+TEST_CASE("one used symbol: no bits at all; a corrupt stream is rejected") {
+  const HuffmanCode lone({0, 7, 0});
+  CHECK(lone.lengths() == std::vector<int>{0, 0, 0});
+  std::size_t bits = 99;
+  const auto stream = lone.encode({1, 1, 1}, bits);
+  CHECK(bits == 0);
+  CHECK(lone.decode(stream, bits, 3) == std::vector<std::uint32_t>{1, 1, 1});
+  CHECK_THROWS(lone.encode({0}, bits));
+  const HuffmanCode code({5, 1, 1, 1});
+  CHECK_THROWS_AS(code.decode({0xff}, 3, 5), std::invalid_argument);
+}
+
+TEST_CASE("compression ratios of paper 5, eq. (1) and (2), by hand") {
+  // Three clusters of 6, 2 and 2 values: Huffman lengths 1, 2, 2.
+  const arma::vec x = "0 0 0 0 0 0 1 1 5 5";
+  const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 9)};
+  Generator unused(0);
+  const GroupedResult r = quantize_groups(OptimalQuantizer(64), x, {}, groups, {3}, 3, unused);
+  CHECK(r.huffman_bits == 6 * 1 + 2 * 2 + 2 * 2);
+  // (1): Σ (|C_i| + 1) b_i + k·32 = 7·1 + 3·2 + 3·2 + 96 = 115 bits for 10·32 = 320.
+  CHECK(r.variable_length_bits == 115);
+  // (2): N ⌈log2 k⌉ + k·32 = 10·2 + 96 = 116.
+  CHECK(r.fixed_length_bits == 116);
+  CHECK(r.huffman_table_bits == 3 * 6);
+}
