@@ -1,5 +1,6 @@
 #include "algorithms/registry.hpp"
 
+#include "algorithms/ecsq.hpp"
 #include "algorithms/kmeans.hpp"
 #include "algorithms/least_squares_binary.hpp"
 #include "algorithms/optimal.hpp"
@@ -79,6 +80,31 @@ const std::vector<AlgorithmInfo>& algorithms() {
                        "fail clearly instead of using more backtracking memory than this")},
        [](const Parameters& p) {
          return std::make_unique<OptimalQuantizer>(p.real("max_memory_mb"));
+       },
+       {}},
+      {"ecsq_uniform",
+       "entropy-constrained uniform quantizer: bins of width step around 0, bin-mean levels, "
+       "at most K bins",
+       "paper 5, section 4 (uniform quantization, Gish & Pierce 1968)",
+       false,
+       {real_parameter("step", 0, 0, 1e300, "bin width (0: the least width whose entropy is at most rate)"),
+        real_parameter("rate", 0, 0, 64, "target entropy in bits per value, with step 0")},
+       [](const Parameters& p) {
+         if (p.real("step") <= 0 && p.real("rate") <= 0)
+           throw std::invalid_argument("ecsq_uniform needs a step or a rate");
+         return std::make_unique<UniformEcsqQuantizer>(p.real("step"), p.real("rate"));
+       },
+       {}},
+      {"ecsq",
+       "iterative entropy-constrained quantizer minimising D + λH from K grid levels",
+       "paper 5, section 4 (iterative ECSQ; Chou, Lookabaugh, Gray 1989)",
+       false,
+       {real_parameter("lambda", 0, 0, 1e300, "Lagrange multiplier λ (with rate 0)"),
+        real_parameter("rate", 0, 0, 64, "target entropy in bits per value: λ is searched"),
+        integer_parameter("max_iter", 200, 1, 1000000, "most iterations per λ")},
+       [](const Parameters& p) {
+         return std::make_unique<IterativeEcsqQuantizer>(p.real("lambda"), p.real("rate"),
+                                                         static_cast<std::size_t>(p.integer("max_iter")));
        },
        {}},
       binary_method("ls1", BinaryMethod::ls1, "optimal 1-bit: bsign(x) scaled by mean |x|",

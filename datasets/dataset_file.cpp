@@ -164,8 +164,17 @@ std::vector<std::string> list_tensors(const std::string& path) {
 
 Tensor read_tensor(const std::string& path, const std::string& name) {
   H5::H5File file = open_dataset_file(path);
-  if (!file.nameExists(name))
-    throw std::runtime_error("dataset file " + path + " has no tensor '" + name + "'");
+  // Each link of the path in turn: HDF5 rejects a lookup through a missing group.
+  for (std::size_t slash = name.find('/');; slash = name.find('/', slash + 1)) {
+    const std::string prefix = name.substr(0, slash);
+    bool exists = false;
+    try {
+      exists = file.nameExists(prefix);
+    } catch (const H5::Exception&) {
+    }
+    if (!exists) throw std::runtime_error("dataset file " + path + " has no tensor '" + name + "'");
+    if (slash == std::string::npos) break;
+  }
   Tensor t;
   t.name = name;
   try {

@@ -282,7 +282,7 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
   }
   if (!root.IsMap()) throw ConfigError(path + ": a sweep config must be a mapping of keys");
   r.check_keys(root, {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
-                      "repeat", "granularity"},
+                      "repeat", "granularity", "weights"},
                "the sweep config");
   SweepConfig c;
   c.path = path;
@@ -332,6 +332,15 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
       c.granularities.push_back(parse_granularity(r, g));
   else
     c.granularities.push_back({});
+  if (root["weights"]) {
+    c.weights.clear();
+    for (const auto& w : r.one_or_list(root["weights"], "weights")) {
+      const std::string name = r.text(w, "weights");
+      if (name.empty() || name.find('/') != std::string::npos)
+        r.fail(w, "weights must be none or the name of a companion weight tensor, not '" + name + "'");
+      c.weights.push_back(name);
+    }
+  }
   return c;
 }
 

@@ -53,6 +53,8 @@ struct SweepConfig {
   std::vector<std::uint64_t> seeds;
   std::size_t repeat = 1;           ///< timing repetitions of each run
   std::vector<Granularity> granularities;
+  /// "none", or the name of a companion tensor of importance weights (datasets/README.md)
+  std::vector<std::string> weights{"none"};
 };
 
 /// Reads and validates a config file; throws ConfigError ("file:line:col: message").

@@ -533,5 +533,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "quantlab: error: " << e.what() << "\n";
     return 1;
+  } catch (const H5::Exception& e) {  // HDF5's exceptions are not std::exceptions
+    std::cerr << "quantlab: error: HDF5: " << e.getFuncName() << ": " << e.getDetailMsg() << "\n";
+    return 1;
   }
 }

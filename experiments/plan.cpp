@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -14,11 +15,13 @@
 namespace quantlab {
 namespace {
 
+const std::string kImportancePrefix = "importance/";
+
 std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   std::vector<PlannedTensor> out;
   if (d.synthetic) {
     Tensor t = make_synthetic(d.name, *d.synthetic);
-    out.push_back({d.name, "synthetic", std::move(t), ""});
+    out.push_back({d.name, "synthetic", std::move(t), "", {}});
   } else {
     if (!d.import.empty())  // a no-op when the file already holds the source, verified
       import_package(*find_package_source(d.import), "datasets/cache", d.file, false);
@@ -26,13 +29,14 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
     for (const auto& pattern : d.tensors) {
       bool matched = false;
       for (const auto& name : names) {
+        if (name.rfind(kImportancePrefix, 0) == 0) continue;  // companions are not data
         if (fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
         matched = true;
         bool seen = false;
         for (const auto& p : out) seen = seen || p.tensor.name == name;
         if (seen) continue;
         Tensor t = read_tensor(d.file, name);
-        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), ""});
+        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}});
       }
       if (!matched)
         throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern +
@@ -47,6 +51,32 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
     p.checksum = p.tensor.checksum();
   }
   return out;
+}
+
+// The companion weights `name` of each tensor: importance/<name>/<tensor> in its file, of the
+// same shape, finite and positive.
+void load_weights(const DatasetSpec& d, const std::string& name, std::vector<PlannedTensor>& tensors) {
+  for (auto& p : tensors) {
+    if (d.synthetic)
+      throw std::runtime_error(d.where + ": dataset '" + d.name + "' is synthetic: it has no "
+                               "importance weights '" + name + "'");
+    const std::string path = kImportancePrefix + name + "/" + p.tensor.name;
+    Tensor w;
+    try {
+      w = read_tensor(d.file, path);
+    } catch (const std::exception&) {
+      throw std::runtime_error(d.where + ": " + d.file + " has no importance weights '" + name +
+                               "' for tensor '" + p.tensor.name + "' (expected at " + path + ")");
+    }
+    if (w.shape != p.tensor.shape)
+      throw std::runtime_error(d.where + ": weights " + path + " have shape " + w.shape_text() +
+                               ", the tensor " + p.tensor.shape_text());
+    for (arma::uword i = 0; i < w.values.n_elem; ++i)
+      if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
+        throw std::runtime_error(d.where + ": weights " + path + " hold a value that is not a "
+                                 "positive finite number (at flat index " + std::to_string(i) + ")");
+    p.weights[name] = {w.values, w.checksum()};
+  }
 }
 
 // Every combination of the listed parameter values, in config order (last varies fastest).
@@ -76,6 +106,51 @@ std::string label_of(const AlgorithmSpec& a, const std::map<std::string, Paramet
   return inside.empty() ? base : base + "(" + inside + ")";
 }
 
+// Every run of one algorithm entry (its parameter combinations x K x seeds) on one tensor,
+// granularity and choice of weights, appended in plan order.
+void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::string& weights,
+              const AlgorithmSpec& a) {
+  const SweepConfig& config = plan.config;
+  const PlannedTensor& t = plan.tensors[ti];
+  const AlgorithmInfo& info = *find_algorithm(a.name);
+  for (const auto& given : expand(a)) {
+    const Parameters parameters(info.parameters, given);
+    const std::string label = label_of(a, given);
+    std::size_t fitting = 0;
+    for (std::size_t K : config.levels) {
+      if (info.levels_rule && !info.levels_rule(K).empty()) continue;
+      ++fitting;
+      std::vector<std::optional<std::uint64_t>> seeds;
+      if (info.uses_seed) seeds.assign(config.seeds.begin(), config.seeds.end());
+      else seeds.push_back(std::nullopt);
+      for (const auto& seed : seeds) {
+        PlannedRun run;
+        run.tensor = ti;
+        run.algorithm = a.name;
+        run.label = label;
+        run.parameters = parameters;
+        run.levels = K;
+        run.seed = seed;
+        run.granularity = g;
+        run.weights = weights;
+        // Unweighted runs keep the identity they had before weights existed.
+        const std::string weights_line =
+            weights == "none" ? "" : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
+        run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" +
+                       weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+                       "\nparameters=" + parameters.canonical() + "\nlevels=" + std::to_string(K) +
+                       "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
+        run.id = sha256_hex(run.identity).substr(0, 16);
+        plan.runs.push_back(std::move(run));
+      }
+    }
+    if (fitting == 0)
+      throw std::runtime_error(config.path + ": " + a.name + " " +
+                               info.levels_rule(config.levels.front()) +
+                               "; none of the config's levels fits it");
+  }
+}
+
 }  // namespace
 
 int bits_for_levels(std::size_t levels) {
@@ -88,8 +163,11 @@ Plan make_plan(const SweepConfig& config) {
   Plan plan;
   plan.config = config;
   std::map<std::string, std::string> owner_of_data;
-  for (const auto& d : config.datasets)
-    for (auto& t : load_tensors(d)) {
+  for (const auto& d : config.datasets) {
+    std::vector<PlannedTensor> loaded = load_tensors(d);
+    for (const auto& w : config.weights)
+      if (w != "none") load_weights(d, w, loaded);
+    for (auto& t : loaded) {
       const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
       auto [it, fresh] = owner_of_data.emplace(t.checksum, who);
       if (!fresh)
@@ -97,6 +175,7 @@ Plan make_plan(const SweepConfig& config) {
                                  " (runs would be identical)");
       plan.tensors.push_back(std::move(t));
     }
+  }
 
   for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
     const PlannedTensor& t = plan.tensors[ti];
@@ -107,42 +186,8 @@ Plan make_plan(const SweepConfig& config) {
           throw std::runtime_error("granularity " + g.text() + " does not fit tensor '" +
                                    t.tensor.name + "' of shape " + t.tensor.shape_text());
       }
-      for (const auto& a : config.algorithms) {
-        const AlgorithmInfo& info = *find_algorithm(a.name);
-        for (const auto& given : expand(a)) {
-          const Parameters parameters(info.parameters, given);
-          const std::string label = label_of(a, given);
-          std::size_t fitting = 0;
-          for (std::size_t K : config.levels) {
-            if (info.levels_rule && !info.levels_rule(K).empty()) continue;
-            ++fitting;
-            std::vector<std::optional<std::uint64_t>> seeds;
-            if (info.uses_seed) seeds.assign(config.seeds.begin(), config.seeds.end());
-            else seeds.push_back(std::nullopt);
-            for (const auto& seed : seeds) {
-              PlannedRun run;
-              run.tensor = ti;
-              run.algorithm = a.name;
-              run.label = label;
-              run.parameters = parameters;
-              run.levels = K;
-              run.seed = seed;
-              run.granularity = g;
-              run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name +
-                             "\ngranularity=" + g.text() + "\nalgorithm=" + a.name +
-                             "\nparameters=" + parameters.canonical() +
-                             "\nlevels=" + std::to_string(K) +
-                             "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
-              run.id = sha256_hex(run.identity).substr(0, 16);
-              plan.runs.push_back(std::move(run));
-            }
-          }
-          if (fitting == 0)
-            throw std::runtime_error(config.path + ": " + a.name + " " +
-                                     info.levels_rule(config.levels.front()) +
-                                     "; none of the config's levels fits it");
-        }
-      }
+      for (const auto& weights : config.weights)
+        for (const auto& a : config.algorithms) add_runs(plan, ti, g, weights, a);
     }
   }
   std::map<std::string, std::size_t> first;

@@ -3,6 +3,7 @@
 // generated) and checked here, before anything runs: a missing file or tensor, NaN/Inf or an
 // empty tensor stops the sweep with a one-line message and no run record.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct PlannedTensor {
   std::string source;    ///< "synthetic" or the file path
   Tensor tensor;
   std::string checksum;  ///< of the tensor's data
+  /// Companion importance weights by name (same shape), with their checksums.
+  std::map<std::string, std::pair<arma::vec, std::string>> weights;
 };
 
 struct PlannedRun {
@@ -29,6 +32,7 @@ struct PlannedRun {
   std::size_t levels = 0;       ///< K asked for
   std::optional<std::uint64_t> seed;  ///< none for algorithms that draw nothing
   Granularity granularity;
+  std::string weights = "none";  ///< importance weights: "none" or a companion's name
   /// The text the id hashes, kept in the record so the id can be checked.
   std::string identity;
 };

@@ -71,6 +71,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
             {"tensor_checksum", t.checksum},
             {"shape", t.tensor.shape_text()},
             {"granularity", run.granularity.text()},
+            {"weights", run.weights},
             {"algorithm", run.algorithm},
             {"label", run.label},
             {"parameters", run.parameters.canonical()}};
@@ -93,19 +94,20 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const auto quantizer = info.make(run.parameters);
   const std::vector<arma::uvec> groups = groups_of(t.tensor, run.granularity);
   const std::vector<std::size_t> distinct = distinct_counts(t.tensor.values, groups);
-  const arma::vec no_weights;
+  static const arma::vec no_weights;
+  const arma::vec& weights = run.weights == "none" ? no_weights : t.weights.at(run.weights).first;
 
   GroupedResult result;
   std::vector<double> times;
   for (std::size_t rep = 0; rep < plan.config.repeat; ++rep) {
     Generator generator(run.seed.value_or(0));  // every repetition makes the same draws
     const auto start = Clock::now();
-    result = quantize_groups(*quantizer, t.tensor.values, no_weights, groups, distinct,
-                             run.levels, generator);
+    result = quantize_groups(*quantizer, t.tensor.values, weights, groups, distinct, run.levels,
+                             generator);
     times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
 
-  for (const auto& [key, value] : error_metrics(t.tensor.values, no_weights, result.reconstruction))
+  for (const auto& [key, value] : error_metrics(t.tensor.values, weights, result.reconstruction))
     r.numbers[key] = value;
   r.numbers["levels"] = static_cast<double>(result.max_levels);
   r.numbers["bits_fixed"] = bits_for_levels(result.max_levels);
@@ -133,17 +135,19 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   r.numbers["gap_to_optimal"] = nan;
   try {
     const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
-                            std::to_string(run.levels);
+                            std::to_string(run.levels) + "|" + run.weights;
     const double optimum = optima.sse(key, [&] {
       const AlgorithmInfo& exact = *find_algorithm("optimal");
       const auto optimal = exact.make(Parameters(exact.parameters, {}));
       Generator unused(0);
-      const GroupedResult o = quantize_groups(*optimal, t.tensor.values, no_weights, groups,
+      const GroupedResult o = quantize_groups(*optimal, t.tensor.values, weights, groups,
                                               distinct, run.levels, unused);
-      return error_metrics(t.tensor.values, no_weights, o.reconstruction).at("sse");
+      return error_metrics(t.tensor.values, weights, o.reconstruction).at("sse");
     });
     const double sse = r.numbers["sse"];
-    r.numbers["mse_optimal"] = optimum / static_cast<double>(t.tensor.size());
+    const double total_weight =
+        weights.is_empty() ? static_cast<double>(t.tensor.size()) : arma::accu(weights);
+    r.numbers["mse_optimal"] = optimum / total_weight;
     r.numbers["gap_to_optimal"] =
         optimum > 0 ? sse / optimum - 1 : (sse > 0 ? std::numeric_limits<double>::infinity() : 0);
   } catch (const std::exception& e) {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
@@ -221,4 +223,52 @@ TEST_CASE("per-channel sweeps on a file tensor; dataset make and ls") {
   }
   CHECK(box.quantlab("dataset make all.h5 --config chan.yaml").status == 0);
   CHECK(list_tensors(box.path("all.h5")) == std::vector<std::string>{"net/conv/kernel"});
+}
+
+TEST_CASE("importance weights from a companion tensor: weighted runs, their optimum, bad weights") {
+  Sandbox box;
+  Generator g(21);
+  Tensor w, hessian, bad;
+  w.name = "layer/kernel";
+  w.shape = {40, 25};
+  w.values.set_size(1000);
+  for (double& v : w.values) v = g.laplace();
+  hessian.name = "importance/hessian/layer/kernel";
+  hessian.shape = w.shape;
+  hessian.values.set_size(1000);
+  for (double& v : hessian.values) v = 0.01 + g.uniform() * g.uniform() * 10;
+  bad = hessian;
+  bad.name = "importance/broken/layer/kernel";
+  bad.values[7] = 0;
+  write_dataset_file(box.path("net.h5"), {w, hessian, bad});
+  box.write("w.yaml", "name: w\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal, kmeans, "
+                      "uniform]\nbits: [2, 3]\nweights: [none, hessian]\n");
+  REQUIRE(box.quantlab("run w.yaml").status == 0);
+  REQUIRE(box.quantlab("merge w.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/w.h5"));
+  REQUIRE(t.rows == 2 * (1 + 1 + 1) * 2);  // the companion tensors are not data
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    CHECK(t.numbers.at("gap_to_optimal")[r] >= -1e-12);
+    if (t.text.at("weights")[r] != "hessian" || t.text.at("algorithm")[r] != "optimal") continue;
+    // The weighted optimum's mse is Σ h (x − x̂)² / Σ h, computed here from its codebook.
+    CHECK(std::abs(t.numbers.at("gap_to_optimal")[r]) < 1e-12);
+  }
+  // Weighted and unweighted runs of one algorithm are different runs with different results.
+  std::map<std::string, std::set<std::string>> ids_by_label;
+  for (std::size_t r = 0; r < t.rows; ++r) ids_by_label[t.text.at("label")[r]].insert(t.text.at("run_id")[r]);
+  for (const auto& [label, ids] : ids_by_label) CHECK(ids.size() == 4);
+
+  box.write("bad.yaml", "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
+                        "bits: [2]\nweights: broken\n");
+  Result r = box.quantlab("run bad.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("hold a value that is not a positive finite number (at flat index 7)") != std::string::npos);
+  box.write("bad.yaml", "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
+                        "bits: [2]\nweights: fisher\n");
+  r = box.quantlab("run bad.yaml");
+  CHECK(r.output.find("has no importance weights 'fisher' for tensor 'layer/kernel'") != std::string::npos);
+  box.write("bad.yaml", "name: bad\ndatasets: [{name: g, synthetic: {distribution: gaussian, n: 9}}]\n"
+                        "algorithms: [optimal]\nbits: [2]\nweights: hessian\n");
+  r = box.quantlab("run bad.yaml");
+  CHECK(r.output.find("is synthetic: it has no importance weights 'hessian'") != std::string::npos);
 }

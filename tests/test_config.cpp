@@ -41,7 +41,7 @@ std::string replace(std::string text, const std::string& from, const std::string
 TEST_CASE("unknown keys are named with file, line and column and the allowed keys") {
   CHECK(error_of(std::string(kValid) + "bitz: 3\n") ==
         "c.yaml:11:1: unknown key 'bitz' in the sweep config (allowed: name, description, "
-        "datasets, algorithms, bits, levels, seeds, repeat, granularity)");
+        "datasets, algorithms, bits, levels, seeds, repeat, granularity, weights)");
   CHECK(error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
         "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, init, "
         "n_init, max_iter, tol)");
