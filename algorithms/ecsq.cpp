@@ -70,9 +70,15 @@ Quantized UniformEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w,
   const PrefixSums sums(s);
   const double span = s.values.back() - s.values.front();
   if (step_ > 0 || span == 0) return uniform_bins(s, sums, step_ > 0 ? step_ : 1.0, K).q;
-  // The least step whose entropy is at most the target: entropy falls (not strictly) as the
-  // step grows; bisect on log Δ between a step finer than any gap and the whole range.
-  double small = span * 1e-9, large = span * 2;
+  // The least step whose entropy is at most the target. Down to the step at which K bins just
+  // cover the range, entropy falls (not strictly) as the step grows; below it the outer bins
+  // would clip the tails. Bisect on log Δ in between.
+  double small = span / static_cast<double>(std::max<std::size_t>(K, 2) - 1), large = span * 2;
+  UniformResult finest = uniform_bins(s, sums, small, K);
+  if (finest.entropy <= rate_) {
+    finest.q.scalars["entropy"] = finest.entropy;
+    return finest.q;
+  }
   UniformResult best = uniform_bins(s, sums, large, K);
   for (int it = 0; it < 80 && large / small > 1 + 1e-9; ++it) {
     const double mid = std::sqrt(small * large);
