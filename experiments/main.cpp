@@ -80,6 +80,16 @@ bool parse(const std::vector<std::string>& args, po::options_description& option
   return true;
 }
 
+// The CONFIG positional argument and --out DIR that most subcommands take.
+po::positional_options_description config_and_out(po::options_description& o, std::string& config,
+                                                  std::string& out, const char* out_doc) {
+  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
+      "out", po::value(&out)->default_value("results"), out_doc);
+  po::positional_options_description p;
+  p.add("config", 1);
+  return p;
+}
+
 Plan plan_from(const std::string& config_path) {
   const SweepConfig config = load_config(config_path);
   try {
@@ -125,15 +135,13 @@ int command_run(const std::vector<std::string>& args) {
   std::string config, out, shard;
   std::size_t threads = 0;
   bool from_env = false, rerun_failed = false;
-  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
-      "out", po::value(&out)->default_value("results"), "results folder")(
+  const auto p = config_and_out(o, config, out, "results folder");
+  o.add_options()(
       "threads", po::value(&threads)->default_value(std::thread::hardware_concurrency()),
       "runs at once (results do not depend on it)")(
       "shard", po::value(&shard), "run only shard I of N (I/N, 0-based): plan indices i = I mod N")(
       "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
       "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed");
-  po::positional_options_description p;
-  p.add("config", 1);
   po::variables_map vm;
   if (!parse(args, o, p, vm,
              "run CONFIG [--out DIR] [--threads N] [--shard I/N | --shard-from-env] [--rerun-failed]"))
@@ -165,10 +173,7 @@ int command_run(const std::vector<std::string>& args) {
 int command_plan(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string config, out;
-  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
-      "out", po::value(&out)->default_value("results"), "results folder (to mark recorded runs)");
-  po::positional_options_description p;
-  p.add("config", 1);
+  const auto p = config_and_out(o, config, out, "results folder (to mark recorded runs)");
   po::variables_map vm;
   if (!parse(args, o, p, vm, "plan CONFIG [--out DIR]")) return 0;
   const Plan plan = plan_from(config);
@@ -204,12 +209,10 @@ int command_status(const std::vector<std::string>& args) {
   std::string config, out;
   std::size_t shards = 1;
   bool rerun_failed = false;
-  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
-      "out", po::value(&out)->default_value("results"), "results folder")(
+  const auto p = config_and_out(o, config, out, "results folder");
+  o.add_options()(
       "shards", po::value(&shards)->default_value(1), "the number of shards the sweep is split into")(
       "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do");
-  po::positional_options_description p;
-  p.add("config", 1);
   po::variables_map vm;
   if (!parse(args, o, p, vm, "status CONFIG [--out DIR] [--shards N] [--rerun-failed]")) return 0;
   if (shards < 1) throw UsageError("--shards must be at least 1");
@@ -273,10 +276,7 @@ int command_check(const std::vector<std::string>& args) {
 int command_merge(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string config, out;
-  o.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
-      "out", po::value(&out)->default_value("results"), "results folder");
-  po::positional_options_description p;
-  p.add("config", 1);
+  const auto p = config_and_out(o, config, out, "results folder");
   po::variables_map vm;
   if (!parse(args, o, p, vm, "merge CONFIG [--out DIR]")) return 0;
   const Plan plan = plan_from(config);
