@@ -43,15 +43,15 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator) {
   GroupedResult r;
-  r.reconstruction.set_size(values.n_elem);
+  r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const arma::uvec& index = groups[g];
     const std::size_t levels = std::min(K, distinct[g]);
     if (levels < K) ++r.clamped_groups;
-    const arma::vec x = groups.size() == 1 ? values : arma::vec(values.elem(index));
-    const arma::vec w =
-        weights.is_empty() ? arma::vec() : (groups.size() == 1 ? weights : arma::vec(weights.elem(index)));
+    const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy by index
+    const arma::vec x = whole ? values : arma::vec(values.elem(index));
+    const arma::vec w = weights.is_empty() ? arma::vec() : whole ? weights : arma::vec(weights.elem(index));
     validate_input(x, w, levels);
     Quantized q = quantizer.quantize(x, w, levels, generator);
     r.reconstruction.elem(index) = q.reconstruction;
@@ -80,7 +80,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     for (const auto& [key, value] : q.diagnostics)
       r.diagnostics[key].insert(r.diagnostics[key].end(), value.begin(), value.end());
   }
-  r.entropy_bits = weighted_entropy / static_cast<double>(values.n_elem);
+  std::size_t members = 0;
+  for (const auto& g : groups) members += g.n_elem;
+  r.entropy_bits = weighted_entropy / static_cast<double>(members);
   return r;
 }
 

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "algorithms/position_coding.hpp"
 #include "algorithms/registry.hpp"
 #include "datasets/hdf5_io.hpp"
 #include "experiments/grouped_quantization.hpp"
@@ -92,7 +93,22 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const PlannedTensor& t = plan.tensors[run.tensor];
   const AlgorithmInfo& info = *find_algorithm(run.algorithm);
   const auto quantizer = info.make(run.parameters);
-  const std::vector<arma::uvec> groups = groups_of(t.tensor, run.granularity);
+  std::vector<arma::uvec> groups = groups_of(t.tensor, run.granularity);
+  // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
+  // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
+  const auto pruned_attribute = t.tensor.attributes.find("pruned");
+  const bool pruned = pruned_attribute != t.tensor.attributes.end() && pruned_attribute->second == "zeros";
+  std::vector<std::size_t> kept;
+  if (pruned) {
+    for (auto& g : groups) g = g.elem(arma::find(t.tensor.values.elem(g) != 0));
+    for (arma::uword i = 0; i < t.tensor.size(); ++i)
+      if (t.tensor.values[i] != 0) kept.push_back(i);
+    if (kept.empty()) throw std::invalid_argument("every value of the pruned tensor is pruned");
+    std::vector<arma::uvec> nonempty;
+    for (auto& g : groups)
+      if (!g.is_empty()) nonempty.push_back(std::move(g));
+    groups = std::move(nonempty);
+  }
   const std::vector<std::size_t> distinct = distinct_counts(t.tensor.values, groups);
   static const arma::vec no_weights;
   const arma::vec& weights = run.weights == "none" ? no_weights : t.weights.at(run.weights).first;
@@ -115,8 +131,16 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const double n = static_cast<double>(t.tensor.size());
   r.numbers["huffman_bits"] = result.huffman_bits / n;
   r.numbers["huffman_table_bits"] = result.huffman_table_bits;
-  r.numbers["compression_ratio"] = 32 * n / result.variable_length_bits;
-  r.numbers["compression_ratio_fixed"] = 32 * n / result.fixed_length_bits;
+  double variable_bits = result.variable_length_bits, fixed_bits = result.fixed_length_bits;
+  if (pruned) {
+    const PositionBits positions = position_bits(kept);
+    r.numbers["pruned_fraction"] = 1 - static_cast<double>(kept.size()) / n;
+    r.numbers["position_bits"] = positions.huffman;
+    variable_bits += positions.huffman;
+    fixed_bits += positions.fixed;
+  }
+  r.numbers["compression_ratio"] = 32 * n / variable_bits;
+  r.numbers["compression_ratio_fixed"] = 32 * n / fixed_bits;
   r.numbers["time_s"] = median(times);
   r.numbers["iterations"] = static_cast<double>(result.iterations);
   r.numbers["converged"] = result.converged ? 1 : 0;

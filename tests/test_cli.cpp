@@ -272,3 +272,35 @@ TEST_CASE("importance weights from a companion tensor: weighted runs, their opti
   r = box.quantlab("run bad.yaml");
   CHECK(r.output.find("is synthetic: it has no importance weights 'hessian'") != std::string::npos);
 }
+
+TEST_CASE("a pruned tensor: zeros stay out of the codebook and their positions are coded") {
+  Sandbox box;
+  Generator g(5);
+  Tensor pruned, kept_only;
+  pruned.name = "pruned";
+  pruned.shape = {1000};
+  pruned.values.zeros(1000);
+  std::vector<double> kept_values;
+  for (std::size_t i = 0; i < 1000; i += 10) pruned.values[i + g.below(10)] = g.normal() + 3;
+  pruned.attributes["pruned"] = "zeros";
+  for (double v : pruned.values)
+    if (v != 0) kept_values.push_back(v);
+  kept_only.name = "kept";
+  kept_only.shape = {kept_values.size()};
+  kept_only.values = arma::vec(kept_values);
+  write_dataset_file(box.path("p.h5"), {pruned, kept_only});
+  box.write("p.yaml", "name: p\ndatasets: [{name: d, file: p.h5}]\nalgorithms: [optimal]\nlevels: [4]\n");
+  const Result run = box.quantlab("run p.yaml");
+  REQUIRE_MESSAGE(run.status == 0, run.output);
+  REQUIRE(box.quantlab("merge p.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/p.h5"));
+  REQUIRE(t.rows == 2);
+  const std::size_t p = t.text.at("tensor")[0] == "pruned" ? 0 : 1, k = 1 - p;
+  CHECK(t.numbers.at("pruned_fraction")[p] == doctest::Approx(0.9));
+  CHECK(t.numbers.at("levels")[p] == 4);  // the pruned zeros are not a codeword
+  CHECK(t.numbers.at("sse")[p] == doctest::Approx(t.numbers.at("sse")[k]).epsilon(1e-12));
+  // eq. (1): the kept values' coded bits and codebook, plus the coded positions, for 1000 values.
+  const double kept_bits = 32 * 100 / t.numbers.at("compression_ratio")[k];
+  CHECK(t.numbers.at("compression_ratio")[p] ==
+        doctest::Approx(32 * 1000 / (kept_bits + t.numbers.at("position_bits")[p])).epsilon(1e-12));
+}

@@ -7,6 +7,7 @@
 
 #include "algorithms/huffman.hpp"
 #include "algorithms/optimal.hpp"
+#include "algorithms/position_coding.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
 #include "tests/test_support.hpp"
@@ -98,4 +99,21 @@ TEST_CASE("compression ratios of paper 5, eq. (1) and (2), by hand") {
   // (2): N ⌈log2 k⌉ + k·32 = 10·2 + 96 = 116.
   CHECK(r.fixed_length_bits == 116);
   CHECK(r.huffman_table_bits == 3 * 6);
+}
+
+TEST_CASE("pruned positions: gaps round-trip and are Huffman-coded, by hand") {
+  const std::vector<std::size_t> kept = {0, 1, 5, 6, 7, 12};
+  const auto gaps = position_gaps(kept);
+  CHECK(gaps == std::vector<std::uint64_t>{1, 1, 4, 1, 1, 5});
+  CHECK(positions_from_gaps(gaps) == kept);
+  // Gap 1 four times (1 bit), 4 and 5 once (2 bits): 8 bits, and a table of three gaps of
+  // 32 + 6 bits each. Fixed length: 6 gaps of ⌈log2 6⌉ = 3 bits.
+  const PositionBits bits = position_bits(kept);
+  CHECK(bits.huffman == 8 + 3 * 38);
+  CHECK(bits.fixed == 18);
+  Generator g(3);
+  std::vector<std::size_t> many;
+  for (std::size_t i = 0; i < 100000; ++i)
+    if (g.uniform() < 0.0855) many.push_back(i);
+  CHECK(positions_from_gaps(position_gaps(many)) == many);
 }
