@@ -39,6 +39,12 @@ std::string key_of(const ResultsTable& t, const std::vector<std::string>& column
   return key;
 }
 
+std::string latex_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += (c == '_' || c == '&' || c == '%' || c == '#') ? std::string("\\") + c : std::string(1, c);
+  return out;
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
@@ -130,14 +136,13 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
       }
     } else {
       out << "% " << metric << ": mean $\\pm$ std\n\\begin{tabular}{l" << std::string(col_keys.size(), 'r')
-          << "}\n\\hline\n" << row_title << " \\textbackslash{} " << col_title;
-      for (const auto& ck : col_keys) out << " & " << ck;
+          << "}\n\\hline\n" << latex_escaped(row_title) << " \\textbackslash{} " << latex_escaped(col_title);
+      for (const auto& ck : col_keys) out << " & " << latex_escaped(ck);
       out << " \\\\\n\\hline\n";
       for (const auto& rk : row_keys) {
-        std::string escaped;
-        for (char c : rk) escaped += (c == '_' || c == '&' || c == '%' || c == '#') ? std::string("\\") + c : std::string(1, c);
-        out << escaped;
-        for (const auto& ck : col_keys) out << " & $" << text_of(rk, ck, " \\pm ") << "$";
+        out << latex_escaped(rk);
+        for (const auto& ck : col_keys)
+          out << " & " << (cells.count({rk, ck}) ? "$" + text_of(rk, ck, " \\pm ") + "$" : "--");
         out << " \\\\\n";
       }
       out << "\\hline\n\\end{tabular}\n\n";
