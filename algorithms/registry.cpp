@@ -3,6 +3,7 @@
 #include "algorithms/ecsq.hpp"
 #include "algorithms/kmeans.hpp"
 #include "algorithms/least_squares_binary.hpp"
+#include "algorithms/sparse_least_squares.hpp"
 #include "algorithms/optimal.hpp"
 #include "algorithms/uniform.hpp"
 
@@ -34,6 +35,22 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
             return std::make_unique<LeastSquaresBinaryQuantizer>(method, apple, skip);
           },
           std::move(rule)};
+}
+
+AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penalty penalty,
+                            std::string summary, std::string reference) {
+  return {std::move(name), std::move(summary), std::move(reference), false,
+          {real_parameter("lambda", 0, 0, 1e300,
+                          "penalty weight λ (0: search λ for the sweep's K levels)"),
+           choice_parameter("rows", "weighted", {"weighted", "unique"},
+                            "weighted: each distinct value counts its multiplicity (the loss is "
+                            "‖x − x̂‖²); unique: every distinct value once"),
+           boolean_parameter("refit", false, "replace every level by its group's mean")},
+          [penalty](const Parameters& p) {
+            return std::make_unique<SparseLeastSquaresQuantizer>(
+                penalty, p.real("lambda"), p.choice("rows") == "unique", p.boolean("refit"));
+          },
+          {}};
 }
 
 }  // namespace
@@ -107,6 +124,12 @@ const std::vector<AlgorithmInfo>& algorithms() {
                                                          static_cast<std::size_t>(p.integer("max_iter")));
        },
        {}},
+      sparse_method("sparse_l1", SparseLeastSquaresQuantizer::Penalty::l1,
+                    "sparse least squares with an l1 penalty (1-D total variation), exact in O(m)",
+                    "paper 1, l1 quantizer (weighted TV denoising of the sorted values)"),
+      sparse_method("sparse_l0", SparseLeastSquaresQuantizer::Penalty::l0,
+                    "sparse least squares with an l0 penalty, exact by the penalised programme",
+                    "paper 1, l0 quantizer (00-baselines.md, penalised form)"),
       binary_method("ls1", BinaryMethod::ls1, "optimal 1-bit: bsign(x) scaled by mean |x|",
                     "paper 2, LS-1 (eq. 8 with k = 1)", false, exactly(2)),
       binary_method("gf", BinaryMethod::gf,

@@ -1,0 +1,51 @@
+#pragma once
+// Sparse least-squares quantization (paper 1, ../shared/papers/01-sparse-least-squares.md), on
+// the sorted distinct values u_1 < ... < u_m with weights c_j (rows: weighted):
+//   l1: min_z ½ Σ c_j (u_j − z_j)² + λ Σ_{j≥2} |z_j − z_{j−1}|   (weighted 1-D total variation)
+//   l0: min_z ½ Σ c_j (u_j − z_j)² + λ #{j ≥ 2 : z_j ≠ z_{j−1}}
+//
+// l1, exactly in O(m): the solution of TV denoising of a non-decreasing sequence is
+// non-decreasing, and for a non-decreasing z the penalty telescopes to λ (z_m − z_1). So z is
+// the weighted isotonic regression of u with its first value raised by λ/c_1 and its last
+// lowered by λ/c_m (completing the squares), solved by pool-adjacent-violators. Interior
+// groups keep their means; the end groups move by λ/W.
+// l0: the penalised programme of penalized_partition.hpp with penalty 2λ per new level.
+#include <cstddef>
+#include <vector>
+
+#include "algorithms/quantizer.hpp"
+#include "algorithms/sorted_values.hpp"
+
+namespace quantlab {
+
+struct SparseSolution {
+  std::vector<std::size_t> starts;  ///< group boundaries over the distinct values
+  std::vector<double> levels;       ///< one level per group, non-decreasing
+};
+
+/// The exact l1 solution on sorted distinct values (weights c_j); `rows_unique` gives every
+/// distinct value weight 1.
+SparseSolution sparse_l1_solve(const SortedValues& sorted, double lambda, bool rows_unique);
+
+/// λ_max: the least λ at which every value fuses into one level.
+double sparse_l1_lambda_max(const SortedValues& sorted, bool rows_unique);
+
+class SparseLeastSquaresQuantizer : public Quantizer {
+ public:
+  enum class Penalty { l1, l0 };
+  /// `lambda` > 0 fixes λ; otherwise λ is searched for `levels` (the target K): the largest
+  /// achievable K not above it is kept, and the number of solves recorded.
+  SparseLeastSquaresQuantizer(Penalty penalty, double lambda, bool rows_unique, bool refit)
+      : penalty_(penalty), lambda_(lambda), rows_unique_(rows_unique), refit_(refit) {}
+
+  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                     Generator& generator) const override;
+
+ private:
+  SparseSolution solve(const SortedValues& sorted, const PrefixSums& sums, double lambda) const;
+  Penalty penalty_;
+  double lambda_;
+  bool rows_unique_, refit_;
+};
+
+}  // namespace quantlab

@@ -1,0 +1,152 @@
+// Sparse least-squares quantizers (paper 1): the exact l1 solver against an independent
+// first-order solver of the same problem and against the facts of the specification; the l0
+// quantizer against brute force and the exact optimum.
+#include <doctest/doctest.h>
+
+#include <functional>
+
+#include "algorithms/optimal.hpp"
+#include "algorithms/sparse_least_squares.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+using namespace quantlab::testing;
+
+namespace {
+
+// The same l1 problem through its dual, min over |v_j| <= λ of
+// ½ (Dᵀv)ᵀ C⁻¹ (Dᵀv) − vᵀ D u, by accelerated projected gradient (FISTA); z = u − C⁻¹ Dᵀ v.
+arma::vec tv_by_dual(const arma::vec& u, const arma::vec& c, double lambda) {
+  const std::size_t m = u.n_elem;
+  if (m == 1) return u;
+  auto Dt = [&](const arma::vec& v) {  // (Dᵀv)_j = v_{j-1} − v_j
+    arma::vec r(m, arma::fill::zeros);
+    for (std::size_t j = 0; j + 1 < m; ++j) r[j] -= v[j], r[j + 1] += v[j];
+    return r;
+  };
+  auto D = [&](const arma::vec& z) { return arma::vec(z.tail(m - 1) - z.head(m - 1)); };
+  const double step = c.min() / 4.0;  // 1 / ‖D C⁻¹ Dᵀ‖ bound
+  arma::vec v(m - 1, arma::fill::zeros), y = v, previous = v;
+  double t = 1;
+  for (int it = 0; it < 400000; ++it) {
+    const arma::vec gradient = D(Dt(y) / c) - D(u);
+    v = arma::clamp(y - step * gradient, -lambda, lambda);
+    const double t_next = 0.5 * (1 + std::sqrt(1 + 4 * t * t));
+    y = v + ((t - 1) / t_next) * (v - previous);
+    previous = v, t = t_next;
+  }
+  return u - Dt(v) / c;
+}
+
+arma::vec expand(const SparseSolution& s, std::size_t m) {
+  arma::vec z(m);
+  for (std::size_t g = 0; g + 1 < s.starts.size(); ++g)
+    z.subvec(s.starts[g], s.starts[g + 1] - 1).fill(s.levels[g]);
+  return z;
+}
+
+}  // namespace
+
+TEST_CASE("sparse_l1 equals an independent solver of the same problem (m <= 25)") {
+  Generator g(1);
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t n = 2 + g.below(40);
+    arma::vec x(n);
+    for (double& v : x) v = trial % 2 ? static_cast<double>(g.below(12)) : g.normal();
+    const SortedValues s = SortedValues::from(x, trial % 3 ? positive_weights(g, n) : arma::vec());
+    if (s.size() > 25) continue;
+    const double lambda = sparse_l1_lambda_max(s, false) * g.uniform();
+    const arma::vec exact = expand(sparse_l1_solve(s, lambda, false), s.size());
+    CHECK(arma::approx_equal(exact, tv_by_dual(s.values, s.weights, lambda), "absdiff", 1e-7));
+  }
+}
+
+TEST_CASE("sparse_l1: non-decreasing, interior means, ends moved by λ/W, K(λ) non-increasing, fused at λ_max") {
+  Generator g(2);
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::size_t n = 20 + g.below(300);
+    arma::vec x(n);
+    for (double& v : x) v = trial % 2 ? g.laplace() : static_cast<double>(g.below(30));
+    const SortedValues s = SortedValues::from(x, trial % 3 ? positive_weights(g, n) : arma::vec());
+    const PrefixSums sums(s);
+    const double lambda_max = sparse_l1_lambda_max(s, false);
+    std::size_t previous_k = s.size() + 1;
+    for (double fraction : {0.0, 0.001, 0.01, 0.05, 0.2, 0.5, 0.9, 0.999}) {
+      const double lambda = fraction * lambda_max;
+      const SparseSolution z = sparse_l1_solve(s, lambda, false);
+      const std::size_t k = z.levels.size();
+      for (std::size_t i = 1; i < k; ++i) CHECK(z.levels[i] > z.levels[i - 1]);
+      for (std::size_t i = 0; i < k; ++i) {
+        const double mean = sums.mean(z.starts[i], z.starts[i + 1]);
+        const double w = sums.weight(z.starts[i], z.starts[i + 1]);
+        const double shift = (i == 0 ? lambda / w : 0) - (i + 1 == k ? lambda / w : 0);
+        CHECK(z.levels[i] == doctest::Approx(mean + shift).epsilon(1e-10).scale(1));
+      }
+      CHECK(k <= previous_k);
+      previous_k = k;
+    }
+    CHECK(sparse_l1_solve(s, lambda_max * 1.000001, false).levels.size() == 1);
+    if (s.size() > 1) CHECK(sparse_l1_solve(s, lambda_max * 0.999, false).levels.size() > 1);
+  }
+}
+
+TEST_CASE("sparse_l0 equals brute force, and with the λ that yields K it is the optimal quantizer") {
+  Generator g(3);
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::size_t n = 2 + g.below(10);
+    arma::vec x(n);
+    for (double& v : x) v = g.normal();
+    const double lambda = 0.05 + g.uniform();
+    // Brute force over every contiguous partition of the sorted values: ½ SSE + λ (K − 1).
+    const arma::vec u = arma::sort(x);
+    double best = INFINITY;
+    for (std::uint64_t cuts = 0; cuts < (std::uint64_t{1} << (n - 1)); ++cuts) {
+      double cost = 0;
+      std::vector<double> group{u[0]};
+      auto close = [&] { cost += 0.5 * group_sse(group, std::vector<double>(group.size(), 1.0)); };
+      for (std::size_t i = 1; i < n; ++i) {
+        if ((cuts >> (i - 1)) & 1) close(), group.clear(), cost += lambda;
+        group.push_back(u[i]);
+      }
+      close();
+      best = std::min(best, cost);
+    }
+    Generator unused(0);
+    const Quantized q = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, lambda, false, false)
+                            .quantize(x, {}, 1, unused);
+    const double cost = 0.5 * sse(x, {}, q.reconstruction) + lambda * (q.codebook.n_elem - 1.0);
+    CHECK(cost == doctest::Approx(best).epsilon(1e-10));
+  }
+  arma::vec x(2000);
+  for (double& v : x) v = g.laplace();
+  Generator unused(0);
+  for (std::size_t K : {2, 3, 5, 8, 13}) {
+    const Quantized l0 = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, 0, false, false)
+                             .quantize(x, {}, K, unused);
+    REQUIRE(l0.codebook.n_elem == K);
+    CHECK(sse(x, {}, l0.reconstruction) ==
+          doctest::Approx(sse(x, {}, OptimalQuantizer(64).quantize(x, {}, K, unused).reconstruction)).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("the λ search reaches every K on random data, and records λ and the solves") {
+  Generator g(4);
+  arma::vec x(500);
+  for (double& v : x) v = g.normal();
+  Generator unused(0);
+  for (auto penalty : {SparseLeastSquaresQuantizer::Penalty::l1, SparseLeastSquaresQuantizer::Penalty::l0})
+    for (std::size_t K = 1; K <= 40; K += 3) {
+      const Quantized q = SparseLeastSquaresQuantizer(penalty, 0, false, false).quantize(x, {}, K, unused);
+      CHECK(q.codebook.n_elem == K);
+      CHECK(q.scalars.at("solves") >= 1);
+      CHECK(q.diagnostics.at("beta").n_elem == K);
+    }
+  // Equally spaced values with unit weights tie: several K may fuse at one λ; the search
+  // then keeps the largest K below the target.
+  const arma::vec ramp = arma::regspace<arma::vec>(0, 99);
+  for (std::size_t K : {3, 7, 50}) {
+    const Quantized q = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l1, 0, false, false)
+                            .quantize(ramp, {}, K, unused);
+    CHECK(q.codebook.n_elem <= K);
+  }
+}
