@@ -39,16 +39,36 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
 
 AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penalty penalty,
                             std::string summary, std::string reference) {
-  return {std::move(name), std::move(summary), std::move(reference), false,
-          {real_parameter("lambda", 0, 0, 1e300,
-                          "penalty weight λ (0: search λ for the sweep's K levels)"),
-           choice_parameter("rows", "weighted", {"weighted", "unique"},
-                            "weighted: each distinct value counts its multiplicity (the loss is "
-                            "‖x − x̂‖²); unique: every distinct value once"),
-           boolean_parameter("refit", false, "replace every level by its group's mean")},
+  using Penalty = SparseLeastSquaresQuantizer::Penalty;
+  std::vector<ParameterSpec> parameters{
+      real_parameter("lambda", 0, 0, 1e300, "penalty weight λ (0: search λ for the sweep's K levels)"),
+      choice_parameter("rows", "weighted", {"weighted", "unique"},
+                       "weighted: each distinct value counts its multiplicity (the loss is "
+                       "‖x − x̂‖²); unique: every distinct value once")};
+  if (penalty != Penalty::cluster)
+    parameters.push_back(boolean_parameter("refit", false, "replace every level by its group's mean"));
+  if (penalty == Penalty::l1)
+    parameters.push_back(choice_parameter("solver", "exact", {"exact", "dense"},
+                                          "exact: O(m) isotonic regression; dense: coordinate "
+                                          "descent on the explicit m × m design"));
+  if (penalty == Penalty::l1l2)
+    parameters.push_back(real_parameter("lambda2", 0.1, 0, 1e300, "weight of the l2 fusion term"));
+  if (penalty == Penalty::l1l2 || penalty == Penalty::l1) {
+    parameters.push_back(real_parameter("tol", 1e-12, 0, 1,
+                                        "coordinate descent: stop when no β_j moves more than tol × the range"));
+    parameters.push_back(integer_parameter("max_sweeps", 10000, 1, 100000000,
+                                           "coordinate descent: most sweeps per solve (then: not converged)"));
+  }
+  return {std::move(name), std::move(summary), std::move(reference), false, std::move(parameters),
           [penalty](const Parameters& p) {
+            const auto& v = p.values();
             return std::make_unique<SparseLeastSquaresQuantizer>(
-                penalty, p.real("lambda"), p.choice("rows") == "unique", p.boolean("refit"));
+                penalty, p.real("lambda"), p.choice("rows") == "unique",
+                v.count("refit") ? p.boolean("refit") : false,
+                v.count("lambda2") ? p.real("lambda2") : 0.0,
+                v.count("solver") ? p.choice("solver") == "dense" : false,
+                v.count("tol") ? p.real("tol") : 1e-12,
+                v.count("max_sweeps") ? static_cast<std::size_t>(p.integer("max_sweeps")) : 10000);
           },
           {}};
 }
@@ -127,6 +147,12 @@ const std::vector<AlgorithmInfo>& algorithms() {
       sparse_method("sparse_l1", SparseLeastSquaresQuantizer::Penalty::l1,
                     "sparse least squares with an l1 penalty (1-D total variation), exact in O(m)",
                     "paper 1, l1 quantizer (weighted TV denoising of the sorted values)"),
+      sparse_method("sparse_l1l2", SparseLeastSquaresQuantizer::Penalty::l1l2,
+                    "sparse least squares with l1 + l2 fusion penalties (coordinate descent, O(m) a sweep)",
+                    "paper 1, l1 + l2 (elastic net) quantizer"),
+      sparse_method("sparse_cluster", SparseLeastSquaresQuantizer::Penalty::cluster,
+                    "k-means started from the groups of the l1 solution with K levels (no seed)",
+                    "paper 1, clustering-based method"),
       sparse_method("sparse_l0", SparseLeastSquaresQuantizer::Penalty::l0,
                     "sparse least squares with an l0 penalty, exact by the penalised programme",
                     "paper 1, l0 quantizer (00-baselines.md, penalised form)"),

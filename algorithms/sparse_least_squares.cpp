@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "algorithms/lloyd.hpp"
 #include "algorithms/penalized_partition.hpp"
 
 namespace quantlab {
@@ -67,9 +68,14 @@ double sparse_l1_lambda_max(const SortedValues& s, bool rows_unique) {
 }
 
 SparseSolution SparseLeastSquaresQuantizer::solve(const SortedValues& s, const PrefixSums& sums,
-                                                  double lambda) const {
+                                                  double lambda, bool* capped) const {
   SparseSolution out;
-  if (penalty_ == Penalty::l1) {
+  if (penalty_ == Penalty::l1l2 || (penalty_ == Penalty::l1 && dense_)) {
+    std::size_t sweeps = 0;
+    out = sparse_coordinate_descent(s, lambda, penalty_ == Penalty::l1l2 ? lambda2_ : 0, rows_unique_,
+                                    dense_, tol_, max_sweeps_, &sweeps);
+    if (sweeps >= max_sweeps_) *capped = true;
+  } else if (penalty_ == Penalty::l1 || penalty_ == Penalty::cluster) {
     out = sparse_l1_solve(s, lambda, rows_unique_);
   } else {
     // ½ SSE + λ·(K − 1) has the minimisers of SSE + 2λ·K.
@@ -88,23 +94,25 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
   if (rows_unique_) s.weights.ones();  // every distinct value counts once (sums below too)
   const PrefixSums sums(s);
   std::size_t solves = 0;
+  bool capped = false;
   SparseSolution best;
   double lambda = lambda_;
   if (lambda > 0) {
-    best = solve(s, sums, lambda);
+    best = solve(s, sums, lambda, &capped);
     solves = 1;
   } else {
     // The iterative method: bisection on log λ between λ = 0 (m levels) and a λ that fuses
     // everything, for K(λ) = K; an unreachable K keeps the largest achievable K below it.
     const double variance_scale = sums.sse(0, s.size()) + 1e-300;
-    double lo = 0, hi = penalty_ == Penalty::l1 ? sparse_l1_lambda_max(s, rows_unique_) * 1.000001 + 1e-300
-                                                : variance_scale;
-    best = solve(s, sums, hi);
+    // l1 (and l1 + l2: the l2 term alone never fuses) fuse everything by λ_max; l0 by the SSE.
+    double lo = 0, hi = penalty_ == Penalty::l0 ? variance_scale
+                                                : sparse_l1_lambda_max(s, rows_unique_) * 1.000001 + 1e-300;
+    best = solve(s, sums, hi, &capped);
     double best_lambda = hi;
     ++solves;
     for (int it = 0; it < 200 && best.levels.size() != K; ++it) {
       const double mid = lo > 0 ? std::sqrt(lo * hi) : hi * 1e-9;
-      const SparseSolution r = solve(s, sums, mid);
+      const SparseSolution r = solve(s, sums, mid, &capped);
       ++solves;
       if (r.levels.size() > K) {
         lo = mid;
@@ -117,8 +125,25 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
     }
     lambda = best_lambda;
   }
+  std::size_t iterations = 0;
+  bool converged = !capped;  // coordinate descent that hit max_sweeps did not converge
+  double initial_sse = 0;
+  if (penalty_ == Penalty::cluster) {
+    // k-means from the l1 groups: refit the levels to the groups' means, then Lloyd.
+    arma::vec start(best.levels.size());
+    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g) start[g] = sums.mean(best.starts[g], best.starts[g + 1]);
+    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g) initial_sse += sums.sse(best.starts[g], best.starts[g + 1]);
+    const LloydResult l = lloyd(s, sums, start, 100000, 0);
+    best.starts = l.starts;
+    best.levels.assign(l.centroids.begin(), l.centroids.end());
+    iterations = l.iterations;
+    converged = l.converged;
+  }
   // Distinct values → groups → elements; the levels are non-decreasing.
   Quantized q = quantized_from_groups(s, best.starts, best.levels);
+  q.iterations = iterations;
+  q.converged = converged;
+  if (penalty_ == Penalty::cluster) q.scalars["initial_sse"] = initial_sse;
   q.scalars["lambda"] = lambda;
   q.scalars["solves"] = static_cast<double>(solves);
   // The sparse vector β: the first level, then the gaps between consecutive levels.
@@ -127,6 +152,79 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
     beta[g] = g == 0 ? best.levels[0] : best.levels[g] - best.levels[g - 1];
   q.diagnostics["beta"] = beta;
   return q;
+}
+
+}  // namespace quantlab
+
+namespace quantlab {
+
+SparseSolution sparse_coordinate_descent(const SortedValues& s, double lambda1, double lambda2,
+                                         bool rows_unique, bool dense, double tol,
+                                         std::size_t max_sweeps, std::size_t* sweeps) {
+  const std::size_t m = s.size();
+  arma::vec c(m);
+  for (std::size_t j = 0; j < m; ++j) c[j] = row_weight(s, j, rows_unique);
+  const arma::vec& u = s.values;
+  // S_j = Σ_{i≥j} c_i: the squared weighted norm of column j of A.
+  arma::vec S(m);
+  for (std::size_t j = m; j-- > 0;) S[j] = c[j] + (j + 1 < m ? S[j + 1] : 0);
+  arma::vec beta(m, arma::fill::zeros);
+  beta[0] = arma::dot(c, u) / S[0];
+  arma::vec r = u - beta[0];  // residual u − Aβ
+  arma::mat A;
+  if (dense) A = arma::trimatl(arma::ones<arma::mat>(m, m));
+  const double scale = (u.max() - u.min()) + 1e-300;
+  auto update = [&](std::size_t j, double correlation) {  // correlation = a_jᵀ W r
+    const double rho = correlation + S[j] * beta[j];
+    if (j == 0) return rho / S[j];
+    const double shrunk = rho > lambda1 ? rho - lambda1 : rho < -lambda1 ? rho + lambda1 : 0.0;
+    return shrunk / (S[j] + lambda2);
+  };
+  std::size_t sweep = 0;
+  for (; sweep < max_sweeps; ++sweep) {
+    double largest = 0;
+    if (dense) {
+      for (std::size_t j = 0; j < m; ++j) {
+        const double next = update(j, arma::dot(A.col(j) % c, r));
+        const double delta = next - beta[j];
+        if (delta != 0) r -= A.col(j) * delta, beta[j] = next;
+        largest = std::max(largest, std::abs(delta));
+      }
+    } else {
+      // g_j = Σ_{i≥j} c_i r_i at the sweep's start; a change δ of β_k (k < j) lowers r_i for
+      // every i ≥ k, so g_j falls by S_j Σ δ: one running total keeps every g_j current.
+      arma::vec g(m);
+      for (std::size_t j = m; j-- > 0;) g[j] = c[j] * r[j] + (j + 1 < m ? g[j + 1] : 0);
+      double moved = 0;
+      arma::vec delta(m, arma::fill::zeros);
+      for (std::size_t j = 0; j < m; ++j) {
+        const double next = update(j, g[j] - S[j] * moved);
+        delta[j] = next - beta[j];
+        beta[j] = next;
+        moved += delta[j];
+        largest = std::max(largest, std::abs(delta[j]));
+      }
+      r -= arma::cumsum(delta);
+    }
+    if (largest <= tol * scale) {
+      ++sweep;
+      break;
+    }
+  }
+  if (sweeps) *sweeps = sweep;
+  SparseSolution out;
+  double level = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    level += beta[j];
+    if (j == 0 || beta[j] != 0) {
+      out.starts.push_back(j);
+      out.levels.push_back(level);
+    } else {
+      out.levels.back() = level;  // a zero β_j: the same level
+    }
+  }
+  out.starts.push_back(m);
+  return out;
 }
 
 }  // namespace quantlab

@@ -32,20 +32,47 @@ double sparse_l1_lambda_max(const SortedValues& sorted, bool rows_unique);
 
 class SparseLeastSquaresQuantizer : public Quantizer {
  public:
-  enum class Penalty { l1, l0 };
+  /// cluster: the clustering method of the paper — the groups of the l1 solution that reaches
+  /// K, then k-means (least-squares refits and nearest-level reassignment) until nothing
+  /// changes: deterministic, no seed.
+  enum class Penalty { l1, l1l2, l0, cluster };
   /// `lambda` > 0 fixes λ; otherwise λ is searched for `levels` (the target K): the largest
-  /// achievable K not above it is kept, and the number of solves recorded.
-  SparseLeastSquaresQuantizer(Penalty penalty, double lambda, bool rows_unique, bool refit)
-      : penalty_(penalty), lambda_(lambda), rows_unique_(rows_unique), refit_(refit) {}
+  /// achievable K not above it is kept, and the number of solves recorded. `dense` solves l1
+  /// by coordinate descent on the explicit design (the reference and timing baseline).
+  SparseLeastSquaresQuantizer(Penalty penalty, double lambda, bool rows_unique, bool refit,
+                              double lambda2 = 0, bool dense = false, double tol = 1e-12,
+                              std::size_t max_sweeps = 10000)
+      : penalty_(penalty), lambda_(lambda), rows_unique_(rows_unique), refit_(refit),
+        lambda2_(lambda2), dense_(dense), tol_(tol), max_sweeps_(max_sweeps) {}
 
   Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
                      Generator& generator) const override;
 
  private:
-  SparseSolution solve(const SortedValues& sorted, const PrefixSums& sums, double lambda) const;
+  /// One solve at λ; *capped is set when coordinate descent stopped at max_sweeps.
+  SparseSolution solve(const SortedValues& sorted, const PrefixSums& sums, double lambda,
+                       bool* capped) const;
   Penalty penalty_;
   double lambda_;
   bool rows_unique_, refit_;
+  double lambda2_;
+  bool dense_;
+  double tol_;
+  std::size_t max_sweeps_;
 };
+
+}  // namespace quantlab
+
+namespace quantlab {
+
+/// Coordinate descent on β (z = Aβ, A the m × m lower-triangular matrix of ones) for
+///   ½ Σ c_j (u_j − z_j)² + λ1 Σ_{j≥2} |β_j| + ½ λ2 Σ_{j≥2} β_j²,
+/// sweeping j = 1..m until no β_j moves by more than `tol` (relative to the data's spread) or
+/// `max_sweeps`. `dense` forms A explicitly and computes each coordinate's correlation with
+/// the residual from its column, O(m²) a sweep, as a generic lasso package does; otherwise
+/// suffix sums make a sweep O(m). Returns the solution and, in *sweeps, the sweeps taken.
+SparseSolution sparse_coordinate_descent(const SortedValues& sorted, double lambda1, double lambda2,
+                                         bool rows_unique, bool dense, double tol,
+                                         std::size_t max_sweeps, std::size_t* sweeps = nullptr);
 
 }  // namespace quantlab

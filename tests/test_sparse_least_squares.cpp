@@ -150,3 +150,60 @@ TEST_CASE("the λ search reaches every K on random data, and records λ and the 
     CHECK(q.codebook.n_elem <= K);
   }
 }
+
+TEST_CASE("coordinate descent on the explicit design equals the exact l1 solver; l1+l2 with λ2 = 0 too") {
+  Generator g(6);
+  for (int trial = 0; trial < 8; ++trial) {
+    const std::size_t n = 20 + g.below(180);
+    arma::vec x(n);
+    for (double& v : x) v = g.normal();
+    const SortedValues s = SortedValues::from(x, trial % 2 ? positive_weights(g, n) : arma::vec());
+    const double lambda = sparse_l1_lambda_max(s, false) * (0.001 + 0.2 * g.uniform());
+    const arma::vec exact = expand(sparse_l1_solve(s, lambda, false), s.size());
+    std::size_t sweeps = 0;
+    const arma::vec dense =
+        expand(sparse_coordinate_descent(s, lambda, 0, false, true, 1e-13, 200000, &sweeps), s.size());
+    CHECK_MESSAGE(arma::approx_equal(dense, exact, "absdiff", 1e-9), "sweeps: " << sweeps);
+    const arma::vec fast = expand(sparse_coordinate_descent(s, lambda, 0, false, false, 1e-13, 200000), s.size());
+    CHECK(arma::approx_equal(fast, exact, "absdiff", 1e-9));
+  }
+}
+
+TEST_CASE("l1+l2 satisfies its optimality (KKT) conditions") {
+  Generator g(7);
+  for (int trial = 0; trial < 8; ++trial) {
+    const std::size_t n = 30 + g.below(100);
+    arma::vec x(n);
+    for (double& v : x) v = g.laplace();
+    const SortedValues s = SortedValues::from(x, arma::vec());
+    const double l1 = sparse_l1_lambda_max(s, false) * 0.05, l2 = 0.5 + g.uniform();
+    const SparseSolution sol = sparse_coordinate_descent(s, l1, l2, false, false, 1e-14, 500000);
+    const arma::vec z = expand(sol, s.size());
+    // Gradient of the smooth part with respect to β_j: −Σ_{i≥j} c_i (u_i − z_i) + λ2 β_j; at the
+    // optimum it is 0 for j = 1, −λ1 sign(β_j) where β_j ≠ 0, and within [−λ1, λ1] elsewhere.
+    const std::size_t m = s.size();
+    double suffix = 0;
+    for (std::size_t j = m; j-- > 0;) {
+      suffix += s.weights[j] * (s.values[j] - z[j]);
+      const double beta = j == 0 ? z[0] : z[j] - z[j - 1];
+      const double gradient = -suffix + (j == 0 ? 0.0 : l2 * beta);
+      if (j == 0) CHECK(std::abs(gradient) < 1e-8);
+      else if (beta != 0) CHECK(gradient == doctest::Approx(-l1 * (beta > 0 ? 1 : -1)).epsilon(1e-7).scale(1));
+      else CHECK(std::abs(gradient) <= l1 * (1 + 1e-7));
+    }
+  }
+}
+
+TEST_CASE("sparse_cluster is seed-independent and never worse than its initial l1 partition") {
+  Generator g(9);
+  arma::vec x(3000);
+  for (double& v : x) v = g.uniform() < 0.3 ? g.normal() - 3 : g.laplace();
+  const SparseLeastSquaresQuantizer cluster(SparseLeastSquaresQuantizer::Penalty::cluster, 0, false, false);
+  for (std::size_t K : {2, 5, 9, 20}) {
+    Generator a(1), b(987654321);
+    const Quantized qa = cluster.quantize(x, {}, K, a), qb = cluster.quantize(x, {}, K, b);
+    CHECK(arma::approx_equal(qa.reconstruction, qb.reconstruction, "absdiff", 0));
+    CHECK(sse(x, {}, qa.reconstruction) <= qa.scalars.at("initial_sse") * (1 + 1e-12));
+    CHECK(qa.converged);
+  }
+}
