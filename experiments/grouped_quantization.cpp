@@ -63,17 +63,6 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     r.group_levels.push_back(static_cast<double>(q.codebook.n_elem));
     r.max_levels = std::max<std::size_t>(r.max_levels, q.codebook.n_elem);
     weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
-    // Paper 5, eq. (1) and (2), with 32-bit codewords in the codebook.
-    const std::vector<std::uint64_t> counts(sizes.begin(), sizes.end());
-    const HuffmanCode code(counts);
-    const double k = static_cast<double>(counts.size());
-    const double coded = static_cast<double>(code.coded_bits(counts));
-    double table = 0;
-    for (int length : code.lengths()) table += length;
-    r.huffman_bits += coded;
-    r.huffman_table_bits += static_cast<double>(code.table_bits());
-    r.variable_length_bits += coded + table + 32 * k;
-    r.fixed_length_bits += static_cast<double>(index.n_elem) * std::ceil(std::log2(k)) + 32 * k;
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;
     for (const auto& [key, value] : q.scalars) r.scalars[key] += value;
@@ -84,6 +73,27 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
   for (const auto& g : groups) members += g.n_elem;
   r.entropy_bits = weighted_entropy / static_cast<double>(members);
   return r;
+}
+
+void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& groups) {
+  r.huffman_bits = r.huffman_table_bits = r.variable_length_bits = r.fixed_length_bits = 0;
+  std::size_t offset = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto k = static_cast<std::size_t>(r.group_levels[g]);
+    const std::vector<std::uint64_t> counts(r.cluster_sizes.begin() + offset,
+                                            r.cluster_sizes.begin() + offset + k);
+    offset += k;
+    // Paper 5, eq. (1) and (2), with 32-bit codewords in the codebook.
+    const HuffmanCode code(counts);
+    const double coded = static_cast<double>(code.coded_bits(counts));
+    double table = 0;
+    for (int length : code.lengths()) table += length;
+    r.huffman_bits += coded;
+    r.huffman_table_bits += static_cast<double>(code.table_bits());
+    r.variable_length_bits += coded + table + 32.0 * static_cast<double>(k);
+    r.fixed_length_bits += static_cast<double>(groups[g].n_elem) * std::ceil(std::log2(static_cast<double>(k))) +
+                           32.0 * static_cast<double>(k);
+  }
 }
 
 }  // namespace quantlab

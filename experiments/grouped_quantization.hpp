@@ -28,7 +28,8 @@ struct GroupedResult {
   std::vector<double> group_levels;   ///< codewords per group
   std::size_t max_levels = 0;         ///< the most codewords any group uses
   double entropy_bits = 0;            ///< size-weighted mean of the groups' index entropy
-  // Entropy coding of every group's indices with its own Huffman code (paper 5):
+  // Entropy coding of every group's indices with its own Huffman code (paper 5), filled in by
+  // add_coding_statistics:
   double huffman_bits = 0;            ///< coded index bits, all groups
   double huffman_table_bits = 0;      ///< code tables, one length per codeword
   double variable_length_bits = 0;    ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
@@ -45,5 +46,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator);
+
+/// Builds each group's Huffman code from its cluster sizes and fills in the coding fields.
+/// Kept apart from quantize_groups so that a quantizer's timing does not include the coding.
+void add_coding_statistics(GroupedResult& result, const std::vector<arma::uvec>& groups);
 
 }  // namespace quantlab

@@ -122,6 +122,7 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
                              generator);
     times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
+  add_coding_statistics(result, groups);
 
   for (const auto& [key, value] : error_metrics(t.tensor.values, weights, result.reconstruction))
     r.numbers[key] = value;

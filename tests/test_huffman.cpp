@@ -92,7 +92,8 @@ TEST_CASE("compression ratios of paper 5, eq. (1) and (2), by hand") {
   const arma::vec x = "0 0 0 0 0 0 1 1 5 5";
   const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 9)};
   Generator unused(0);
-  const GroupedResult r = quantize_groups(OptimalQuantizer(64), x, {}, groups, {3}, 3, unused);
+  GroupedResult r = quantize_groups(OptimalQuantizer(64), x, {}, groups, {3}, 3, unused);
+  add_coding_statistics(r, groups);
   CHECK(r.huffman_bits == 6 * 1 + 2 * 2 + 2 * 2);
   // (1): Σ (|C_i| + 1) b_i + k·32 = 7·1 + 3·2 + 3·2 + 96 = 115 bits for 10·32 = 320.
   CHECK(r.variable_length_bits == 115);
