@@ -17,18 +17,6 @@ double entropy_of(const std::vector<double>& weights_per_level) {
   return h;
 }
 
-// Builds a Quantized from a level per element (levels need not be sorted or distinct).
-Quantized from_levels(const arma::vec& level_of_element) {
-  Quantized q;
-  q.reconstruction = level_of_element;
-  q.codebook = arma::unique(level_of_element);
-  q.indices.set_size(level_of_element.n_elem);
-  for (arma::uword i = 0; i < level_of_element.n_elem; ++i)
-    q.indices[i] = static_cast<arma::uword>(
-        std::lower_bound(q.codebook.begin(), q.codebook.end(), level_of_element[i]) - q.codebook.begin());
-  return q;
-}
-
 struct UniformResult {
   Quantized q;
   double entropy;
@@ -174,7 +162,7 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
   }
   arma::vec level_of_element(n);
   for (std::size_t i = 0; i < n; ++i) level_of_element[i] = c[label[i]];
-  Quantized q = from_levels(level_of_element);
+  Quantized q = quantized_from_reconstruction(level_of_element);
   q.iterations = iterations;
   q.converged = converged;
   q.scalars["lambda"] = lambda;
@@ -187,6 +175,8 @@ Quantized IterativeEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& 
   if (rate_ <= 0) return run(x, w, K, lambda_, nullptr);
   // The entropy falls as λ grows: bisect (on log λ, after a bracket) for the least λ whose
   // result has entropy at most the target.
+  Quantized at_zero = run(x, w, K, 0, nullptr);
+  if (at_zero.scalars["entropy"] <= rate_) return at_zero;
   const double scale = arma::var(x, 1) + 1e-300;
   double small = 0, large = scale;
   Quantized best = run(x, w, K, large, nullptr);
@@ -194,8 +184,6 @@ Quantized IterativeEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& 
     small = large, large *= 4;
     best = run(x, w, K, large, nullptr);
   }
-  Quantized at_zero = run(x, w, K, 0, nullptr);
-  if (at_zero.scalars["entropy"] <= rate_) return at_zero;
   for (int it = 0; it < 40; ++it) {
     const double mid = small > 0 ? std::sqrt(small * large) : large / 1024;
     Quantized q = run(x, w, K, mid, nullptr);

@@ -147,13 +147,7 @@ Quantized LeastSquaresBinaryQuantizer::quantize(const arma::vec& x, const arma::
   std::size_t bits = 0;
   while ((std::size_t{1} << bits) < levels) ++bits;
   const BinaryExpansion e = least_squares_binary(x, weights, method_, bits, apple_compat_, skip_);
-  Quantized q;
-  q.reconstruction = e.reconstruct();
-  q.codebook = arma::unique(q.reconstruction);
-  q.indices.set_size(x.n_elem);
-  for (arma::uword i = 0; i < x.n_elem; ++i)
-    q.indices[i] = static_cast<arma::uword>(
-        std::lower_bound(q.codebook.begin(), q.codebook.end(), q.reconstruction[i]) - q.codebook.begin());
+  Quantized q = quantized_from_reconstruction(e.reconstruct());
   q.diagnostics["scales"] = arma::vec(e.scales());
   return q;
 }

@@ -134,4 +134,15 @@ Quantized quantized_from_groups(const SortedValues& sorted,
   return q;
 }
 
+Quantized quantized_from_reconstruction(const arma::vec& reconstruction) {
+  Quantized q;
+  q.reconstruction = reconstruction;
+  q.codebook = arma::unique(reconstruction);
+  q.indices.set_size(reconstruction.n_elem);
+  for (arma::uword i = 0; i < reconstruction.n_elem; ++i)
+    q.indices[i] = static_cast<arma::uword>(
+        std::lower_bound(q.codebook.begin(), q.codebook.end(), reconstruction[i]) - q.codebook.begin());
+  return q;
+}
+
 }  // namespace quantlab

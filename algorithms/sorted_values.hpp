@@ -57,4 +57,8 @@ Quantized quantized_from_groups(const SortedValues& sorted,
                                 const std::vector<std::size_t>& starts,
                                 const std::vector<double>& levels);
 
+/// The result of a quantizer that gives each element its level directly: the codebook is the
+/// distinct levels, ascending, and each element's index is its level's position in it.
+Quantized quantized_from_reconstruction(const arma::vec& reconstruction);
+
 }  // namespace quantlab
