@@ -146,11 +146,13 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
   if (penalty_ == Penalty::cluster) q.scalars["initial_sse"] = initial_sse;
   q.scalars["lambda"] = lambda;
   q.scalars["solves"] = static_cast<double>(solves);
-  // The sparse vector β: the first level, then the gaps between consecutive levels.
-  arma::vec beta(best.levels.size());
-  for (std::size_t g = 0; g < best.levels.size(); ++g)
-    beta[g] = g == 0 ? best.levels[0] : best.levels[g] - best.levels[g - 1];
-  q.diagnostics["beta"] = beta;
+  // The sparse vector β's non-zeros: the first level β̂_1, then the gaps between consecutive
+  // levels (the non-zero β̂_j, j ≥ 2; levels are distinct, so every gap is non-zero).
+  arma::vec gaps(best.levels.size() - 1);
+  for (std::size_t g = 1; g < best.levels.size(); ++g) gaps[g - 1] = best.levels[g] - best.levels[g - 1];
+  q.diagnostics["beta_first"] = arma::vec{best.levels[0]};
+  q.diagnostics["beta_gaps"] = gaps;
+  q.scalars["beta_nonzeros"] = static_cast<double>(gaps.n_elem + (best.levels[0] != 0 ? 1 : 0));
   return q;
 }
 

@@ -45,4 +45,22 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+Histogram histogram(const std::vector<double>& values, std::size_t bins) {
+  Histogram h;
+  if (values.empty() || bins == 0) return h;
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  if (*lo == *hi) return {{*lo, *hi}, {static_cast<double>(values.size())}};
+  const double low = *lo, width = (*hi - *lo) / static_cast<double>(bins);
+  h.counts.assign(bins, 0.0);
+  for (std::size_t b = 0; b <= bins; ++b) h.edges.push_back(b == bins ? *hi : low + width * static_cast<double>(b));
+  for (double v : values) {
+    // The bin whose edges hold v (edges rounded the same way as the index).
+    auto b = std::min(bins - 1, static_cast<std::size_t>((v - low) / width));
+    while (b > 0 && v < h.edges[b]) --b;
+    while (b + 1 < bins && v >= h.edges[b + 1]) ++b;
+    h.counts[b] += 1;
+  }
+  return h;
+}
+
 }  // namespace quantlab

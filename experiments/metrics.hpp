@@ -16,4 +16,11 @@ double entropy_bits(const std::vector<double>& counts);
 
 double median(std::vector<double> values);
 
+/// Counts of `values` in `bins` equal-width bins over [min, max] (the last bin closed);
+/// edges has bins + 1 entries. Equal values give one bin [v, v]; no values, no bins.
+struct Histogram {
+  std::vector<double> edges, counts;
+};
+Histogram histogram(const std::vector<double>& values, std::size_t bins);
+
 }  // namespace quantlab

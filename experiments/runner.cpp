@@ -31,6 +31,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// Every diagnostic vector (e.g. the sparse vector's non-zeros) is also kept as a histogram.
+constexpr std::size_t diagnostic_histogram_bins = 32;
+
 // The SSE of the exact optimum for one tensor, granularity and K, computed once and shared
 // by every run that needs it (and by every thread).
 class OptimumCache {
@@ -152,7 +155,12 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   r.vectors["cluster_sizes"] = result.cluster_sizes;
   r.vectors["codebook"] = result.codebook;
   if (groups.size() > 1) r.vectors["group_levels"] = result.group_levels;
-  for (const auto& [key, value] : result.diagnostics) r.vectors["diag_" + key] = value;
+  for (const auto& [key, value] : result.diagnostics) {
+    const Histogram h = histogram(value, diagnostic_histogram_bins);
+    r.vectors["diag_" + key] = value;
+    r.vectors["hist_" + key] = h.counts;
+    r.vectors["hist_" + key + "_edges"] = h.edges;
+  }
 
   // gap_to_optimal = mse / mse_optimal - 1 against the exact optimum, same data and K.
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -1,9 +1,15 @@
 // Per-axis groups: each group holds exactly the elements with one index along the axis, and
-// quantizing per group equals quantizing each group on its own.
+// quantizing per group equals quantizing each group on its own. Also the histograms of the
+// per-run distributions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <numeric>
+
+#include "algorithms/generator.hpp"
 #include "algorithms/optimal.hpp"
 #include "experiments/grouped_quantization.hpp"
+#include "experiments/metrics.hpp"
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
@@ -49,4 +55,27 @@ TEST_CASE("per-row quantization equals quantizing each row alone, K clamped per 
     CHECK(arma::approx_equal(r.reconstruction.subvec(40 * row, 40 * row + 39), alone.reconstruction,
                              "absdiff", 0));
   }
+}
+
+TEST_CASE("a histogram counts every value once, in the bin whose edges hold it") {
+  Generator g(9);
+  std::vector<double> values(1000);
+  for (double& v : values) v = g.normal();
+  values.push_back(0.1), values.push_back(0.1);  // repeated values
+  const Histogram h = histogram(values, 32);
+  REQUIRE(h.counts.size() == 32);
+  REQUIRE(h.edges.size() == 33);
+  CHECK(std::accumulate(h.counts.begin(), h.counts.end(), 0.0) == values.size());
+  CHECK(h.edges.front() == *std::min_element(values.begin(), values.end()));
+  CHECK(h.edges.back() == *std::max_element(values.begin(), values.end()));
+  for (std::size_t b = 0; b < 32; ++b) {  // brute-force count of each half-open bin
+    double expected = 0;
+    for (double v : values)
+      if (v >= h.edges[b] && (v < h.edges[b + 1] || (b == 31 && v == h.edges[b + 1]))) ++expected;
+    CHECK(h.counts[b] == expected);
+  }
+  const Histogram constant = histogram({2.5, 2.5, 2.5}, 32);
+  CHECK(constant.counts == std::vector<double>{3});
+  CHECK(constant.edges == std::vector<double>{2.5, 2.5});
+  CHECK(histogram({}, 32).counts.empty());
 }

@@ -139,7 +139,9 @@ TEST_CASE("the λ search reaches every K on random data, and records λ and the 
       const Quantized q = SparseLeastSquaresQuantizer(penalty, 0, false, false).quantize(x, {}, K, unused);
       CHECK(q.codebook.n_elem == K);
       CHECK(q.scalars.at("solves") >= 1);
-      CHECK(q.diagnostics.at("beta").n_elem == K);
+      CHECK(q.diagnostics.at("beta_gaps").n_elem == K - 1);
+      CHECK(q.diagnostics.at("beta_first")[0] == q.codebook[0]);
+      CHECK(arma::accu(q.diagnostics.at("beta_gaps")) == doctest::Approx(q.codebook.max() - q.codebook.min()));
     }
   // Equally spaced values with unit weights tie: several K may fuse at one λ; the search
   // then keeps the largest K below the target.
