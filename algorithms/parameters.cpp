@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,6 +32,17 @@ std::string format_value(const ParameterValue& value) {
   if (auto r = std::get_if<double>(&value)) return format_number(*r);
   if (auto b = std::get_if<bool>(&value)) return *b ? "true" : "false";
   return std::get<std::string>(value);
+}
+
+std::string display_value(const ParameterValue& value) {
+  const auto r = std::get_if<double>(&value);
+  if (!r) return format_value(value);
+  char buffer[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, *r);
+    if (std::strtod(buffer, nullptr) == *r) break;
+  }
+  return buffer;
 }
 
 std::string ParameterSpec::allowed() const {

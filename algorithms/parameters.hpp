@@ -43,6 +43,10 @@ const char* type_name(ParameterType type);
 /// Canonical text of a value: the same value always gives the same text (run ids hash it).
 std::string format_value(const ParameterValue& value);
 
+/// Text for people (labels, tables): reals in the fewest digits that read back exactly
+/// (0.1, not 0.10000000000000001).
+std::string display_value(const ParameterValue& value);
+
 /// Resolved parameters of one run: every declared parameter has a value.
 class Parameters {
  public:

@@ -1,5 +1,6 @@
 #include "datasets/synthetic.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -47,6 +48,8 @@ void validate(const SyntheticSpec& spec) {
     throw std::invalid_argument("unknown distribution '" + spec.distribution +
                                 "' (gaussian, uniform, laplace, student_t, gaussian_mixture)");
   if (spec.n == 0) throw std::invalid_argument("a synthetic tensor needs n >= 1");
+  if (spec.integer_bits < 0 || spec.integer_bits > 32)
+    throw std::invalid_argument("integer_bits must be 1 ... 32 (0: not rounded)");
   const bool mixture = spec.distribution == "gaussian_mixture";
   for (const auto& [key, values] : spec.parameters) {
     bool known = false;
@@ -122,6 +125,10 @@ Tensor make_synthetic(const std::string& name, const SyntheticSpec& spec) {
       v = means[c] + stds[c] * gen.normal();
     }
   }
+  if (spec.integer_bits > 0) {
+    const double top = std::ldexp(1.0, spec.integer_bits) - 1;
+    for (double& v : t.values) v = std::clamp(std::round(v), 0.0, top);
+  }
   if (spec.dtype == DType::float32)
     for (double& v : t.values) v = static_cast<double>(static_cast<float>(v));
   t.attributes["source"] = "synthetic";
@@ -129,6 +136,7 @@ Tensor make_synthetic(const std::string& name, const SyntheticSpec& spec) {
   t.attributes["generator"] = "quantlab xoshiro256** / " + d;
   t.attributes["generator_parameters"] = describe(spec);
   t.attributes["seed"] = std::to_string(spec.seed);
+  if (spec.integer_bits > 0) t.attributes["integer_bits"] = std::to_string(spec.integer_bits);
   t.attributes["n"] = std::to_string(spec.n);
   return t;
 }

@@ -20,6 +20,9 @@ struct SyntheticSpec {
   std::size_t n = 0;
   std::uint64_t seed = 0;
   DType dtype = DType::float64;
+  /// > 0: round each draw to an integer and clip to [0, 2^integer_bits − 1], like b-bit
+  /// image pixels (few distinct values, heavy ties).
+  int integer_bits = 0;
   std::map<std::string, std::vector<double>> parameters;  ///< scalars are lists of one
 };
 

@@ -177,7 +177,7 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
   if (it == all.end())
     r.fail(node["distribution"], "unknown distribution '" + spec.distribution +
                                      "' (gaussian, uniform, laplace, student_t, gaussian_mixture)");
-  std::vector<std::string> allowed{"distribution", "n", "seed", "dtype"};
+  std::vector<std::string> allowed{"distribution", "n", "seed", "dtype", "integer_bits"};
   allowed.insert(allowed.end(), it->second.begin(), it->second.end());
   r.check_keys(node, allowed, "synthetic " + spec.distribution);
   if (!node["n"]) r.fail(node, "synthetic needs n, the number of values");
@@ -191,6 +191,8 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
       r.fail(node["dtype"], "dtype must be float32 or float64, not '" + dtype + "'");
     spec.dtype = dtype == "float32" ? DType::float32 : DType::float64;
   }
+  if (node["integer_bits"])
+    spec.integer_bits = static_cast<int>(r.integer(node["integer_bits"], "integer_bits", 1, 32));
   for (const auto& key : it->second) {
     const YAML::Node value = node[key];
     if (!value) continue;

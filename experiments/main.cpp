@@ -481,7 +481,7 @@ int command_algorithms(const std::vector<std::string>&) {
               << ".\n\n| name | type | description | default | allowed |\n|---|---|---|---|---|\n";
     for (const auto& p : a.parameters)
       std::cout << "| " << p.name << " | " << type_name(p.type) << " | " << p.doc << " | "
-                << format_value(p.default_value) << " | " << p.allowed() << " |\n";
+                << display_value(p.default_value) << " | " << p.allowed() << " |\n";
     std::cout << "\n";
   }
   return 0;

@@ -100,7 +100,7 @@ std::string label_of(const AlgorithmSpec& a, const std::map<std::string, Paramet
   for (const auto& [name, values] : a.parameters) {
     // A custom label already names the fixed choices: add only what is swept.
     if (!a.label.empty() && values.size() < 2) continue;
-    inside += (inside.empty() ? "" : ",") + name + "=" + format_value(given.at(name));
+    inside += (inside.empty() ? "" : ",") + name + "=" + display_value(given.at(name));
   }
   const std::string base = a.label.empty() ? a.name : a.label;
   return inside.empty() ? base : base + "(" + inside + ")";

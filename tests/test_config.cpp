@@ -47,7 +47,7 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "n_init, max_iter, tol)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, seed, "
-        "dtype, mean, std)");
+        "dtype, integer_bits, mean, std)");
 }
 
 TEST_CASE("wrong types and out-of-range values say what is allowed") {
@@ -99,4 +99,15 @@ TEST_CASE("a valid config expands into the ordered plan with stable, content-der
 TEST_CASE("a duplicate run in the plan is an error") {
   const std::string text = replace(kValid, "  - optimal\n", "  - optimal\n  - optimal\n");
   CHECK_THROWS_WITH(make_plan(parse_config(text, "c.yaml")), doctest::Contains("are the same run"));
+}
+
+TEST_CASE("labels show reals in the fewest digits that read back exactly") {
+  const std::string text =
+      "name: t\ndatasets:\n  - {name: g, synthetic: {distribution: gaussian, n: 10}}\n"
+      "algorithms:\n  - {name: sparse_l1l2, lambda2: [0.1, 1e-7, 0.30000000000000004]}\nlevels: [2]\n";
+  const Plan plan = make_plan(parse_config(text, "c.yaml"));
+  REQUIRE(plan.runs.size() == 3);
+  CHECK(plan.runs[0].label == "sparse_l1l2(lambda2=0.1)");
+  CHECK(plan.runs[1].label == "sparse_l1l2(lambda2=1e-07)");
+  CHECK(plan.runs[2].label == "sparse_l1l2(lambda2=0.30000000000000004)");  // not 0.3
 }

@@ -74,6 +74,23 @@ TEST_CASE("a synthetic spec and seed give the same bytes; another seed does not"
   for (double v : f.values) CHECK(v == static_cast<double>(static_cast<float>(v)));
 }
 
+TEST_CASE("integer_bits rounds each draw to the nearest integer, clipped like 8-bit pixels") {
+  SyntheticSpec spec;
+  spec.n = 5000;
+  spec.seed = 3;
+  spec.parameters = {{"mean", {128}}, {"std", {80}}};
+  const arma::vec raw = make_synthetic("t", spec).values;
+  spec.integer_bits = 8;
+  const arma::vec pixels = make_synthetic("t", spec).values;
+  for (std::size_t i = 0; i < raw.n_elem; ++i) {
+    const double expected = raw[i] < 0 ? 0 : raw[i] > 255 ? 255 : std::floor(raw[i] + 0.5);
+    CHECK(pixels[i] == expected);
+  }
+  CHECK(arma::vec(arma::unique(pixels)).n_elem <= 256);
+  spec.integer_bits = 40;
+  CHECK_THROWS_WITH(validate(spec), doctest::Contains("integer_bits"));
+}
+
 TEST_CASE("every distribution draws what its parameters say") {
   auto stats = [](const std::string& d, std::map<std::string, std::vector<double>> p) {
     SyntheticSpec spec;
