@@ -52,12 +52,17 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
                                           "exact: O(m) isotonic regression; dense: coordinate "
                                           "descent on the explicit m × m design"));
   if (penalty == Penalty::l1l2)
+    parameters.push_back(choice_parameter("solver", "exact", {"exact", "dense"},
+                                          "exact: active set on the fused groups, O(m) a round "
+                                          "(iterations = rounds); dense: coordinate descent on the "
+                                          "explicit m × m design"));
+  if (penalty == Penalty::l1l2)
     parameters.push_back(real_parameter("lambda2", 0.1, 0, 1e300, "weight of the l2 fusion term"));
   if (penalty == Penalty::l1l2 || penalty == Penalty::l1) {
     parameters.push_back(real_parameter("tol", 1e-12, 0, 1,
-                                        "coordinate descent: stop when no β_j moves more than tol × the range"));
+                                        "solver dense: stop when no β_j moves more than tol × the range"));
     parameters.push_back(integer_parameter("max_sweeps", 10000, 1, 100000000,
-                                           "coordinate descent: most sweeps per solve (then: not converged)"));
+                                           "solver dense: most sweeps per solve (then: not converged)"));
   }
   return {std::move(name), std::move(summary), std::move(reference), false, std::move(parameters),
           [penalty](const Parameters& p) {

@@ -67,14 +67,97 @@ double sparse_l1_lambda_max(const SortedValues& s, bool rows_unique) {
   return most;
 }
 
+SparseSolution sparse_l1l2_solve(const SortedValues& s, double lambda1, double lambda2,
+                                 bool rows_unique, std::size_t max_rounds, bool* converged,
+                                 std::size_t* rounds) {
+  const std::size_t m = s.size();
+  std::vector<double> c(m);
+  double total = 0;
+  for (std::size_t j = 0; j < m; ++j) total += c[j] = row_weight(s, j, rows_unique);
+  // Splits only where R_j passes −λ1 by more than rounding.
+  const double slack = 1e-10 * (lambda1 + total * (s.values[m - 1] - s.values[0]));
+  std::vector<std::size_t> starts = sparse_l1_solve(s, lambda1, rows_unique).starts;  // λ2 = 0
+  // Levels of given groups: the tridiagonal system of the group objective (Thomas).
+  std::vector<double> diagonal, upper, rhs;
+  auto solve_levels = [&](const std::vector<std::size_t>& groups) {
+    const std::size_t K = groups.size() - 1;
+    std::vector<double> v(K);
+    diagonal.assign(K, 0), upper.assign(K, 0), rhs.assign(K, 0);
+    for (std::size_t k = 0; k < K; ++k) {
+      for (std::size_t j = groups[k]; j < groups[k + 1]; ++j) diagonal[k] += c[j], rhs[k] += c[j] * s.values[j];
+      if (k > 0) diagonal[k] += lambda2;
+      if (k + 1 < K) diagonal[k] += lambda2, upper[k] = -lambda2;
+    }
+    rhs[0] += lambda1;
+    rhs[K - 1] -= lambda1;
+    for (std::size_t k = 1; k < K; ++k) {
+      const double factor = upper[k - 1] / diagonal[k - 1];
+      diagonal[k] -= factor * upper[k - 1];
+      rhs[k] -= factor * rhs[k - 1];
+    }
+    for (std::size_t k = K; k-- > 0;) v[k] = (rhs[k] - (k + 1 < K ? upper[k] * v[k + 1] : 0)) / diagonal[k];
+    return v;
+  };
+  std::vector<double> v;
+  *converged = false;
+  std::size_t round = 0;
+  for (; round < max_rounds; ++round) {
+    v = solve_levels(starts);
+    const std::size_t K = v.size();
+
+    // Gaps that are not positive: merge those groups and solve again.
+    std::vector<std::size_t> merged{0};
+    for (std::size_t k = 1; k < K; ++k)
+      if (v[k] > v[k - 1]) merged.push_back(starts[k]);
+    merged.push_back(m);
+    if (merged.size() < starts.size()) {
+      starts = std::move(merged);
+      continue;
+    }
+    // Inside each group |R_j| ≤ λ1; split each group where R_j falls furthest below −λ1.
+    std::vector<std::size_t> split{0};
+    bool violated = false;
+    double R = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+      std::size_t where = 0;
+      double lowest = -lambda1 - slack;
+      for (std::size_t j = starts[k]; j + 1 < starts[k + 1]; ++j) {
+        R += c[j] * (s.values[j] - v[k]);
+        if (R < lowest) lowest = R, where = j + 1;
+        if (R > lambda1 + slack) violated = true;  // would need a falling level: not expected
+      }
+      R += c[starts[k + 1] - 1] * (s.values[starts[k + 1] - 1] - v[k]);
+      if (k > 0) split.push_back(starts[k]);
+      if (where) split.push_back(where);
+    }
+    split.push_back(m);
+    if (split.size() == starts.size()) {
+      *converged = !violated;
+      break;
+    }
+    starts = std::move(split);
+  }
+  if (rounds) *rounds = std::min(round + 1, max_rounds);
+  if (!*converged) v = solve_levels(starts);  // the rounds ran out after a merge or a split
+  return {starts, v};
+}
+
 SparseSolution SparseLeastSquaresQuantizer::solve(const SortedValues& s, const PrefixSums& sums,
-                                                  double lambda, bool* capped) const {
+                                                  double lambda, bool* capped,
+                                                  std::size_t* iterations) const {
   SparseSolution out;
-  if (penalty_ == Penalty::l1l2 || (penalty_ == Penalty::l1 && dense_)) {
+  if (dense_) {
     std::size_t sweeps = 0;
     out = sparse_coordinate_descent(s, lambda, penalty_ == Penalty::l1l2 ? lambda2_ : 0, rows_unique_,
-                                    dense_, tol_, max_sweeps_, &sweeps);
+                                    true, tol_, max_sweeps_, &sweeps);
     if (sweeps >= max_sweeps_) *capped = true;
+    *iterations += sweeps;
+  } else if (penalty_ == Penalty::l1l2) {
+    bool converged = false;
+    std::size_t rounds = 0;
+    out = sparse_l1l2_solve(s, lambda, lambda2_, rows_unique_, 1000 + s.size(), &converged, &rounds);
+    if (!converged) *capped = true;
+    *iterations += rounds;
   } else if (penalty_ == Penalty::l1 || penalty_ == Penalty::cluster) {
     out = sparse_l1_solve(s, lambda, rows_unique_);
   } else {
@@ -93,12 +176,12 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
   SortedValues s = SortedValues::from(x, weights);
   if (rows_unique_) s.weights.ones();  // every distinct value counts once (sums below too)
   const PrefixSums sums(s);
-  std::size_t solves = 0;
+  std::size_t solves = 0, iterations = 0;  // iterations: sweeps or active-set rounds, all solves
   bool capped = false;
   SparseSolution best;
   double lambda = lambda_;
   if (lambda > 0) {
-    best = solve(s, sums, lambda, &capped);
+    best = solve(s, sums, lambda, &capped, &iterations);
     solves = 1;
   } else {
     // The iterative method: bisection on log λ between λ = 0 (m levels) and a λ that fuses
@@ -107,12 +190,12 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
     // l1 (and l1 + l2: the l2 term alone never fuses) fuse everything by λ_max; l0 by the SSE.
     double lo = 0, hi = penalty_ == Penalty::l0 ? variance_scale
                                                 : sparse_l1_lambda_max(s, rows_unique_) * 1.000001 + 1e-300;
-    best = solve(s, sums, hi, &capped);
+    best = solve(s, sums, hi, &capped, &iterations);
     double best_lambda = hi;
     ++solves;
     for (int it = 0; it < 200 && best.levels.size() != K; ++it) {
       const double mid = lo > 0 ? std::sqrt(lo * hi) : hi * 1e-9;
-      const SparseSolution r = solve(s, sums, mid, &capped);
+      const SparseSolution r = solve(s, sums, mid, &capped, &iterations);
       ++solves;
       if (r.levels.size() > K) {
         lo = mid;
@@ -125,8 +208,7 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
     }
     lambda = best_lambda;
   }
-  std::size_t iterations = 0;
-  bool converged = !capped;  // coordinate descent that hit max_sweeps did not converge
+  bool converged = !capped;  // a solver stopped by its cap did not converge
   double initial_sse = 0;
   if (penalty_ == Penalty::cluster) {
     // k-means from the l1 groups: refit the levels to the groups' means, then Lloyd.

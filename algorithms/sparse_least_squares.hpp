@@ -27,6 +27,18 @@ struct SparseSolution {
 /// distinct value weight 1.
 SparseSolution sparse_l1_solve(const SortedValues& sorted, double lambda, bool rows_unique);
 
+/// The exact l1 + l2 solution (λ2 > 0) by a primal active-set method on the fused groups.
+/// The solution is non-decreasing, so on fixed contiguous groups with levels v the objective is
+///   ½ Σ_k W_k (v_k − ū_k)² + λ1 (v_K − v_1) + ½ λ2 Σ_k (v_{k+1} − v_k)²  (+ const),
+/// minimised by one tridiagonal solve. Optimality (R_j = Σ_{i≤j} c_i (u_i − z_i)): every gap
+/// between groups is positive (then R = −λ1 − λ2·gap there, by the level equations) and
+/// |R_j| ≤ λ1 inside every group. Each round merges the groups whose gap is not positive, or
+/// else splits every group at its most violated boundary; it stops when both conditions hold
+/// (*converged = true: the solution is exact) or after `max_rounds`. O(m) a round.
+SparseSolution sparse_l1l2_solve(const SortedValues& sorted, double lambda1, double lambda2,
+                                 bool rows_unique, std::size_t max_rounds, bool* converged,
+                                 std::size_t* rounds = nullptr);
+
 /// λ_max: the least λ at which every value fuses into one level.
 double sparse_l1_lambda_max(const SortedValues& sorted, bool rows_unique);
 
@@ -38,7 +50,8 @@ class SparseLeastSquaresQuantizer : public Quantizer {
   enum class Penalty { l1, l1l2, l0, cluster };
   /// `lambda` > 0 fixes λ; otherwise λ is searched for `levels` (the target K): the largest
   /// achievable K not above it is kept, and the number of solves recorded. `dense` solves l1
-  /// by coordinate descent on the explicit design (the reference and timing baseline).
+  /// and l1 + l2 by coordinate descent on the explicit design (the reference and timing
+  /// baseline); otherwise l1 is exact and l1 + l2 the active-set method.
   SparseLeastSquaresQuantizer(Penalty penalty, double lambda, bool rows_unique, bool refit,
                               double lambda2 = 0, bool dense = false, double tol = 1e-12,
                               std::size_t max_sweeps = 10000)
@@ -49,9 +62,10 @@ class SparseLeastSquaresQuantizer : public Quantizer {
                      Generator& generator) const override;
 
  private:
-  /// One solve at λ; *capped is set when coordinate descent stopped at max_sweeps.
+  /// One solve at λ; *capped is set when the solver stopped at its cap (max_sweeps, rounds);
+  /// its sweeps or rounds are added to *iterations.
   SparseSolution solve(const SortedValues& sorted, const PrefixSums& sums, double lambda,
-                       bool* capped) const;
+                       bool* capped, std::size_t* iterations) const;
   Penalty penalty_;
   double lambda_;
   bool rows_unique_, refit_;

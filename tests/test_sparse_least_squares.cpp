@@ -168,25 +168,37 @@ TEST_CASE("coordinate descent on the explicit design equals the exact l1 solver;
     CHECK_MESSAGE(arma::approx_equal(dense, exact, "absdiff", 1e-9), "sweeps: " << sweeps);
     const arma::vec fast = expand(sparse_coordinate_descent(s, lambda, 0, false, false, 1e-13, 200000), s.size());
     CHECK(arma::approx_equal(fast, exact, "absdiff", 1e-9));
+    bool converged = false;
+    const arma::vec active = expand(sparse_l1l2_solve(s, lambda, 0, false, 1000, &converged), s.size());
+    CHECK(converged);
+    CHECK(arma::approx_equal(active, exact, "absdiff", 1e-12));
   }
 }
 
-TEST_CASE("l1+l2 satisfies its optimality (KKT) conditions") {
+TEST_CASE("l1+l2 (active set) satisfies its optimality (KKT) conditions and equals coordinate descent") {
   Generator g(7);
-  for (int trial = 0; trial < 8; ++trial) {
-    const std::size_t n = 30 + g.below(100);
+  for (int trial = 0; trial < 24; ++trial) {
+    const std::size_t n = 30 + g.below(170);
     arma::vec x(n);
-    for (double& v : x) v = g.laplace();
-    const SortedValues s = SortedValues::from(x, arma::vec());
-    const double l1 = sparse_l1_lambda_max(s, false) * 0.05, l2 = 0.5 + g.uniform();
-    const SparseSolution sol = sparse_coordinate_descent(s, l1, l2, false, false, 1e-14, 500000);
+    for (double& v : x) v = trial % 3 ? g.laplace() : g.normal();
+    const SortedValues s = SortedValues::from(x, trial % 2 ? positive_weights(g, n) : arma::vec());
+    const double l1 = sparse_l1_lambda_max(s, false) * (0.002 + 0.3 * g.uniform());
+    const double l2 = std::pow(10.0, -2 + 4 * g.uniform());
+    bool converged = false;
+    std::size_t rounds = 0;
+    const SparseSolution sol = sparse_l1l2_solve(s, l1, l2, false, 100000, &converged, &rounds);
+    REQUIRE(converged);
     const arma::vec z = expand(sol, s.size());
+    for (std::size_t j = 1; j < s.size(); ++j) CHECK(z[j] >= z[j - 1]);
+    const arma::vec reference =
+        expand(sparse_coordinate_descent(s, l1, l2, false, false, 1e-15, 2000000), s.size());
+    CHECK_MESSAGE(arma::approx_equal(z, reference, "absdiff", 1e-8), "rounds: " << rounds);
     // Gradient of the smooth part with respect to β_j: −Σ_{i≥j} c_i (u_i − z_i) + λ2 β_j; at the
     // optimum it is 0 for j = 1, −λ1 sign(β_j) where β_j ≠ 0, and within [−λ1, λ1] elsewhere.
     const std::size_t m = s.size();
     double suffix = 0;
     for (std::size_t j = m; j-- > 0;) {
-      suffix += s.weights[j] * (s.values[j] - z[j]);
+      suffix += s.weights[j] * (s.values[j] - z[j]);  // c_j: the weights (rows: weighted)
       const double beta = j == 0 ? z[0] : z[j] - z[j - 1];
       const double gradient = -suffix + (j == 0 ? 0.0 : l2 * beta);
       if (j == 0) CHECK(std::abs(gradient) < 1e-8);
