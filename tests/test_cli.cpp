@@ -1,5 +1,6 @@
 // End to end through the command line: run -> merge -> report, resuming, failures and bad input.
 #include <doctest/doctest.h>
+#include <H5Cpp.h>
 
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "algorithms/generator.hpp"
@@ -303,4 +305,41 @@ TEST_CASE("a pruned tensor: zeros stay out of the codebook and their positions a
   const double kept_bits = 32 * 100 / t.numbers.at("compression_ratio")[k];
   CHECK(t.numbers.at("compression_ratio")[p] ==
         doctest::Approx(32 * 1000 / (kept_bits + t.numbers.at("position_bits")[p])).epsilon(1e-12));
+}
+
+TEST_CASE("sparse runs record β̂'s non-zeros with their histogram; the paper-1 plot script draws them") {
+  Sandbox box;
+  box.write("p1.yaml", "name: p1\ndatasets:\n  - {name: g, synthetic: {distribution: laplace, n: 400, seed: 5}}\n"
+                       "algorithms: [sparse_l1, sparse_l0, sparse_cluster, kmeans, optimal]\nlevels: [3, 9]\n");
+  REQUIRE(box.quantlab("run p1.yaml").status == 0);
+  REQUIRE(box.quantlab("merge p1.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/p1.h5"));
+  H5::H5File f(box.path("results/p1.h5"), H5F_ACC_RDONLY);
+  auto vector = [&](const std::string& run, const std::string& name) {
+    H5::DataSet d = f.openGroup("distributions/" + run).openDataSet(name);
+    std::vector<double> v(static_cast<std::size_t>(d.getSpace().getSimpleExtentNpoints()));
+    d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+    return v;
+  };
+  std::size_t sparse_runs = 0;
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    if (t.text.at("algorithm")[r].rfind("sparse_", 0) != 0) continue;
+    ++sparse_runs;
+    const std::string run = t.text.at("run_id")[r];
+    const auto gaps = vector(run, "diag_beta_gaps"), counts = vector(run, "hist_beta_gaps");
+    const auto codebook = vector(run, "codebook");
+    CHECK(gaps.size() + 1 == codebook.size());
+    CHECK(std::accumulate(counts.begin(), counts.end(), 0.0) == gaps.size());
+    CHECK(vector(run, "diag_beta_first") == std::vector<double>{codebook[0]});
+    CHECK(t.numbers.at("alg_beta_nonzeros")[r] == codebook.size());  // no level is exactly 0 here
+  }
+  CHECK(sparse_runs == 6);
+  std::ofstream(box.path("time.csv")) << "m,solver,seconds,estimated,levels,sweeps\n100,exact,1e-6,0,98,\n"
+                                         "100,dense,0.02,0,98,2000\n1000,exact,1e-5,0,979,\n";
+  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
+                           "/scripts/plot_paper1.py " + box.path("results/p1.h5") + " " + box.path("p1") +
+                           " --timing " + box.path("time.csv") + " 2>&1";
+  REQUIRE(std::system(plot.c_str()) == 0);
+  for (const char* figure : {"p1-loss.png", "p1-beta.png", "p1-time.png"})
+    CHECK(fs::file_size(box.path(figure)) > 10000);
 }
