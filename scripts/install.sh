@@ -6,7 +6,7 @@
 #   scripts/install.sh --cluster  also Slurm and munge, for the local-cluster test
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
-  libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev python3 python3-h5py python3-numpy
+  libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev libfftw3-dev python3 python3-h5py python3-numpy
   python3-matplotlib)
 for option in "$@"; do
   case "$option" in
