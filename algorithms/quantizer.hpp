@@ -14,10 +14,15 @@ struct Quantized {
   arma::vec reconstruction;  ///< x̂, same length and order as the input
   arma::vec codebook;        ///< the distinct levels used, ascending (empty if none)
   arma::uvec indices;        ///< per element, its level's position in `codebook`
+  /// Quantizers whose codewords are not scalar levels (Kashin's factor pairs) set the number
+  /// of codewords the indices address here, and put the numbers they store in `codebook`.
+  std::size_t codewords = 0;  ///< 0: codebook.n_elem
+  double side_bits = 0;       ///< stored besides indices and codebook (Kashin: norm, seed)
   std::size_t iterations = 0;
   bool converged = true;
   std::map<std::string, double> scalars;         ///< method-specific numbers (e.g. reseeds)
   std::map<std::string, arma::vec> diagnostics;  ///< method-specific vectors (histogrammed)
+  std::map<std::string, arma::vec> histograms;   ///< vectors too long to keep: histogram only
 };
 
 class Quantizer {
@@ -29,6 +34,14 @@ class Quantizer {
   /// x is non-empty and finite and 1 <= levels <= number of distinct values.
   virtual Quantized quantize(const arma::vec& x, const arma::vec& weights,
                              std::size_t levels, Generator& generator) const = 0;
+
+  /// The same for x holding a row-major rows × cols matrix, for quantizers that use the
+  /// layout (Kashin's matrix form); the others ignore it.
+  virtual Quantized quantize_matrix(const arma::vec& x, std::size_t /*rows*/, std::size_t /*cols*/,
+                                    const arma::vec& weights, std::size_t levels,
+                                    Generator& generator) const {
+    return quantize(x, weights, levels, generator);
+  }
 };
 
 /// Throws std::invalid_argument with a one-line message when x or weights are unusable

@@ -1,6 +1,7 @@
 #include "algorithms/registry.hpp"
 
 #include "algorithms/ecsq.hpp"
+#include "algorithms/kashin.hpp"
 #include "algorithms/kmeans.hpp"
 #include "algorithms/least_squares_binary.hpp"
 #include "algorithms/sparse_least_squares.hpp"
@@ -153,7 +154,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
                     "sparse least squares with an l1 penalty (1-D total variation), exact in O(m)",
                     "paper 1, l1 quantizer (weighted TV denoising of the sorted values)"),
       sparse_method("sparse_l1l2", SparseLeastSquaresQuantizer::Penalty::l1l2,
-                    "sparse least squares with l1 + l2 fusion penalties (coordinate descent, O(m) a sweep)",
+                    "sparse least squares with l1 + l2 fusion penalties, exact by an active-set method",
                     "paper 1, l1 + l2 (elastic net) quantizer"),
       sparse_method("sparse_cluster", SparseLeastSquaresQuantizer::Penalty::cluster,
                     "k-means started from the groups of the l1 solution with K levels (no seed)",
@@ -176,6 +177,31 @@ const std::vector<AlgorithmInfo>& algorithms() {
                     "paper 2, LS-2 (eq. 8 with k = 2)", true, exactly(4)),
       binary_method("lsT", BinaryMethod::lsT, "optimal ternary {-c, 0, c}: exact split scan of |x|",
                     "paper 2, LS-T", true, exactly(3)),
+      {"kashin",
+       "Kashin decomposition x ≈ u + Qᵀv (flat factors), then the factors quantized",
+       "paper 3, greedy decomposition and 2-D k-means of the (u, v) pairs",
+       true,
+       {choice_parameter("transform", "dct", {"dct", "random", "hadamard"},
+                         "Q: orthonormal DCT-II (FFTW), Haar random (QR, from the seed), or "
+                         "random signs + Walsh–Hadamard (power-of-two sizes)"),
+        choice_parameter("form", "matrix", {"matrix", "columns"},
+                         "matrix: Kronecker Q = Q2 ⊗ Q1, greedy steps; columns: each column "
+                         "alone, alternating two u and two v steps"),
+        choice_parameter("factors", "kmeans2d", {"kmeans2d", "optimal", "kmeans", "uniform"},
+                         "kmeans2d: K centroids of the (u, v) pairs; else that 1-D quantizer on "
+                         "u (⌈√K⌉ levels) and v (⌊K/⌈√K⌉⌋ levels)"),
+        real_parameter("tol", 1e-4, 0, 1, "stop when ‖r‖ ≤ tol ‖x‖"),
+        integer_parameter("max_iter", 200, 1, 1000000, "most decomposition steps"),
+        choice_parameter("on_nonconvergence", "quantize", {"quantize", "fail"},
+                         "quantize the factors reached (recorded: converged = 0) or fail the run"),
+        integer_parameter("n_init", 1, 1, 10000, "kmeans2d restarts; the least SSE is kept")},
+       [](const Parameters& p) {
+         return std::make_unique<KashinQuantizer>(
+             p.choice("transform"), p.choice("form"), p.choice("factors"), p.real("tol"),
+             static_cast<std::size_t>(p.integer("max_iter")), p.choice("on_nonconvergence") == "fail",
+             static_cast<std::size_t>(p.integer("n_init")));
+       },
+       {}},
   };
   return all;
 }

@@ -48,6 +48,13 @@ void validate(const SyntheticSpec& spec) {
     throw std::invalid_argument("unknown distribution '" + spec.distribution +
                                 "' (gaussian, uniform, laplace, student_t, gaussian_mixture)");
   if (spec.n == 0) throw std::invalid_argument("a synthetic tensor needs n >= 1");
+  if (!spec.shape.empty()) {
+    std::size_t product = 1;
+    for (std::size_t d : spec.shape) product *= d;
+    if (product != spec.n)
+      throw std::invalid_argument("shape's product (" + std::to_string(product) + ") is not n (" +
+                                  std::to_string(spec.n) + ")");
+  }
   if (spec.integer_bits < 0 || spec.integer_bits > 32)
     throw std::invalid_argument("integer_bits must be 1 ... 32 (0: not rounded)");
   const bool mixture = spec.distribution == "gaussian_mixture";
@@ -95,7 +102,7 @@ Tensor make_synthetic(const std::string& name, const SyntheticSpec& spec) {
   Generator gen(spec.seed);
   Tensor t;
   t.name = name;
-  t.shape = {spec.n};
+  t.shape = spec.shape.empty() ? std::vector<std::size_t>{spec.n} : spec.shape;
   t.dtype = spec.dtype;
   t.values.set_size(spec.n);
   const std::string& d = spec.distribution;

@@ -18,6 +18,7 @@ namespace quantlab {
 struct SyntheticSpec {
   std::string distribution = "gaussian";
   std::size_t n = 0;
+  std::vector<std::size_t> shape;  ///< empty: [n]; else its product is n (a matrix: [rows, cols])
   std::uint64_t seed = 0;
   DType dtype = DType::float64;
   /// > 0: round each draw to an integer and clip to [0, 2^integer_bits − 1], like b-bit

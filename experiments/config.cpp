@@ -177,11 +177,23 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
   if (it == all.end())
     r.fail(node["distribution"], "unknown distribution '" + spec.distribution +
                                      "' (gaussian, uniform, laplace, student_t, gaussian_mixture)");
-  std::vector<std::string> allowed{"distribution", "n", "seed", "dtype", "integer_bits"};
+  std::vector<std::string> allowed{"distribution", "n", "shape", "seed", "dtype", "integer_bits"};
   allowed.insert(allowed.end(), it->second.begin(), it->second.end());
   r.check_keys(node, allowed, "synthetic " + spec.distribution);
-  if (!node["n"]) r.fail(node, "synthetic needs n, the number of values");
-  spec.n = static_cast<std::size_t>(r.integer(node["n"], "n", 1, 2000000000));
+  if (node["shape"]) {
+    if (!node["shape"].IsSequence() || node["shape"].size() == 0)
+      r.fail(node["shape"], "shape must be a list of sizes, e.g. [256, 512]");
+    spec.n = 1;
+    for (const auto& d : node["shape"]) {
+      spec.shape.push_back(static_cast<std::size_t>(r.integer(d, "shape", 1, 2000000000)));
+      spec.n *= spec.shape.back();
+    }
+    if (node["n"] && static_cast<std::size_t>(r.integer(node["n"], "n", 1, 2000000000)) != spec.n)
+      r.fail(node["n"], "n differs from the product of shape");
+  } else {
+    if (!node["n"]) r.fail(node, "synthetic needs n, the number of values (or shape)");
+    spec.n = static_cast<std::size_t>(r.integer(node["n"], "n", 1, 2000000000));
+  }
   if (node["seed"])
     spec.seed = static_cast<std::uint64_t>(
         r.integer(node["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()));

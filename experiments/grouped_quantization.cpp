@@ -41,7 +41,7 @@ std::vector<std::size_t> distinct_counts(const arma::vec& values,
 GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator) {
+                              Generator& generator, const std::vector<std::size_t>& shape) {
   GroupedResult r;
   r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
@@ -53,21 +53,32 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     const arma::vec x = whole ? values : arma::vec(values.elem(index));
     const arma::vec w = weights.is_empty() ? arma::vec() : whole ? weights : arma::vec(weights.elem(index));
     validate_input(x, w, levels);
-    Quantized q = quantizer.quantize(x, w, levels, generator);
+    std::size_t rows = 0, cols = 0;
+    if (whole && shape.size() >= 2) {
+      cols = shape.back();
+      rows = x.n_elem / cols;
+    }
+    Quantized q = rows ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
+                       : quantizer.quantize(x, w, levels, generator);
     r.reconstruction.elem(index) = q.reconstruction;
 
-    std::vector<double> sizes(q.codebook.n_elem, 0.0);
+    const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
+    std::vector<double> sizes(codewords, 0.0);
     for (arma::uword i : q.indices) sizes[i] += 1;
     r.cluster_sizes.insert(r.cluster_sizes.end(), sizes.begin(), sizes.end());
     r.codebook.insert(r.codebook.end(), q.codebook.begin(), q.codebook.end());
-    r.group_levels.push_back(static_cast<double>(q.codebook.n_elem));
-    r.max_levels = std::max<std::size_t>(r.max_levels, q.codebook.n_elem);
+    r.group_levels.push_back(static_cast<double>(codewords));
+    r.group_codebook_floats.push_back(static_cast<double>(q.codebook.n_elem));
+    r.side_bits += q.side_bits;
+    r.max_levels = std::max(r.max_levels, codewords);
     weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;
     for (const auto& [key, value] : q.scalars) r.scalars[key] += value;
     for (const auto& [key, value] : q.diagnostics)
       r.diagnostics[key].insert(r.diagnostics[key].end(), value.begin(), value.end());
+    for (const auto& [key, value] : q.histograms)
+      r.histograms[key].insert(r.histograms[key].end(), value.begin(), value.end());
   }
   std::size_t members = 0;
   for (const auto& g : groups) members += g.n_elem;
@@ -76,23 +87,25 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
 }
 
 void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& groups) {
-  r.huffman_bits = r.huffman_table_bits = r.variable_length_bits = r.fixed_length_bits = 0;
+  r.huffman_bits = r.huffman_table_bits = 0;
+  r.variable_length_bits = r.fixed_length_bits = r.side_bits;
   std::size_t offset = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto k = static_cast<std::size_t>(r.group_levels[g]);
     const std::vector<std::uint64_t> counts(r.cluster_sizes.begin() + offset,
                                             r.cluster_sizes.begin() + offset + k);
     offset += k;
-    // Paper 5, eq. (1) and (2), with 32-bit codewords in the codebook.
+    // Paper 5, eq. (1) and (2), with 32-bit numbers in the codebook.
+    const double codebook_bits = 32.0 * r.group_codebook_floats[g];
     const HuffmanCode code(counts);
     const double coded = static_cast<double>(code.coded_bits(counts));
     double table = 0;
     for (int length : code.lengths()) table += length;
     r.huffman_bits += coded;
     r.huffman_table_bits += static_cast<double>(code.table_bits());
-    r.variable_length_bits += coded + table + 32.0 * static_cast<double>(k);
+    r.variable_length_bits += coded + table + codebook_bits;
     r.fixed_length_bits += static_cast<double>(groups[g].n_elem) * std::ceil(std::log2(static_cast<double>(k))) +
-                           32.0 * static_cast<double>(k);
+                           codebook_bits;
   }
 }
 

@@ -26,6 +26,8 @@ struct GroupedResult {
   std::vector<double> cluster_sizes;  ///< per group, the count of each codeword
   std::vector<double> codebook;       ///< the groups' codebooks, concatenated
   std::vector<double> group_levels;   ///< codewords per group
+  std::vector<double> group_codebook_floats;  ///< numbers stored in each group's codebook
+  double side_bits = 0;               ///< stored besides indices and codebooks, all groups
   std::size_t max_levels = 0;         ///< the most codewords any group uses
   double entropy_bits = 0;            ///< size-weighted mean of the groups' index entropy
   // Entropy coding of every group's indices with its own Huffman code (paper 5), filled in by
@@ -39,13 +41,16 @@ struct GroupedResult {
   std::size_t clamped_groups = 0;     ///< groups with fewer distinct values than K
   std::map<std::string, double> scalars;                 ///< summed over groups
   std::map<std::string, std::vector<double>> diagnostics;  ///< concatenated over groups
+  std::map<std::string, std::vector<double>> histograms;   ///< concatenated; kept as histograms
 };
 
-/// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none.
+/// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none. A
+/// group that is the whole tensor of `shape` (2-D or more) is passed as the row-major matrix
+/// [product of all but the last axis, last axis] (Quantizer::quantize_matrix).
 GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator);
+                              Generator& generator, const std::vector<std::size_t>& shape = {});
 
 /// Builds each group's Huffman code from its cluster sizes and fills in the coding fields.
 /// Kept apart from quantize_groups so that a quantizer's timing does not include the coding.

@@ -136,8 +136,11 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         // Unweighted runs keep the identity they had before weights existed.
         const std::string weights_line =
             weights == "none" ? "" : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
+        // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
+        // the identity they had before it was recorded.
+        const std::string shape_line = t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
         run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" +
-                       weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+                       shape_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
                        "\nparameters=" + parameters.canonical() + "\nlevels=" + std::to_string(K) +
                        "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);

@@ -122,7 +122,7 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
     Generator generator(run.seed.value_or(0));  // every repetition makes the same draws
     const auto start = Clock::now();
     result = quantize_groups(*quantizer, t.tensor.values, weights, groups, distinct, run.levels,
-                             generator);
+                             generator, t.tensor.shape);
     times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
   add_coding_statistics(result, groups);
@@ -158,6 +158,11 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   for (const auto& [key, value] : result.diagnostics) {
     const Histogram h = histogram(value, diagnostic_histogram_bins);
     r.vectors["diag_" + key] = value;
+    r.vectors["hist_" + key] = h.counts;
+    r.vectors["hist_" + key + "_edges"] = h.edges;
+  }
+  for (const auto& [key, value] : result.histograms) {
+    const Histogram h = histogram(value, diagnostic_histogram_bins);
     r.vectors["hist_" + key] = h.counts;
     r.vectors["hist_" + key + "_edges"] = h.edges;
   }

@@ -46,8 +46,8 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, init, "
         "n_init, max_iter, tol)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
-        "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, seed, "
-        "dtype, integer_bits, mean, std)");
+        "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
+        "shape, seed, dtype, integer_bits, mean, std)");
 }
 
 TEST_CASE("wrong types and out-of-range values say what is allowed") {

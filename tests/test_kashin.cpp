@@ -1,13 +1,18 @@
 // Kashin's decomposition and its orthogonal transforms (paper 3): orthogonality, the fast
 // transforms against their explicit matrices, the greedy step's exact decrease, the matrix
-// form against the vector form with Q = Q2 ⊗ Q1, and the flatness of the factors.
+// form against the vector form with Q = Q2 ⊗ Q1, the flatness of the factors; 2-D k-means;
+// the kashin quantizer against the pipeline recomputed by hand.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "algorithms/generator.hpp"
+#include "algorithms/kashin.hpp"
 #include "algorithms/kashin_decomposition.hpp"
+#include "algorithms/kmeans2d.hpp"
+#include "algorithms/optimal.hpp"
 #include "algorithms/orthogonal_transform.hpp"
+#include "experiments/grouped_quantization.hpp"
 
 using namespace quantlab;
 
@@ -183,4 +188,122 @@ TEST_CASE("the per-column form decomposes every column on its own, alternating u
   CHECK(d.u_steps + d.v_steps == d.iterations);
   CHECK(d.u_steps >= d.v_steps);
   CHECK(d.u_steps - d.v_steps <= 2);
+}
+
+TEST_CASE("2-D k-means ends at a Lloyd fixed point: centroids are their points' means, points at their nearest centroid") {
+  Generator g(8);
+  arma::mat points(2, 3000);
+  for (std::size_t i = 0; i < points.n_cols; ++i) {
+    const double mode = g.uniform() < 0.5 ? -2 : 2;  // two blobs
+    points(0, i) = mode + g.normal(), points(1, i) = g.laplace();
+  }
+  for (std::size_t K : {1, 2, 5, 16}) {
+    Generator seeded(K);
+    const KMeans2d k = kmeans_2d(points, K, seeded, 1000, 2);
+    REQUIRE(k.converged);
+    double sse = 0;
+    for (std::size_t i = 0; i < points.n_cols; ++i) {
+      double nearest = 1e300;
+      for (std::size_t c = 0; c < K; ++c) nearest = std::min(nearest, arma::accu(arma::square(points.col(i) - k.centroids.col(c))));
+      const double own = arma::accu(arma::square(points.col(i) - k.centroids.col(k.labels[i])));
+      CHECK(own == doctest::Approx(nearest).epsilon(1e-12));
+      sse += own;
+    }
+    CHECK(k.sse == doctest::Approx(sse).epsilon(1e-10));
+    for (std::size_t c = 0; c < K; ++c) {
+      const arma::uvec members = arma::find(k.labels == c);
+      REQUIRE(!members.is_empty());
+      CHECK(arma::approx_equal(k.centroids.col(c), arma::mat(arma::mean(points.cols(members), 1)), "absdiff", 1e-12));
+    }
+  }
+}
+
+namespace {
+
+// The row-major rows × cols matrix held by x.
+arma::mat as_matrix(const arma::vec& x, std::size_t rows, std::size_t cols) {
+  arma::mat m(rows, cols);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) m(r, c) = x[r * cols + c];
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("kashin with 1-D factor quantizers equals the pipeline recomputed step by step") {
+  Generator data(9);
+  const std::size_t rows = 32, cols = 16, K = 16;
+  arma::vec x(rows * cols);
+  for (double& v : x) v = data.student_t(4);
+  for (const char* kind : {"dct", "random", "hadamard"}) {
+    Generator run(11);
+    const Quantized q = KashinQuantizer(kind, "matrix", "optimal", 1e-6, 500, false, 1)
+                            .quantize_matrix(x, rows, cols, {}, K, run);
+    // By hand: Q from the seed the run draws first, X / ‖X‖ decomposed, u and v quantized
+    // with 4 levels each, X̂ = ‖X‖ (U_q + Qᵀ V_q).
+    Generator replay(11);
+    Generator q_generator(replay.next());
+    const auto q1 = make_transform(kind, rows, q_generator);
+    const auto q2 = make_transform(kind, cols, q_generator);
+    const arma::mat X = as_matrix(x, rows, cols);
+    const double norm = arma::norm(X, "fro");
+    const KashinDecomposition d = kashin_decompose(X / norm, *q1, *q2, 1e-6, 500);
+    Generator unused(0);
+    const arma::vec uq = OptimalQuantizer(64).quantize(arma::vectorise(d.u), {}, 4, unused).reconstruction;
+    arma::mat vq = arma::reshape(OptimalQuantizer(64).quantize(arma::vectorise(d.v), {}, 4, unused).reconstruction, rows, cols);
+    apply_kronecker(*q1, *q2, vq, true);
+    const arma::mat expected = norm * (arma::reshape(uq, rows, cols) + vq);
+    CHECK(arma::approx_equal(as_matrix(q.reconstruction, rows, cols), expected, "absdiff", 1e-12));
+    CHECK(q.converged);
+    CHECK(q.codewords == 16);
+    CHECK(q.codebook.n_elem == 8);  // 4 levels of u and 4 of v, at the tensor's scale
+    CHECK(q.indices.max() < 16);
+    CHECK(q.scalars.at("residual") <= 1e-6);
+    CHECK(q.side_bits == 96);
+  }
+}
+
+TEST_CASE("kashin with 2-D k-means: seeded, K codewords, better with more of them, and non-convergence recorded or failed") {
+  Generator data(10);
+  const std::size_t rows = 64, cols = 32;
+  arma::vec x(rows * cols);
+  for (double& v : x) v = data.laplace();
+  auto run = [&](std::size_t K, std::uint64_t seed, std::size_t max_iter = 200, bool fail = false) {
+    Generator g(seed);
+    return KashinQuantizer("random", "matrix", "kmeans2d", 1e-4, max_iter, fail, 1).quantize_matrix(x, rows, cols, {}, K, g);
+  };
+  const Quantized a = run(16, 1), b = run(16, 1), c = run(16, 2);
+  CHECK(arma::approx_equal(a.reconstruction, b.reconstruction, "absdiff", 0));
+  CHECK(!arma::approx_equal(a.reconstruction, c.reconstruction, "absdiff", 1e-6));
+  CHECK(a.codewords == 16);
+  CHECK(a.codebook.n_elem == 32);
+  double previous = 1e300;
+  for (std::size_t K : {2, 8, 32, 256}) {
+    const double error = arma::accu(arma::square(run(K, 3).reconstruction - x));
+    CHECK(error < previous);
+    previous = error;
+  }
+  CHECK(previous < 0.01 * arma::accu(arma::square(x)));
+  const Quantized early = run(16, 1, 3);
+  CHECK(!early.converged);
+  CHECK(early.iterations == 3);
+  CHECK(early.scalars.at("nonconverged") == 1);
+  CHECK_THROWS_WITH(run(16, 1, 3, true), doctest::Contains("did not converge in 3 steps"));
+}
+
+TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups as vectors") {
+  Generator data(12);
+  Tensor t;
+  t.name = "w";
+  t.shape = {16, 8};
+  t.values.set_size(128);
+  for (double& v : t.values) v = data.normal();
+  const KashinQuantizer kashin("dct", "matrix", "kmeans2d", 1e-6, 500, false, 1);
+  Generator g1(4), g2(4);
+  const auto whole = groups_of(t, Granularity{});
+  const GroupedResult grouped = quantize_groups(kashin, t.values, {}, whole, distinct_counts(t.values, whole), 8, g1, t.shape);
+  const Quantized direct = kashin.quantize_matrix(t.values, 16, 8, {}, 8, g2);
+  CHECK(arma::approx_equal(grouped.reconstruction, direct.reconstruction, "absdiff", 0));
+  CHECK(grouped.side_bits == 96);
+  CHECK(grouped.histograms.at("u").size() == 128);
 }

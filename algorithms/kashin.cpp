@@ -1,0 +1,118 @@
+#include "algorithms/kashin.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "algorithms/kashin_decomposition.hpp"
+#include "algorithms/kmeans2d.hpp"
+#include "algorithms/orthogonal_transform.hpp"
+#include "algorithms/registry.hpp"
+
+namespace quantlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Nearest level of a 1-D quantizer's result for each value: the quantizer's own indices.
+Quantized quantize_factor(const std::string& name, const arma::vec& values, std::size_t levels,
+                          Generator& generator) {
+  const AlgorithmInfo* info = find_algorithm(name);
+  const auto quantizer = info->make(Parameters(info->parameters, {}));
+  const std::size_t distinct = arma::vec(arma::unique(values)).n_elem;
+  return quantizer->quantize(values, arma::vec(), std::min(levels, distinct), generator);
+}
+
+}  // namespace
+
+KashinQuantizer::KashinQuantizer(std::string transform, std::string form, std::string factors,
+                                 double tol, std::size_t max_iter, bool fail_on_nonconvergence,
+                                 std::size_t n_init)
+    : transform_(std::move(transform)), form_(std::move(form)), factors_(std::move(factors)),
+      tol_(tol), max_iter_(max_iter), fail_on_nonconvergence_(fail_on_nonconvergence),
+      n_init_(n_init) {}
+
+Quantized KashinQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
+                                    std::size_t levels, Generator& generator) const {
+  return quantize_matrix(x, x.n_elem, 1, weights, levels, generator);
+}
+
+Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows, std::size_t cols,
+                                           const arma::vec& weights, std::size_t levels,
+                                           Generator& generator) const {
+  if (!weights.is_empty()) throw std::invalid_argument("kashin does not take importance weights");
+  // Row-major rows × cols: read as its column-major transpose, then transpose.
+  const arma::mat X = arma::mat(const_cast<double*>(x.memptr()), cols, rows, false, true).t();
+  const double norm = arma::norm(X, "fro");
+
+  // Q from the run's seed: one 64-bit seed regenerates it.
+  const std::uint64_t seed = generator.next();
+  Generator q_generator(seed);
+  const bool columns = form_ == "columns";
+  const auto q1 = make_transform(transform_, rows, q_generator);
+  const auto q2 = make_transform(columns ? "identity" : transform_, columns ? 1 : cols, q_generator);
+
+  const auto decomposition_start = Clock::now();
+  const arma::mat unit = norm > 0 ? arma::mat(X / norm) : X;
+  KashinDecomposition d = columns ? kashin_decompose_columns(unit, *q1, tol_, max_iter_)
+                                  : kashin_decompose(unit, *q1, *q2, tol_, max_iter_);
+  const double decomposition_s = seconds_since(decomposition_start);
+  if (!d.converged && fail_on_nonconvergence_)
+    throw std::runtime_error("the Kashin decomposition did not converge in " + std::to_string(max_iter_) +
+                             " steps (residual " + std::to_string(d.residuals.back()) + ")");
+
+  const auto quantization_start = Clock::now();
+  const std::size_t n = X.n_elem;
+  Quantized q;
+  arma::mat uq(arma::size(X)), vq(arma::size(X));
+  if (factors_ == "kmeans2d") {
+    arma::mat points(2, n);
+    points.row(0) = arma::vectorise(d.u).t();
+    points.row(1) = arma::vectorise(d.v).t();
+    // Pairs may coincide (fewer distinct pairs than K): some codewords then stay unused.
+    const KMeans2d k = kmeans_2d(points, levels, generator, 300, n_init_);
+    for (std::size_t i = 0; i < n; ++i) uq[i] = k.centroids(0, k.labels[i]), vq[i] = k.centroids(1, k.labels[i]);
+    q.indices = k.labels;
+    q.codewords = k.centroids.n_cols;
+    q.codebook = arma::join_cols(k.centroids.row(0).t(), k.centroids.row(1).t());
+    q.scalars["kmeans_iterations"] = static_cast<double>(k.iterations);
+  } else {
+    const std::size_t ku = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(levels))));
+    const std::size_t kv = std::max<std::size_t>(1, levels / ku);
+    const Quantized a = quantize_factor(factors_, arma::vectorise(d.u), ku, generator);
+    const Quantized b = quantize_factor(factors_, arma::vectorise(d.v), kv, generator);
+    uq = arma::reshape(a.reconstruction, arma::size(X));
+    vq = arma::reshape(b.reconstruction, arma::size(X));
+    q.indices = a.indices * b.codebook.n_elem + b.indices;
+    q.codewords = a.codebook.n_elem * b.codebook.n_elem;
+    q.codebook = arma::join_cols(a.codebook, b.codebook);
+  }
+  // X̂ = ‖X‖ (U_q + Qᵀ V̂_q)
+  arma::mat reconstruction = vq;
+  if (columns) q1->apply_transpose(reconstruction);
+  else apply_kronecker(*q1, *q2, reconstruction, true);
+  reconstruction = norm * (uq + reconstruction);
+  const double quantization_s = seconds_since(quantization_start);
+
+  q.reconstruction = arma::vectorise(arma::mat(reconstruction.t()));  // back to row-major
+  q.codebook *= norm;  // what is stored: the levels at the tensor's scale
+  q.side_bits = 32 + 64;
+  q.iterations = d.iterations;
+  q.converged = d.converged;
+  q.scalars["decomposition_s"] = decomposition_s;
+  q.scalars["quantization_s"] = quantization_s;
+  q.scalars["residual"] = d.residuals.back();
+  q.scalars["u_steps"] = static_cast<double>(d.u_steps);
+  q.scalars["v_steps"] = static_cast<double>(d.v_steps);
+  q.scalars["nonconverged"] = d.converged ? 0 : 1;
+  q.diagnostics["residuals"] = arma::vec(d.residuals);
+  q.histograms["u"] = arma::vectorise(d.u) * norm;
+  q.histograms["v"] = arma::vectorise(d.v) * norm;
+  return q;
+}
+
+}  // namespace quantlab
