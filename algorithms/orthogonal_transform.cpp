@@ -20,7 +20,12 @@ class IdentityTransform : public OrthogonalTransform {
 
 class RandomTransform : public OrthogonalTransform {
  public:
-  RandomTransform(std::size_t n, Generator& g) : q_(n, n) {
+  static constexpr std::size_t max_random_size = 8192;  // 512 MiB of doubles
+  RandomTransform(std::size_t n, Generator& g) {
+    if (n > max_random_size)
+      throw std::invalid_argument("transform random stores an n × n matrix: n = " + std::to_string(n) +
+                                  " is above " + std::to_string(max_random_size) + " (use dct or hadamard)");
+    q_.set_size(n, n);
     arma::mat gaussian(n, n);
     for (double& v : gaussian) v = g.normal();  // column-major order: fixed for a seed
     arma::mat r;

@@ -136,6 +136,23 @@ ParameterValue parameter_value(const Reader& r, const YAML::Node& node, const Pa
   return value;
 }
 
+Granularity parse_granularity(const Reader& r, const YAML::Node& node) {
+  const std::string allowed = "tensor, row (axis 0), channel (last axis) or axis:N";
+  const std::string text = r.text(node, "granularity");
+  if (text == "tensor") return {};
+  if (text == "row") return {0};
+  if (text == "channel") return {-1};
+  if (text.rfind("axis:", 0) == 0) {
+    try {
+      std::size_t used = 0;
+      const int axis = std::stoi(text.substr(5), &used);
+      if (used == text.size() - 5) return {axis};
+    } catch (const std::exception&) {
+    }
+  }
+  r.fail(node, "granularity must be " + allowed + ", not '" + text + "'");
+}
+
 AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
   AlgorithmSpec spec;
   const YAML::Node name_node = node.IsMap() ? node["name"] : node;
@@ -146,10 +163,13 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
                                    algorithm_names() + ")");
   if (!node.IsMap()) return spec;
 
-  std::vector<std::string> allowed{"name", "label"};
+  std::vector<std::string> allowed{"name", "label", "granularity"};
   for (const auto& p : info->parameters) allowed.push_back(p.name);
   r.check_keys(node, allowed, "algorithm '" + spec.name + "'");
   if (node["label"]) spec.label = r.text(node["label"], "label");
+  if (node["granularity"])
+    for (const auto& g : r.one_or_list(node["granularity"], "granularity"))
+      spec.granularities.push_back(parse_granularity(r, g));
   for (const auto& p : info->parameters) {
     const YAML::Node value = node[p.name];
     if (!value) continue;
@@ -262,22 +282,6 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   return spec;
 }
 
-Granularity parse_granularity(const Reader& r, const YAML::Node& node) {
-  const std::string allowed = "tensor, row (axis 0), channel (last axis) or axis:N";
-  const std::string text = r.text(node, "granularity");
-  if (text == "tensor") return {};
-  if (text == "row") return {0};
-  if (text == "channel") return {-1};
-  if (text.rfind("axis:", 0) == 0) {
-    try {
-      std::size_t used = 0;
-      const int axis = std::stoi(text.substr(5), &used);
-      if (used == text.size() - 5) return {axis};
-    } catch (const std::exception&) {
-    }
-  }
-  r.fail(node, "granularity must be " + allowed + ", not '" + text + "'");
-}
 
 }  // namespace
 

@@ -29,17 +29,20 @@ struct DatasetSpec {
   std::string where;                        ///< "file:line:col" for later errors
 };
 
+/// Whole tensor, or one group per index along an axis (negative counts from the end).
+struct Granularity {
+  std::optional<int> axis;
+  std::string text() const;  ///< "tensor" or "axis=N"
+};
+
 struct AlgorithmSpec {
   std::string name;
   std::string label;  ///< empty: name plus the parameters given
   /// Each given parameter with its values in order; more than one value = swept.
   std::vector<std::pair<std::string, std::vector<ParameterValue>>> parameters;
-};
-
-/// Whole tensor, or one group per index along an axis (negative counts from the end).
-struct Granularity {
-  std::optional<int> axis;
-  std::string text() const;  ///< "tensor" or "axis=N"
+  /// Its own `granularity:` (instead of the config's), e.g. baselines per channel beside a
+  /// method that takes the whole matrix. Empty: the config's.
+  std::vector<Granularity> granularities;
 };
 
 struct SweepConfig {

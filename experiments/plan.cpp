@@ -180,9 +180,21 @@ Plan make_plan(const SweepConfig& config) {
     }
   }
 
+  // The config's granularities, then any an algorithm adds; each algorithm runs at its own
+  // (or else the config's).
+  std::vector<Granularity> granularities = config.granularities;
+  auto listed = [](const std::vector<Granularity>& list, const Granularity& g) {
+    for (const auto& h : list)
+      if (h.text() == g.text()) return true;
+    return false;
+  };
+  for (const auto& a : config.algorithms)
+    for (const auto& g : a.granularities)
+      if (!listed(granularities, g)) granularities.push_back(g);
+
   for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
     const PlannedTensor& t = plan.tensors[ti];
-    for (const auto& g : config.granularities) {
+    for (const auto& g : granularities) {
       if (g.axis) {
         const int rank = static_cast<int>(t.tensor.shape.size());
         if (*g.axis >= rank || *g.axis < -rank)
@@ -190,7 +202,9 @@ Plan make_plan(const SweepConfig& config) {
                                    t.tensor.name + "' of shape " + t.tensor.shape_text());
       }
       for (const auto& weights : config.weights)
-        for (const auto& a : config.algorithms) add_runs(plan, ti, g, weights, a);
+        for (const auto& a : config.algorithms)
+          if (listed(a.granularities.empty() ? config.granularities : a.granularities, g))
+            add_runs(plan, ti, g, weights, a);
     }
   }
   std::map<std::string, std::size_t> first;

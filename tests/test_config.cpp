@@ -2,6 +2,8 @@
 // valid config expands into the expected ordered plan with stable run ids.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "experiments/config.hpp"
 #include "experiments/plan.hpp"
 #include "algorithms/registry.hpp"
@@ -43,8 +45,8 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "c.yaml:11:1: unknown key 'bitz' in the sweep config (allowed: name, description, "
         "datasets, algorithms, bits, levels, seeds, repeat, granularity, weights)");
   CHECK(error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
-        "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, init, "
-        "n_init, max_iter, tol)");
+        "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, granularity, "
+        "init, n_init, max_iter, tol)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
         "shape, seed, dtype, integer_bits, mean, std)");
@@ -110,4 +112,18 @@ TEST_CASE("labels show reals in the fewest digits that read back exactly") {
   CHECK(plan.runs[0].label == "sparse_l1l2(lambda2=0.1)");
   CHECK(plan.runs[1].label == "sparse_l1l2(lambda2=1e-07)");
   CHECK(plan.runs[2].label == "sparse_l1l2(lambda2=0.30000000000000004)");  // not 0.3
+}
+
+TEST_CASE("an algorithm's own granularity replaces the config's for that algorithm alone") {
+  const std::string text =
+      "name: t\ndatasets:\n  - {name: g, synthetic: {distribution: gaussian, shape: [8, 4]}}\n"
+      "algorithms:\n  - optimal\n  - {name: kmeans, granularity: [tensor, channel]}\n"
+      "  - {name: uniform, granularity: row}\nlevels: [2]\n";
+  const Plan plan = make_plan(parse_config(text, "c.yaml"));
+  std::multiset<std::string> runs;
+  for (const auto& r : plan.runs) runs.insert(r.algorithm + "@" + r.granularity.text());
+  CHECK(runs == std::multiset<std::string>{"optimal@tensor", "kmeans@tensor", "kmeans@axis=-1", "uniform@axis=0"});
+  CHECK(plan.runs[0].granularity.text() == "tensor");  // the config's granularities come first
+  CHECK_THROWS_WITH(parse_config(replace(text, "granularity: row", "granularity: rows"), "c.yaml"),
+                    doctest::Contains("c.yaml:7:34: granularity must be"));
 }
