@@ -29,6 +29,15 @@ Quantized quantize_factor(const std::string& name, const arma::vec& values, std:
 
 }  // namespace
 
+std::pair<std::size_t, std::size_t> factor_levels(std::size_t K) {
+  // The most codewords K_u·K_v ≤ K with K_v ≤ K_u, the two as close as possible: for K = 2^b,
+  // ⌈b/2⌉ and ⌊b/2⌋ bits.
+  std::size_t best_u = K, best_v = 1;
+  for (std::size_t v = 1; v * v <= K; ++v)
+    if ((K / v) * v >= best_u * best_v) best_u = K / v, best_v = v;
+  return {best_u, best_v};
+}
+
 KashinQuantizer::KashinQuantizer(std::string transform, std::string form, std::string factors,
                                  double tol, std::size_t max_iter, bool fail_on_nonconvergence,
                                  std::size_t n_init)
@@ -81,8 +90,7 @@ Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows,
     q.codebook = arma::join_cols(k.centroids.row(0).t(), k.centroids.row(1).t());
     q.scalars["kmeans_iterations"] = static_cast<double>(k.iterations);
   } else {
-    const std::size_t ku = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(levels))));
-    const std::size_t kv = std::max<std::size_t>(1, levels / ku);
+    const auto [ku, kv] = factor_levels(levels);
     const Quantized a = quantize_factor(factors_, arma::vectorise(d.u), ku, generator);
     const Quantized b = quantize_factor(factors_, arma::vectorise(d.v), kv, generator);
     uq = arma::reshape(a.reconstruction, arma::size(X));

@@ -4,16 +4,21 @@
 // reconstruct X̂ = ‖X‖_F (U_q + Qᵀ V̂_q). Factors:
 //   kmeans2d — the paper: one point (u_i, v̂_i) per weight, 2-D k-means with K centroids (one
 //              log2 K-bit index per weight; the codebook stores 2K numbers);
-//   a registered 1-D quantizer (optimal, kmeans, uniform) — quantlab's addition: u with
-//              K_u = ⌈√K⌉ levels and v̂ with K_v = ⌊K/K_u⌋ (b/2 bits each for K = 2^b), the
+//   a registered 1-D quantizer (optimal, kmeans, uniform) — quantlab's addition: u with K_u
+//              levels and v̂ with K_v (factor_levels: ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b), the
 //              index of a weight being the pair (i_u, i_v).
 // Stored besides the indices and codebook: the norm (32 bits) and Q's 64-bit seed.
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "algorithms/quantizer.hpp"
 
 namespace quantlab {
+
+/// Levels (K_u, K_v) of the two factors for K codewords: the largest product K_u·K_v ≤ K with
+/// K_u ≥ K_v as close as possible.
+std::pair<std::size_t, std::size_t> factor_levels(std::size_t K);
 
 class KashinQuantizer : public Quantizer {
  public:

@@ -189,7 +189,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
                          "alone, alternating two u and two v steps"),
         choice_parameter("factors", "kmeans2d", {"kmeans2d", "optimal", "kmeans", "uniform"},
                          "kmeans2d: K centroids of the (u, v) pairs; else that 1-D quantizer on "
-                         "u (⌈√K⌉ levels) and v (⌊K/⌈√K⌉⌋ levels)"),
+                         "u and v, with ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b"),
         real_parameter("tol", 1e-4, 0, 1, "stop when ‖r‖ ≤ tol ‖x‖"),
         integer_parameter("max_iter", 200, 1, 1000000, "most decomposition steps"),
         choice_parameter("on_nonconvergence", "quantize", {"quantize", "fail"},

@@ -343,3 +343,38 @@ TEST_CASE("sparse runs record β̂'s non-zeros with their histogram; the paper-1
   for (const char* figure : {"p1-loss.png", "p1-beta.png", "p1-time.png"})
     CHECK(fs::file_size(box.path(figure)) > 10000);
 }
+
+TEST_CASE("kashin runs record the decomposition and factor histograms; the paper-3 plot script draws them") {
+  Sandbox box;
+  box.write("p3.yaml", "name: p3\ndatasets:\n  - {name: w, synthetic: {distribution: student_t, shape: [32, 16], seed: 6}}\n"
+                       "algorithms:\n  - {name: kashin, transform: [dct, hadamard]}\n"
+                       "  - {name: kashin, transform: hadamard, max_iter: 2, on_nonconvergence: fail}\n"
+                       "  - {name: optimal, granularity: [tensor, channel]}\nbits: [2, 4]\n");
+  const Result run = box.quantlab("run p3.yaml");
+  CHECK(run.status == 1);  // the max_iter: 2 runs fail, with the reason recorded
+  REQUIRE(box.quantlab("merge p3.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/p3.h5"));
+  std::size_t failed = 0, kashin = 0;
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    if (t.text.at("status")[r] == "failed") {
+      ++failed;
+      CHECK(t.text.at("error")[r].find("did not converge in 2 steps") != std::string::npos);
+      continue;
+    }
+    if (t.text.at("algorithm")[r] != "kashin") continue;
+    ++kashin;
+    CHECK(t.numbers.at("converged")[r] == 1);
+    CHECK(t.numbers.at("alg_residual")[r] <= 1e-4);
+    CHECK(t.numbers.at("alg_decomposition_s")[r] > 0);
+    CHECK(t.numbers.at("alg_quantization_s")[r] > 0);
+    CHECK(t.numbers.at("levels")[r] == t.numbers.at("levels_requested")[r]);
+  }
+  CHECK(failed == 2);
+  CHECK(kashin == 4);
+  CHECK(t.rows == 10);  // 4 + 2 kashin, optimal per tensor and per channel at 2 bit-widths
+  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
+                           "/scripts/plot_paper3.py " + box.path("results/p3.h5") + " " + box.path("p3") + " 2>&1";
+  REQUIRE(std::system(plot.c_str()) == 0);
+  for (const char* figure : {"p3-error.png", "p3-residual.png", "p3-factors.png"})
+    CHECK(fs::file_size(box.path(figure)) > 10000);
+}

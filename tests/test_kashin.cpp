@@ -307,3 +307,21 @@ TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups
   CHECK(grouped.side_bits == 96);
   CHECK(grouped.histograms.at("u").size() == 128);
 }
+
+TEST_CASE("the factors' levels: the most codewords up to K, split as evenly as possible") {
+  CHECK(factor_levels(2) == std::pair<std::size_t, std::size_t>{2, 1});
+  CHECK(factor_levels(4) == std::pair<std::size_t, std::size_t>{2, 2});
+  CHECK(factor_levels(8) == std::pair<std::size_t, std::size_t>{4, 2});
+  CHECK(factor_levels(64) == std::pair<std::size_t, std::size_t>{8, 8});
+  CHECK(factor_levels(7) == std::pair<std::size_t, std::size_t>{7, 1});
+  for (std::size_t K = 1; K <= 300; ++K) {  // brute force over all pairs
+    std::size_t most = 0, gap = K;
+    for (std::size_t u = 1; u <= K; ++u)
+      for (std::size_t v = 1; v <= u && u * v <= K; ++v)
+        if (u * v > most || (u * v == most && u - v < gap)) most = u * v, gap = u - v;
+    const auto [u, v] = factor_levels(K);
+    CHECK(u >= v);
+    CHECK(u * v == most);
+    CHECK(u - v == gap);
+  }
+}
