@@ -1,0 +1,62 @@
+#include "networks/network.hpp"
+
+#include <stdexcept>
+
+namespace quantlab::networks {
+
+arma::fmat Network::forward(const arma::fmat& input) {
+  arma::fmat x = input;
+  for (auto& layer : layers_) x = layer->forward(x);
+  return x;
+}
+
+void Network::backward(const arma::fmat& logits_gradient) {
+  arma::fmat g = logits_gradient;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = (*it)->backward(g);
+}
+
+std::vector<Parameter> Network::parameters() {
+  std::vector<Parameter> all;
+  for (auto& layer : layers_)
+    for (auto& p : layer->parameters()) all.push_back(p);
+  return all;
+}
+
+void Network::zero_gradients() {
+  for (auto& p : parameters()) p.gradient->zeros();
+}
+
+std::size_t Network::parameter_count() {
+  std::size_t n = 0;
+  for (auto& p : parameters()) n += p.value->n_elem;
+  return n;
+}
+
+const std::vector<std::string>& model_names() {
+  static const std::vector<std::string> names{"lenet300", "lenet5"};
+  return names;
+}
+
+Network make_network(const std::string& model, Generator& g) {
+  Network net(model);
+  if (model == "lenet300") {
+    net.add(std::make_unique<Dense>("dense1", 784, 300, g));
+    net.add(std::make_unique<Relu>());
+    net.add(std::make_unique<Dense>("dense2", 300, 100, g));
+    net.add(std::make_unique<Relu>());
+    net.add(std::make_unique<Dense>("dense3", 100, 10, g));
+  } else if (model == "lenet5") {
+    net.add(std::make_unique<Conv2d>("conv1", 28, 28, 1, 20, 5, g));   // → 24 × 24 × 20
+    net.add(std::make_unique<MaxPool2>(24, 24, 20));                    // → 12 × 12 × 20
+    net.add(std::make_unique<Conv2d>("conv2", 12, 12, 20, 50, 5, g));  // → 8 × 8 × 50
+    net.add(std::make_unique<MaxPool2>(8, 8, 50));                      // → 4 × 4 × 50 = 800
+    net.add(std::make_unique<Dense>("dense1", 800, 500, g));
+    net.add(std::make_unique<Relu>());
+    net.add(std::make_unique<Dense>("dense2", 500, 10, g));
+  } else {
+    throw std::invalid_argument("unknown model '" + model + "' (lenet300, lenet5)");
+  }
+  return net;
+}
+
+}  // namespace quantlab::networks

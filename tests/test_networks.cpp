@@ -1,0 +1,173 @@
+// The networks module: every layer's and both models' gradients against central finite
+// differences, and the layers against direct computations.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "algorithms/generator.hpp"
+#include "networks/layers.hpp"
+#include "networks/network.hpp"
+
+using namespace quantlab;
+using namespace quantlab::networks;
+
+namespace {
+
+arma::fmat random_matrix(std::size_t rows, std::size_t cols, Generator& g) {
+  arma::fmat m(rows, cols);
+  for (float& v : m) v = static_cast<float>(g.normal());
+  return m;
+}
+
+// Σ c ⊙ y in double: a linear read-out whose gradient with respect to y is c.
+double readout(const arma::fmat& y, const arma::fmat& c) {
+  double s = 0;
+  for (std::size_t i = 0; i < y.n_elem; ++i) s += static_cast<double>(y[i]) * c[i];
+  return s;
+}
+
+// Checks d(Σ c ⊙ layer(x))/dx and /dθ against central differences at `probes` entries each.
+void check_layer(Layer& layer, arma::fmat x, Generator& g, double eps, double tolerance, int probes = 40) {
+  const arma::fmat y = layer.forward(x);
+  const arma::fmat c = random_matrix(y.n_rows, y.n_cols, g);
+  for (auto& p : layer.parameters()) p.gradient->zeros();
+  const arma::fmat dx = layer.backward(c);
+  auto numeric = [&](float& entry) {
+    const float saved = entry;
+    entry = saved + static_cast<float>(eps);
+    const double up = readout(layer.forward(x), c);
+    entry = saved - static_cast<float>(eps);
+    const double down = readout(layer.forward(x), c);
+    entry = saved;
+    return (up - down) / (2 * eps);
+  };
+  for (int k = 0; k < probes; ++k) {
+    const std::size_t i = g.below(x.n_elem);
+    const double expected = numeric(x[i]);
+    CHECK_MESSAGE(std::abs(dx[i] - expected) <= tolerance * (1 + std::abs(expected)), layer.name() << " input " << i);
+  }
+  for (auto& p : layer.parameters()) {
+    const arma::fmat analytic = *p.gradient;
+    for (int k = 0; k < probes; ++k) {
+      const std::size_t i = g.below(p.value->n_elem);
+      const double expected = numeric((*p.value)[i]);
+      CHECK_MESSAGE(std::abs(analytic[i] - expected) <= tolerance * (1 + std::abs(expected)), p.name << " " << i);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("dense, ReLU, convolution and max-pooling gradients equal central differences") {
+  Generator g(1);
+  Dense dense("d", 7, 5, g);
+  check_layer(dense, random_matrix(7, 4, g), g, 1e-2, 1e-3);
+  Relu relu;
+  arma::fmat away = random_matrix(30, 3, g);
+  away.transform([](float v) { return v >= 0 ? v + 0.1f : v - 0.1f; });  // no input within eps of the kink
+  check_layer(relu, away, g, 1e-2, 1e-3);
+  Conv2d conv("c", 8, 7, 3, 4, 3, g);
+  check_layer(conv, random_matrix(8 * 7 * 3, 2, g), g, 1e-2, 2e-3);
+  MaxPool2 pool(6, 4, 3);
+  arma::fmat distinct = arma::reshape(arma::shuffle(arma::regspace<arma::fvec>(0, 6 * 4 * 3 * 2 - 1)), 6 * 4 * 3, 2);
+  distinct *= 0.1f;  // gaps of 0.1 between values: no tie within eps
+  check_layer(pool, distinct, g, 1e-3, 1e-3);
+}
+
+TEST_CASE("the convolution equals its definition; max-pooling picks each window's largest value") {
+  Generator g(2);
+  const std::size_t H = 6, W = 5, C = 2, F = 3, k = 3;
+  Conv2d conv("c", H, W, C, F, k, g);
+  auto params = conv.parameters();
+  const arma::fmat& kernel = *params[0].value;  // F × (C·k·k), memory = HWIO
+  arma::fmat& bias = *params[1].value;
+  bias = random_matrix(F, 1, g);
+  const arma::fmat x = random_matrix(H * W * C, 2, g);
+  const arma::fmat y = conv.forward(x);
+  const std::size_t oh = H - k + 1, ow = W - k + 1;
+  for (std::size_t b = 0; b < 2; ++b)
+    for (std::size_t oy = 0; oy < oh; ++oy)
+      for (std::size_t ox = 0; ox < ow; ++ox)
+        for (std::size_t f = 0; f < F; ++f) {
+          double s = bias[f];
+          for (std::size_t ky = 0; ky < k; ++ky)
+            for (std::size_t kx = 0; kx < k; ++kx)
+              for (std::size_t c = 0; c < C; ++c) {
+                const double w = kernel.memptr()[((ky * k + kx) * C + c) * F + f];  // HWIO, row-major
+                s += w * x(((oy + ky) * W + ox + kx) * C + c, b);
+              }
+          CHECK(y((oy * ow + ox) * F + f, b) == doctest::Approx(s).epsilon(1e-5));
+        }
+  MaxPool2 pool(4, 4, 1);
+  arma::fmat image(16, 1);
+  for (std::size_t i = 0; i < 16; ++i) image[i] = static_cast<float>((i * 7) % 16);
+  const arma::fmat pooled = pool.forward(image);
+  for (std::size_t y2 = 0; y2 < 2; ++y2)
+    for (std::size_t x2 = 0; x2 < 2; ++x2) {
+      float most = -1;
+      for (std::size_t dy = 0; dy < 2; ++dy)
+        for (std::size_t dx = 0; dx < 2; ++dx) most = std::max(most, image[(2 * y2 + dy) * 4 + 2 * x2 + dx]);
+      CHECK(pooled[y2 * 2 + x2] == most);
+    }
+}
+
+TEST_CASE("softmax cross-entropy: its value by hand and its gradient by central differences") {
+  Generator g(3);
+  arma::fmat logits = random_matrix(10, 6, g);
+  const arma::uvec labels{3, 0, 9, 9, 5, 1};
+  arma::fmat gradient;
+  const double loss = SoftmaxCrossEntropy::loss(logits, labels, &gradient);
+  double expected = 0;
+  for (std::size_t b = 0; b < 6; ++b) {
+    double sum = 0;
+    for (std::size_t k = 0; k < 10; ++k) sum += std::exp(static_cast<double>(logits(k, b)));
+    expected += std::log(sum) - logits(labels[b], b);
+  }
+  CHECK(loss == doctest::Approx(expected / 6).epsilon(1e-6));
+  for (std::size_t i = 0; i < logits.n_elem; ++i) {
+    const float saved = logits[i];
+    logits[i] = saved + 1e-2f;
+    const double up = SoftmaxCrossEntropy::loss(logits, labels, nullptr);
+    logits[i] = saved - 1e-2f;
+    const double down = SoftmaxCrossEntropy::loss(logits, labels, nullptr);
+    logits[i] = saved;
+    CHECK(gradient[i] == doctest::Approx((up - down) / 2e-2).epsilon(1e-3).scale(1e-3));
+  }
+}
+
+TEST_CASE("both models: parameter counts, and their loss gradients equal central differences") {
+  for (const char* model : {"lenet300", "lenet5"}) {
+    Generator g(4);
+    Network net = make_network(model, g);
+    CHECK(net.parameter_count() == (std::string(model) == "lenet300" ? 266610u : 431080u));
+    arma::fmat x(784, 3);
+    for (float& v : x) v = static_cast<float>(g.uniform());
+    const arma::uvec labels{2, 7, 1};
+    net.zero_gradients();
+    arma::fmat dlogits;
+    SoftmaxCrossEntropy::loss(net.forward(x), labels, &dlogits);
+    net.backward(dlogits);
+    // Per parameter tensor, the directional derivative along its gradient and along a random
+    // unit direction, by central differences of float32 forward passes: moving every entry a
+    // little keeps ReLU and max crossings rare and the derivative well above rounding.
+    for (auto& p : net.parameters()) {
+      const arma::fmat analytic = *p.gradient;
+      const double norm = arma::norm(arma::conv_to<arma::mat>::from(analytic), "fro");
+      REQUIRE(norm > 0);
+      arma::fmat random = random_matrix(analytic.n_rows, analytic.n_cols, g);
+      random /= arma::norm(random, "fro");
+      for (const arma::fmat& direction : {arma::fmat(analytic / norm), random}) {
+        const arma::fmat saved = *p.value;
+        const float eps = 1e-2f;
+        *p.value = saved + eps * direction;
+        const double up = SoftmaxCrossEntropy::loss(net.forward(x), labels, nullptr);
+        *p.value = saved - eps * direction;
+        const double down = SoftmaxCrossEntropy::loss(net.forward(x), labels, nullptr);
+        *p.value = saved;
+        const double expected = arma::accu(arma::conv_to<arma::mat>::from(analytic % direction));
+        CHECK_MESSAGE(std::abs((up - down) / (2 * eps) - expected) <= 2e-2 * norm + 1e-4,
+                      model << " " << p.name << ": " << (up - down) / (2 * eps) << " vs " << expected);
+      }
+    }
+  }
+}
