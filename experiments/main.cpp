@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -20,7 +21,10 @@
 #include "experiments/merge.hpp"
 #include "experiments/plan.hpp"
 #include "experiments/report.hpp"
+#include "experiments/provenance.hpp"
 #include "experiments/runner.hpp"
+#include "networks/model_file.hpp"
+#include "networks/training.hpp"
 
 namespace po = boost::program_options;
 using namespace quantlab;
@@ -45,6 +49,8 @@ const char* kUsage =
     "  dataset make OUT  write a synthetic tensor to a dataset file\n"
     "  dataset ls FILE   list a dataset file's tensors with statistics\n"
     "  dataset import S  fetch, verify and import real data (dataset sources lists them)\n"
+    "  net train         train a network (lenet300, lenet5) on MNIST-like data, save it as a dataset\n"
+    "  net eval FILE     test loss and accuracy of a saved network\n"
     "  algorithms        list the algorithms and their parameters\n"
     "  version           print the version and build\n"
     "\n"
@@ -471,6 +477,81 @@ int command_dataset_sources() {
   return 0;
 }
 
+std::string format_double(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+int command_net_train(const std::vector<std::string>& args) {
+  namespace nn = quantlab::networks;
+  po::options_description o("options");
+  std::string model, data, out;
+  nn::TrainingSettings s;
+  std::size_t train_limit = 0;
+  int threads = 1;
+  o.add_options()("model", po::value(&model)->required(), "lenet300 or lenet5")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images and labels")(
+      "out", po::value(&out)->required(), "dataset file to write the trained network to")(
+      "epochs", po::value(&s.epochs)->default_value(10), "epochs")(
+      "batch", po::value(&s.batch)->default_value(256), "mini-batch size")(
+      "optimizer", po::value(&s.optimizer)->default_value("sgd"), "sgd (Nesterov momentum) or adam")(
+      "lr", po::value(&s.learning_rate)->default_value(0.1), "learning rate")(
+      "lr-decay", po::value(&s.lr_decay)->default_value(0.95), "learning rate × this after each epoch")(
+      "momentum", po::value(&s.momentum)->default_value(0.9), "momentum (sgd)")(
+      "seed", po::value(&s.seed)->default_value(0), "seed of the initial weights and the shuffling")(
+      "train-limit", po::value(&train_limit)->default_value(0), "use only the first N training images (0: all)")(
+      "threads", po::value(&threads)->default_value(1), "OpenBLAS threads (results are reproducible for a seed and a thread count)");
+  po::variables_map vm;
+  if (!parse(args, o, {}, vm, "net train --model M --out FILE [--data FILE] [options]")) return 0;
+  if (s.epochs == 0 || s.batch == 0) throw UsageError("--epochs and --batch must be at least 1");
+  const int blas_threads = set_blas_threads(threads);
+  const nn::ImageSplits splits = nn::load_image_splits(data, train_limit);
+  Generator init(s.seed);
+  nn::Network net = nn::make_network(model, init);
+  nn::Optimizer optimizer(s, net.parameters());
+  const auto start = std::chrono::steady_clock::now();
+  nn::train(net, splits.train, s, optimizer, [&](std::size_t epoch, double loss) {
+    const nn::Evaluation e = nn::evaluate(net, splits.test);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("epoch %3zu  train loss %.4f  test loss %.4f  test accuracy %.2f %%  (%.1f s)\n", epoch + 1, loss,
+                e.loss, 100 * e.accuracy, seconds);
+    std::fflush(stdout);
+  });
+  const nn::Evaluation e = nn::evaluate(net, splits.test);
+  const std::map<std::string, std::string> attributes{
+      {"model", model}, {"source", "quantlab net train"}, {"training_data", data},
+      {"test_accuracy", format_double(e.accuracy)}, {"test_loss", format_double(e.loss)},
+      {"seed", std::to_string(s.seed)}, {"mean_pixel", format_double(splits.mean_pixel)},
+      {"training", "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" +
+                       std::to_string(s.batch) + ",lr=" + format_double(s.learning_rate) + ",lr_decay=" +
+                       format_double(s.lr_decay) + ",momentum=" + format_double(s.momentum) +
+                       ",train_images=" + std::to_string(splits.train.images.n_cols)},
+      {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
+  nn::save_network(net, out, attributes);
+  std::printf("%s: %s, %zu parameters, test accuracy %.2f %%\n", out.c_str(), model.c_str(),
+              net.parameter_count(), 100 * e.accuracy);
+  return 0;
+}
+
+int command_net_eval(const std::vector<std::string>& args) {
+  namespace nn = quantlab::networks;
+  po::options_description o("options");
+  std::string file, data;
+  o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with the test images");
+  po::positional_options_description p;
+  p.add("network", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "net eval FILE [--data FILE]")) return 0;
+  std::map<std::string, std::string> attributes;
+  nn::Network net = nn::load_network(file, &attributes);
+  const nn::Evaluation e = nn::evaluate(net, nn::load_image_splits(data, 1).test);
+  std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(), e.loss,
+              100 * e.accuracy);
+  return 0;
+}
+
 int command_algorithms(const std::vector<std::string>&) {
   std::cout << "# Algorithms\n\nGenerated by `quantlab algorithms` from the parameter declarations the "
                "config loader validates against (docs/algorithms.md is checked against it by the "
@@ -504,6 +585,13 @@ int dispatch(const std::vector<std::string>& argv) {
   if (command == "version") {
     std::cout << "quantlab " << QUANTLAB_VERSION << " (" << QUANTLAB_BUILD_TYPE << ")\n";
     return 0;
+  }
+  if (command == "net") {
+    if (rest.empty()) throw UsageError("net needs a subcommand: train or eval");
+    const std::vector<std::string> subargs(rest.begin() + 1, rest.end());
+    if (rest[0] == "train") return command_net_train(subargs);
+    if (rest[0] == "eval") return command_net_eval(subargs);
+    throw UsageError("unknown net subcommand '" + rest[0] + "' (train or eval)");
   }
   if (command == "dataset") {
     if (rest.empty()) throw UsageError("dataset needs a subcommand: make, ls, import or sources");

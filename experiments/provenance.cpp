@@ -42,13 +42,15 @@ std::string host_name() {
 
 }  // namespace
 
-int pin_blas_to_one_thread() {
+int set_blas_threads(int threads) {
   auto set = blas_symbol<void (*)(int)>("openblas_set_num_threads");
   auto get = blas_symbol<int (*)()>("openblas_get_num_threads");
   if (!set || !get) return -1;
-  set(1);
+  set(threads);
   return get();
 }
+
+int pin_blas_to_one_thread() { return set_blas_threads(1); }
 
 const std::map<std::string, std::string>& static_provenance() {
   static const std::map<std::string, std::string> fields = [] {

@@ -13,6 +13,9 @@ const std::map<std::string, std::string>& static_provenance();
 /// the thread count in force afterwards, or -1 when the BLAS is not OpenBLAS.
 int pin_blas_to_one_thread();
 
+/// OpenBLAS's thread count (network training); returns the count in effect (-1: not OpenBLAS).
+int set_blas_threads(int threads);
+
 /// "2026-11-22T19:30:15Z".
 std::string utc_now();
 

@@ -1,0 +1,20 @@
+#pragma once
+// A trained network as a quantlab dataset file: one float32 tensor per parameter (dense
+// kernels [in, out], convolution kernels HWIO, biases), each with the model's test accuracy,
+// seed and training settings as attributes, so every quantizer and sweep can run on it; and
+// the network read back from such a file.
+#include <map>
+#include <string>
+
+#include "networks/network.hpp"
+
+namespace quantlab::networks {
+
+/// `attributes` (model, dataset, test_accuracy, seed, settings, ...) go on the file and on
+/// every tensor; written atomically.
+void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes);
+
+/// The network of a file written by save_network, with its file attributes in *attributes.
+Network load_network(const std::string& path, std::map<std::string, std::string>* attributes = nullptr);
+
+}  // namespace quantlab::networks

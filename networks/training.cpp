@@ -1,0 +1,125 @@
+#include "networks/training.hpp"
+
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "datasets/dataset_file.hpp"
+
+namespace quantlab::networks {
+namespace {
+
+LabelledImages load_split(const std::string& file, const std::string& split, std::size_t limit) {
+  const Tensor images = read_tensor(file, split + "/images");
+  const Tensor labels = read_tensor(file, split + "/labels");
+  if (images.shape.size() != 3 || labels.shape.size() != 1 || images.shape[0] != labels.shape[0])
+    throw std::runtime_error(file + ": " + split + "/images must be [N, H, W] with N labels");
+  const std::size_t n = limit ? std::min(limit, images.shape[0]) : images.shape[0];
+  const std::size_t pixels = images.shape[1] * images.shape[2];
+  LabelledImages out;
+  out.images.set_size(pixels, n);
+  out.labels.set_size(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t p = 0; p < pixels; ++p)
+      out.images(p, i) = static_cast<float>(images.values[i * pixels + p] / 255.0);
+    out.labels[i] = static_cast<arma::uword>(labels.values[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+ImageSplits load_image_splits(const std::string& file, std::size_t train_limit) {
+  ImageSplits s;
+  s.train = load_split(file, "train", train_limit);
+  s.test = load_split(file, "test", 0);
+  double sum = 0;
+  for (float v : s.train.images) sum += v;
+  s.mean_pixel = sum / static_cast<double>(s.train.images.n_elem);
+  s.train.images -= static_cast<float>(s.mean_pixel);
+  s.test.images -= static_cast<float>(s.mean_pixel);
+  return s;
+}
+
+Optimizer::Optimizer(const TrainingSettings& settings, std::vector<Parameter> parameters)
+    : settings_(settings), parameters_(std::move(parameters)) {
+  if (settings.optimizer != "sgd" && settings.optimizer != "adam")
+    throw std::invalid_argument("optimizer must be sgd or adam, not '" + settings.optimizer + "'");
+  for (const auto& p : parameters_) {
+    first_.emplace_back(arma::size(*p.value), arma::fill::zeros);
+    if (settings.optimizer == "adam") second_.emplace_back(arma::size(*p.value), arma::fill::zeros);
+  }
+}
+
+void Optimizer::step(double rate) {
+  ++steps_;
+  const auto lr = static_cast<float>(rate);
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    arma::fmat& w = *parameters_[i].value;
+    const arma::fmat& g = *parameters_[i].gradient;
+    if (settings_.optimizer == "sgd") {
+      // Nesterov momentum (Sutskever et al. 2013, as PyTorch): v = μv + g; w −= lr (g + μv).
+      const auto mu = static_cast<float>(settings_.momentum);
+      first_[i] = mu * first_[i] + g;
+      w -= lr * (g + mu * first_[i]);
+    } else {
+      const double b1 = settings_.adam_beta1, b2 = settings_.adam_beta2;
+      first_[i] = static_cast<float>(b1) * first_[i] + static_cast<float>(1 - b1) * g;
+      second_[i] = static_cast<float>(b2) * second_[i] + static_cast<float>(1 - b2) * arma::square(g);
+      const auto c1 = static_cast<float>(1 - std::pow(b1, static_cast<double>(steps_)));
+      const auto c2 = static_cast<float>(1 - std::pow(b2, static_cast<double>(steps_)));
+      w -= lr * (first_[i] / c1) / (arma::sqrt(second_[i] / c2) + static_cast<float>(settings_.adam_epsilon));
+    }
+  }
+}
+
+std::vector<arma::fmat> Optimizer::adam_root_second_moment() const {
+  std::vector<arma::fmat> out;
+  const auto c2 = static_cast<float>(1 - std::pow(settings_.adam_beta2, static_cast<double>(steps_)));
+  for (const auto& v : second_) out.push_back(arma::sqrt(v / c2));
+  return out;
+}
+
+Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch) {
+  Evaluation e;
+  const std::size_t n = data.images.n_cols;
+  std::size_t correct = 0;
+  for (std::size_t start = 0; start < n; start += batch) {
+    const std::size_t end = std::min(n, start + batch);
+    const arma::fmat logits = net.forward(data.images.cols(start, end - 1));
+    const arma::uvec labels = data.labels.subvec(start, end - 1);
+    e.loss += SoftmaxCrossEntropy::loss(logits, labels, nullptr) * static_cast<double>(end - start);
+    const arma::urowvec predicted = arma::index_max(logits, 0);
+    for (std::size_t i = 0; i < labels.n_elem; ++i) correct += predicted[i] == labels[i];
+  }
+  e.loss /= static_cast<double>(n);
+  e.accuracy = static_cast<double>(correct) / static_cast<double>(n);
+  return e;
+}
+
+void train(Network& net, const LabelledImages& data, const TrainingSettings& settings, Optimizer& optimizer,
+           const std::function<void(std::size_t, double)>& after_epoch, const std::function<void()>& penalty) {
+  const std::size_t n = data.images.n_cols;
+  Generator shuffle(settings.seed ^ 0x5eedf00dULL);
+  std::vector<arma::uword> order(n);
+  for (std::size_t epoch = 0; epoch < settings.epochs; ++epoch) {
+    std::iota(order.begin(), order.end(), 0);
+    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[shuffle.below(i)]);  // Fisher–Yates
+    const double rate = settings.learning_rate * std::pow(settings.lr_decay, static_cast<double>(epoch));
+    double total = 0;
+    for (std::size_t start = 0; start < n; start += settings.batch) {
+      const std::size_t end = std::min(n, start + settings.batch);
+      const arma::uvec batch(order.data() + start, end - start);
+      net.zero_gradients();
+      arma::fmat dlogits;
+      total += SoftmaxCrossEntropy::loss(net.forward(data.images.cols(batch)), data.labels.elem(batch), &dlogits) *
+               static_cast<double>(end - start);
+      net.backward(dlogits);
+      if (penalty) penalty();
+      optimizer.step(rate);
+    }
+    if (after_epoch) after_epoch(epoch, total / static_cast<double>(n));
+  }
+}
+
+}  // namespace quantlab::networks

@@ -1,0 +1,66 @@
+#pragma once
+// Training and evaluating a Network on an image classification set: seeded shuffling,
+// mini-batch SGD with (Nesterov) momentum or Adam, and the test loss and accuracy.
+// Deterministic for a seed (and one BLAS thread): the order of every batch and every
+// floating-point operation is fixed.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "networks/network.hpp"
+
+namespace quantlab::networks {
+
+/// Images as columns (pixels scaled to [0, 1] minus the training mean) and their labels.
+struct LabelledImages {
+  arma::fmat images;
+  arma::uvec labels;
+};
+
+/// The train and test splits of an imported dataset file (mnist, fashion-mnist):
+/// <split>/images [N, 28, 28] 0..255 and <split>/labels. Both are shifted by the training
+/// images' mean pixel; `train_limit` > 0 keeps the first that many training images.
+struct ImageSplits {
+  LabelledImages train, test;
+  double mean_pixel = 0;
+};
+ImageSplits load_image_splits(const std::string& dataset_file, std::size_t train_limit = 0);
+
+struct TrainingSettings {
+  std::string optimizer = "sgd";  ///< sgd (Nesterov momentum) or adam
+  std::size_t epochs = 10, batch = 256;
+  double learning_rate = 0.1, momentum = 0.9, lr_decay = 1.0;  ///< lr × decay^epoch
+  double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
+  std::uint64_t seed = 0;
+};
+
+/// The optimizer's state per parameter (momentum or Adam's moments), kept across epochs.
+class Optimizer {
+ public:
+  Optimizer(const TrainingSettings& settings, std::vector<Parameter> parameters);
+  /// One update from the gradients (means over the batch) at learning rate `rate`.
+  void step(double rate);
+  /// Adam's √v̂ per parameter (importance weights, paper 5); empty for SGD.
+  std::vector<arma::fmat> adam_root_second_moment() const;
+
+ private:
+  TrainingSettings settings_;
+  std::vector<Parameter> parameters_;
+  std::vector<arma::fmat> first_, second_;
+  std::size_t steps_ = 0;
+};
+
+struct Evaluation {
+  double loss = 0, accuracy = 0;  ///< mean cross-entropy; fraction correct
+};
+Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch = 1000);
+
+/// Trains for settings.epochs; `after_epoch(epoch, train_loss)` is called after each (may be empty).
+/// An extra penalty's gradient can be added by `penalty` (LC's L step) before each update.
+void train(Network& net, const LabelledImages& data, const TrainingSettings& settings,
+           Optimizer& optimizer,
+           const std::function<void(std::size_t, double)>& after_epoch = {},
+           const std::function<void()>& penalty = {});
+
+}  // namespace quantlab::networks
