@@ -25,6 +25,8 @@ from results import load_columns  # noqa: E402
 
 import h5py  # noqa: E402
 
+plt.rcParams["axes.prop_cycle"] = plt.cycler(color=plt.cm.tab20.colors)  # more methods than 10 colours
+
 
 def tensors(table, rows):
     return list(dict.fromkeys(zip(table["dataset"][rows], table["tensor"][rows])))
