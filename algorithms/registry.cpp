@@ -187,7 +187,9 @@ const std::vector<AlgorithmInfo>& algorithms() {
         choice_parameter("form", "matrix", {"matrix", "columns"},
                          "matrix: Kronecker Q = Q2 ⊗ Q1, greedy steps; columns: each column "
                          "alone, alternating two u and two v steps"),
-        choice_parameter("factors", "kmeans2d", {"kmeans2d", "optimal", "kmeans", "uniform"},
+        choice_parameter("factors", "kmeans2d",
+                         {"kmeans2d", "optimal", "kmeans", "uniform", "sparse_l1",
+                          "sparse_l1l2", "sparse_cluster", "sparse_l0"},
                          "kmeans2d: K centroids of the (u, v) pairs; else that 1-D quantizer on "
                          "u and v, with ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b"),
         real_parameter("tol", 1e-4, 0, 1, "stop when ‖r‖ ≤ tol ‖x‖"),

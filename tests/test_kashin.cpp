@@ -325,3 +325,18 @@ TEST_CASE("the factors' levels: the most codewords up to K, split as evenly as p
     CHECK(u - v == gap);
   }
 }
+
+TEST_CASE("every 1-D quantizer the registry offers for the factors gives a valid code") {
+  Generator data(13);
+  arma::vec x(16 * 8);
+  for (double& v : x) v = data.normal();
+  for (const char* factors : {"optimal", "kmeans", "uniform", "sparse_l1", "sparse_l1l2",
+                              "sparse_cluster", "sparse_l0"}) {
+    Generator g(1);
+    const Quantized q = KashinQuantizer("dct", "matrix", factors, 1e-6, 500, false, 1).quantize_matrix(x, 16, 8, {}, 16, g);
+    CHECK_MESSAGE(q.codewords <= 16, factors);
+    CHECK(q.indices.max() < q.codewords);
+    CHECK(q.reconstruction.is_finite());
+    CHECK(arma::accu(arma::square(q.reconstruction - x)) < arma::accu(arma::square(x)));
+  }
+}
