@@ -245,15 +245,29 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
 
 DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   r.require_map(node, "a dataset");
-  r.check_keys(node, {"name", "synthetic", "file", "import", "tensors", "min_size"}, "dataset");
+  r.check_keys(node, {"name", "synthetic", "file", "import", "network", "test_data", "scope", "tensors", "min_size"},
+               "dataset");
   DatasetSpec spec;
   spec.where = r.where(node);
   if (!node["name"]) r.fail(node, "a dataset needs a name");
   spec.name = r.text(node["name"], "dataset name");
   const int sources = static_cast<bool>(node["synthetic"]) + static_cast<bool>(node["file"]) +
-                      static_cast<bool>(node["import"]);
+                      static_cast<bool>(node["import"]) + static_cast<bool>(node["network"]);
   if (sources != 1)
-    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic', 'file' and 'import'");
+    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic', 'file', 'import' and 'network'");
+  for (const char* key : {"test_data", "scope"})
+    if (node[key] && !node["network"]) r.fail(node[key], std::string("'") + key + "' goes with 'network'");
+  if (node["network"]) {
+    spec.network = spec.file = r.text(node["network"], "network");
+    const std::string test = node["test_data"] ? r.text(node["test_data"], "test_data") : "mnist";
+    if (find_package_source(test)) spec.test_import = test, spec.test_data = "datasets/" + test + ".h5";
+    else spec.test_data = test;
+    if (node["scope"]) {
+      const std::string scope = r.text(node["scope"], "scope");
+      if (scope != "layer" && scope != "all") r.fail(node["scope"], "scope must be layer or all, not '" + scope + "'");
+      spec.per_layer = scope == "layer";
+    }
+  }
   if (node["synthetic"]) {
     for (const char* key : {"tensors", "min_size"})
       if (node[key]) r.fail(node[key], std::string("'") + key + "' goes with 'file' or 'import', not 'synthetic'");
@@ -268,7 +282,7 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
         r.fail(node["import"], "unknown source '" + spec.import + "' (one of " + names + ")");
       }
       spec.file = "datasets/" + spec.import + ".h5";
-    } else {
+    } else if (node["file"]) {
       spec.file = r.text(node["file"], "file");
     }
     if (node["min_size"])
@@ -277,7 +291,7 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
       for (const auto& item : r.one_or_list(node["tensors"], "tensors"))
         spec.tensors.push_back(r.text(item, "tensor pattern"));
     else
-      spec.tensors.push_back("*");
+      spec.tensors.push_back(spec.network.empty() ? "*" : "*/kernel");  // a network's weights
   }
   return spec;
 }

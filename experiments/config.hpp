@@ -24,6 +24,10 @@ struct DatasetSpec {
   std::optional<SyntheticSpec> synthetic;   ///< generated inline, or
   std::string file;                         ///< read from a quantlab dataset file
   std::string import;                       ///< a known source, imported into file if needed
+  /// A trained network (quantlab net train) whose `tensors` are quantized together: each run
+  /// then also reports the network's test accuracy on `test_data` (a source or a file).
+  std::string network, test_data, test_import;
+  bool per_layer = true;                    ///< scope: layer (a codebook per tensor) or all
   std::vector<std::string> tensors;         ///< glob patterns of tensor names ("*" = all)
   std::size_t min_size = 0;                 ///< skip tensors with fewer values
   std::string where;                        ///< "file:line:col" for later errors

@@ -546,7 +546,9 @@ int command_net_eval(const std::vector<std::string>& args) {
   if (!parse(args, o, p, vm, "net eval FILE [--data FILE]")) return 0;
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const nn::Evaluation e = nn::evaluate(net, nn::load_image_splits(data, 1).test);
+  const auto mean = attributes.find("mean_pixel");
+  if (mean == attributes.end()) throw std::runtime_error(file + ": no mean_pixel attribute (not from quantlab net train)");
+  const nn::Evaluation e = nn::evaluate(net, nn::load_images(data, "test", 0, std::stod(mean->second)));
   std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(), e.loss,
               100 * e.accuracy);
   return 0;

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -17,11 +18,53 @@ namespace {
 
 const std::string kImportancePrefix = "importance/";
 
+// A network's selected tensors as one vector (their concatenation), with its NetworkTarget.
+PlannedTensor load_network_tensors(const DatasetSpec& d) {
+  if (!d.test_import.empty())
+    import_package(*find_package_source(d.test_import), "datasets/cache", d.test_data, false);
+  auto target = std::make_shared<NetworkTarget>();
+  target->file = d.file;
+  target->test_data = d.test_data;
+  target->per_layer = d.per_layer;
+  std::vector<arma::vec> parts;
+  const std::vector<std::string> names = list_tensors(d.file);
+  for (const auto& pattern : d.tensors) {
+    bool matched = false;
+    for (const auto& name : names) {
+      if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+      matched = true;
+      if (std::find(target->names.begin(), target->names.end(), name) != target->names.end()) continue;
+      const Tensor t = read_tensor(d.file, name);
+      target->names.push_back(name);
+      target->sizes.push_back(t.size());
+      parts.push_back(t.values);
+    }
+    if (!matched) throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
+  }
+  PlannedTensor p;
+  p.dataset = d.name;
+  p.source = d.file;
+  std::string joined;
+  for (const auto& name : target->names) joined += (joined.empty() ? "" : ", ") + name;
+  p.tensor.name = (d.per_layer ? "per layer: " : "all layers: ") + joined;
+  p.tensor.dtype = DType::float32;
+  std::size_t n = 0;
+  for (const auto& v : parts) n += v.n_elem;
+  p.tensor.shape = {n};
+  p.tensor.values.set_size(n);
+  std::size_t offset = 0;
+  for (const auto& v : parts) p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
+  p.network = std::move(target);
+  return p;
+}
+
 std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   std::vector<PlannedTensor> out;
-  if (d.synthetic) {
+  if (!d.network.empty()) {
+    out.push_back(load_network_tensors(d));
+  } else if (d.synthetic) {
     Tensor t = make_synthetic(d.name, *d.synthetic);
-    out.push_back({d.name, "synthetic", std::move(t), "", {}});
+    out.push_back({d.name, "synthetic", std::move(t), "", {}, nullptr});
   } else {
     if (!d.import.empty())  // a no-op when the file already holds the source, verified
       import_package(*find_package_source(d.import), "datasets/cache", d.file, false);
@@ -36,7 +79,7 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
         for (const auto& p : out) seen = seen || p.tensor.name == name;
         if (seen) continue;
         Tensor t = read_tensor(d.file, name);
-        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}});
+        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}, nullptr});
       }
       if (!matched)
         throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern +
@@ -139,8 +182,9 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
         // the identity they had before it was recorded.
         const std::string shape_line = t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
+        const std::string network_line = t.network ? "test_data=" + t.network->test_data + "\n" : "";
         run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" +
-                       shape_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+                       shape_line + network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
                        "\nparameters=" + parameters.canonical() + "\nlevels=" + std::to_string(K) +
                        "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);
@@ -172,7 +216,8 @@ Plan make_plan(const SweepConfig& config) {
       if (w != "none") load_weights(d, w, loaded);
     for (auto& t : loaded) {
       const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
-      auto [it, fresh] = owner_of_data.emplace(t.checksum, who);
+      // A network's weights under two scopes are two targets.
+      auto [it, fresh] = owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
       if (!fresh)
         throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
                                  " (runs would be identical)");
@@ -195,6 +240,9 @@ Plan make_plan(const SweepConfig& config) {
   for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
     const PlannedTensor& t = plan.tensors[ti];
     for (const auto& g : granularities) {
+      if (g.axis && t.network)
+        throw std::runtime_error("granularity " + g.text() + " does not apply to the network '" + t.dataset +
+                                 "' (its scope, layer or all, sets the codebooks)");
       if (g.axis) {
         const int rank = static_cast<int>(t.tensor.shape.size());
         if (*g.axis >= rank || *g.axis < -rank)

@@ -4,6 +4,7 @@
 // empty tensor stops the sweep with a one-line message and no run record.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "algorithms/parameters.hpp"
 #include "datasets/tensor.hpp"
 #include "experiments/config.hpp"
+#include "experiments/network_target.hpp"
 
 namespace quantlab {
 
@@ -21,6 +23,8 @@ struct PlannedTensor {
   std::string checksum;  ///< of the tensor's data
   /// Companion importance weights by name (same shape), with their checksums.
   std::map<std::string, std::pair<arma::vec, std::string>> weights;
+  /// Set when the tensor is a trained network's weights (scored after quantization).
+  std::shared_ptr<const NetworkTarget> network;
 };
 
 struct PlannedRun {

@@ -96,7 +96,7 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const PlannedTensor& t = plan.tensors[run.tensor];
   const AlgorithmInfo& info = *find_algorithm(run.algorithm);
   const auto quantizer = info.make(run.parameters);
-  std::vector<arma::uvec> groups = groups_of(t.tensor, run.granularity);
+  std::vector<arma::uvec> groups = t.network ? t.network->groups() : groups_of(t.tensor, run.granularity);
   // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
   // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
   const auto pruned_attribute = t.tensor.attributes.find("pruned");
@@ -165,6 +165,17 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
     const Histogram h = histogram(value, diagnostic_histogram_bins);
     r.vectors["hist_" + key] = h.counts;
     r.vectors["hist_" + key + "_edges"] = h.edges;
+  }
+
+  // A network's weights: the network with the reconstruction, scored on its test images,
+  // beside the unquantized network.
+  if (t.network) {
+    const NetworkScore quantized = score_network(*t.network, result.reconstruction);
+    const NetworkScore reference = score_network(*t.network, t.tensor.values);
+    r.numbers["test_accuracy"] = quantized.accuracy;
+    r.numbers["test_loss"] = quantized.loss;
+    r.numbers["reference_accuracy"] = reference.accuracy;
+    r.numbers["accuracy_drop"] = reference.accuracy - quantized.accuracy;
   }
 
   // gap_to_optimal = mse / mse_optimal - 1 against the exact optimum, same data and K.

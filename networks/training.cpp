@@ -29,6 +29,13 @@ LabelledImages load_split(const std::string& file, const std::string& split, std
 
 }  // namespace
 
+LabelledImages load_images(const std::string& file, const std::string& split, std::size_t limit,
+                           double mean_pixel) {
+  LabelledImages images = load_split(file, split, limit);
+  images.images -= static_cast<float>(mean_pixel);
+  return images;
+}
+
 ImageSplits load_image_splits(const std::string& file, std::size_t train_limit) {
   ImageSplits s;
   s.train = load_split(file, "train", train_limit);

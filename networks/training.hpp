@@ -27,6 +27,11 @@ struct ImageSplits {
 };
 ImageSplits load_image_splits(const std::string& dataset_file, std::size_t train_limit = 0);
 
+/// One split (train or test), shifted by `mean_pixel` (the training mean a network was
+/// trained with); `limit` > 0 keeps the first that many.
+LabelledImages load_images(const std::string& dataset_file, const std::string& split, std::size_t limit,
+                           double mean_pixel);
+
 struct TrainingSettings {
   std::string optimizer = "sgd";  ///< sgd (Nesterov momentum) or adam
   std::size_t epochs = 10, batch = 256;

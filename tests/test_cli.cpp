@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -377,4 +379,63 @@ TEST_CASE("kashin runs record the decomposition and factor histograms; the paper
   REQUIRE(std::system(plot.c_str()) == 0);
   for (const char* figure : {"p3-error.png", "p3-residual.png", "p3-factors.png"})
     CHECK(fs::file_size(box.path(figure)) > 10000);
+}
+
+TEST_CASE("a trained network as a sweep target: its weights quantized per layer or all at once, then scored") {
+  Sandbox box;
+  // A small MNIST-like set: each class lights its own 6 × 6 block of a 28 × 28 image.
+  Generator g(21);
+  std::vector<Tensor> tensors;
+  for (auto [split, n] : {std::pair<std::string, std::size_t>{"train", 1500}, {"test", 400}}) {
+    Tensor images, labels;
+    images.name = split + "/images", labels.name = split + "/labels";
+    images.shape = {n, 28, 28}, labels.shape = {n};
+    images.values.set_size(n * 784), labels.values.set_size(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t label = g.below(10);
+      labels.values[i] = static_cast<double>(label);
+      for (std::size_t p = 0; p < 784; ++p) {
+        const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4), bx = 2 + 6 * (label % 4);
+        const bool lit = y >= by && y < by + 6 && x >= bx && x < bx + 6;
+        images.values[i * 784 + p] = std::round(std::clamp((lit ? 150.0 : 40.0) + 60 * g.normal(), 0.0, 255.0));
+      }
+    }
+    tensors.push_back(images), tensors.push_back(labels);
+  }
+  write_dataset_file(box.path("blocks.h5"), tensors);
+  const Result trained = box.quantlab("net train --model lenet300 --data blocks.h5 --out net.h5 --epochs 2 --batch 64 --lr 0.05");
+  REQUIRE_MESSAGE(trained.status == 0, trained.output);
+  const Result eval = box.quantlab("net eval net.h5 --data blocks.h5");
+  REQUIRE(eval.status == 0);
+  CHECK(eval.output.find("test accuracy") != std::string::npos);
+
+  box.write("net.yaml", "name: net\ndatasets:\n"
+                        "  - {name: per-layer, network: net.h5, test_data: blocks.h5}\n"
+                        "  - {name: shared, network: net.h5, test_data: blocks.h5, scope: all}\n"
+                        "algorithms: [optimal, uniform]\nlevels: [2, 256]\n");
+  const Result run = box.quantlab("run net.yaml");
+  REQUIRE_MESSAGE(run.status == 0, run.output);
+  REQUIRE(box.quantlab("merge net.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/net.h5"));
+  REQUIRE(t.rows == 8);
+  const double reference = t.numbers.at("reference_accuracy")[0];
+  CHECK(reference > 0.8);
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    const bool per_layer = t.text.at("dataset")[r] == "per-layer";
+    CHECK(t.numbers.at("groups")[r] == (per_layer ? 3 : 1));
+    CHECK(t.numbers.at("n")[r] == 784 * 300 + 300 * 100 + 100 * 10);  // the kernels, not the biases
+    CHECK(t.numbers.at("reference_accuracy")[r] == reference);
+    const double accuracy = t.numbers.at("test_accuracy")[r];
+    CHECK(accuracy >= 0);
+    CHECK(accuracy <= 1);
+    if (t.numbers.at("levels_requested")[r] == 256 && t.text.at("algorithm")[r] == "optimal")
+      CHECK(std::abs(accuracy - reference) < 0.001);  // 256 levels per layer: within 0.1 point
+  }
+  // Bad input: granularity does not apply to a network; an unknown scope is named.
+  box.write("bad.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"
+                        "algorithms: [optimal]\nlevels: [2]\n");
+  const Result bad = box.quantlab("run bad.yaml");
+  CHECK(bad.status == 2);
+  CHECK(bad.output.find("bad.yaml:3:") != std::string::npos);
+  CHECK(bad.output.find("scope must be layer or all") != std::string::npos);
 }

@@ -1,0 +1,32 @@
+#pragma once
+// A trained network as the target of a sweep (papers 4 and 5 judge a quantizer by the network
+// it leaves): its selected tensors are quantized together — a codebook per tensor (scope:
+// layer) or one for all of them (scope: all) — and the network with the reconstructed
+// tensors is scored on its test images.
+#include <string>
+#include <vector>
+
+#include <armadillo>
+
+namespace quantlab {
+
+struct NetworkTarget {
+  std::string file;       ///< the network's dataset file (quantlab net train)
+  std::string test_data;  ///< dataset file with test/images and test/labels
+  bool per_layer = true;
+  std::vector<std::string> names;  ///< the quantized tensors, concatenated in this order
+  std::vector<std::size_t> sizes;
+
+  /// Flat indices of each codebook's values in the concatenation.
+  std::vector<arma::uvec> groups() const;
+};
+
+struct NetworkScore {
+  double accuracy = 0, loss = 0;
+};
+
+/// The network of target.file with its selected tensors replaced by `values` (their
+/// concatenation), on the test images (read once per file and cached).
+NetworkScore score_network(const NetworkTarget& target, const arma::vec& values);
+
+}  // namespace quantlab
