@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "experiments/report.hpp"
 #include "experiments/provenance.hpp"
 #include "experiments/runner.hpp"
+#include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
 #include "networks/training.hpp"
 
@@ -51,6 +53,7 @@ const char* kUsage =
     "  dataset import S  fetch, verify and import real data (dataset sources lists them)\n"
     "  net train         train a network (lenet300, lenet5) on MNIST-like data, save it as a dataset\n"
     "  net eval FILE     test loss and accuracy of a saved network\n"
+    "  net lc FILE       quantize a saved network's kernels by LC (paper 4), iDC or DC\n"
     "  algorithms        list the algorithms and their parameters\n"
     "  version           print the version and build\n"
     "\n"
@@ -554,6 +557,69 @@ int command_net_eval(const std::vector<std::string>& args) {
   return 0;
 }
 
+int command_net_lc(const std::vector<std::string>& args) {
+  namespace nn = quantlab::networks;
+  po::options_description o("options");
+  std::string file, data, out, csv;
+  nn::LcSettings s;
+  int threads = 1;
+  o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images")(
+      "method", po::value(&s.method)->default_value("lc"), "lc, or idc (iterated direct compression)")(
+      "c-step", po::value(&s.c_step)->default_value("kmeans"),
+      "a quantizer (kmeans, optimal, ...) or a fixed codebook: sign, scaled_sign, ternary, powers_of_two")(
+      "levels", po::value(&s.levels)->default_value(2), "K per layer (adaptive C steps)")(
+      "steps", po::value(&s.steps)->default_value(40), "μ steps (LC) or rounds (iDC)")(
+      "mu0", po::value(&s.mu0)->default_value(9e-5), "first μ")(
+      "mu-factor", po::value(&s.mu_factor)->default_value(1.1), "μ × this each step")(
+      "epochs", po::value(&s.l_step.epochs)->default_value(20), "epochs per L step")(
+      "batch", po::value(&s.l_step.batch)->default_value(256), "mini-batch size")(
+      "lr", po::value(&s.l_step.learning_rate)->default_value(0.09), "learning rate of the first L step")(
+      "lr-step-decay", po::value(&s.lr_step_decay)->default_value(0.98), "learning rate × this each step")(
+      "momentum", po::value(&s.l_step.momentum)->default_value(0.9), "Nesterov momentum")(
+      "seed", po::value(&s.l_step.seed)->default_value(0), "seed of the shuffling and the C steps")(
+      "csv", po::value(&csv), "write the schedule (step, mu, train loss, distance, test loss, test error) here")(
+      "out", po::value(&out), "save the quantized network here")(
+      "threads", po::value(&threads)->default_value(1), "OpenBLAS threads");
+  po::positional_options_description p;
+  p.add("network", 1);
+  po::variables_map vm;
+  if (!parse(args, o, p, vm, "net lc FILE [--method lc|idc] [--c-step C] [--levels K] [options]")) return 0;
+  s.l_step.lr_decay = 1;
+  set_blas_threads(threads);
+  std::map<std::string, std::string> attributes;
+  nn::Network net = nn::load_network(file, &attributes);
+  const double mean_pixel = std::stod(attributes.at("mean_pixel"));
+  const nn::LabelledImages train = nn::load_images(data, "train", 0, mean_pixel);
+  const nn::LabelledImages test = nn::load_images(data, "test", 0, mean_pixel);
+  std::ofstream table;
+  if (!csv.empty()) {
+    table.open(csv);
+    if (!table) throw std::runtime_error("cannot write " + csv);
+    table << "step,mu,train_loss,distance,test_loss,test_error\n";
+  }
+  std::size_t step = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const nn::LcResult r = nn::learning_compression(net, train, test, s, [&](const nn::LcStep& st) {
+    ++step;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("step %3zu  mu %.3g  train loss %.4f  |w - D(T)|/|w| %.3g  test error %.2f %%  (%.0f s)\n", step, st.mu,
+                st.train_loss, st.distance, 100 * (1 - st.quantized.accuracy), seconds);
+    std::fflush(stdout);
+    if (table) table << step << "," << st.mu << "," << st.train_loss << "," << st.distance << "," << st.quantized.loss
+                     << "," << 1 - st.quantized.accuracy << "\n";
+  });
+  std::printf("reference %.2f %%, direct compression %.2f %%, %s %.2f %% test error\n", 100 * (1 - r.reference.accuracy),
+              100 * (1 - r.direct.accuracy), s.method.c_str(),
+              100 * (1 - (r.steps.empty() ? r.direct.accuracy : r.steps.back().quantized.accuracy)));
+  if (!out.empty()) {
+    attributes["source"] = "quantlab net lc";
+    attributes["compression"] = s.method + ",c_step=" + s.c_step + ",levels=" + std::to_string(s.levels);
+    nn::save_network(net, out, attributes);
+  }
+  return 0;
+}
+
 int command_algorithms(const std::vector<std::string>&) {
   std::cout << "# Algorithms\n\nGenerated by `quantlab algorithms` from the parameter declarations the "
                "config loader validates against (docs/algorithms.md is checked against it by the "
@@ -589,11 +655,12 @@ int dispatch(const std::vector<std::string>& argv) {
     return 0;
   }
   if (command == "net") {
-    if (rest.empty()) throw UsageError("net needs a subcommand: train or eval");
+    if (rest.empty()) throw UsageError("net needs a subcommand: train, eval or lc");
     const std::vector<std::string> subargs(rest.begin() + 1, rest.end());
     if (rest[0] == "train") return command_net_train(subargs);
     if (rest[0] == "eval") return command_net_eval(subargs);
-    throw UsageError("unknown net subcommand '" + rest[0] + "' (train or eval)");
+    if (rest[0] == "lc") return command_net_lc(subargs);
+    throw UsageError("unknown net subcommand '" + rest[0] + "' (train, eval or lc)");
   }
   if (command == "dataset") {
     if (rest.empty()) throw UsageError("dataset needs a subcommand: make, ls, import or sources");

@@ -125,6 +125,9 @@ void train(Network& net, const LabelledImages& data, const TrainingSettings& set
       if (penalty) penalty();
       optimizer.step(rate);
     }
+    if (!std::isfinite(total))
+      throw std::runtime_error("training diverged in epoch " + std::to_string(epoch + 1) +
+                               " (the loss is not finite): lower the learning rate");
     if (after_epoch) after_epoch(epoch, total / static_cast<double>(n));
   }
 }

@@ -9,6 +9,7 @@
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "networks/layers.hpp"
+#include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
 #include "networks/network.hpp"
 #include "networks/training.hpp"
@@ -182,7 +183,8 @@ namespace {
 
 // A small MNIST-like dataset file: each class lights its own 6 × 6 block of a 28 × 28 image,
 // with noise, so a network can learn it in an epoch.
-std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::size_t train, std::size_t test) {
+std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::size_t train, std::size_t test,
+                                 double noise = 40) {
   Generator g(77);
   std::vector<Tensor> tensors;
   for (auto [split, n] : {std::pair<std::string, std::size_t>{"train", train}, {"test", test}}) {
@@ -196,7 +198,7 @@ std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::siz
       for (std::size_t p = 0; p < 784; ++p) {
         const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4), bx = 2 + 6 * (label % 4);
         const bool lit = y >= by && y < by + 6 && x >= bx && x < bx + 6;
-        images.values[i * 784 + p] = std::round(std::clamp((lit ? 180.0 : 30.0) + 40 * g.normal(), 0.0, 255.0));
+        images.values[i * 784 + p] = std::round(std::clamp((lit ? 180.0 : 30.0) + noise * g.normal(), 0.0, 255.0));
       }
     }
     tensors.push_back(images), tensors.push_back(labels);
@@ -250,4 +252,81 @@ TEST_CASE("training is bit-identical for a seed, learns, and a saved network rea
       CHECK(again.loss == e.loss);
       CHECK(list_tensors(dir / "net.h5").size() == pa.size());
     }
+}
+
+TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
+  Generator g(31);
+  Generator unused(0);
+  for (int trial = 0; trial < 30; ++trial) {
+    arma::vec v(3 + g.below(12));
+    for (double& x : v) x = g.laplace() * 0.3;
+    auto error = [&](const arma::vec& d) { return arma::accu(arma::square(v - d)); };
+    // {−a, +a}: a on a fine grid never beats a = mean |v|.
+    const double scaled = error(c_step("scaled_sign", v, 2, unused));
+    for (double a = 0; a < 3; a += 1e-3) {
+      arma::vec d = a * (arma::conv_to<arma::vec>::from(v >= 0) * 2 - 1);
+      CHECK(scaled <= error(d) + 1e-12);
+    }
+    // {−a, 0, +a}: every support (the j largest |v|) with its best a = their mean |v|, and a on a grid.
+    const double ternary = error(c_step("ternary", v, 3, unused));
+    const arma::vec magnitudes = arma::sort(arma::abs(v), "descend");
+    for (std::size_t j = 1; j <= v.n_elem; ++j) {
+      const double a = arma::mean(magnitudes.head(j));
+      arma::vec d(v.n_elem, arma::fill::zeros);
+      for (std::size_t i = 0; i < v.n_elem; ++i)
+        if (std::abs(v[i]) >= magnitudes[j - 1]) d[i] = v[i] >= 0 ? a : -a;
+      CHECK(ternary <= error(d) + 1e-12);
+    }
+    // Powers of two: each value to its nearest codeword in {0, ±2^e : −4 ≤ e ≤ 0}.
+    const arma::vec p2 = c_step("powers_of_two", v, 0, unused, -4, 0);
+    for (std::size_t i = 0; i < v.n_elem; ++i) {
+      double nearest = std::abs(v[i]);  // the codeword 0
+      for (int e = -4; e <= 0; ++e) nearest = std::min(nearest, std::abs(std::abs(v[i]) - std::ldexp(1.0, e)));
+      CHECK(std::abs(v[i] - p2[i]) == doctest::Approx(nearest).epsilon(1e-12));
+    }
+    const arma::vec sign = c_step("sign", v, 2, unused);
+    for (std::size_t i = 0; i < v.n_elem; ++i) CHECK(sign[i] == (v[i] >= 0 ? 1 : -1));
+  }
+  CHECK_THROWS_WITH(c_step("nearest", arma::vec{1.0, 2.0}, 2, unused), doctest::Contains("unknown C step"));
+}
+
+TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy that direct compression loses") {
+  const quantlab::testing::TempDir dir;
+  const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 1500, 400, 120));
+  Generator init(3);
+  Network trained = make_network("lenet300", init);
+  TrainingSettings t;
+  t.epochs = 3, t.batch = 64, t.learning_rate = 0.05;
+  Optimizer opt(t, trained.parameters());
+  train(trained, data.train, t, opt);
+  save_network(trained, dir / "net.h5", {{"model", "lenet300"}});
+
+  LcSettings s;
+  s.c_step = "kmeans";
+  s.levels = 2;
+  s.steps = 8;
+  s.mu0 = 1e-2;
+  s.mu_factor = 2;
+  s.l_step.epochs = 1, s.l_step.batch = 64, s.l_step.learning_rate = 0.02;
+  Network lc_net = load_network(dir / "net.h5");
+  const LcResult lc = learning_compression(lc_net, data.train, data.test, s);
+  REQUIRE(lc.steps.size() == 8);
+  CHECK(lc.steps.back().distance < 0.5 * lc.steps.front().distance);
+  CHECK(lc.steps.back().mu == doctest::Approx(1e-2 * 128));
+  const double reference = lc.reference.accuracy, direct = lc.direct.accuracy;
+  const double final_accuracy = lc.steps.back().quantized.accuracy;
+  MESSAGE("reference " << reference << ", direct " << direct << ", LC " << final_accuracy);
+  CHECK(direct < reference - 0.1);                               // K = 2 per layer without retraining
+  CHECK(final_accuracy - direct >= 0.7 * (reference - direct));  // LC recovers most of it (8 short steps)
+  // iDC: the same rounds without a penalty or multipliers.
+  s.method = "idc";
+  Network idc_net = load_network(dir / "net.h5");
+  const LcResult idc = learning_compression(idc_net, data.train, data.test, s);
+  REQUIRE(idc.steps.size() == 8);
+  CHECK(idc.steps.back().mu == 0);
+  CHECK(idc.direct.accuracy == direct);
+  MESSAGE("iDC " << idc.steps.back().quantized.accuracy);
+  // The net returned holds Δ(Θ): two values per kernel.
+  for (auto& p : lc_net.parameters())
+    if (p.name.find("kernel") != std::string::npos) CHECK(arma::fvec(arma::unique(*p.value)).n_elem <= 2);
 }

@@ -1,0 +1,52 @@
+#pragma once
+// The learning-compression (LC) algorithm of paper 4 (../shared/papers/04-learning-compression.md)
+// for quantizing a trained network's kernels, one codebook per layer:
+//   Θ ← C(w); λ ← 0                                    (alone: direct compression, DC)
+//   for μ = μ0, μ0·a, …:
+//     L step: w ← argmin L(w) + (μ/2) ‖w − Δ(Θ) − λ/μ‖²  (training with a penalty, warm start)
+//     C step: Θ ← C(w − λ/μ)                            (quantization of the shifted weights)
+//     λ ← λ − μ (w − Δ(Θ))
+// and iterated direct compression (iDC): train from Δ(Θ) without a penalty, quantize, repeat.
+// C steps: any registered quantizer with K levels (adaptive codebook), or a fixed codebook.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "networks/training.hpp"
+
+namespace quantlab::networks {
+
+/// Δ(Θ) for one layer's values v by the C step `kind`: a registered quantizer name with K
+/// levels (kmeans, optimal, ...), or a fixed codebook — sign {−1, +1}, scaled_sign {−a, +a},
+/// ternary {−a, 0, +a}, powers_of_two {0, ±2^e : e_min ≤ e ≤ e_max} (closed forms of
+/// paper 4). `generator` feeds seeded quantizers.
+arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
+                 int e_min = -7, int e_max = 0);
+
+struct LcSettings {
+  std::string c_step = "kmeans";
+  std::size_t levels = 2;
+  double mu0 = 9e-5, mu_factor = 1.1;
+  std::size_t steps = 40;
+  TrainingSettings l_step;  ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j
+  double lr_step_decay = 0.98;
+  std::string method = "lc";  ///< lc, or idc (iterated direct compression)
+};
+
+struct LcStep {
+  double mu = 0;             ///< 0 for iDC
+  double train_loss = 0;     ///< of the last L-step epoch (with the penalty's weights w)
+  double distance = 0;       ///< ‖w − Δ(Θ)‖ / ‖w‖ over the quantized kernels
+  Evaluation quantized;      ///< the network with Δ(Θ) on the test images
+};
+
+struct LcResult {
+  Evaluation reference, direct;  ///< the trained network, and Δ(C(w)) before any L step (DC)
+  std::vector<LcStep> steps;
+};
+
+/// Runs LC (or iDC) on `net`'s kernels; on return net holds Δ(Θ) in its kernels.
+LcResult learning_compression(Network& net, const LabelledImages& train, const LabelledImages& test,
+                              const LcSettings& settings, const std::function<void(const LcStep&)>& after_step = {});
+
+}  // namespace quantlab::networks
