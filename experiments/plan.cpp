@@ -98,27 +98,52 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
 
 // The companion weights `name` of each tensor: importance/<name>/<tensor> in its file, of the
 // same shape, finite and positive.
+// The companion importance/<name>/<tensor> of one tensor: same shape, finite and positive.
+Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::string& tensor,
+                      const std::vector<std::size_t>& shape) {
+  const std::string path = kImportancePrefix + name + "/" + tensor;
+  Tensor w;
+  try {
+    w = read_tensor(d.file, path);
+  } catch (const std::exception&) {
+    throw std::runtime_error(d.where + ": " + d.file + " has no importance weights '" + name +
+                             "' for tensor '" + tensor + "' (expected at " + path + ")");
+  }
+  if (w.shape != shape) {
+    Tensor t;
+    t.shape = shape;
+    throw std::runtime_error(d.where + ": weights " + path + " have shape " + w.shape_text() +
+                             ", the tensor " + t.shape_text());
+  }
+  for (arma::uword i = 0; i < w.values.n_elem; ++i)
+    if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
+      throw std::runtime_error(d.where + ": weights " + path + " hold a value that is not a "
+                               "positive finite number (at flat index " + std::to_string(i) + ")");
+  return w;
+}
+
 void load_weights(const DatasetSpec& d, const std::string& name, std::vector<PlannedTensor>& tensors) {
   for (auto& p : tensors) {
     if (d.synthetic)
       throw std::runtime_error(d.where + ": dataset '" + d.name + "' is synthetic: it has no "
                                "importance weights '" + name + "'");
-    const std::string path = kImportancePrefix + name + "/" + p.tensor.name;
-    Tensor w;
-    try {
-      w = read_tensor(d.file, path);
-    } catch (const std::exception&) {
-      throw std::runtime_error(d.where + ": " + d.file + " has no importance weights '" + name +
-                               "' for tensor '" + p.tensor.name + "' (expected at " + path + ")");
+    if (!p.network) {
+      const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
+      p.weights[name] = {w.values, w.checksum()};
+      continue;
     }
-    if (w.shape != p.tensor.shape)
-      throw std::runtime_error(d.where + ": weights " + path + " have shape " + w.shape_text() +
-                               ", the tensor " + p.tensor.shape_text());
-    for (arma::uword i = 0; i < w.values.n_elem; ++i)
-      if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
-        throw std::runtime_error(d.where + ": weights " + path + " hold a value that is not a "
-                                 "positive finite number (at flat index " + std::to_string(i) + ")");
-    p.weights[name] = {w.values, w.checksum()};
+    // A network's kernels: their companions, concatenated in the same order.
+    arma::vec all(p.tensor.size());
+    std::size_t offset = 0;
+    std::string checksums;
+    for (std::size_t i = 0; i < p.network->names.size(); ++i) {
+      const Tensor t = read_tensor(d.file, p.network->names[i]);
+      const Tensor w = read_companion(d, name, t.name, t.shape);
+      all.subvec(offset, offset + w.size() - 1) = w.values;
+      offset += w.size();
+      checksums += w.checksum();
+    }
+    p.weights[name] = {all, sha256_hex(checksums)};
   }
 }
 

@@ -431,6 +431,18 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
     if (t.numbers.at("levels_requested")[r] == 256 && t.text.at("algorithm")[r] == "optimal")
       CHECK(std::abs(accuracy - reference) < 0.001);  // 256 levels per layer: within 0.1 point
   }
+  // Importance weights from the network: the Hessian's diagonal as companions, then weighted runs.
+  const Result importance = box.quantlab("net importance net.h5 --data blocks.h5 --samples 200");
+  REQUIRE_MESSAGE(importance.status == 0, importance.output);
+  box.write("weighted.yaml", "name: weighted\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+                             "algorithms: [optimal]\nlevels: [4]\nweights: [none, hessian]\n");
+  REQUIRE(box.quantlab("run weighted.yaml").status == 0);
+  REQUIRE(box.quantlab("merge weighted.yaml").status == 0);
+  const ResultsTable w = read_results(box.path("results/weighted.h5"));
+  REQUIRE(w.rows == 2);
+  CHECK(w.numbers.at("reference_accuracy")[0] == reference);  // the network is unchanged by its companions
+  CHECK(w.numbers.at("sse")[0] != w.numbers.at("sse")[1]);     // weighted error: another optimum
+
   // Bad input: granularity does not apply to a network; an unknown scope is named.
   box.write("bad.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"
                         "algorithms: [optimal]\nlevels: [2]\n");

@@ -8,6 +8,7 @@
 
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
+#include "networks/importance.hpp"
 #include "networks/layers.hpp"
 #include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
@@ -329,4 +330,54 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   // The net returned holds Δ(Θ): two values per kernel.
   for (auto& p : lc_net.parameters())
     if (p.name.find("kernel") != std::string::npos) CHECK(arma::fvec(arma::unique(*p.value)).n_elem <= 2);
+}
+
+TEST_CASE("the Hessian diagonal equals central differences of the gradient on tiny nets") {
+  Generator g(41);
+  Network dense("tiny");
+  dense.add(std::make_unique<Dense>("d1", 6, 5, g));
+  dense.add(std::make_unique<Relu>());
+  dense.add(std::make_unique<Dense>("d2", 5, 4, g));
+  Network conv("tiny-conv");
+  conv.add(std::make_unique<Conv2d>("c1", 6, 6, 1, 2, 3, g));  // → 4 × 4 × 2
+  conv.add(std::make_unique<MaxPool2>(4, 4, 2));                // → 2 × 2 × 2
+  conv.add(std::make_unique<Dense>("d1", 8, 4, g));
+  for (Network* net : {&dense, &conv}) {
+    const std::size_t inputs = net == &dense ? 6 : 36;
+    LabelledImages data{random_matrix(inputs, 7, g), arma::uvec{0, 1, 2, 3, 1, 2, 0}};
+    const std::vector<arma::fmat> h = hessian_diagonal(*net, data, 7);
+    auto gradient_of = [&](std::size_t which, std::size_t i) {
+      net->zero_gradients();
+      arma::fmat d;
+      SoftmaxCrossEntropy::loss(net->forward(data.images), data.labels, &d);  // mean over the 7 samples
+      net->backward(d);
+      return static_cast<double>((*net->parameters()[which].gradient)[i]);
+    };
+    // The identity holds where no ReLU or max changes within ±eps: a probe whose gradient
+    // bends between the two half-steps sits on such a kink and is left out (counted).
+    auto parameters = net->parameters();
+    std::size_t probes = 0, smooth = 0;
+    for (std::size_t which = 0; which < parameters.size(); ++which) {
+      REQUIRE(h[which].n_elem == parameters[which].value->n_elem);
+      for (std::size_t i = 0; i < h[which].n_elem; ++i) {
+        float& w = (*parameters[which].value)[i];
+        const float saved = w, eps = 1e-3f;
+        const double middle = gradient_of(which, i);
+        w = saved + eps;
+        const double up = gradient_of(which, i);
+        w = saved - eps;
+        const double down = gradient_of(which, i);
+        w = saved;
+        CHECK(h[which](i) >= 0);
+        ++probes;
+        if (std::abs((up - middle) - (middle - down)) > 0.05 * (std::abs(up - middle) + std::abs(middle - down)) + 1e-7)
+          continue;
+        ++smooth;
+        const double expected = (up - down) / (2 * eps);
+        CHECK_MESSAGE(std::abs(h[which](i) - expected) <= 0.03 * std::abs(expected) + 2e-4,
+                      net->model() << " " << parameters[which].name << " " << i << ": " << h[which](i) << " vs " << expected);
+      }
+    }
+    CHECK_MESSAGE(smooth >= 0.8 * probes, net->model() << ": " << smooth << " of " << probes);
+  }
 }
