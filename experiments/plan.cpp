@@ -27,6 +27,7 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
   target->test_data = d.test_data;
   target->per_layer = d.per_layer;
   std::vector<arma::vec> parts;
+  bool all_pruned = true;
   const std::vector<std::string> names = list_tensors(d.file);
   for (const auto& pattern : d.tensors) {
     bool matched = false;
@@ -35,6 +36,8 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
       matched = true;
       if (std::find(target->names.begin(), target->names.end(), name) != target->names.end()) continue;
       const Tensor t = read_tensor(d.file, name);
+      const auto pruned = t.attributes.find("pruned");
+      all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
       target->names.push_back(name);
       target->sizes.push_back(t.size());
       parts.push_back(t.values);
@@ -54,6 +57,7 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
   p.tensor.values.set_size(n);
   std::size_t offset = 0;
   for (const auto& v : parts) p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
+  if (all_pruned) p.tensor.attributes["pruned"] = "zeros";  // zeros left out, positions coded
   p.network = std::move(target);
   return p;
 }

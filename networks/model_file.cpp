@@ -6,12 +6,16 @@
 
 namespace quantlab::networks {
 
-void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes) {
+void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
+                  const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes) {
   DatasetWriter writer(path, attributes);
   for (const auto& p : net.parameters()) {
     // The value's memory is the tensor in row-major order (layers.hpp).
     const std::vector<float> values(p.value->begin(), p.value->end());
-    writer.add_float32(p.name, p.shape, values, attributes);
+    std::map<std::string, std::string> these = attributes;
+    if (auto it = tensor_attributes.find(p.name); it != tensor_attributes.end())
+      these.insert(it->second.begin(), it->second.end());
+    writer.add_float32(p.name, p.shape, values, these);
   }
   writer.commit();
 }

@@ -12,7 +12,9 @@ namespace quantlab::networks {
 
 /// `attributes` (model, dataset, test_accuracy, seed, settings, ...) go on the file and on
 /// every tensor; written atomically.
-void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes);
+/// `tensor_attributes` adds attributes to single tensors (e.g. pruned = zeros on kernels).
+void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
+                  const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes = {});
 
 /// The network of a file written by save_network, with its file attributes in *attributes.
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes = nullptr);

@@ -443,6 +443,20 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   CHECK(w.numbers.at("reference_accuracy")[0] == reference);  // the network is unchanged by its companions
   CHECK(w.numbers.at("sse")[0] != w.numbers.at("sse")[1]);     // weighted error: another optimum
 
+  // A pruned network: 10 % of the kernels kept, retrained; its zeros stay out of quantization
+  // and the kept positions are coded.
+  const Result pruned = box.quantlab("net prune net.h5 --data blocks.h5 --keep 0.1 --epochs 1 --out pruned.h5");
+  REQUIRE_MESSAGE(pruned.status == 0, pruned.output);
+  box.write("pruned.yaml", "name: pruned\ndatasets:\n  - {name: p, network: pruned.h5, test_data: blocks.h5, scope: all}\n"
+                           "algorithms: [optimal]\nlevels: [16]\n");
+  REQUIRE(box.quantlab("run pruned.yaml").status == 0);
+  REQUIRE(box.quantlab("merge pruned.yaml").status == 0);
+  const ResultsTable p = read_results(box.path("results/pruned.h5"));
+  REQUIRE(p.rows == 1);
+  CHECK(p.numbers.at("pruned_fraction")[0] == doctest::Approx(0.9).epsilon(1e-4));
+  CHECK(p.numbers.at("position_bits")[0] > 0);
+  CHECK(p.numbers.at("test_accuracy")[0] > 0.5);
+
   // Bad input: granularity does not apply to a network; an unknown scope is named.
   box.write("bad.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"
                         "algorithms: [optimal]\nlevels: [2]\n");

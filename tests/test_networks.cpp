@@ -13,6 +13,7 @@
 #include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
 #include "networks/network.hpp"
+#include "networks/pruning.hpp"
 #include "networks/training.hpp"
 #include "tests/test_support.hpp"
 
@@ -380,4 +381,43 @@ TEST_CASE("the Hessian diagonal equals central differences of the gradient on ti
     }
     CHECK_MESSAGE(smooth >= 0.8 * probes, net->model() << ": " << smooth << " of " << probes);
   }
+}
+
+TEST_CASE("magnitude pruning keeps exactly the requested fraction, the largest weights over all layers") {
+  Generator g(51);
+  Network net = make_network("lenet300", g);
+  std::size_t total = 0;
+  std::vector<float> magnitudes;
+  for (auto& p : net.parameters())
+    if (p.name.find("kernel") != std::string::npos) {
+      total += p.value->n_elem;
+      for (float w : *p.value) magnitudes.push_back(std::abs(w));
+    }
+  for (double keep : {0.0855, 0.5, 1.0}) {
+    const std::vector<arma::fmat> masks = magnitude_masks(net, keep);
+    REQUIRE(masks.size() == 3);
+    double kept = 0;
+    float smallest_kept = 1e30f, largest_dropped = 0;
+    std::size_t layer = 0;
+    for (auto& p : net.parameters()) {
+      if (p.name.find("kernel") == std::string::npos) continue;
+      const arma::fmat& m = masks[layer++];
+      kept += arma::accu(m);
+      CHECK(arma::all(arma::vectorise((m == 0.0f) + (m == 1.0f)) == 1));
+      for (std::size_t i = 0; i < m.n_elem; ++i) {
+        if (m[i] == 1) smallest_kept = std::min(smallest_kept, std::abs((*p.value)[i]));
+        else largest_dropped = std::max(largest_dropped, std::abs((*p.value)[i]));
+      }
+    }
+    CHECK(kept == std::round(keep * static_cast<double>(total)));
+    CHECK(smallest_kept >= largest_dropped);
+  }
+  Network pruned = make_network("lenet300", g);
+  const auto masks = magnitude_masks(pruned, 0.1);
+  apply_masks(pruned, masks, false);
+  std::size_t nonzero = 0;
+  for (auto& p : pruned.parameters())
+    if (p.name.find("kernel") != std::string::npos) nonzero += arma::accu(*p.value != 0.0f);
+  CHECK(nonzero == std::round(0.1 * static_cast<double>(total)));
+  CHECK_THROWS_WITH(magnitude_masks(pruned, 0), doctest::Contains("kept fraction"));
 }
