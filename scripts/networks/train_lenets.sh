@@ -11,5 +11,5 @@ $quantlab dataset import mnist >/dev/null
 [ -f datasets/lenet300-mnist.h5 ] ||
   $quantlab net train --model lenet300 --out datasets/lenet300-mnist.h5 --epochs 20 --batch 128 --lr 0.05 --lr-decay 0.95 --seed 1
 if [ "${1:-}" = --lenet5 ] && [ ! -f datasets/lenet5-mnist.h5 ]; then
-  $quantlab net train --model lenet5 --out datasets/lenet5-mnist.h5 --epochs 15 --batch 128 --lr 0.05 --lr-decay 0.9 --seed 1
+  $quantlab net train --model lenet5 --out datasets/lenet5-mnist.h5 --epochs 15 --batch 128 --lr 0.01 --lr-decay 0.9 --seed 1
 fi

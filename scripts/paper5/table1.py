@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Paper 5's Table 1, LeNet rows, from quantlab's sweeps beside the paper's numbers.
+
+    /usr/bin/python3 scripts/paper5/table1.py [results/paper5-lenet-table1.h5 results/paper5-lenet-table1-ecsq.h5]
+        [--min-accuracy A]
+
+For each method (and importance weighting) the row is the run with the highest compression
+ratio (paper 5 eq. 1: Huffman-coded indices and pruned positions, 32-bit codebook) whose test
+accuracy is at least A (default: the unquantized pruned network's), mean over seeds.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from results import load_table  # noqa: E402
+
+PAPER = {  # method: (accuracy %, compression ratio) of the paper's Table 1, LeNet rows
+    "original": (99.25, 1.0),
+    "pruned": (99.27, 10.13),
+    "k-means": (99.27, 44.58),
+    "Hessian-weighted k-means": (99.27, 47.16),
+    "uniform": (99.28, 51.25),
+    "iterative ECSQ": (99.27, 49.01),
+}
+NAMES = {("kmeans", "none"): "k-means", ("kmeans", "hessian"): "Hessian-weighted k-means",
+         ("uniform", "none"): "uniform", ("ecsq_uniform", "none"): "uniform ECSQ",
+         ("ecsq", "none"): "iterative ECSQ", ("optimal", "none"): "optimal (quantlab)",
+         ("optimal", "hessian"): "Hessian-weighted optimal (quantlab)"}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", nargs="*",
+                        default=["results/paper5-lenet-table1.h5", "results/paper5-lenet-table1-ecsq.h5"])
+    parser.add_argument("--min-accuracy", type=float)
+    args = parser.parse_args()
+    import pandas as pd
+    df = pd.concat([load_table(p) for p in args.results if os.path.exists(p)], ignore_index=True)
+    df = df[df.status == "ok"]
+    reference = df.reference_accuracy.iloc[0]
+    floor = args.min_accuracy if args.min_accuracy is not None else reference
+    print(f"pruned network: test accuracy {100 * reference:.2f} %; rows: the best ratio at accuracy >= {100 * floor:.2f} %\n")
+    print("| method | accuracy (%) | compression ratio | K | paper accuracy | paper ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    runs = df.groupby(["algorithm", "weights", "label", "levels_requested"]).agg(
+        accuracy=("test_accuracy", "mean"), ratio=("compression_ratio", "mean"), levels=("levels", "max")).reset_index()
+    for (algorithm, weights), name in NAMES.items():
+        mine = runs[(runs.algorithm == algorithm) & (runs.weights == weights) & (runs.accuracy >= floor - 1e-12)]
+        paper = PAPER.get(name, ("", ""))
+        if mine.empty:
+            print(f"| {name} | – | – | – | {paper[0]} | {paper[1]} |")
+            continue
+        best = mine.loc[mine.ratio.idxmax()]
+        print(f"| {name} | {100 * best.accuracy:.2f} | {best.ratio:.2f} | {int(best.levels)} | {paper[0]} | {paper[1]} |")
+
+
+if __name__ == "__main__":
+    main()
