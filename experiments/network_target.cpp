@@ -56,4 +56,17 @@ NetworkScore score_network(const NetworkTarget& target, const arma::vec& values)
   return {e.accuracy, e.loss};
 }
 
+NetworkScore reference_score(const NetworkTarget& target, const arma::vec& values) {
+  static std::mutex mutex;
+  static std::map<std::string, NetworkScore> scores;
+  const std::string key = target.file + "|" + target.test_data;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = scores.find(key); it != scores.end()) return it->second;
+  }
+  const NetworkScore score = score_network(target, values);
+  std::lock_guard<std::mutex> lock(mutex);
+  return scores.emplace(key, score).first->second;
+}
+
 }  // namespace quantlab

@@ -29,4 +29,7 @@ struct NetworkScore {
 /// concatenation), on the test images (read once per file and cached).
 NetworkScore score_network(const NetworkTarget& target, const arma::vec& values);
 
+/// The unquantized network's score (computed once per network and test file).
+NetworkScore reference_score(const NetworkTarget& target, const arma::vec& values);
+
 }  // namespace quantlab

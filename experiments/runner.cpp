@@ -171,7 +171,7 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   // beside the unquantized network.
   if (t.network) {
     const NetworkScore quantized = score_network(*t.network, result.reconstruction);
-    const NetworkScore reference = score_network(*t.network, t.tensor.values);
+    const NetworkScore reference = reference_score(*t.network, t.tensor.values);
     r.numbers["test_accuracy"] = quantized.accuracy;
     r.numbers["test_loss"] = quantized.loss;
     r.numbers["reference_accuracy"] = reference.accuracy;
