@@ -18,6 +18,7 @@
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
+#include "tests/blocks_dataset.hpp"
 #include "tests/cli_support.hpp"
 
 namespace fs = std::filesystem;
@@ -383,26 +384,7 @@ TEST_CASE("kashin runs record the decomposition and factor histograms; the paper
 
 TEST_CASE("a trained network as a sweep target: its weights quantized per layer or all at once, then scored") {
   Sandbox box;
-  // A small MNIST-like set: each class lights its own 6 × 6 block of a 28 × 28 image.
-  Generator g(21);
-  std::vector<Tensor> tensors;
-  for (auto [split, n] : {std::pair<std::string, std::size_t>{"train", 1500}, {"test", 400}}) {
-    Tensor images, labels;
-    images.name = split + "/images", labels.name = split + "/labels";
-    images.shape = {n, 28, 28}, labels.shape = {n};
-    images.values.set_size(n * 784), labels.values.set_size(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t label = g.below(10);
-      labels.values[i] = static_cast<double>(label);
-      for (std::size_t p = 0; p < 784; ++p) {
-        const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4), bx = 2 + 6 * (label % 4);
-        const bool lit = y >= by && y < by + 6 && x >= bx && x < bx + 6;
-        images.values[i * 784 + p] = std::round(std::clamp((lit ? 150.0 : 40.0) + 60 * g.normal(), 0.0, 255.0));
-      }
-    }
-    tensors.push_back(images), tensors.push_back(labels);
-  }
-  write_dataset_file(box.path("blocks.h5"), tensors);
+  quantlab::testing::write_blocks_dataset(box.path("blocks.h5"), 1500, 400, 60, 21);
   const Result trained = box.quantlab("net train --model lenet300 --data blocks.h5 --out net.h5 --epochs 2 --batch 64 --lr 0.05");
   REQUIRE_MESSAGE(trained.status == 0, trained.output);
   const Result eval = box.quantlab("net eval net.h5 --data blocks.h5");

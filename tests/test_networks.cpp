@@ -15,6 +15,7 @@
 #include "networks/network.hpp"
 #include "networks/pruning.hpp"
 #include "networks/training.hpp"
+#include "tests/blocks_dataset.hpp"
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
@@ -183,30 +184,11 @@ TEST_CASE("both models: parameter counts, and their loss gradients equal central
 
 namespace {
 
-// A small MNIST-like dataset file: each class lights its own 6 × 6 block of a 28 × 28 image,
-// with noise, so a network can learn it in an epoch.
+// The blocks dataset (tests/blocks_dataset.hpp) in `dir`.
 std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::size_t train, std::size_t test,
                                  double noise = 40) {
-  Generator g(77);
-  std::vector<Tensor> tensors;
-  for (auto [split, n] : {std::pair<std::string, std::size_t>{"train", train}, {"test", test}}) {
-    Tensor images, labels;
-    images.name = split + "/images", labels.name = split + "/labels";
-    images.shape = {n, 28, 28}, labels.shape = {n};
-    images.values.set_size(n * 784), labels.values.set_size(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t label = g.below(10);
-      labels.values[i] = static_cast<double>(label);
-      for (std::size_t p = 0; p < 784; ++p) {
-        const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4), bx = 2 + 6 * (label % 4);
-        const bool lit = y >= by && y < by + 6 && x >= bx && x < bx + 6;
-        images.values[i * 784 + p] = std::round(std::clamp((lit ? 180.0 : 30.0) + noise * g.normal(), 0.0, 255.0));
-      }
-    }
-    tensors.push_back(images), tensors.push_back(labels);
-  }
   const std::string path = dir / "blocks.h5";
-  write_dataset_file(path, tensors);
+  quantlab::testing::write_blocks_dataset(path, train, test, noise);
   return path;
 }
 

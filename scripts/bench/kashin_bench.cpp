@@ -5,38 +5,17 @@
 // the optimal 1-D quantizer per factor). Median of 3.
 // Build: meson compile -C build; run: build/kashin_bench [n, default 1024]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 
 #include "algorithms/generator.hpp"
 #include "algorithms/kashin.hpp"
 #include "algorithms/kashin_decomposition.hpp"
 #include "algorithms/orthogonal_transform.hpp"
+#include "scripts/bench/timing.hpp"
 
 using namespace quantlab;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-template <class F>
-double median_time(int repeats, F f) {
-  std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = Clock::now();
-    f();
-    times.push_back(seconds_since(start));
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-}  // namespace
+using namespace quantlab::bench;
 
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1024;

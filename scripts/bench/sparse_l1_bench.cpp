@@ -7,7 +7,6 @@
 // Build: meson compile -C build; run: build/sparse_l1_bench [--max-dense M (10000)] [--csv FILE]
 // (the CSV feeds scripts/plot_paper1.py's time-vs-m panel).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,33 +17,17 @@
 #include "algorithms/generator.hpp"
 #include "algorithms/sorted_values.hpp"
 #include "algorithms/sparse_least_squares.hpp"
+#include "scripts/bench/timing.hpp"
 
 using namespace quantlab;
-using Clock = std::chrono::steady_clock;
+using namespace quantlab::bench;
 
 namespace {
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 SortedValues gaussian_distinct(std::size_t m, Generator& g) {
   arma::vec x(m);
   for (double& v : x) v = g.normal();
   return SortedValues::from(x, arma::vec());
-}
-
-// Median time of `repeats` calls of f.
-template <class F>
-double median_time(int repeats, F f) {
-  std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = Clock::now();
-    f();
-    times.push_back(seconds_since(start));
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
 }
 
 double largest_level_difference(const SparseSolution& a, const SparseSolution& b, std::size_t m) {
