@@ -18,7 +18,8 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Nearest level of a 1-D quantizer's result for each value: the quantizer's own indices.
+// One factor quantized by the registered 1-D quantizer `name` (default parameters), with at
+// most as many levels as it has distinct values.
 Quantized quantize_factor(const std::string& name, const arma::vec& values, std::size_t levels,
                           Generator& generator) {
   const AlgorithmInfo* info = find_algorithm(name);

@@ -105,7 +105,7 @@ Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch)
 }
 
 void train(Network& net, const LabelledImages& data, const TrainingSettings& settings, Optimizer& optimizer,
-           const std::function<void(std::size_t, double)>& after_epoch, const std::function<void()>& penalty) {
+           const std::function<void(std::size_t, double)>& after_epoch, const std::function<void()>& adjust_gradients) {
   const std::size_t n = data.images.n_cols;
   Generator shuffle(settings.seed ^ 0x5eedf00dULL);
   std::vector<arma::uword> order(n);
@@ -122,7 +122,7 @@ void train(Network& net, const LabelledImages& data, const TrainingSettings& set
       total += SoftmaxCrossEntropy::loss(net.forward(data.images.cols(batch)), data.labels.elem(batch), &dlogits) *
                static_cast<double>(end - start);
       net.backward(dlogits);
-      if (penalty) penalty();
+      if (adjust_gradients) adjust_gradients();
       optimizer.step(rate);
     }
     if (!std::isfinite(total))

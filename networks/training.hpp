@@ -62,10 +62,11 @@ struct Evaluation {
 Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch = 1000);
 
 /// Trains for settings.epochs; `after_epoch(epoch, train_loss)` is called after each (may be empty).
-/// An extra penalty's gradient can be added by `penalty` (LC's L step) before each update.
+/// `adjust_gradients`, called after each batch's backward pass and before the update, may change the
+/// gradients (LC's penalty, pruning's masks).
 void train(Network& net, const LabelledImages& data, const TrainingSettings& settings,
            Optimizer& optimizer,
            const std::function<void(std::size_t, double)>& after_epoch = {},
-           const std::function<void()>& penalty = {});
+           const std::function<void()>& adjust_gradients = {});
 
 }  // namespace quantlab::networks
