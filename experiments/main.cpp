@@ -537,6 +537,9 @@ int command_net_train(const std::vector<std::string>& args) {
                        ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
+  if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training
+    nn::add_importance(out, "adam", net, optimizer.adam_root_second_moment(),
+                       {{"importance", "square root of Adam's bias-corrected second moment"}});
   std::printf("%s: %s, %zu parameters, test accuracy %.2f %%\n", out.c_str(), model.c_str(),
               net.parameter_count(), 100 * e.accuracy);
   return 0;
@@ -646,28 +649,9 @@ int command_net_importance(const std::vector<std::string>& args) {
   const std::vector<arma::fmat> h = nn::hessian_diagonal(net, train, samples);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  // Every tensor of the file but an older Hessian, then the new companions; written atomically.
-  std::vector<Tensor> tensors;
-  for (const auto& name : list_tensors(file))
-    if (name.rfind("importance/hessian/", 0) != 0) tensors.push_back(read_tensor(file, name));
-  const auto parameters = net.parameters();
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    Tensor t;
-    t.name = "importance/hessian/" + parameters[i].name;
-    t.shape = parameters[i].shape;
-    t.dtype = DType::float32;
-    // A floor keeps every weight positive: weights of units that never fire have h = 0.
-    const double floor = 1e-8 * std::max(1e-30, static_cast<double>(arma::mean(arma::vectorise(h[i]))));
-    t.values = arma::conv_to<arma::vec>::from(arma::vectorise(h[i]));
-    for (double& v : t.values) v = static_cast<double>(static_cast<float>(std::max(v, floor)));
-    t.attributes = {{"importance", "diagonal of the training loss's Hessian (exact: Gauss-Newton diagonal)"},
-                    {"samples", std::to_string(train.images.n_cols)}, {"floor", format_double(floor)}};
-    tensors.push_back(std::move(t));
-  }
-  H5::H5File in(file, H5F_ACC_RDONLY);
-  const std::map<std::string, std::string> file_attributes = hdf5::string_attributes(in.openGroup("/"));
-  in.close();
-  write_dataset_file(file, tensors, file_attributes);
+  nn::add_importance(file, "hessian", net, h,
+                     {{"importance", "diagonal of the training loss's Hessian (exact: Gauss-Newton diagonal)"},
+                      {"samples", std::to_string(train.images.n_cols)}});
   std::printf("%s: Hessian diagonal of %zu parameters over %zu samples in %.2f s -> importance/hessian/*\n",
               file.c_str(), net.parameter_count(), static_cast<std::size_t>(train.images.n_cols), seconds);
   return 0;

@@ -1,8 +1,10 @@
 #include "networks/model_file.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "datasets/dataset_file.hpp"
+#include "datasets/hdf5_io.hpp"
 
 namespace quantlab::networks {
 
@@ -18,6 +20,32 @@ void save_network(Network& net, const std::string& path, const std::map<std::str
     writer.add_float32(p.name, p.shape, values, these);
   }
   writer.commit();
+}
+
+void add_importance(const std::string& path, const std::string& kind, Network& net,
+                    const std::vector<arma::fmat>& importance, const std::map<std::string, std::string>& attributes) {
+  const std::string prefix = "importance/" + kind + "/";
+  std::vector<Tensor> tensors;
+  for (const auto& name : list_tensors(path))
+    if (name.rfind(prefix, 0) != 0) tensors.push_back(read_tensor(path, name));
+  const auto parameters = net.parameters();
+  if (importance.size() != parameters.size()) throw std::invalid_argument("one importance matrix per parameter expected");
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    Tensor t;
+    t.name = prefix + parameters[i].name;
+    t.shape = parameters[i].shape;
+    t.dtype = DType::float32;
+    const double floor = 1e-8 * std::max(1e-30, static_cast<double>(arma::mean(arma::vectorise(importance[i]))));
+    t.values = arma::conv_to<arma::vec>::from(arma::vectorise(importance[i]));
+    for (double& v : t.values) v = static_cast<double>(static_cast<float>(std::max(v, floor)));
+    t.attributes = attributes;
+    t.attributes["floor"] = std::to_string(floor);
+    tensors.push_back(std::move(t));
+  }
+  H5::H5File in(path, H5F_ACC_RDONLY);
+  const std::map<std::string, std::string> file_attributes = hdf5::string_attributes(in.openGroup("/"));
+  in.close();
+  write_dataset_file(path, tensors, file_attributes);
 }
 
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes) {

@@ -425,6 +425,14 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   CHECK(w.numbers.at("reference_accuracy")[0] == reference);  // the network is unchanged by its companions
   CHECK(w.numbers.at("sse")[0] != w.numbers.at("sse")[1]);     // weighted error: another optimum
 
+  // Adam's √v̂ as the other importance: written by training with Adam.
+  const Result adam = box.quantlab("net train --model lenet300 --data blocks.h5 --out adam.h5 --epochs 1 --optimizer adam --lr 0.001");
+  REQUIRE_MESSAGE(adam.status == 0, adam.output);
+  const std::vector<std::string> names = list_tensors(box.path("adam.h5"));
+  CHECK(std::count(names.begin(), names.end(), "importance/adam/dense1/kernel") == 1);
+  CHECK(names.size() == 12);  // six parameters and their companions
+  CHECK(read_tensor(box.path("adam.h5"), "importance/adam/dense2/kernel").values.min() > 0);
+
   // A pruned network: 10 % of the kernels kept, retrained; its zeros stay out of quantization
   // and the kept positions are coded.
   const Result pruned = box.quantlab("net prune net.h5 --data blocks.h5 --keep 0.1 --epochs 1 --out pruned.h5");
