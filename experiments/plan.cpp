@@ -18,6 +18,23 @@ namespace {
 
 const std::string kImportancePrefix = "importance/";
 
+// The names of d.file's tensors matching d.tensors, in pattern order, each once; companions
+// are not data. A pattern that matches nothing is an error.
+std::vector<std::string> matching_names(const DatasetSpec& d) {
+  const std::vector<std::string> names = list_tensors(d.file);
+  std::vector<std::string> out;
+  for (const auto& pattern : d.tensors) {
+    bool matched = false;
+    for (const auto& name : names) {
+      if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+      matched = true;
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    if (!matched) throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
+  }
+  return out;
+}
+
 // A network's selected tensors as one vector (their concatenation), with its NetworkTarget.
 PlannedTensor load_network_tensors(const DatasetSpec& d) {
   if (!d.test_import.empty())
@@ -28,21 +45,13 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
   target->per_layer = d.per_layer;
   std::vector<arma::vec> parts;
   bool all_pruned = true;
-  const std::vector<std::string> names = list_tensors(d.file);
-  for (const auto& pattern : d.tensors) {
-    bool matched = false;
-    for (const auto& name : names) {
-      if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
-      matched = true;
-      if (std::find(target->names.begin(), target->names.end(), name) != target->names.end()) continue;
-      const Tensor t = read_tensor(d.file, name);
-      const auto pruned = t.attributes.find("pruned");
-      all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
-      target->names.push_back(name);
-      target->sizes.push_back(t.size());
-      parts.push_back(t.values);
-    }
-    if (!matched) throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
+  for (const auto& name : matching_names(d)) {
+    const Tensor t = read_tensor(d.file, name);
+    const auto pruned = t.attributes.find("pruned");
+    all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
+    target->names.push_back(name);
+    target->sizes.push_back(t.size());
+    parts.push_back(t.values);
   }
   PlannedTensor p;
   p.dataset = d.name;
@@ -72,22 +81,9 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   } else {
     if (!d.import.empty())  // a no-op when the file already holds the source, verified
       import_package(*find_package_source(d.import), "datasets/cache", d.file, false);
-    const std::vector<std::string> names = list_tensors(d.file);
-    for (const auto& pattern : d.tensors) {
-      bool matched = false;
-      for (const auto& name : names) {
-        if (name.rfind(kImportancePrefix, 0) == 0) continue;  // companions are not data
-        if (fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
-        matched = true;
-        bool seen = false;
-        for (const auto& p : out) seen = seen || p.tensor.name == name;
-        if (seen) continue;
-        Tensor t = read_tensor(d.file, name);
-        if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}, nullptr});
-      }
-      if (!matched)
-        throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern +
-                                 "'");
+    for (const auto& name : matching_names(d)) {
+      Tensor t = read_tensor(d.file, name);
+      if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}, nullptr});
     }
     if (out.empty())
       throw std::runtime_error(d.where + ": no matching tensor of " + d.file + " has " +

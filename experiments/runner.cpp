@@ -155,17 +155,16 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   r.vectors["cluster_sizes"] = result.cluster_sizes;
   r.vectors["codebook"] = result.codebook;
   if (groups.size() > 1) r.vectors["group_levels"] = result.group_levels;
+  auto record_histogram = [&](const std::string& key, const std::vector<double>& value) {
+    const Histogram h = histogram(value, diagnostic_histogram_bins);
+    r.vectors["hist_" + key] = h.counts;
+    r.vectors["hist_" + key + "_edges"] = h.edges;
+  };
   for (const auto& [key, value] : result.diagnostics) {
-    const Histogram h = histogram(value, diagnostic_histogram_bins);
     r.vectors["diag_" + key] = value;
-    r.vectors["hist_" + key] = h.counts;
-    r.vectors["hist_" + key + "_edges"] = h.edges;
+    record_histogram(key, value);
   }
-  for (const auto& [key, value] : result.histograms) {
-    const Histogram h = histogram(value, diagnostic_histogram_bins);
-    r.vectors["hist_" + key] = h.counts;
-    r.vectors["hist_" + key + "_edges"] = h.edges;
-  }
+  for (const auto& [key, value] : result.histograms) record_histogram(key, value);
 
   // A network's weights: the network with the reconstruction, scored on its test images,
   // beside the unquantized network.
