@@ -485,12 +485,6 @@ int command_dataset_sources() {
   return 0;
 }
 
-std::string format_double(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
 int command_net_train(const std::vector<std::string>& args) {
   namespace nn = quantlab::networks;
   po::options_description o("options");
@@ -529,11 +523,11 @@ int command_net_train(const std::vector<std::string>& args) {
   const nn::Evaluation e = nn::evaluate(net, splits.test);
   const std::map<std::string, std::string> attributes{
       {"model", model}, {"source", "quantlab net train"}, {"training_data", data},
-      {"test_accuracy", format_double(e.accuracy)}, {"test_loss", format_double(e.loss)},
-      {"seed", std::to_string(s.seed)}, {"mean_pixel", format_double(splits.mean_pixel)},
+      {"test_accuracy", format_value(e.accuracy)}, {"test_loss", format_value(e.loss)},
+      {"seed", std::to_string(s.seed)}, {"mean_pixel", format_value(splits.mean_pixel)},
       {"training", "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" +
-                       std::to_string(s.batch) + ",lr=" + format_double(s.learning_rate) + ",lr_decay=" +
-                       format_double(s.lr_decay) + ",momentum=" + format_double(s.momentum) +
+                       std::to_string(s.batch) + ",lr=" + format_value(s.learning_rate) + ",lr_decay=" +
+                       format_value(s.lr_decay) + ",momentum=" + format_value(s.momentum) +
                        ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
@@ -557,9 +551,7 @@ int command_net_eval(const std::vector<std::string>& args) {
   if (!parse(args, o, p, vm, "net eval FILE [--data FILE]")) return 0;
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const auto mean = attributes.find("mean_pixel");
-  if (mean == attributes.end()) throw std::runtime_error(file + ": no mean_pixel attribute (not from quantlab net train)");
-  const nn::Evaluation e = nn::evaluate(net, nn::load_images(data, "test", 0, std::stod(mean->second)));
+  const nn::Evaluation e = nn::evaluate(net, nn::load_images(data, "test", 0, nn::training_mean_pixel(file, attributes)));
   std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(), e.loss,
               100 * e.accuracy);
   return 0;
@@ -597,7 +589,7 @@ int command_net_lc(const std::vector<std::string>& args) {
   set_blas_threads(threads);
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const double mean_pixel = std::stod(attributes.at("mean_pixel"));
+  const double mean_pixel = nn::training_mean_pixel(file, attributes);
   const nn::LabelledImages train = nn::load_images(data, "train", 0, mean_pixel);
   const nn::LabelledImages test = nn::load_images(data, "test", 0, mean_pixel);
   std::ofstream table;
@@ -644,7 +636,7 @@ int command_net_importance(const std::vector<std::string>& args) {
   pin_blas_to_one_thread();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const nn::LabelledImages train = nn::load_images(data, "train", samples, std::stod(attributes.at("mean_pixel")));
+  const nn::LabelledImages train = nn::load_images(data, "train", samples, nn::training_mean_pixel(file, attributes));
   const auto start = std::chrono::steady_clock::now();
   const std::vector<arma::fmat> h = nn::hessian_diagonal(net, train, samples);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -680,7 +672,7 @@ int command_net_prune(const std::vector<std::string>& args) {
   pin_blas_to_one_thread();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const double mean_pixel = std::stod(attributes.at("mean_pixel"));
+  const double mean_pixel = nn::training_mean_pixel(file, attributes);
   const nn::LabelledImages train = nn::load_images(data, "train", 0, mean_pixel);
   const nn::LabelledImages test = nn::load_images(data, "test", 0, mean_pixel);
   const std::vector<arma::fmat> masks = nn::magnitude_masks(net, keep);
@@ -695,13 +687,12 @@ int command_net_prune(const std::vector<std::string>& args) {
   nn::apply_masks(net, masks, false);
   const nn::Evaluation e = nn::evaluate(net, test);
   attributes["source"] = "quantlab net prune";
-  attributes["test_accuracy"] = format_double(e.accuracy);
-  attributes["test_loss"] = format_double(e.loss);
-  attributes["pruning"] = "magnitude,keep=" + format_double(keep) + ",epochs=" + std::to_string(s.epochs) +
-                          ",lr=" + format_double(s.learning_rate);
+  attributes["test_accuracy"] = format_value(e.accuracy);
+  attributes["test_loss"] = format_value(e.loss);
+  attributes["pruning"] = "magnitude,keep=" + format_value(keep) + ",epochs=" + std::to_string(s.epochs) +
+                          ",lr=" + format_value(s.learning_rate);
   std::map<std::string, std::map<std::string, std::string>> pruned;
-  for (const auto& parameter : net.parameters())
-    if (parameter.name.find("/kernel") != std::string::npos) pruned[parameter.name] = {{"pruned", "zeros"}};
+  for (const auto& kernel : net.kernels()) pruned[kernel.name] = {{"pruned", "zeros"}};
   nn::save_network(net, out, attributes, pruned);
   std::printf("%s: test accuracy %.2f %%\n", out.c_str(), 100 * e.accuracy);
   return 0;

@@ -25,17 +25,15 @@ std::vector<arma::uvec> NetworkTarget::groups() const {
 NetworkScore score_network(const NetworkTarget& target, const arma::vec& values) {
   std::map<std::string, std::string> attributes;
   networks::Network net = networks::load_network(target.file, &attributes);
-  const auto mean = attributes.find("mean_pixel");
-  if (mean == attributes.end()) throw std::runtime_error(target.file + ": no mean_pixel attribute");
-  const double mean_pixel = std::stod(mean->second);
+  const double mean_pixel = networks::training_mean_pixel(target.file, attributes);
 
-  // The test images, shifted as in training: read once per file and mean.
+  // The test images, shifted as in training: read once per test file and network.
   static std::mutex mutex;
   static std::map<std::string, networks::LabelledImages> cache;
   const networks::LabelledImages* test = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    const std::string key = target.test_data + "|" + mean->second;
+    const std::string key = target.test_data + "|" + target.file;
     auto it = cache.find(key);
     if (it == cache.end()) it = cache.emplace(key, networks::load_images(target.test_data, "test", 0, mean_pixel)).first;
     test = &it->second;

@@ -9,8 +9,6 @@
 namespace quantlab::networks {
 namespace {
 
-bool is_kernel(const Parameter& p) { return p.name.size() > 7 && p.name.substr(p.name.size() - 7) == "/kernel"; }
-
 arma::vec as_vec(const arma::fmat& m) { return arma::conv_to<arma::vec>::from(arma::vectorise(m)); }
 
 void assign(arma::fmat& m, const arma::vec& v) {
@@ -68,9 +66,7 @@ arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels
 LcResult learning_compression(Network& net, const LabelledImages& train_data, const LabelledImages& test,
                               const LcSettings& s, const std::function<void(const LcStep&)>& after_step) {
   if (s.method != "lc" && s.method != "idc") throw std::invalid_argument("method must be lc or idc");
-  std::vector<Parameter> kernels;
-  for (const auto& p : net.parameters())
-    if (is_kernel(p)) kernels.push_back(p);
+  const std::vector<Parameter> kernels = net.kernels();
   Generator generator(s.l_step.seed ^ 0x1cULL);
   const std::size_t layers = kernels.size();
   std::vector<arma::vec> delta(layers), multipliers(layers);

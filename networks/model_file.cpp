@@ -48,6 +48,13 @@ void add_importance(const std::string& path, const std::string& kind, Network& n
   write_dataset_file(path, tensors, file_attributes);
 }
 
+double training_mean_pixel(const std::string& path, const std::map<std::string, std::string>& attributes) {
+  const auto mean = attributes.find("mean_pixel");
+  if (mean == attributes.end())
+    throw std::runtime_error(path + ": no mean_pixel attribute (not written by quantlab net train)");
+  return std::stod(mean->second);
+}
+
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes) {
   const std::vector<std::string> names = list_tensors(path);
   if (names.empty()) throw std::runtime_error(path + ": no tensors");

@@ -22,6 +22,10 @@ void save_network(Network& net, const std::string& path, const std::map<std::str
 void add_importance(const std::string& path, const std::string& kind, Network& net,
                     const std::vector<arma::fmat>& importance, const std::map<std::string, std::string>& attributes);
 
+/// The mean pixel a saved network was trained with (its inputs are shifted by it); a one-line
+/// error names the file when the attribute is missing.
+double training_mean_pixel(const std::string& path, const std::map<std::string, std::string>& attributes);
+
 /// The network of a file written by save_network, with its file attributes in *attributes.
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes = nullptr);
 

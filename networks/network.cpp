@@ -22,6 +22,13 @@ std::vector<Parameter> Network::parameters() {
   return all;
 }
 
+std::vector<Parameter> Network::kernels() {
+  std::vector<Parameter> out;
+  for (auto& p : parameters())
+    if (p.name.size() > 7 && p.name.compare(p.name.size() - 7, 7, "/kernel") == 0) out.push_back(p);
+  return out;
+}
+
 void Network::zero_gradients() {
   for (auto& p : parameters()) p.gradient->zeros();
 }

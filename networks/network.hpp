@@ -21,6 +21,8 @@ class Network {
   /// Back-propagates d loss / d logits through every layer (after forward on the same batch).
   void backward(const arma::fmat& logits_gradient);
   std::vector<Parameter> parameters();
+  /// The weight matrices (names ending in /kernel): what compression quantizes or prunes.
+  std::vector<Parameter> kernels();
   void zero_gradients();
   std::size_t parameter_count();
   const std::string& model() const { return model_; }

@@ -6,20 +6,9 @@
 #include <stdexcept>
 
 namespace quantlab::networks {
-namespace {
-
-std::vector<Parameter> kernels(Network& net) {
-  std::vector<Parameter> out;
-  for (const auto& p : net.parameters())
-    if (p.name.size() > 7 && p.name.substr(p.name.size() - 7) == "/kernel") out.push_back(p);
-  return out;
-}
-
-}  // namespace
-
 std::vector<arma::fmat> magnitude_masks(Network& net, double keep) {
   if (!(keep > 0 && keep <= 1)) throw std::invalid_argument("the kept fraction must be in (0, 1]");
-  const std::vector<Parameter> ks = kernels(net);
+  const std::vector<Parameter> ks = net.kernels();
   std::vector<std::pair<float, std::size_t>> all;  // (|w|, global index)
   for (const auto& p : ks)
     for (float w : *p.value) all.emplace_back(std::abs(w), all.size());
@@ -41,7 +30,7 @@ std::vector<arma::fmat> magnitude_masks(Network& net, double keep) {
 }
 
 void apply_masks(Network& net, const std::vector<arma::fmat>& masks, bool gradients) {
-  const std::vector<Parameter> ks = kernels(net);
+  const std::vector<Parameter> ks = net.kernels();
   if (ks.size() != masks.size()) throw std::invalid_argument("one mask per kernel expected");
   for (std::size_t i = 0; i < ks.size(); ++i) {
     *ks[i].value %= masks[i];
