@@ -22,24 +22,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from panels import grid, tensor_panels  # noqa: E402
 from results import load_columns  # noqa: E402
 
 import h5py  # noqa: E402
 
-plt.rcParams["axes.prop_cycle"] = plt.cycler(color=plt.cm.tab20.colors)  # more methods than 10 colours
-
-
-def panels(table, ok):
-    """(dataset, tensor) pairs in sweep order."""
-    return list(dict.fromkeys(zip(table["dataset"][ok], table["tensor"][ok])))
-
 
 def plot_loss(table, ok, out):
-    keys = panels(table, ok)
+    keys = tensor_panels(table, ok)
     labels = list(dict.fromkeys(table["label"][ok]))
-    columns = min(3, len(keys))
-    rows = (len(keys) + columns - 1) // columns
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)
+    fig, axes = grid(len(keys))
     for ax, (dataset, tensor) in zip(axes.flat, keys):
         here = ok & (table["dataset"] == dataset) & (table["tensor"] == tensor)
         for label in labels:
@@ -62,8 +54,6 @@ def plot_loss(table, ok, out):
         ax.set_ylabel("rel_sse")
         ax.set_title(f"{dataset}: {tensor}", fontsize=9)
         ax.grid(True, which="both", alpha=0.3)
-    for ax in list(axes.flat)[len(keys):]:
-        ax.axis("off")
     axes.flat[0].legend(fontsize=6)
     fig.tight_layout()
     fig.savefig(out, dpi=120)
@@ -72,7 +62,7 @@ def plot_loss(table, ok, out):
 
 def plot_beta(path, table, ok, levels, out):
     sparse = ok & np.char.startswith(table["algorithm"].astype(str), "sparse_")
-    keys = panels(table, sparse)
+    keys = tensor_panels(table, sparse)
     all_k = sorted(set(table["levels_requested"][sparse]))
     k = levels if levels else int(all_k[len(all_k) // 2])
     labels = list(dict.fromkeys(table["label"][sparse]))

@@ -21,15 +21,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from panels import grid, tensor_panels  # noqa: E402
 from results import load_columns  # noqa: E402
 
 import h5py  # noqa: E402
-
-plt.rcParams["axes.prop_cycle"] = plt.cycler(color=plt.cm.tab20.colors)  # more methods than 10 colours
-
-
-def tensors(table, rows):
-    return list(dict.fromkeys(zip(table["dataset"][rows], table["tensor"][rows])))
 
 
 def method(table, i):
@@ -37,17 +32,8 @@ def method(table, i):
     return table["label"][i] + ("" if g == "tensor" else " per channel")
 
 
-def grid(count):
-    columns = min(3, count)
-    rows = (count + columns - 1) // columns
-    fig, axes = plt.subplots(rows, columns, figsize=(5.4 * columns, 4.2 * rows), squeeze=False)
-    for ax in list(axes.flat)[count:]:
-        ax.axis("off")
-    return fig, axes
-
-
 def plot_error(table, ok, out):
-    keys = tensors(table, ok)
+    keys = tensor_panels(table, ok)
     names = np.array([method(table, i) for i in range(len(table["label"]))])
     fig, axes = grid(len(keys))
     for ax, (dataset, tensor) in zip(axes.flat, keys):
@@ -72,7 +58,7 @@ def plot_error(table, ok, out):
 
 def plot_residual(path, table, ok, out):
     kashin = ok & (table["algorithm"] == "kashin")
-    keys = tensors(table, kashin)
+    keys = tensor_panels(table, kashin)
     fig, axes = grid(len(keys))
     with h5py.File(path, "r") as f:
         for ax, (dataset, tensor) in zip(axes.flat, keys):
@@ -100,7 +86,7 @@ def plot_residual(path, table, ok, out):
 def plot_factors(path, table, ok, bits, out):
     kashin = ok & (table["algorithm"] == "kashin")
     bits = bits or int(table["bits"][kashin].max())
-    dataset, tensor = tensors(table, kashin)[0]
+    dataset, tensor = tensor_panels(table, kashin)[0]
     here = kashin & (table["dataset"] == dataset) & (table["tensor"] == tensor) & (table["bits"] == bits)
     runs = {}
     for i in np.flatnonzero(here):
