@@ -501,6 +501,7 @@ int command_net_train(const std::vector<std::string>& args) {
       "lr", po::value(&s.learning_rate)->default_value(0.1), "learning rate")(
       "lr-decay", po::value(&s.lr_decay)->default_value(0.95), "learning rate × this after each epoch")(
       "momentum", po::value(&s.momentum)->default_value(0.9), "momentum (sgd)")(
+      "weight-decay", po::value(&s.weight_decay)->default_value(0), "L2 penalty on the kernels, (wd/2)‖w‖²")(
       "seed", po::value(&s.seed)->default_value(0), "seed of the initial weights and the shuffling")(
       "train-limit", po::value(&train_limit)->default_value(0), "use only the first N training images (0: all)")(
       "threads", po::value(&threads)->default_value(1), "OpenBLAS threads (results are reproducible for a seed and a thread count)");
@@ -528,7 +529,7 @@ int command_net_train(const std::vector<std::string>& args) {
       {"training", "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" +
                        std::to_string(s.batch) + ",lr=" + format_value(s.learning_rate) + ",lr_decay=" +
                        format_value(s.lr_decay) + ",momentum=" + format_value(s.momentum) +
-                       ",train_images=" + std::to_string(splits.train.images.n_cols)},
+                       ",weight_decay=" + format_value(s.weight_decay) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
   if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training
@@ -560,19 +561,21 @@ int command_net_eval(const std::vector<std::string>& args) {
 int command_net_lc(const std::vector<std::string>& args) {
   namespace nn = quantlab::networks;
   po::options_description o("options");
-  std::string file, data, out, csv;
+  std::string file, data, out, csv, c_step;
+  std::size_t levels = 2;
   nn::LcSettings s;
   int threads = 1;
   o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
       "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images")(
       "method", po::value(&s.method)->default_value("lc"), "lc, or idc (iterated direct compression)")(
-      "c-step", po::value(&s.c_step)->default_value("kmeans"),
+      "c-step", po::value(&c_step)->default_value("kmeans"),
       "a quantizer (kmeans, optimal, ...) or a fixed codebook: sign, scaled_sign, ternary, powers_of_two")(
-      "levels", po::value(&s.levels)->default_value(2), "K per layer (adaptive C steps)")(
+      "levels", po::value(&levels)->default_value(2), "K per layer (adaptive C steps)")(
       "steps", po::value(&s.steps)->default_value(40), "μ steps (LC) or rounds (iDC)")(
       "mu0", po::value(&s.mu0)->default_value(9e-5), "first μ")(
       "mu-factor", po::value(&s.mu_factor)->default_value(1.1), "μ × this each step")(
       "epochs", po::value(&s.l_step.epochs)->default_value(20), "epochs per L step")(
+      "first-epochs", po::value(&s.first_epochs)->default_value(0), "epochs of the first L step (0: --epochs; the toolkit 40)")(
       "batch", po::value(&s.l_step.batch)->default_value(256), "mini-batch size")(
       "lr", po::value(&s.l_step.learning_rate)->default_value(0.09), "learning rate of the first L step")(
       "lr-step-decay", po::value(&s.lr_step_decay)->default_value(0.98), "learning rate × this each step")(
@@ -600,7 +603,10 @@ int command_net_lc(const std::vector<std::string>& args) {
   }
   std::size_t step = 0;
   const auto start = std::chrono::steady_clock::now();
-  const nn::LcResult r = nn::learning_compression(net, train, test, s, [&](const nn::LcStep& st) {
+  Generator generator(s.l_step.seed ^ 0x1cULL);
+  const std::vector<nn::Parameter> kernels = net.kernels();
+  const nn::LcResult r = nn::learning_compression(net, kernels, nn::per_parameter_c_step(c_step, levels, kernels, generator),
+                                                  train, test, s, [&](const nn::LcStep& st) {
     ++step;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("step %3zu  mu %.3g  train loss %.4f  |w - D(T)|/|w| %.3g  test error %.2f %%  (%.0f s)\n", step, st.mu,
@@ -614,7 +620,7 @@ int command_net_lc(const std::vector<std::string>& args) {
               100 * (1 - (r.steps.empty() ? r.direct.accuracy : r.steps.back().quantized.accuracy)));
   if (!out.empty()) {
     attributes["source"] = "quantlab net lc";
-    attributes["compression"] = s.method + ",c_step=" + s.c_step + ",levels=" + std::to_string(s.levels);
+    attributes["compression"] = s.method + ",c_step=" + c_step + ",levels=" + std::to_string(levels);
     nn::save_network(net, out, attributes);
   }
   return 0;

@@ -63,72 +63,93 @@ arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels
       .reconstruction;
 }
 
-LcResult learning_compression(Network& net, const LabelledImages& train_data, const LabelledImages& test,
-                              const LcSettings& s, const std::function<void(const LcStep&)>& after_step) {
+CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
+                                     const std::vector<Parameter>& compressed, Generator& generator) {
+  std::vector<std::size_t> sizes;
+  for (const auto& p : compressed) sizes.push_back(p.value->n_elem);
+  return [kind, levels, sizes, &generator](const arma::vec& v) {
+    arma::vec out(v.n_elem);
+    std::size_t offset = 0;
+    for (std::size_t size : sizes) {
+      out.subvec(offset, offset + size - 1) = c_step(kind, v.subvec(offset, offset + size - 1), levels, generator);
+      offset += size;
+    }
+    return out;
+  };
+}
+
+LcResult learning_compression(Network& net, const std::vector<Parameter>& compressed, const CompressionStep& compress,
+                              const LabelledImages& train_data, const LabelledImages& test, const LcSettings& s,
+                              const std::function<void(const LcStep&)>& after_step,
+                              const std::function<void()>& mask_gradients) {
   if (s.method != "lc" && s.method != "idc") throw std::invalid_argument("method must be lc or idc");
-  const std::vector<Parameter> kernels = net.kernels();
-  Generator generator(s.l_step.seed ^ 0x1cULL);
-  const std::size_t layers = kernels.size();
-  std::vector<arma::vec> delta(layers), multipliers(layers);
+  const bool lc = s.method == "lc";
+  auto gather = [&] {
+    std::size_t n = 0;
+    for (const auto& p : compressed) n += p.value->n_elem;
+    arma::vec w(n);
+    std::size_t offset = 0;
+    for (const auto& p : compressed) {
+      w.subvec(offset, offset + p.value->n_elem - 1) = as_vec(*p.value);
+      offset += p.value->n_elem;
+    }
+    return w;
+  };
+  auto scatter = [&](const arma::vec& values) {
+    std::size_t offset = 0;
+    for (const auto& p : compressed) {
+      assign(*p.value, values.subvec(offset, offset + p.value->n_elem - 1));
+      offset += p.value->n_elem;
+    }
+  };
   LcResult result;
   result.reference = evaluate(net, test);
 
-  // Δ(Θ) into the net, w kept aside: the score of the quantized network.
-  auto score_quantized = [&](std::vector<arma::fmat>* saved) {
-    for (std::size_t l = 0; l < layers; ++l) {
-      if (saved) saved->push_back(*kernels[l].value);
-      assign(*kernels[l].value, delta[l]);
-    }
-    return evaluate(net, test);
+  // Δ(Θ) into the net, w kept: the score of the quantized network.
+  arma::vec w = gather();
+  arma::vec delta = compress(w);
+  arma::vec multipliers(w.n_elem, arma::fill::zeros);
+  auto score_quantized = [&] {
+    scatter(delta);
+    const Evaluation e = evaluate(net, test);
+    scatter(w);
+    return e;
   };
-  for (std::size_t l = 0; l < layers; ++l) {
-    delta[l] = c_step(s.c_step, as_vec(*kernels[l].value), s.levels, generator);
-    multipliers[l].zeros(delta[l].n_elem);
-  }
-  {
-    std::vector<arma::fmat> w;
-    result.direct = score_quantized(&w);
-    for (std::size_t l = 0; l < layers; ++l) *kernels[l].value = w[l];
-  }
+  result.direct = score_quantized();
 
   double mu = s.mu0;
   for (std::size_t j = 0; j < s.steps; ++j, mu *= s.mu_factor) {
     TrainingSettings l_step = s.l_step;
     l_step.learning_rate = s.l_step.learning_rate * std::pow(s.lr_step_decay, static_cast<double>(j));
     l_step.seed = s.l_step.seed + j;
+    if (j == 0 && s.first_epochs > 0) l_step.epochs = s.first_epochs;
     Optimizer optimizer(l_step, net.parameters());
     LcStep step;
-    const bool lc = s.method == "lc";
     step.mu = lc ? mu : 0;
-    if (!lc)  // iDC: retrain from the quantized weights, without a penalty
-      for (std::size_t l = 0; l < layers; ++l) assign(*kernels[l].value, delta[l]);
-    // L step: the penalty's gradient μ (w − Δ − λ/μ) added to each kernel's.
-    const auto penalty = [&] {
-      if (!lc) return;
-      for (std::size_t l = 0; l < layers; ++l) {
-        const arma::fvec target = arma::conv_to<arma::fvec>::from(delta[l] + multipliers[l] / mu);
-        arma::fmat& g = *kernels[l].gradient;
-        g += static_cast<float>(mu) * (*kernels[l].value - arma::reshape(target, arma::size(g)));
-      }
-    };
-    train(net, train_data, l_step, optimizer, [&](std::size_t, double loss) { step.train_loss = loss; }, penalty);
-    // C step on w − λ/μ, then the multipliers.
-    double distance = 0, norm = 0;
-    for (std::size_t l = 0; l < layers; ++l) {
-      const arma::vec w = as_vec(*kernels[l].value);
-      delta[l] = c_step(s.c_step, lc ? arma::vec(w - multipliers[l] / mu) : w, s.levels, generator);
-      if (lc) multipliers[l] -= mu * (w - delta[l]);
-      distance += arma::accu(arma::square(w - delta[l]));
-      norm += arma::accu(arma::square(w));
+    if (!lc) scatter(delta);  // iDC: retrain from the quantized weights, without a penalty
+    // L step: the penalty's gradient μ (w − Δ − λ/μ) added to each compressed parameter's.
+    std::vector<arma::fmat> targets;  // Δ + λ/μ, shaped as each parameter
+    for (std::size_t i = 0, offset = 0; lc && i < compressed.size(); offset += compressed[i++].value->n_elem) {
+      targets.emplace_back(arma::size(*compressed[i].value));
+      assign(targets.back(), delta.subvec(offset, offset + targets.back().n_elem - 1) +
+                                 multipliers.subvec(offset, offset + targets.back().n_elem - 1) / mu);
     }
-    step.distance = std::sqrt(distance / norm);
-    std::vector<arma::fmat> w;
-    step.quantized = score_quantized(&w);
-    if (j + 1 < s.steps)
-      for (std::size_t l = 0; l < layers; ++l) *kernels[l].value = w[l];
+    const auto adjust = [&] {
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        *compressed[i].gradient += static_cast<float>(mu) * (*compressed[i].value - targets[i]);
+      if (mask_gradients) mask_gradients();
+    };
+    train(net, train_data, l_step, optimizer, [&](std::size_t, double loss) { step.train_loss = loss; }, adjust);
+    // C step on w − λ/μ, then the multipliers.
+    w = gather();
+    delta = compress(lc ? arma::vec(w - multipliers / mu) : w);
+    if (lc) multipliers -= mu * (w - delta);
+    step.distance = arma::norm(w - delta) / arma::norm(w);
+    step.quantized = score_quantized();
     result.steps.push_back(step);
     if (after_step) after_step(step);
   }
+  scatter(delta);
   return result;
 }
 

@@ -1,13 +1,14 @@
 #pragma once
 // The learning-compression (LC) algorithm of paper 4 (../shared/papers/04-learning-compression.md)
-// for quantizing a trained network's kernels, one codebook per layer:
+// for quantizing a trained network's parameters (its kernels, or a sweep's selection):
 //   Θ ← C(w); λ ← 0                                    (alone: direct compression, DC)
 //   for μ = μ0, μ0·a, …:
 //     L step: w ← argmin L(w) + (μ/2) ‖w − Δ(Θ) − λ/μ‖²  (training with a penalty, warm start)
 //     C step: Θ ← C(w − λ/μ)                            (quantization of the shifted weights)
 //     λ ← λ − μ (w − Δ(Θ))
 // and iterated direct compression (iDC): train from Δ(Θ) without a penalty, quantize, repeat.
-// C steps: any registered quantizer with K levels (adaptive codebook), or a fixed codebook.
+// C steps: any function of the concatenated values; c_step() gives the registered quantizers
+// with K levels (adaptive codebooks) and the fixed codebooks, one codebook per layer.
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,20 +24,27 @@ namespace quantlab::networks {
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
                  int e_min = -7, int e_max = 0);
 
+/// A C step: Δ(Θ) for the compressed parameters' values v (their concatenation, each in its
+/// memory order), whatever codebooks it keeps (one per layer, one for all, ...).
+using CompressionStep = std::function<arma::vec(const arma::vec& v)>;
+
+/// The C step of one codebook per parameter by c_step(kind, ·, levels, generator).
+CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
+                                     const std::vector<Parameter>& compressed, Generator& generator);
+
 struct LcSettings {
-  std::string c_step = "kmeans";
-  std::size_t levels = 2;
+  std::string method = "lc";  ///< lc, or idc (iterated direct compression)
   double mu0 = 9e-5, mu_factor = 1.1;
   std::size_t steps = 40;
-  TrainingSettings l_step;  ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j
+  TrainingSettings l_step;        ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j
+  std::size_t first_epochs = 0;   ///< epochs of the first L step (0: l_step.epochs; the toolkit's 40)
   double lr_step_decay = 0.98;
-  std::string method = "lc";  ///< lc, or idc (iterated direct compression)
 };
 
 struct LcStep {
   double mu = 0;             ///< 0 for iDC
   double train_loss = 0;     ///< of the last L-step epoch (with the penalty's weights w)
-  double distance = 0;       ///< ‖w − Δ(Θ)‖ / ‖w‖ over the quantized kernels
+  double distance = 0;       ///< ‖w − Δ(Θ)‖ / ‖w‖ over the compressed parameters
   Evaluation quantized;      ///< the network with Δ(Θ) on the test images
 };
 
@@ -45,8 +53,12 @@ struct LcResult {
   std::vector<LcStep> steps;
 };
 
-/// Runs LC (or iDC) on `net`'s kernels; on return net holds Δ(Θ) in its kernels.
-LcResult learning_compression(Network& net, const LabelledImages& train, const LabelledImages& test,
-                              const LcSettings& settings, const std::function<void(const LcStep&)>& after_step = {});
+/// Runs LC (or iDC) on the `compressed` parameters of `net` (the other parameters train
+/// freely in the L steps); on return they hold Δ(Θ). `mask_gradients`, called after the
+/// penalty is added, may zero gradients (a pruned network's pruned positions).
+LcResult learning_compression(Network& net, const std::vector<Parameter>& compressed, const CompressionStep& c_step,
+                              const LabelledImages& train, const LabelledImages& test, const LcSettings& settings,
+                              const std::function<void(const LcStep&)>& after_step = {},
+                              const std::function<void()>& mask_gradients = {});
 
 }  // namespace quantlab::networks

@@ -22,10 +22,16 @@ std::vector<Parameter> Network::parameters() {
   return all;
 }
 
+bool is_kernel(const std::string& parameter_name) {
+  const std::string suffix = "/kernel";
+  return parameter_name.size() > suffix.size() &&
+         parameter_name.compare(parameter_name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::vector<Parameter> Network::kernels() {
   std::vector<Parameter> out;
   for (auto& p : parameters())
-    if (p.name.size() > 7 && p.name.compare(p.name.size() - 7, 7, "/kernel") == 0) out.push_back(p);
+    if (is_kernel(p.name)) out.push_back(p);
   return out;
 }
 

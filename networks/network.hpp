@@ -12,6 +12,9 @@
 
 namespace quantlab::networks {
 
+/// A weight matrix (name ending in /kernel) rather than a bias.
+bool is_kernel(const std::string& parameter_name);
+
 class Network {
  public:
   explicit Network(std::string model) : model_(std::move(model)) {}

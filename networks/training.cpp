@@ -63,7 +63,8 @@ void Optimizer::step(double rate) {
   const auto lr = static_cast<float>(rate);
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     arma::fmat& w = *parameters_[i].value;
-    const arma::fmat& g = *parameters_[i].gradient;
+    arma::fmat& g = *parameters_[i].gradient;
+    if (settings_.weight_decay > 0 && is_kernel(parameters_[i].name)) g += static_cast<float>(settings_.weight_decay) * w;
     if (settings_.optimizer == "sgd") {
       // Nesterov momentum (Sutskever et al. 2013, as PyTorch): v = μv + g; w −= lr (g + μv).
       const auto mu = static_cast<float>(settings_.momentum);

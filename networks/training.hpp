@@ -36,6 +36,7 @@ struct TrainingSettings {
   std::string optimizer = "sgd";  ///< sgd (Nesterov momentum) or adam
   std::size_t epochs = 10, batch = 256;
   double learning_rate = 0.1, momentum = 0.9, lr_decay = 1.0;  ///< lr × decay^epoch
+  double weight_decay = 0;  ///< L2 penalty (wd/2)‖w‖² on the kernels (not the biases)
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
   std::uint64_t seed = 0;
 };

@@ -286,14 +286,18 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   save_network(trained, dir / "net.h5", {{"model", "lenet300"}});
 
   LcSettings s;
-  s.c_step = "kmeans";
-  s.levels = 2;
   s.steps = 8;
   s.mu0 = 1e-2;
   s.mu_factor = 2;
   s.l_step.epochs = 1, s.l_step.batch = 64, s.l_step.learning_rate = 0.02;
+  Generator c_steps(0);
+  auto run = [&](Network& net) {
+    const std::vector<Parameter> kernels = net.kernels();
+    return learning_compression(net, kernels, per_parameter_c_step("kmeans", 2, kernels, c_steps), data.train,
+                                data.test, s);
+  };
   Network lc_net = load_network(dir / "net.h5");
-  const LcResult lc = learning_compression(lc_net, data.train, data.test, s);
+  const LcResult lc = run(lc_net);
   REQUIRE(lc.steps.size() == 8);
   CHECK(lc.steps.back().distance < 0.5 * lc.steps.front().distance);
   CHECK(lc.steps.back().mu == doctest::Approx(1e-2 * 128));
@@ -305,7 +309,7 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   // iDC: the same rounds without a penalty or multipliers.
   s.method = "idc";
   Network idc_net = load_network(dir / "net.h5");
-  const LcResult idc = learning_compression(idc_net, data.train, data.test, s);
+  const LcResult idc = run(idc_net);
   REQUIRE(idc.steps.size() == 8);
   CHECK(idc.steps.back().mu == 0);
   CHECK(idc.direct.accuracy == direct);
