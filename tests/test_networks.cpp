@@ -8,6 +8,7 @@
 
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
+#include "networks/codeword_fine_tuning.hpp"
 #include "networks/importance.hpp"
 #include "networks/layers.hpp"
 #include "networks/learning_compression.hpp"
@@ -317,6 +318,88 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   // The net returned holds Δ(Θ): two values per kernel.
   for (auto& p : lc_net.parameters())
     if (p.name.find("kernel") != std::string::npos) CHECK(arma::fvec(arma::unique(*p.value)).n_elem <= 2);
+}
+
+TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient and keeps the clusters") {
+  const quantlab::testing::TempDir dir;
+  const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 600, 200));
+  Generator init(5);
+  Network net = make_network("lenet300", init);
+  TrainingSettings t;
+  t.epochs = 2, t.batch = 64, t.learning_rate = 0.05;
+  Optimizer opt(t, net.parameters());
+  train(net, data.train, t, opt);
+
+  // K = 3 per layer; the first 50 weights of the first kernel pruned (zero, in no cluster).
+  const std::vector<Parameter> kernels = net.kernels();
+  Generator unused(0);
+  std::vector<arma::uvec> clusters;
+  std::size_t offset = 0;
+  for (std::size_t l = 0; l < kernels.size(); ++l) {
+    arma::fmat& w = *kernels[l].value;
+    const arma::vec q = c_step("kmeans", arma::conv_to<arma::vec>::from(arma::vectorise(w)), 3, unused);
+    for (arma::uword i = 0; i < w.n_elem; ++i) w[i] = l == 0 && i < 50 ? 0.0f : static_cast<float>(q[i]);
+    for (double c : arma::vec(arma::unique(q))) {
+      std::vector<arma::uword> members;
+      for (arma::uword i = 0; i < w.n_elem; ++i)
+        if (q[i] == c && !(l == 0 && i < 50)) members.push_back(offset + i);
+      clusters.emplace_back(members);
+    }
+    offset += w.n_elem;
+  }
+  std::vector<arma::fmat> biases_before, kernels_before;
+  for (auto& p : net.parameters())
+    (is_kernel(p.name) ? kernels_before : biases_before).push_back(*p.value);
+  auto value_at = [&](arma::uword flat) {
+    for (const auto& k : kernels) {
+      if (flat < k.value->n_elem) return (*k.value)[flat];
+      flat -= k.value->n_elem;
+    }
+    throw std::logic_error("past the kernels");
+  };
+
+  // One full-batch step without momentum = c − lr · (mean gradient of its cluster), the
+  // gradient computed here on the unshuffled images.
+  net.zero_gradients();
+  arma::fmat dlogits;
+  SoftmaxCrossEntropy::loss(net.forward(data.train.images), data.train.labels, &dlogits);
+  net.backward(dlogits);
+  std::vector<double> expected;
+  for (const auto& cluster : clusters) {
+    double sum = 0;
+    for (arma::uword i : cluster) {
+      arma::uword flat = i;
+      for (const auto& k : kernels) {
+        if (flat < k.gradient->n_elem) { sum += (*k.gradient)[flat]; break; }
+        flat -= k.gradient->n_elem;
+      }
+    }
+    expected.push_back(value_at(cluster[0]) - 0.5 * sum / static_cast<double>(cluster.n_elem));
+  }
+  TrainingSettings one;
+  one.epochs = 1, one.batch = data.train.images.n_cols, one.learning_rate = 0.5, one.momentum = 0;
+  one.weight_decay = 0.1;  // ignored: it would split clusters
+  fine_tune_codewords(net, kernels, clusters, data.train, one);
+  for (std::size_t c = 0; c < clusters.size(); ++c)
+    CHECK(value_at(clusters[c][0]) == doctest::Approx(expected[c]).epsilon(1e-4));
+
+  // A few epochs with momentum: lower training loss, clusters intact, the rest untouched.
+  const double before = evaluate(net, data.train).loss;
+  TrainingSettings s;
+  s.epochs = 3, s.batch = 32, s.learning_rate = 0.01;
+  fine_tune_codewords(net, kernels, clusters, data.train, s);
+  CHECK(evaluate(net, data.train).loss < before);
+  for (const auto& cluster : clusters)
+    for (arma::uword i : cluster) CHECK(value_at(i) == value_at(cluster[0]));
+  for (arma::uword i = 0; i < 50; ++i) CHECK((*kernels[0].value)[i] == 0.0f);
+  std::size_t b = 0;
+  for (auto& p : net.parameters())
+    if (!is_kernel(p.name)) CHECK(arma::approx_equal(*p.value, biases_before[b++], "absdiff", 0.0f));
+  for (std::size_t l = 0; l < kernels.size(); ++l)
+    CHECK(arma::fvec(arma::unique(arma::vectorise(*kernels[l].value))).n_elem <= (l == 0 ? 4u : 3u));
+
+  clusters[0][1] = 49;  // a pruned (zero) weight in a non-zero cluster
+  CHECK_THROWS_WITH(fine_tune_codewords(net, kernels, clusters, data.train, s), doctest::Contains("differ"));
 }
 
 TEST_CASE("the Hessian diagonal equals central differences of the gradient on tiny nets") {
