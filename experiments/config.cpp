@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "algorithms/registry.hpp"
+#include "experiments/network_training.hpp"
 #include "datasets/sources.hpp"
 
 namespace quantlab {
@@ -153,6 +154,25 @@ Granularity parse_granularity(const Reader& r, const YAML::Node& node) {
   r.fail(node, "granularity must be " + allowed + ", not '" + text + "'");
 }
 
+// The declared parameters `node` gives, each with its value or list of values.
+std::vector<std::pair<std::string, std::vector<ParameterValue>>> parse_parameter_lists(
+    const Reader& r, const YAML::Node& node, const std::vector<ParameterSpec>& specs, const std::string& owner) {
+  std::vector<std::pair<std::string, std::vector<ParameterValue>>> out;
+  for (const auto& p : specs) {
+    const YAML::Node value = node[p.name];
+    if (!value) continue;
+    std::vector<ParameterValue> values;
+    std::set<std::string> seen;
+    for (const auto& item : r.one_or_list(value, "parameter '" + p.name + "'")) {
+      values.push_back(parameter_value(r, item, p, owner));
+      if (!seen.insert(format_value(values.back())).second)
+        r.fail(item, "parameter '" + p.name + "' lists '" + item.Scalar() + "' twice");
+    }
+    out.emplace_back(p.name, std::move(values));
+  }
+  return out;
+}
+
 AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
   AlgorithmSpec spec;
   const YAML::Node name_node = node.IsMap() ? node["name"] : node;
@@ -163,24 +183,20 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
                                    algorithm_names() + ")");
   if (!node.IsMap()) return spec;
 
-  std::vector<std::string> allowed{"name", "label", "granularity"};
+  std::vector<std::string> allowed{"name", "label", "granularity", "network"};
   for (const auto& p : info->parameters) allowed.push_back(p.name);
   r.check_keys(node, allowed, "algorithm '" + spec.name + "'");
   if (node["label"]) spec.label = r.text(node["label"], "label");
   if (node["granularity"])
     for (const auto& g : r.one_or_list(node["granularity"], "granularity"))
       spec.granularities.push_back(parse_granularity(r, g));
-  for (const auto& p : info->parameters) {
-    const YAML::Node value = node[p.name];
-    if (!value) continue;
-    std::vector<ParameterValue> values;
-    std::set<std::string> seen;
-    for (const auto& item : r.one_or_list(value, "parameter '" + p.name + "'")) {
-      values.push_back(parameter_value(r, item, p, spec.name));
-      if (!seen.insert(format_value(values.back())).second)
-        r.fail(item, "parameter '" + p.name + "' lists '" + item.Scalar() + "' twice");
-    }
-    spec.parameters.emplace_back(p.name, std::move(values));
+  spec.parameters = parse_parameter_lists(r, node, info->parameters, spec.name);
+  if (const YAML::Node network = node["network"]) {
+    r.require_map(network, "network");
+    std::vector<std::string> keys;
+    for (const auto& p : network_training_parameters()) keys.push_back(p.name);
+    r.check_keys(network, keys, "the network block of algorithm '" + spec.name + "'");
+    spec.training = parse_parameter_lists(r, network, network_training_parameters(), spec.name);
   }
   return spec;
 }

@@ -47,6 +47,9 @@ struct AlgorithmSpec {
   /// Its own `granularity:` (instead of the config's), e.g. baselines per channel beside a
   /// method that takes the whole matrix. Empty: the config's.
   std::vector<Granularity> granularities;
+  /// Its `network:` block (experiments/network_training.hpp): LC or iDC, fine-tuning; each key
+  /// with its values, swept like the parameters. Network datasets only.
+  std::vector<std::pair<std::string, std::vector<ParameterValue>>> training;
 };
 
 struct SweepConfig {

@@ -38,6 +38,21 @@ std::vector<std::size_t> distinct_counts(const arma::vec& values,
   return out;
 }
 
+std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction, const std::vector<arma::uvec>& groups) {
+  std::vector<arma::uvec> out;
+  for (const auto& g : groups) {
+    const arma::vec v = reconstruction.elem(g);
+    const arma::uvec order = arma::stable_sort_index(v);
+    std::size_t start = 0;
+    for (std::size_t i = 1; i <= order.n_elem; ++i)
+      if (i == order.n_elem || v[order[i]] != v[order[start]]) {
+        out.push_back(arma::uvec(g.elem(order.subvec(start, i - 1))));
+        start = i;
+      }
+  }
+  return out;
+}
+
 GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,

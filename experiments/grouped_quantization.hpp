@@ -52,6 +52,10 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<std::size_t>& shape = {});
 
+/// Per group, per distinct value of `reconstruction` in it (ascending, as the groups'
+/// codebooks): the flat indices that hold it.
+std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction, const std::vector<arma::uvec>& groups);
+
 /// Builds each group's Huffman code from its cluster sizes and fills in the coding fields.
 /// Kept apart from quantize_groups so that a quantizer's timing does not include the coding.
 void add_coding_statistics(GroupedResult& result, const std::vector<arma::uvec>& groups);

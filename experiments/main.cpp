@@ -502,6 +502,7 @@ int command_net_train(const std::vector<std::string>& args) {
       "lr-decay", po::value(&s.lr_decay)->default_value(0.95), "learning rate × this after each epoch")(
       "momentum", po::value(&s.momentum)->default_value(0.9), "momentum (sgd)")(
       "weight-decay", po::value(&s.weight_decay)->default_value(0), "L2 penalty on the kernels, (wd/2)‖w‖²")(
+      "shift", po::value(&s.shift)->default_value(0), "augmentation: move each training image by up to ± this many pixels")(
       "seed", po::value(&s.seed)->default_value(0), "seed of the initial weights and the shuffling")(
       "train-limit", po::value(&train_limit)->default_value(0), "use only the first N training images (0: all)")(
       "threads", po::value(&threads)->default_value(1), "OpenBLAS threads (results are reproducible for a seed and a thread count)");
@@ -529,7 +530,7 @@ int command_net_train(const std::vector<std::string>& args) {
       {"training", "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" +
                        std::to_string(s.batch) + ",lr=" + format_value(s.learning_rate) + ",lr_decay=" +
                        format_value(s.lr_decay) + ",momentum=" + format_value(s.momentum) +
-                       ",weight_decay=" + format_value(s.weight_decay) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
+                       ",weight_decay=" + format_value(s.weight_decay) + ",shift=" + std::to_string(s.shift) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
   if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "algorithms/parameters.hpp"
 #include "networks/model_file.hpp"
 #include "networks/training.hpp"
 
@@ -22,22 +23,23 @@ std::vector<arma::uvec> NetworkTarget::groups() const {
   return out;
 }
 
+const networks::LabelledImages& target_images(const NetworkTarget& target, const std::string& split,
+                                              std::size_t limit, double mean_pixel) {
+  static std::mutex mutex;
+  static std::map<std::string, networks::LabelledImages> cache;  // node-based: references stay valid
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string key = target.test_data + "|" + split + "|" + std::to_string(limit) + "|" + format_value(mean_pixel);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel)).first;
+  return it->second;
+}
+
 NetworkScore score_network(const NetworkTarget& target, const arma::vec& values) {
   std::map<std::string, std::string> attributes;
   networks::Network net = networks::load_network(target.file, &attributes);
   const double mean_pixel = networks::training_mean_pixel(target.file, attributes);
 
-  // The test images, shifted as in training: read once per test file and network.
-  static std::mutex mutex;
-  static std::map<std::string, networks::LabelledImages> cache;
-  const networks::LabelledImages* test = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    const std::string key = target.test_data + "|" + target.file;
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, networks::load_images(target.test_data, "test", 0, mean_pixel)).first;
-    test = &it->second;
-  }
+  const networks::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
 
   std::size_t offset = 0;
   for (std::size_t i = 0; i < target.names.size(); ++i) {
@@ -50,7 +52,7 @@ NetworkScore score_network(const NetworkTarget& target, const arma::vec& values)
     if (!found) throw std::runtime_error(target.file + ": the network has no parameter " + target.names[i]);
     offset += target.sizes[i];
   }
-  const networks::Evaluation e = networks::evaluate(net, *test);
+  const networks::Evaluation e = networks::evaluate(net, test);
   return {e.accuracy, e.loss};
 }
 

@@ -8,6 +8,8 @@
 
 #include <armadillo>
 
+#include "networks/training.hpp"
+
 namespace quantlab {
 
 struct NetworkTarget {
@@ -16,10 +18,16 @@ struct NetworkTarget {
   bool per_layer = true;
   std::vector<std::string> names;  ///< the quantized tensors, concatenated in this order
   std::vector<std::size_t> sizes;
+  std::size_t network_parameters = 0;  ///< all the network's parameters (selected or not)
 
   /// Flat indices of each codebook's values in the concatenation.
   std::vector<arma::uvec> groups() const;
 };
+
+/// A split (train or test) of target.test_data shifted by the network's mean pixel; `limit`
+/// > 0 keeps the first that many. Read once per process and kept.
+const networks::LabelledImages& target_images(const NetworkTarget& target, const std::string& split,
+                                              std::size_t limit, double mean_pixel);
 
 struct NetworkScore {
   double accuracy = 0, loss = 0;

@@ -12,6 +12,8 @@
 #include "datasets/dataset_import.hpp"
 #include "datasets/sha256.hpp"
 #include "datasets/synthetic.hpp"
+#include "experiments/network_training.hpp"
+#include "networks/model_file.hpp"
 
 namespace quantlab {
 namespace {
@@ -53,6 +55,7 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
     target->sizes.push_back(t.size());
     parts.push_back(t.values);
   }
+  target->network_parameters = networks::load_network(d.file).parameter_count();
   PlannedTensor p;
   p.dataset = d.name;
   p.source = d.file;
@@ -147,10 +150,12 @@ void load_weights(const DatasetSpec& d, const std::string& name, std::vector<Pla
   }
 }
 
-// Every combination of the listed parameter values, in config order (last varies fastest).
-std::vector<std::map<std::string, ParameterValue>> expand(const AlgorithmSpec& a) {
+using ParameterLists = std::vector<std::pair<std::string, std::vector<ParameterValue>>>;
+
+// Every combination of the listed values, in config order (last varies fastest).
+std::vector<std::map<std::string, ParameterValue>> expand(const ParameterLists& lists) {
   std::vector<std::map<std::string, ParameterValue>> combos{{}};
-  for (const auto& [name, values] : a.parameters) {
+  for (const auto& [name, values] : lists) {
     std::vector<std::map<std::string, ParameterValue>> next;
     for (const auto& combo : combos)
       for (const auto& v : values) {
@@ -163,15 +168,30 @@ std::vector<std::map<std::string, ParameterValue>> expand(const AlgorithmSpec& a
   return combos;
 }
 
-std::string label_of(const AlgorithmSpec& a, const std::map<std::string, ParameterValue>& given) {
+// The algorithm's name (or label) and the values the config gives (a custom label already
+// names the fixed ones: then only what is swept).
+std::string label_of(const AlgorithmSpec& a, const std::map<std::string, ParameterValue>& given,
+                     const std::map<std::string, ParameterValue>& training) {
   std::string inside;
-  for (const auto& [name, values] : a.parameters) {
-    // A custom label already names the fixed choices: add only what is swept.
-    if (!a.label.empty() && values.size() < 2) continue;
-    inside += (inside.empty() ? "" : ",") + name + "=" + display_value(given.at(name));
-  }
+  auto add = [&](const ParameterLists& lists, const std::map<std::string, ParameterValue>& chosen) {
+    for (const auto& [name, values] : lists) {
+      if ((!a.label.empty() && values.size() < 2) || !chosen.count(name)) continue;
+      inside += (inside.empty() ? "" : ",") + name + "=" + display_value(chosen.at(name));
+    }
+  };
+  add(a.parameters, given);
+  add(a.training, training);
   const std::string base = a.label.empty() ? a.name : a.label;
   return inside.empty() ? base : base + "(" + inside + ")";
+}
+
+// Every pair (a, b), a varying slowest.
+template <class T>
+std::vector<std::pair<T, T>> cross(const std::vector<T>& as, const std::vector<T>& bs) {
+  std::vector<std::pair<T, T>> out;
+  for (const auto& a : as)
+    for (const auto& b : bs) out.emplace_back(a, b);
+  return out;
 }
 
 // Every run of one algorithm entry (its parameter combinations x K x seeds) on one tensor,
@@ -181,9 +201,14 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
   const SweepConfig& config = plan.config;
   const PlannedTensor& t = plan.tensors[ti];
   const AlgorithmInfo& info = *find_algorithm(a.name);
-  for (const auto& given : expand(a)) {
+  if (!a.training.empty() && !t.network)
+    throw std::runtime_error(config.path + ": algorithm '" + a.name + "' has a network: block, but dataset '" +
+                             t.dataset + "' is not a network");
+  const auto training_combos = expand(a.training);
+  for (const auto& [given, given_training] : cross(expand(a.parameters), training_combos)) {
     const Parameters parameters(info.parameters, given);
-    const std::string label = label_of(a, given);
+    const Parameters training = t.network ? Parameters(network_training_parameters(), given_training) : Parameters();
+    const std::string label = label_of(a, given, given_training);
     std::size_t fitting = 0;
     for (std::size_t K : config.levels) {
       if (info.levels_rule && !info.levels_rule(K).empty()) continue;
@@ -201,6 +226,7 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         run.seed = seed;
         run.granularity = g;
         run.weights = weights;
+        run.training = training;
         // Unweighted runs keep the identity they had before weights existed.
         const std::string weights_line =
             weights == "none" ? "" : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
@@ -210,7 +236,9 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         const std::string network_line = t.network ? "test_data=" + t.network->test_data + "\n" : "";
         run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" +
                        shape_line + network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
-                       "\nparameters=" + parameters.canonical() + "\nlevels=" + std::to_string(K) +
+                       "\nparameters=" + parameters.canonical() +
+                       (trains_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
+                       "\nlevels=" + std::to_string(K) +
                        "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);
         plan.runs.push_back(std::move(run));

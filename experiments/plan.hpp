@@ -37,6 +37,8 @@ struct PlannedRun {
   std::optional<std::uint64_t> seed;  ///< none for algorithms that draw nothing
   Granularity granularity;
   std::string weights = "none";  ///< importance weights: "none" or a companion's name
+  /// A network target's `network:` settings (experiments/network_training.hpp); empty otherwise.
+  Parameters training;
   /// The text the id hashes, kept in the record so the id can be checked.
   std::string identity;
 };

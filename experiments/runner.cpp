@@ -15,6 +15,7 @@
 #include <future>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "algorithms/position_coding.hpp"
@@ -22,6 +23,7 @@
 #include "datasets/hdf5_io.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
+#include "experiments/network_training.hpp"
 #include "experiments/provenance.hpp"
 #include "experiments/run_record.hpp"
 
@@ -125,6 +127,28 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
                              generator, t.tensor.shape);
     times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
+  // A network trained with its quantization (LC, iDC) or fine-tuned afterwards: the run's
+  // quantizer is the compression step; the metrics below are of the final weights.
+  std::optional<TrainedCompression> trained;
+  if (t.network && trains_network(run.training)) {
+    GroupedResult last;
+    const NetworkCompressor compress = [&](const arma::vec& v) {
+      Generator generator(run.seed.value_or(0));
+      last = quantize_groups(*quantizer, v, weights, groups, distinct_counts(v, groups), run.levels, generator,
+                             t.tensor.shape);
+      CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
+      if (outcome.clusters.size() != last.codebook.size() && run.training.integer("fine_tune_epochs") > 0)
+        throw std::invalid_argument(run.algorithm + "'s codewords are not scalar levels: they cannot be fine-tuned");
+      return outcome;
+    };
+    trained = train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
+    // The same indices; fine-tuning moved the codewords.
+    const std::vector<arma::uvec> members = codeword_members(last.reconstruction, groups);
+    result = std::move(last);
+    if (members.size() == result.codebook.size())
+      for (std::size_t c = 0; c < members.size(); ++c) result.codebook[c] = trained->reconstruction[members[c][0]];
+    result.reconstruction = trained->reconstruction;
+  }
   add_coding_statistics(result, groups);
 
   for (const auto& [key, value] : error_metrics(t.tensor.values, weights, result.reconstruction))
@@ -145,6 +169,11 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   }
   r.numbers["compression_ratio"] = 32 * n / variable_bits;
   r.numbers["compression_ratio_fixed"] = 32 * n / fixed_bits;
+  if (t.network) {  // the whole network: the parameters left out (biases) stored as 32-bit floats
+    const double whole = static_cast<double>(t.network->network_parameters);
+    r.numbers["network_compression_ratio"] = 32 * whole / (variable_bits + 32 * (whole - n));
+    r.numbers["network_compression_ratio_fixed"] = 32 * whole / (fixed_bits + 32 * (whole - n));
+  }
   r.numbers["time_s"] = median(times);
   r.numbers["iterations"] = static_cast<double>(result.iterations);
   r.numbers["converged"] = result.converged ? 1 : 0;
@@ -168,8 +197,18 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
 
   // A network's weights: the network with the reconstruction, scored on its test images,
   // beside the unquantized network.
+  if (trained) {
+    r.numbers["training_s"] = trained->training_s;
+    r.numbers["direct_test_accuracy"] = trained->direct.accuracy;
+    r.vectors["lc_mu"] = trained->mu;
+    r.vectors["lc_train_loss"] = trained->train_loss;
+    r.vectors["lc_test_loss"] = trained->test_loss;
+    r.vectors["lc_test_accuracy"] = trained->test_accuracy;
+    r.vectors["lc_distance"] = trained->distance;
+    r.vectors["fine_tune_test_accuracy"] = trained->fine_tune_test_accuracy;
+  }
   if (t.network) {
-    const NetworkScore quantized = score_network(*t.network, result.reconstruction);
+    const NetworkScore quantized = trained ? trained->score : score_network(*t.network, result.reconstruction);
     const NetworkScore reference = reference_score(*t.network, t.tensor.values);
     r.numbers["test_accuracy"] = quantized.accuracy;
     r.numbers["test_loss"] = quantized.loss;
@@ -181,7 +220,8 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const double nan = std::numeric_limits<double>::quiet_NaN();
   r.numbers["mse_optimal"] = nan;
   r.numbers["gap_to_optimal"] = nan;
-  try {
+  // (Not for trained weights: they moved away from the data the optimum quantizes.)
+  if (!trained) try {
     const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
                             std::to_string(run.levels) + "|" + run.weights;
     const double optimum = optima.sse(key, [&] {

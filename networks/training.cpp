@@ -105,10 +105,35 @@ Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch)
   return e;
 }
 
+namespace {
+
+// Each 28 × 28 image (a column, row-major) moved by a random (dy, dx) in [−s, s]², the
+// uncovered border filled with the image's smallest value (the background).
+arma::fmat shifted(const arma::fmat& images, std::size_t s, Generator& g) {
+  constexpr int side = 28;
+  if (images.n_rows != side * side) throw std::invalid_argument("shift augmentation needs 28 × 28 images");
+  arma::fmat out(arma::size(images));
+  for (arma::uword c = 0; c < images.n_cols; ++c) {
+    const int dy = static_cast<int>(g.below(2 * s + 1)) - static_cast<int>(s);
+    const int dx = static_cast<int>(g.below(2 * s + 1)) - static_cast<int>(s);
+    const float* in = images.colptr(c);
+    float* o = out.colptr(c);
+    const float background = images.col(c).min();
+    for (int y = 0; y < side; ++y)
+      for (int x = 0; x < side; ++x) {
+        const int sy = y - dy, sx = x - dx;
+        o[y * side + x] = sy >= 0 && sy < side && sx >= 0 && sx < side ? in[sy * side + sx] : background;
+      }
+  }
+  return out;
+}
+
+}  // namespace
+
 void train(Network& net, const LabelledImages& data, const TrainingSettings& settings, Optimizer& optimizer,
            const std::function<void(std::size_t, double)>& after_epoch, const std::function<void()>& adjust_gradients) {
   const std::size_t n = data.images.n_cols;
-  Generator shuffle(settings.seed ^ 0x5eedf00dULL);
+  Generator shuffle(settings.seed ^ 0x5eedf00dULL), augment(settings.seed ^ 0xa57a11ULL);
   std::vector<arma::uword> order(n);
   for (std::size_t epoch = 0; epoch < settings.epochs; ++epoch) {
     std::iota(order.begin(), order.end(), 0);
@@ -120,7 +145,9 @@ void train(Network& net, const LabelledImages& data, const TrainingSettings& set
       const arma::uvec batch(order.data() + start, end - start);
       net.zero_gradients();
       arma::fmat dlogits;
-      total += SoftmaxCrossEntropy::loss(net.forward(data.images.cols(batch)), data.labels.elem(batch), &dlogits) *
+      const arma::fmat images = settings.shift ? shifted(data.images.cols(batch), settings.shift, augment)
+                                               : arma::fmat(data.images.cols(batch));
+      total += SoftmaxCrossEntropy::loss(net.forward(images), data.labels.elem(batch), &dlogits) *
                static_cast<double>(end - start);
       net.backward(dlogits);
       if (adjust_gradients) adjust_gradients();

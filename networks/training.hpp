@@ -37,6 +37,7 @@ struct TrainingSettings {
   std::size_t epochs = 10, batch = 256;
   double learning_rate = 0.1, momentum = 0.9, lr_decay = 1.0;  ///< lr × decay^epoch
   double weight_decay = 0;  ///< L2 penalty (wd/2)‖w‖² on the kernels (not the biases)
+  std::size_t shift = 0;    ///< augmentation: each training image moved by up to ±shift pixels
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
   std::uint64_t seed = 0;
 };

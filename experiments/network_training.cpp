@@ -1,0 +1,155 @@
+#include "experiments/network_training.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "networks/codeword_fine_tuning.hpp"
+#include "networks/learning_compression.hpp"
+#include "networks/model_file.hpp"
+
+namespace quantlab {
+
+const std::vector<ParameterSpec>& network_training_parameters() {
+  static const std::vector<ParameterSpec> specs{
+      choice_parameter("method", "dc", {"dc", "lc", "idc"},
+                       "dc: quantize once (direct compression); lc: learning-compression (paper 4) with "
+                       "the algorithm as its C step; idc: iterated DC (quantize, retrain, repeat)"),
+      integer_parameter("steps", 40, 1, 100000, "lc: μ steps; idc: rounds"),
+      real_parameter("mu0", 9e-5, 1e-300, 1e300, "lc: the first μ"),
+      real_parameter("mu_factor", 1.1, 1, 1e6, "lc: μ × this each step"),
+      integer_parameter("epochs", 20, 1, 100000, "epochs of each L step (idc: of each retraining)"),
+      integer_parameter("first_epochs", 0, 0, 100000, "epochs of the first L step (0: epochs; the toolkit's 40)"),
+      real_parameter("lr", 0.09, 0, 1e6, "learning rate of the first L step (SGD, Nesterov momentum)"),
+      real_parameter("lr_step_decay", 0.98, 0, 1, "learning rate × this each step"),
+      integer_parameter("batch", 256, 1, 1000000, "mini-batch size (L steps and fine-tuning)"),
+      real_parameter("momentum", 0.9, 0, 1, "Nesterov momentum (L steps and fine-tuning)"),
+      integer_parameter("train_limit", 0, 0, 1000000000, "train on the first N training images (0: all)"),
+      integer_parameter("fine_tune_epochs", 0, 0, 100000,
+                        "then fine-tune the codewords (paper 5) for this many epochs (0: not)"),
+      real_parameter("fine_tune_lr", 1e-3, 0, 1e6, "learning rate of the codewords' fine-tuning")};
+  return specs;
+}
+
+bool trains_network(const Parameters& training) {
+  return !training.values().empty() &&
+         (training.choice("method") != "dc" || training.integer("fine_tune_epochs") > 0);
+}
+
+namespace {
+
+namespace nn = networks;
+
+std::size_t count(const Parameters& p, const std::string& name) { return static_cast<std::size_t>(p.integer(name)); }
+
+// The concatenation of the selected parameters' values, and writing it back.
+struct Selection {
+  std::vector<nn::Parameter> parameters;
+  arma::vec gather() const {
+    std::size_t n = 0;
+    for (const auto& p : parameters) n += p.value->n_elem;
+    arma::vec out(n);
+    std::size_t offset = 0;
+    for (const auto& p : parameters)
+      for (arma::uword i = 0; i < p.value->n_elem; ++i) out[offset++] = (*p.value)[i];
+    return out;
+  }
+  void scatter(const arma::vec& values) const {
+    std::size_t offset = 0;
+    for (const auto& p : parameters)
+      for (arma::uword i = 0; i < p.value->n_elem; ++i) (*p.value)[i] = static_cast<float>(values[offset++]);
+  }
+};
+
+NetworkScore score_of(const nn::Evaluation& e) { return {e.accuracy, e.loss}; }
+
+}  // namespace
+
+TrainedCompression train_compressed(const NetworkTarget& target, const Parameters& training,
+                                    const NetworkCompressor& compress, std::uint64_t seed) {
+  const auto start = std::chrono::steady_clock::now();
+  std::map<std::string, std::string> attributes;
+  nn::Network net = nn::load_network(target.file, &attributes);
+  const double mean_pixel = nn::training_mean_pixel(target.file, attributes);
+  const nn::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
+  const nn::LabelledImages& train = target_images(target, "train", count(training, "train_limit"), mean_pixel);
+
+  Selection selected;
+  for (const auto& name : target.names) {
+    bool found = false;
+    for (const auto& p : net.parameters())
+      if (p.name == name) selected.parameters.push_back(p), found = true;
+    if (!found) throw std::runtime_error(target.file + ": the network has no parameter " + name);
+  }
+
+  TrainedCompression out;
+  CompressionOutcome last = compress(selected.gather());
+  {
+    const arma::vec w = selected.gather();
+    selected.scatter(last.reconstruction);
+    out.direct = score_of(nn::evaluate(net, test));
+    selected.scatter(w);
+  }
+  // Positions in no cluster (pruned) keep their value: no gradient reaches them.
+  std::vector<float*> fixed;
+  {
+    std::vector<char> clustered(last.reconstruction.n_elem, 0);
+    for (const auto& c : last.clusters)
+      for (arma::uword i : c) clustered[i] = 1;
+    std::size_t offset = 0;
+    for (const auto& p : selected.parameters)
+      for (arma::uword i = 0; i < p.gradient->n_elem; ++i)
+        if (!clustered[offset++]) fixed.push_back(p.gradient->memptr() + i);
+  }
+
+  nn::TrainingSettings settings;
+  settings.batch = count(training, "batch");
+  settings.momentum = training.real("momentum");
+  settings.seed = seed;
+  const std::string method = training.choice("method");
+  if (method == "dc") {
+    selected.scatter(last.reconstruction);
+  } else {
+    nn::LcSettings lc;
+    lc.method = method;
+    lc.steps = count(training, "steps");
+    lc.mu0 = training.real("mu0");
+    lc.mu_factor = training.real("mu_factor");
+    lc.first_epochs = count(training, "first_epochs");
+    lc.lr_step_decay = training.real("lr_step_decay");
+    lc.l_step = settings;
+    lc.l_step.epochs = count(training, "epochs");
+    lc.l_step.learning_rate = training.real("lr");
+    const nn::CompressionStep c_step = [&](const arma::vec& v) {
+      last = compress(v);
+      return last.reconstruction;
+    };
+    nn::learning_compression(
+        net, selected.parameters, c_step, train, test, lc,
+        [&](const nn::LcStep& step) {
+          out.mu.push_back(step.mu);
+          out.train_loss.push_back(step.train_loss);
+          out.test_loss.push_back(step.quantized.loss);
+          out.test_accuracy.push_back(step.quantized.accuracy);
+          out.distance.push_back(step.distance);
+        },
+        [&] {
+          for (float* g : fixed) *g = 0;
+        });
+  }
+
+  const std::size_t fine_tune_epochs = count(training, "fine_tune_epochs");
+  if (fine_tune_epochs > 0) {
+    nn::TrainingSettings f = settings;
+    f.epochs = fine_tune_epochs;
+    f.learning_rate = training.real("fine_tune_lr");
+    nn::fine_tune_codewords(net, selected.parameters, last.clusters, train, f, [&](std::size_t, double) {
+      out.fine_tune_test_accuracy.push_back(nn::evaluate(net, test).accuracy);
+    });
+  }
+  out.reconstruction = selected.gather();
+  out.score = score_of(nn::evaluate(net, test));
+  out.training_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace quantlab
