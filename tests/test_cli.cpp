@@ -42,6 +42,18 @@ seeds: [0, 1]
 repeat: 2
 )";
 
+// One run's recorded vector from a merged results file (distributions/<run>/<name>); empty
+// when the run recorded none by that name.
+std::vector<double> run_vector(const std::string& results, const std::string& run, const std::string& name) {
+  H5::H5File f(results, H5F_ACC_RDONLY);
+  H5::Group g = f.openGroup("distributions/" + run);
+  if (!g.nameExists(name)) return {};
+  H5::DataSet d = g.openDataSet(name);
+  std::vector<double> v(static_cast<std::size_t>(d.getSpace().getSimpleExtentNpoints()));
+  if (!v.empty()) d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+  return v;
+}
+
 }  // namespace
 
 TEST_CASE("run, merge and report a tiny sweep; a second run skips every run") {
@@ -317,12 +329,8 @@ TEST_CASE("sparse runs record β̂'s non-zeros with their histogram; the paper-1
   REQUIRE(box.quantlab("run p1.yaml").status == 0);
   REQUIRE(box.quantlab("merge p1.yaml").status == 0);
   const ResultsTable t = read_results(box.path("results/p1.h5"));
-  H5::H5File f(box.path("results/p1.h5"), H5F_ACC_RDONLY);
   auto vector = [&](const std::string& run, const std::string& name) {
-    H5::DataSet d = f.openGroup("distributions/" + run).openDataSet(name);
-    std::vector<double> v(static_cast<std::size_t>(d.getSpace().getSimpleExtentNpoints()));
-    d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
+    return run_vector(box.path("results/p1.h5"), run, name);
   };
   std::size_t sparse_runs = 0;
   for (std::size_t r = 0; r < t.rows; ++r) {
@@ -446,6 +454,60 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   CHECK(p.numbers.at("pruned_fraction")[0] == doctest::Approx(0.9).epsilon(1e-4));
   CHECK(p.numbers.at("position_bits")[0] > 0);
   CHECK(p.numbers.at("test_accuracy")[0] > 0.5);
+
+  // Trained compression: LC and iDC with k-means as the C step, DC with fine-tuned codewords.
+  box.write("lc.yaml", "name: lc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+                       "algorithms:\n  - name: kmeans\n"
+                       "    network: {method: [dc, lc, idc], steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02,\n"
+                       "              batch: 64, fine_tune_epochs: [0, 2], fine_tune_lr: 0.05}\n"
+                       "levels: [2]\nseeds: [0]\n");
+  const Result lc_run = box.quantlab("run lc.yaml");
+  REQUIRE_MESSAGE(lc_run.status == 0, lc_run.output);
+  REQUIRE(box.quantlab("merge lc.yaml").status == 0);
+  const ResultsTable lc = read_results(box.path("results/lc.h5"));
+  auto vector = [&](std::size_t r, const std::string& name) {
+    return run_vector(box.path("results/lc.h5"), lc.text.at("run_id")[r], name);
+  };
+  REQUIRE(lc.rows == 6);
+  const double kernels = 784 * 300 + 300 * 100 + 100 * 10, whole = kernels + 300 + 100 + 10;
+  for (std::size_t r = 0; r < lc.rows; ++r) {
+    const std::string label = lc.text.at("label")[r];
+    const bool lc_method = label.find("method=lc") != std::string::npos;
+    const bool dc = label.find("method=dc") != std::string::npos;
+    const bool fine_tuned = label.find("fine_tune_epochs=2") != std::string::npos;
+    CHECK(vector(r, "lc_mu").size() == (dc ? 0u : 4u));
+    if (lc_method) CHECK(vector(r, "lc_mu").back() == doctest::Approx(0.08));
+    if (lc_method) CHECK(vector(r, "lc_distance").back() < vector(r, "lc_distance").front());
+    CHECK(vector(r, "fine_tune_test_accuracy").size() == (fine_tuned ? 2u : 0u));
+    CHECK(vector(r, "codebook").size() == 6);  // K = 2 in each of the three layers
+    CHECK(std::isnan(lc.numbers.at("gap_to_optimal")[r]) == !(dc && !fine_tuned));  // trained: no gap
+    // Biases count at 32 bits in the whole network's ratio.
+    const double ratio = lc.numbers.at("compression_ratio")[r];
+    CHECK(lc.numbers.at("network_compression_ratio")[r] ==
+          doctest::Approx(32 * whole / (32 * kernels / ratio + 32 * (whole - kernels))));
+    // The quantized network before training is the plain DC run's.
+    if (!(dc && !fine_tuned)) CHECK(lc.numbers.at("direct_test_accuracy")[r] == lc.numbers.at("test_accuracy")[0]);
+  }
+  // method: dc without fine-tuning is the plain run: the same id as without a network: block.
+  box.write("dc.yaml", "name: dc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+                       "algorithms: [kmeans]\nlevels: [2]\nseeds: [0]\n");
+  REQUIRE(box.quantlab("run dc.yaml").status == 0);
+  REQUIRE(box.quantlab("merge dc.yaml").status == 0);
+  const ResultsTable dc = read_results(box.path("results/dc.h5"));
+  CHECK(dc.text.at("run_id")[0] == lc.text.at("run_id")[0]);
+
+  // Bad input: an unknown key of a network: block is named with its line; the block needs a network.
+  box.write("bad-lc.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+                           "algorithms:\n  - name: kmeans\n    network: {method: lc, mu: 1}\nlevels: [2]\n");
+  const Result bad_lc = box.quantlab("run bad-lc.yaml");
+  CHECK(bad_lc.status == 2);
+  CHECK(bad_lc.output.find("bad-lc.yaml:6:") != std::string::npos);
+  CHECK(bad_lc.output.find("'mu'") != std::string::npos);
+  box.write("bad-target.yaml", "name: bad\ndatasets:\n  - {name: s, synthetic: {distribution: gaussian, n: 100}}\n"
+                               "algorithms:\n  - {name: kmeans, network: {method: lc}}\nlevels: [2]\n");
+  const Result bad_target = box.quantlab("run bad-target.yaml");
+  CHECK(bad_target.status != 0);
+  CHECK(bad_target.output.find("is not a network") != std::string::npos);
 
   // Bad input: granularity does not apply to a network; an unknown scope is named.
   box.write("bad.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"

