@@ -1,6 +1,7 @@
 #include "algorithms/registry.hpp"
 
 #include "algorithms/ecsq.hpp"
+#include "algorithms/fixed_codebook.hpp"
 #include "algorithms/kashin.hpp"
 #include "algorithms/kmeans.hpp"
 #include "algorithms/least_squares_binary.hpp"
@@ -177,6 +178,29 @@ const std::vector<AlgorithmInfo>& algorithms() {
                     "paper 2, LS-2 (eq. 8 with k = 2)", true, exactly(4)),
       binary_method("lsT", BinaryMethod::lsT, "optimal ternary {-c, 0, c}: exact split scan of |x|",
                     "paper 2, LS-T", true, exactly(3)),
+      {"sign",
+       "fixed codebook {-1, +1}: the sign of each value",
+       "paper 4, fixed codebook {−1, +1}",
+       false,
+       {},
+       [](const Parameters&) {
+         return std::make_unique<FixedCodebookQuantizer>(FixedCodebookQuantizer::Codebook::sign, 0);
+       },
+       exactly(2)},
+      {"powers_of_two",
+       "fixed codebook {0, ±2^e}: (K - 1)/2 exponents up to e_max, the nearest codeword",
+       "paper 4, powers of two (sign(v)·2^⌊log2(4|v|/3)⌋, clipped; 0 below 2^(e_min − 1))",
+       false,
+       {integer_parameter("e_max", 0, -1000, 1000, "the largest exponent")},
+       [](const Parameters& p) {
+         return std::make_unique<FixedCodebookQuantizer>(FixedCodebookQuantizer::Codebook::powers_of_two,
+                                                         static_cast<int>(p.integer("e_max")));
+       },
+       [](std::size_t K) {
+         return K >= 3 && K % 2 == 1 ? std::string()
+                                     : "powers_of_two takes an odd K >= 3 (0 and (K - 1)/2 powers a sign), not " +
+                                           std::to_string(K);
+       }},
       {"kashin",
        "Kashin decomposition x ≈ u + Qᵀv (flat factors), then the factors quantized",
        "paper 3, greedy decomposition and 2-D k-means of the (u, v) pairs",

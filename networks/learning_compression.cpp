@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "algorithms/fixed_codebook.hpp"
 #include "algorithms/registry.hpp"
 
 namespace quantlab::networks {
@@ -19,7 +20,7 @@ void assign(arma::fmat& m, const arma::vec& v) {
 
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
                  int e_min, int e_max) {
-  if (kind == "sign") return arma::vec(arma::conv_to<arma::vec>::from(v >= 0) * 2 - 1);
+  if (kind == "sign") return nearest_sign(v);
   if (kind == "scaled_sign") {  // a = mean |v|
     const double a = arma::mean(arma::abs(v));
     return arma::vec(a * (arma::conv_to<arma::vec>::from(v >= 0) * 2 - 1));
@@ -40,20 +41,7 @@ arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels
     for (std::size_t i = 0; i < v.n_elem; ++i) out[i] = std::abs(v[i]) > a / 2 ? (v[i] >= 0 ? a : -a) : 0.0;
     return out;
   }
-  if (kind == "powers_of_two") {
-    // sign(v)·2^⌊log2(4|v|/3)⌋ clipped to [2^e_min, 2^e_max]; 0 below 2^(e_min − 1).
-    arma::vec out(v.n_elem);
-    for (std::size_t i = 0; i < v.n_elem; ++i) {
-      const double m = std::abs(v[i]);
-      if (m < std::ldexp(1.0, e_min - 1)) {
-        out[i] = 0;
-        continue;
-      }
-      const int e = std::clamp(static_cast<int>(std::floor(std::log2(4 * m / 3))), e_min, e_max);
-      out[i] = std::copysign(std::ldexp(1.0, e), v[i]);
-    }
-    return out;
-  }
+  if (kind == "powers_of_two") return nearest_power_of_two(v, e_min, e_max);
   const AlgorithmInfo* info = find_algorithm(kind);
   if (!info)
     throw std::invalid_argument("unknown C step '" + kind + "' (sign, scaled_sign, ternary, powers_of_two, or " +

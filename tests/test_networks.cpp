@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "algorithms/generator.hpp"
+#include "algorithms/registry.hpp"
 #include "datasets/dataset_file.hpp"
 #include "networks/codeword_fine_tuning.hpp"
 #include "networks/importance.hpp"
@@ -271,7 +272,24 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
     }
     const arma::vec sign = c_step("sign", v, 2, unused);
     for (std::size_t i = 0; i < v.n_elem; ++i) CHECK(sign[i] == (v[i] >= 0 ? 1 : -1));
+
+    // The registered quantizers a sweep uses for the same codebooks: sign and powers_of_two
+    // (K = 9: four exponents up to e_max = 0, i.e. −3 … 0), ls1 = {−a, +a}, lsT = {−a, 0, +a}.
+    auto registered = [&](const std::string& name, std::size_t K) {
+      const AlgorithmInfo& info = *find_algorithm(name);
+      const Quantized q = info.make(Parameters(info.parameters, {}))->quantize(v, arma::vec(), K, unused);
+      CHECK(info.levels_rule(K).empty());
+      CHECK(q.codebook.n_elem <= K);
+      CHECK(arma::approx_equal(q.codebook.elem(q.indices), q.reconstruction, "absdiff", 0.0));
+      return q.reconstruction;
+    };
+    CHECK(arma::approx_equal(registered("sign", 2), sign, "absdiff", 0.0));
+    CHECK(arma::approx_equal(registered("powers_of_two", 9), c_step("powers_of_two", v, 0, unused, -3, 0), "absdiff", 0.0));
+    if (v.n_elem >= 2) CHECK(error(registered("ls1", 2)) == doctest::Approx(scaled).epsilon(1e-12));
+    if (arma::vec(arma::unique(v)).n_elem >= 3) CHECK(error(registered("lsT", 3)) == doctest::Approx(ternary).epsilon(1e-12));
   }
+  CHECK(!find_algorithm("powers_of_two")->levels_rule(8).empty());
+  CHECK(!find_algorithm("sign")->levels_rule(3).empty());
   CHECK_THROWS_WITH(c_step("nearest", arma::vec{1.0, 2.0}, 2, unused), doctest::Contains("unknown C step"));
 }
 
