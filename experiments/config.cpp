@@ -154,6 +154,19 @@ Granularity parse_granularity(const Reader& r, const YAML::Node& node) {
   r.fail(node, "granularity must be " + allowed + ", not '" + text + "'");
 }
 
+// K values from `levels:` or 2^bits from `bits:` of a map (empty when it has neither).
+std::vector<std::size_t> parse_levels(const Reader& r, const YAML::Node& node) {
+  if (node["bits"] && node["levels"]) r.fail(node["bits"], "give 'bits' or 'levels', not both");
+  std::vector<std::size_t> levels;
+  if (node["bits"])
+    for (const auto& b : r.one_or_list(node["bits"], "bits"))
+      levels.push_back(std::size_t{1} << r.integer(b, "bits", 0, 30));
+  if (node["levels"])
+    for (const auto& k : r.one_or_list(node["levels"], "levels"))
+      levels.push_back(static_cast<std::size_t>(r.integer(k, "levels", 1, 1 << 30)));
+  return levels;
+}
+
 // The declared parameters `node` gives, each with its value or list of values.
 std::vector<std::pair<std::string, std::vector<ParameterValue>>> parse_parameter_lists(
     const Reader& r, const YAML::Node& node, const std::vector<ParameterSpec>& specs, const std::string& owner) {
@@ -183,7 +196,7 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
                                    algorithm_names() + ")");
   if (!node.IsMap()) return spec;
 
-  std::vector<std::string> allowed{"name", "label", "granularity", "network"};
+  std::vector<std::string> allowed{"name", "label", "granularity", "levels", "bits", "network"};
   for (const auto& p : info->parameters) allowed.push_back(p.name);
   r.check_keys(node, allowed, "algorithm '" + spec.name + "'");
   if (node["label"]) spec.label = r.text(node["label"], "label");
@@ -191,6 +204,7 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
     for (const auto& g : r.one_or_list(node["granularity"], "granularity"))
       spec.granularities.push_back(parse_granularity(r, g));
   spec.parameters = parse_parameter_lists(r, node, info->parameters, spec.name);
+  spec.levels = parse_levels(r, node);
   if (const YAML::Node network = node["network"]) {
     r.require_map(network, "network");
     std::vector<std::string> keys;
@@ -361,13 +375,7 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
 
   if (static_cast<bool>(root["bits"]) == static_cast<bool>(root["levels"]))
     r.fail(root, "the sweep config needs exactly one of 'bits' and 'levels'");
-  if (root["bits"]) {
-    for (const auto& b : r.one_or_list(root["bits"], "bits"))
-      c.levels.push_back(std::size_t{1} << r.integer(b, "bits", 0, 30));
-  } else {
-    for (const auto& k : r.one_or_list(root["levels"], "levels"))
-      c.levels.push_back(static_cast<std::size_t>(r.integer(k, "levels", 1, 1 << 30)));
-  }
+  c.levels = parse_levels(r, root);
   if (root["seeds"])
     for (const auto& s : r.one_or_list(root["seeds"], "seeds"))
       c.seeds.push_back(static_cast<std::uint64_t>(

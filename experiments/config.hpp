@@ -47,6 +47,8 @@ struct AlgorithmSpec {
   /// Its own `granularity:` (instead of the config's), e.g. baselines per channel beside a
   /// method that takes the whole matrix. Empty: the config's.
   std::vector<Granularity> granularities;
+  /// Its own `levels:` (or `bits:`), e.g. a fixed codebook's K beside adaptive ones. Empty: the config's.
+  std::vector<std::size_t> levels;
   /// Its `network:` block (experiments/network_training.hpp): LC or iDC, fine-tuning; each key
   /// with its values, swept like the parameters. Network datasets only.
   std::vector<std::pair<std::string, std::vector<ParameterValue>>> training;

@@ -210,7 +210,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
     const Parameters training = t.network ? Parameters(network_training_parameters(), given_training) : Parameters();
     const std::string label = label_of(a, given, given_training);
     std::size_t fitting = 0;
-    for (std::size_t K : config.levels) {
+    const std::vector<std::size_t>& levels = a.levels.empty() ? config.levels : a.levels;
+    for (std::size_t K : levels) {
       if (info.levels_rule && !info.levels_rule(K).empty()) continue;
       ++fitting;
       std::vector<std::optional<std::uint64_t>> seeds;
@@ -246,7 +247,7 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
     }
     if (fitting == 0)
       throw std::runtime_error(config.path + ": " + a.name + " " +
-                               info.levels_rule(config.levels.front()) +
+                               info.levels_rule(levels.front()) +
                                "; none of the config's levels fits it");
   }
 }

@@ -488,6 +488,15 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
     // The quantized network before training is the plain DC run's.
     if (!(dc && !fine_tuned)) CHECK(lc.numbers.at("direct_test_accuracy")[r] == lc.numbers.at("test_accuracy")[0]);
   }
+  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
+                           "/scripts/plot_paper4.py " + box.path("results/lc.h5") + " " + box.path("p4") + " > " +
+                           box.path("p4.txt") + " 2>&1";
+  REQUIRE(std::system(plot.c_str()) == 0);
+  for (const char* figure : {"p4-error.png", "p4-schedule.png"}) CHECK(fs::file_size(box.path(figure)) > 10000);
+  std::ifstream printed(box.path("p4.txt"));
+  const std::string table((std::istreambuf_iterator<char>(printed)), std::istreambuf_iterator<char>());
+  CHECK(std::count(table.begin(), table.end(), '\n') >= 2 + 6);  // header and the six runs
+
   // method: dc without fine-tuning is the plain run: the same id as without a network: block.
   box.write("dc.yaml", "name: dc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
                        "algorithms: [kmeans]\nlevels: [2]\nseeds: [0]\n");
