@@ -486,6 +486,31 @@ int command_dataset_sources() {
   return 0;
 }
 
+// The training options `net train` and `net prune` share, with their own defaults.
+struct TrainingDefaults {
+  std::size_t epochs, batch;
+  double learning_rate, lr_decay;
+};
+
+void add_training_options(po::options_description& o, quantlab::networks::TrainingSettings& s,
+                          const TrainingDefaults& d) {
+  o.add_options()("epochs", po::value(&s.epochs)->default_value(d.epochs), "epochs")(
+      "batch", po::value(&s.batch)->default_value(d.batch), "mini-batch size")(
+      "lr", po::value(&s.learning_rate)->default_value(d.learning_rate), "learning rate")(
+      "lr-decay", po::value(&s.lr_decay)->default_value(d.lr_decay), "learning rate × this after each epoch")(
+      "momentum", po::value(&s.momentum)->default_value(0.9), "Nesterov momentum (sgd)")(
+      "weight-decay", po::value(&s.weight_decay)->default_value(0), "L2 penalty (wd/2)‖w‖² on the kernels")(
+      "shift", po::value(&s.shift)->default_value(0), "augmentation: each training image moved by up to ± this many pixels");
+}
+
+// The settings as stored with a network (attribute `training` or `pruning`).
+std::string training_text(const quantlab::networks::TrainingSettings& s) {
+  return "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" + std::to_string(s.batch) +
+         ",lr=" + format_value(s.learning_rate) + ",lr_decay=" + format_value(s.lr_decay) +
+         ",momentum=" + format_value(s.momentum) + ",weight_decay=" + format_value(s.weight_decay) +
+         ",shift=" + std::to_string(s.shift);
+}
+
 int command_net_train(const std::vector<std::string>& args) {
   namespace nn = quantlab::networks;
   po::options_description o("options");
@@ -496,17 +521,11 @@ int command_net_train(const std::vector<std::string>& args) {
   o.add_options()("model", po::value(&model)->required(), "lenet300 or lenet5")(
       "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images and labels")(
       "out", po::value(&out)->required(), "dataset file to write the trained network to")(
-      "epochs", po::value(&s.epochs)->default_value(10), "epochs")(
-      "batch", po::value(&s.batch)->default_value(256), "mini-batch size")(
       "optimizer", po::value(&s.optimizer)->default_value("sgd"), "sgd (Nesterov momentum) or adam")(
-      "lr", po::value(&s.learning_rate)->default_value(0.1), "learning rate")(
-      "lr-decay", po::value(&s.lr_decay)->default_value(0.95), "learning rate × this after each epoch")(
-      "momentum", po::value(&s.momentum)->default_value(0.9), "momentum (sgd)")(
-      "weight-decay", po::value(&s.weight_decay)->default_value(0), "L2 penalty on the kernels, (wd/2)‖w‖²")(
-      "shift", po::value(&s.shift)->default_value(0), "augmentation: move each training image by up to ± this many pixels")(
       "seed", po::value(&s.seed)->default_value(0), "seed of the initial weights and the shuffling")(
       "train-limit", po::value(&train_limit)->default_value(0), "use only the first N training images (0: all)")(
       "threads", po::value(&threads)->default_value(1), "OpenBLAS threads (results are reproducible for a seed and a thread count)");
+  add_training_options(o, s, {10, 256, 0.1, 0.95});
   po::variables_map vm;
   if (!parse(args, o, {}, vm, "net train --model M --out FILE [--data FILE] [options]")) return 0;
   if (s.epochs == 0 || s.batch == 0) throw UsageError("--epochs and --batch must be at least 1");
@@ -528,10 +547,7 @@ int command_net_train(const std::vector<std::string>& args) {
       {"model", model}, {"source", "quantlab net train"}, {"training_data", data},
       {"test_accuracy", format_value(e.accuracy)}, {"test_loss", format_value(e.loss)},
       {"seed", std::to_string(s.seed)}, {"mean_pixel", format_value(splits.mean_pixel)},
-      {"training", "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" +
-                       std::to_string(s.batch) + ",lr=" + format_value(s.learning_rate) + ",lr_decay=" +
-                       format_value(s.lr_decay) + ",momentum=" + format_value(s.momentum) +
-                       ",weight_decay=" + format_value(s.weight_decay) + ",shift=" + std::to_string(s.shift) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
+      {"training", training_text(s) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
   if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training
@@ -667,12 +683,8 @@ int command_net_prune(const std::vector<std::string>& args) {
       "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images")(
       "out", po::value(&out)->required(), "dataset file to write the pruned network to")(
       "keep", po::value(&keep)->default_value(0.1), "fraction of the kernels' weights kept (largest |w|, all layers)")(
-      "epochs", po::value(&s.epochs)->default_value(10), "retraining epochs")(
-      "batch", po::value(&s.batch)->default_value(128), "mini-batch size")(
-      "lr", po::value(&s.learning_rate)->default_value(0.01), "learning rate")(
-      "lr-decay", po::value(&s.lr_decay)->default_value(0.9), "learning rate × this after each epoch")(
-      "momentum", po::value(&s.momentum)->default_value(0.9), "Nesterov momentum")(
       "seed", po::value(&s.seed)->default_value(0), "seed of the shuffling");
+  add_training_options(o, s, {10, 128, 0.01, 0.9});
   po::positional_options_description p;
   p.add("network", 1);
   po::variables_map vm;
@@ -697,8 +709,7 @@ int command_net_prune(const std::vector<std::string>& args) {
   attributes["source"] = "quantlab net prune";
   attributes["test_accuracy"] = format_value(e.accuracy);
   attributes["test_loss"] = format_value(e.loss);
-  attributes["pruning"] = "magnitude,keep=" + format_value(keep) + ",epochs=" + std::to_string(s.epochs) +
-                          ",lr=" + format_value(s.learning_rate);
+  attributes["pruning"] = "magnitude,keep=" + format_value(keep) + "," + training_text(s);
   std::map<std::string, std::map<std::string, std::string>> pruned;
   for (const auto& kernel : net.kernels()) pruned[kernel.name] = {{"pruned", "zeros"}};
   nn::save_network(net, out, attributes, pruned);

@@ -46,10 +46,37 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "datasets, algorithms, bits, levels, seeds, repeat, granularity, weights)");
   CHECK(error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
         "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, granularity, "
-        "init, n_init, max_iter, tol)");
+        "levels, bits, network, init, n_init, max_iter, tol)");
+  CHECK(error_of(replace(kValid, "n_init: 2", "network: {method: lc, mu: 2}")) ==
+        "c.yaml:7:42: unknown key 'mu' in the network block of algorithm 'kmeans' (allowed: method, steps, mu0, "
+        "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, train_limit, fine_tune_epochs, "
+        "fine_tune_lr)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
         "shape, seed, dtype, integer_bits, mean, std)");
+}
+
+TEST_CASE("an algorithm's own levels and its network block are parsed; a wrong one is named") {
+  const SweepConfig c = parse_config(
+      replace(kValid, "n_init: 2", "levels: [3, 5], network: {method: [lc, idc], steps: 5, fine_tune_epochs: 2}"), "c.yaml");
+  const AlgorithmSpec& kmeans = c.algorithms[1];
+  CHECK(kmeans.levels == std::vector<std::size_t>{3, 5});
+  CHECK(c.algorithms[0].levels.empty());
+  REQUIRE(kmeans.training.size() == 3);
+  CHECK(kmeans.training[0].first == "method");
+  CHECK(kmeans.training[0].second.size() == 2);
+  CHECK(error_of(replace(kValid, "n_init: 2", "bits: [1], levels: [2]")).find("give 'bits' or 'levels', not both") !=
+        std::string::npos);
+  CHECK(error_of(replace(kValid, "n_init: 2", "network: {method: sgd}")).find("one of dc, lc, idc") != std::string::npos);
+  CHECK(error_of(replace(kValid, "n_init: 2", "network: {steps: 0}")).find("c.yaml:7:") == 0);
+  // The plan: the algorithm's K instead of the config's; a network block needs a network dataset.
+  const Plan plan = make_plan(parse_config(replace(kValid, "n_init: 2", "levels: [3, 5]"), "c.yaml"));
+  std::set<std::size_t> kmeans_levels;
+  for (const auto& run : plan.runs)
+    if (run.algorithm == "kmeans") kmeans_levels.insert(run.levels);
+  CHECK(kmeans_levels == std::set<std::size_t>{3, 5});
+  CHECK_THROWS_WITH(make_plan(parse_config(replace(kValid, "n_init: 2", "network: {method: lc}"), "c.yaml")),
+                    doctest::Contains("is not a network"));
 }
 
 TEST_CASE("wrong types and out-of-range values say what is allowed") {
