@@ -41,25 +41,6 @@ namespace nn = networks;
 
 std::size_t count(const Parameters& p, const std::string& name) { return static_cast<std::size_t>(p.integer(name)); }
 
-// The concatenation of the selected parameters' values, and writing it back.
-struct Selection {
-  std::vector<nn::Parameter> parameters;
-  arma::vec gather() const {
-    std::size_t n = 0;
-    for (const auto& p : parameters) n += p.value->n_elem;
-    arma::vec out(n);
-    std::size_t offset = 0;
-    for (const auto& p : parameters)
-      for (arma::uword i = 0; i < p.value->n_elem; ++i) out[offset++] = (*p.value)[i];
-    return out;
-  }
-  void scatter(const arma::vec& values) const {
-    std::size_t offset = 0;
-    for (const auto& p : parameters)
-      for (arma::uword i = 0; i < p.value->n_elem; ++i) (*p.value)[i] = static_cast<float>(values[offset++]);
-  }
-};
-
 NetworkScore score_of(const nn::Evaluation& e) { return {e.accuracy, e.loss}; }
 
 }  // namespace
@@ -73,21 +54,21 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
   const nn::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
   const nn::LabelledImages& train = target_images(target, "train", count(training, "train_limit"), mean_pixel);
 
-  Selection selected;
+  std::vector<nn::Parameter> selected;
   for (const auto& name : target.names) {
     bool found = false;
     for (const auto& p : net.parameters())
-      if (p.name == name) selected.parameters.push_back(p), found = true;
+      if (p.name == name) selected.push_back(p), found = true;
     if (!found) throw std::runtime_error(target.file + ": the network has no parameter " + name);
   }
 
   TrainedCompression out;
-  CompressionOutcome last = compress(selected.gather());
+  CompressionOutcome last = compress(nn::concatenated_values(selected));
   {
-    const arma::vec w = selected.gather();
-    selected.scatter(last.reconstruction);
+    const arma::vec w = nn::concatenated_values(selected);
+    nn::assign_concatenated(selected, last.reconstruction);
     out.direct = score_of(nn::evaluate(net, test));
-    selected.scatter(w);
+    nn::assign_concatenated(selected, w);
   }
   // Positions in no cluster (pruned) keep their value: no gradient reaches them.
   std::vector<float*> fixed;
@@ -96,7 +77,7 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
     for (const auto& c : last.clusters)
       for (arma::uword i : c) clustered[i] = 1;
     std::size_t offset = 0;
-    for (const auto& p : selected.parameters)
+    for (const auto& p : selected)
       for (arma::uword i = 0; i < p.gradient->n_elem; ++i)
         if (!clustered[offset++]) fixed.push_back(p.gradient->memptr() + i);
   }
@@ -107,7 +88,7 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
   settings.seed = seed;
   const std::string method = training.choice("method");
   if (method == "dc") {
-    selected.scatter(last.reconstruction);
+    nn::assign_concatenated(selected, last.reconstruction);
   } else {
     nn::LcSettings lc;
     lc.method = method;
@@ -124,7 +105,7 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
       return last.reconstruction;
     };
     nn::learning_compression(
-        net, selected.parameters, c_step, train, test, lc,
+        net, selected, c_step, train, test, lc,
         [&](const nn::LcStep& step) {
           out.mu.push_back(step.mu);
           out.train_loss.push_back(step.train_loss);
@@ -142,11 +123,11 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
     nn::TrainingSettings f = settings;
     f.epochs = fine_tune_epochs;
     f.learning_rate = training.real("fine_tune_lr");
-    nn::fine_tune_codewords(net, selected.parameters, last.clusters, train, f, [&](std::size_t, double) {
+    nn::fine_tune_codewords(net, selected, last.clusters, train, f, [&](std::size_t, double) {
       out.fine_tune_test_accuracy.push_back(nn::evaluate(net, test).accuracy);
     });
   }
-  out.reconstruction = selected.gather();
+  out.reconstruction = nn::concatenated_values(selected);
   out.score = score_of(nn::evaluate(net, test));
   out.training_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -10,8 +10,6 @@
 namespace quantlab::networks {
 namespace {
 
-arma::vec as_vec(const arma::fmat& m) { return arma::conv_to<arma::vec>::from(arma::vectorise(m)); }
-
 void assign(arma::fmat& m, const arma::vec& v) {
   for (std::size_t i = 0; i < v.n_elem; ++i) m[i] = static_cast<float>(v[i]);
 }
@@ -72,35 +70,17 @@ LcResult learning_compression(Network& net, const std::vector<Parameter>& compre
                               const std::function<void()>& mask_gradients) {
   if (s.method != "lc" && s.method != "idc") throw std::invalid_argument("method must be lc or idc");
   const bool lc = s.method == "lc";
-  auto gather = [&] {
-    std::size_t n = 0;
-    for (const auto& p : compressed) n += p.value->n_elem;
-    arma::vec w(n);
-    std::size_t offset = 0;
-    for (const auto& p : compressed) {
-      w.subvec(offset, offset + p.value->n_elem - 1) = as_vec(*p.value);
-      offset += p.value->n_elem;
-    }
-    return w;
-  };
-  auto scatter = [&](const arma::vec& values) {
-    std::size_t offset = 0;
-    for (const auto& p : compressed) {
-      assign(*p.value, values.subvec(offset, offset + p.value->n_elem - 1));
-      offset += p.value->n_elem;
-    }
-  };
   LcResult result;
   result.reference = evaluate(net, test);
 
   // Δ(Θ) into the net, w kept: the score of the quantized network.
-  arma::vec w = gather();
+  arma::vec w = concatenated_values(compressed);
   arma::vec delta = compress(w);
   arma::vec multipliers(w.n_elem, arma::fill::zeros);
   auto score_quantized = [&] {
-    scatter(delta);
+    assign_concatenated(compressed, delta);
     const Evaluation e = evaluate(net, test);
-    scatter(w);
+    assign_concatenated(compressed, w);
     return e;
   };
   result.direct = score_quantized();
@@ -114,7 +94,7 @@ LcResult learning_compression(Network& net, const std::vector<Parameter>& compre
     Optimizer optimizer(l_step, net.parameters());
     LcStep step;
     step.mu = lc ? mu : 0;
-    if (!lc) scatter(delta);  // iDC: retrain from the quantized weights, without a penalty
+    if (!lc) assign_concatenated(compressed, delta);  // iDC: retrain from the quantized weights, without a penalty
     // L step: the penalty's gradient μ (w − Δ − λ/μ) added to each compressed parameter's.
     std::vector<arma::fmat> targets;  // Δ + λ/μ, shaped as each parameter
     for (std::size_t i = 0, offset = 0; lc && i < compressed.size(); offset += compressed[i++].value->n_elem) {
@@ -129,7 +109,7 @@ LcResult learning_compression(Network& net, const std::vector<Parameter>& compre
     };
     train(net, train_data, l_step, optimizer, [&](std::size_t, double loss) { step.train_loss = loss; }, adjust);
     // C step on w − λ/μ, then the multipliers.
-    w = gather();
+    w = concatenated_values(compressed);
     delta = compress(lc ? arma::vec(w - multipliers / mu) : w);
     if (lc) multipliers -= mu * (w - delta);
     step.distance = arma::norm(w - delta) / arma::norm(w);
@@ -137,7 +117,7 @@ LcResult learning_compression(Network& net, const std::vector<Parameter>& compre
     result.steps.push_back(step);
     if (after_step) after_step(step);
   }
-  scatter(delta);
+  assign_concatenated(compressed, delta);
   return result;
 }
 

@@ -28,6 +28,22 @@ bool is_kernel(const std::string& parameter_name) {
          parameter_name.compare(parameter_name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+arma::vec concatenated_values(const std::vector<Parameter>& parameters) {
+  std::size_t n = 0;
+  for (const auto& p : parameters) n += p.value->n_elem;
+  arma::vec out(n);
+  std::size_t offset = 0;
+  for (const auto& p : parameters)
+    for (arma::uword i = 0; i < p.value->n_elem; ++i) out[offset++] = (*p.value)[i];
+  return out;
+}
+
+void assign_concatenated(const std::vector<Parameter>& parameters, const arma::vec& values) {
+  std::size_t offset = 0;
+  for (const auto& p : parameters)
+    for (arma::uword i = 0; i < p.value->n_elem; ++i) (*p.value)[i] = static_cast<float>(values[offset++]);
+}
+
 std::vector<Parameter> Network::kernels() {
   std::vector<Parameter> out;
   for (auto& p : parameters())

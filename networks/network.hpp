@@ -15,6 +15,11 @@ namespace quantlab::networks {
 /// A weight matrix (name ending in /kernel) rather than a bias.
 bool is_kernel(const std::string& parameter_name);
 
+/// The values of `parameters` concatenated, each in memory order (the saved tensor's order).
+arma::vec concatenated_values(const std::vector<Parameter>& parameters);
+/// Writes such a concatenation back into the parameters.
+void assign_concatenated(const std::vector<Parameter>& parameters, const arma::vec& values);
+
 class Network {
  public:
   explicit Network(std::string model) : model_(std::move(model)) {}
