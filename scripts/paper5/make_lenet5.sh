@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/networks/train_lenets.sh --lenet5
 if [ ! -f datasets/lenet5-pruned.h5 ]; then
-  build/quantlab net prune datasets/lenet5-mnist.h5 --keep 0.0855 --epochs 10 --lr 0.005 --lr-decay 0.9 --out datasets/lenet5-pruned.h5
+  build/quantlab net prune datasets/lenet5-mnist.h5 --keep 0.0855 --epochs 15 --batch 64 --lr 0.005 --lr-decay 0.9 \
+    --weight-decay 5e-4 --shift 2 --out datasets/lenet5-pruned.h5
   build/quantlab net importance datasets/lenet5-pruned.h5 --samples 1000
 fi
