@@ -96,6 +96,30 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   return r;
 }
 
+// A network trained with its quantization (LC, iDC) or fine-tuned afterwards, the run's
+// quantizer as the compression step. `result` becomes the last quantization, holding the
+// final weights (and codewords, if fine-tuned).
+TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run, const Quantizer& quantizer,
+                                 const arma::vec& weights, const std::vector<arma::uvec>& groups, GroupedResult& result) {
+  GroupedResult last;
+  const NetworkCompressor compress = [&](const arma::vec& v) {
+    Generator generator(run.seed.value_or(0));
+    last = quantize_groups(quantizer, v, weights, groups, distinct_counts(v, groups), run.levels, generator,
+                           t.tensor.shape);
+    CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
+    if (outcome.clusters.size() != last.codebook.size() && run.training.integer("fine_tune_epochs") > 0)
+      throw std::invalid_argument(run.algorithm + "'s codewords are not scalar levels: they cannot be fine-tuned");
+    return outcome;
+  };
+  TrainedCompression trained = train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
+  const std::vector<arma::uvec> members = codeword_members(last.reconstruction, groups);
+  result = std::move(last);
+  if (members.size() == result.codebook.size())  // the same indices; fine-tuning moved the codewords
+    for (std::size_t c = 0; c < members.size(); ++c) result.codebook[c] = trained.reconstruction[members[c][0]];
+  result.reconstruction = trained.reconstruction;
+  return trained;
+}
+
 void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& r) {
   const PlannedTensor& t = plan.tensors[run.tensor];
   const AlgorithmInfo& info = *find_algorithm(run.algorithm);
@@ -129,28 +153,9 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
                              generator, t.tensor.shape);
     times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
-  // A network trained with its quantization (LC, iDC) or fine-tuned afterwards: the run's
-  // quantizer is the compression step; the metrics below are of the final weights.
+  // The metrics below are then of the final weights.
   std::optional<TrainedCompression> trained;
-  if (t.network && trains_network(run.training)) {
-    GroupedResult last;
-    const NetworkCompressor compress = [&](const arma::vec& v) {
-      Generator generator(run.seed.value_or(0));
-      last = quantize_groups(*quantizer, v, weights, groups, distinct_counts(v, groups), run.levels, generator,
-                             t.tensor.shape);
-      CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
-      if (outcome.clusters.size() != last.codebook.size() && run.training.integer("fine_tune_epochs") > 0)
-        throw std::invalid_argument(run.algorithm + "'s codewords are not scalar levels: they cannot be fine-tuned");
-      return outcome;
-    };
-    trained = train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
-    // The same indices; fine-tuning moved the codewords.
-    const std::vector<arma::uvec> members = codeword_members(last.reconstruction, groups);
-    result = std::move(last);
-    if (members.size() == result.codebook.size())
-      for (std::size_t c = 0; c < members.size(); ++c) result.codebook[c] = trained->reconstruction[members[c][0]];
-    result.reconstruction = trained->reconstruction;
-  }
+  if (t.network && trains_network(run.training)) trained = train_network(t, run, *quantizer, weights, groups, result);
   add_coding_statistics(result, groups);
 
   for (const auto& [key, value] : error_metrics(t.tensor.values, weights, result.reconstruction))
