@@ -8,6 +8,22 @@
 
 namespace quantlab {
 
+namespace {
+
+Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& result, std::size_t restarts,
+                               std::size_t total_iterations) {
+  Quantized q = quantized_from_groups(
+      sorted, result.starts, std::vector<double>(result.centroids.begin(), result.centroids.end()));
+  q.iterations = result.iterations;
+  q.converged = result.converged;
+  q.scalars["empty_cluster_reseeds"] = static_cast<double>(result.reseeds);
+  q.scalars["restarts"] = static_cast<double>(restarts);
+  q.scalars["total_iterations"] = static_cast<double>(total_iterations);
+  return q;
+}
+
+}  // namespace
+
 Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
                                     std::size_t K, Generator& gen) const {
   const SortedValues sorted = SortedValues::from(x, weights);
@@ -24,14 +40,15 @@ Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights
     total_iterations += result.iterations;
     if (r == 0 || result.sse < best.sse) best = std::move(result);
   }
-  Quantized q = quantized_from_groups(
-      sorted, best.starts, std::vector<double>(best.centroids.begin(), best.centroids.end()));
-  q.iterations = best.iterations;
-  q.converged = best.converged;
-  q.scalars["empty_cluster_reseeds"] = static_cast<double>(best.reseeds);
-  q.scalars["restarts"] = static_cast<double>(restarts);
-  q.scalars["total_iterations"] = static_cast<double>(total_iterations);
-  return q;
+  return quantized_from_lloyd(sorted, best, restarts, total_iterations);
+}
+
+Quantized KmeansQuantizer::quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t K,
+                                         Generator& gen, const arma::vec& previous) const {
+  if (previous.n_elem != K || !previous.is_finite()) return quantize(x, weights, K, gen);
+  const SortedValues sorted = SortedValues::from(x, weights);
+  const LloydResult result = lloyd(sorted, PrefixSums(sorted), arma::sort(previous), max_iter_, tol_);
+  return quantized_from_lloyd(sorted, result, 1, result.iterations);
 }
 
 }  // namespace quantlab

@@ -16,6 +16,11 @@ class KmeansQuantizer : public Quantizer {
   Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
                      Generator& generator) const override;
 
+  /// Lloyd from `previous` when it has `levels` finite entries (one run, no draws), else
+  /// quantize().
+  Quantized quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                          Generator& generator, const arma::vec& previous) const override;
+
  private:
   std::string init_;
   std::size_t n_init_;

@@ -42,6 +42,14 @@ class Quantizer {
                                     Generator& generator) const {
     return quantize(x, weights, levels, generator);
   }
+
+  /// The same, warm-started from `previous`, the codebook this quantizer gave for nearby data
+  /// (LC's C steps quantize slowly moving weights, paper 4): quantizers that refine a start
+  /// (k-means) begin there instead of drawing one; the others quantize afresh.
+  virtual Quantized quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                                  Generator& generator, const arma::vec& /*previous*/) const {
+    return quantize(x, weights, levels, generator);
+  }
 };
 
 /// Throws std::invalid_argument with a one-line message when x or weights are unusable

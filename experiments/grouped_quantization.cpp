@@ -56,7 +56,8 @@ std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction, const 
 GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator, const std::vector<std::size_t>& shape) {
+                              Generator& generator, const std::vector<std::size_t>& shape,
+                              const std::vector<arma::vec>& previous) {
   GroupedResult r;
   r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
@@ -73,8 +74,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
       cols = shape.back();
       rows = x.n_elem / cols;
     }
-    Quantized q = rows ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
-                       : quantizer.quantize(x, w, levels, generator);
+    Quantized q = rows               ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
+                  : previous.empty() ? quantizer.quantize(x, w, levels, generator)
+                                     : quantizer.quantize_from(x, w, levels, generator, previous[g]);
     r.reconstruction.elem(index) = q.reconstruction;
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
@@ -99,6 +101,17 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
   for (const auto& g : groups) members += g.n_elem;
   r.entropy_bits = weighted_entropy / static_cast<double>(members);
   return r;
+}
+
+std::vector<arma::vec> group_codebooks(const GroupedResult& result) {
+  std::vector<arma::vec> out;
+  std::size_t offset = 0;
+  for (double floats : result.group_codebook_floats) {
+    const auto n = static_cast<std::size_t>(floats);
+    out.emplace_back(result.codebook.data() + offset, n);
+    offset += n;
+  }
+  return out;
 }
 
 void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& groups) {

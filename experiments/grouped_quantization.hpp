@@ -46,11 +46,17 @@ struct GroupedResult {
 
 /// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none. A
 /// group that is the whole tensor of `shape` (2-D or more) is passed as the row-major matrix
-/// [product of all but the last axis, last axis] (Quantizer::quantize_matrix).
+/// [product of all but the last axis, last axis] (Quantizer::quantize_matrix). `previous`,
+/// if given, holds each group's codebook from an earlier call to warm-start from
+/// (Quantizer::quantize_from).
 GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
                               const arma::vec& weights, const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator, const std::vector<std::size_t>& shape = {});
+                              Generator& generator, const std::vector<std::size_t>& shape = {},
+                              const std::vector<arma::vec>& previous = {});
+
+/// Each group's codebook, split from result.codebook.
+std::vector<arma::vec> group_codebooks(const GroupedResult& result);
 
 /// Per group, per distinct value of `reconstruction` in it (ascending, as the groups'
 /// codebooks): the flat indices that hold it.

@@ -23,6 +23,9 @@ const std::vector<ParameterSpec>& network_training_parameters() {
       real_parameter("lr_step_decay", 0.98, 0, 1, "learning rate × this each step"),
       integer_parameter("batch", 256, 1, 1000000, "mini-batch size (L steps and fine-tuning)"),
       real_parameter("momentum", 0.9, 0, 1, "Nesterov momentum (L steps and fine-tuning)"),
+      boolean_parameter("warm_start", true,
+                        "lc, idc: each C step of a quantizer that refines a start (kmeans) begins at the "
+                        "previous step's codebook, as in paper 4 (false: from the run's seed each time)"),
       integer_parameter("train_limit", 0, 0, 1000000000, "train on the first N training images (0: all)"),
       integer_parameter("fine_tune_epochs", 0, 0, 100000,
                         "then fine-tune the codewords (paper 5) for this many epochs (0: not)"),

@@ -102,10 +102,14 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
 TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run, const Quantizer& quantizer,
                                  const arma::vec& weights, const std::vector<arma::uvec>& groups, GroupedResult& result) {
   GroupedResult last;
+  const bool warm_start = run.training.boolean("warm_start");
   const NetworkCompressor compress = [&](const arma::vec& v) {
     Generator generator(run.seed.value_or(0));
+    // The first call (direct compression) starts afresh; the C steps after it may warm-start.
+    const std::vector<arma::vec> previous = warm_start && !last.codebook.empty() ? group_codebooks(last)
+                                                                                 : std::vector<arma::vec>();
     last = quantize_groups(quantizer, v, weights, groups, distinct_counts(v, groups), run.levels, generator,
-                           t.tensor.shape);
+                           t.tensor.shape, previous);
     CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
     if (outcome.clusters.size() != last.codebook.size() && run.training.integer("fine_tune_epochs") > 0)
       throw std::invalid_argument(run.algorithm + "'s codewords are not scalar levels: they cannot be fine-tuned");

@@ -17,7 +17,7 @@ void assign(arma::fmat& m, const arma::vec& v) {
 }  // namespace
 
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
-                 int e_min, int e_max) {
+                 const arma::vec& previous, int e_min, int e_max) {
   if (kind == "sign") return nearest_sign(v);
   if (kind == "scaled_sign") {  // a = mean |v|
     const double a = arma::mean(arma::abs(v));
@@ -45,7 +45,8 @@ arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels
     throw std::invalid_argument("unknown C step '" + kind + "' (sign, scaled_sign, ternary, powers_of_two, or " +
                                 algorithm_names() + ")");
   const std::size_t distinct = arma::vec(arma::unique(v)).n_elem;
-  return info->make(Parameters(info->parameters, {}))->quantize(v, arma::vec(), std::min(levels, distinct), generator)
+  return info->make(Parameters(info->parameters, {}))
+      ->quantize_from(v, arma::vec(), std::min(levels, distinct), generator, previous)
       .reconstruction;
 }
 
@@ -53,12 +54,15 @@ CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels
                                      const std::vector<Parameter>& compressed, Generator& generator) {
   std::vector<std::size_t> sizes;
   for (const auto& p : compressed) sizes.push_back(p.value->n_elem);
-  return [kind, levels, sizes, &generator](const arma::vec& v) {
+  std::vector<arma::vec> codebooks(sizes.size());  // each parameter's previous codebook
+  return [kind, levels, sizes, codebooks, &generator](const arma::vec& v) mutable {
     arma::vec out(v.n_elem);
     std::size_t offset = 0;
-    for (std::size_t size : sizes) {
-      out.subvec(offset, offset + size - 1) = c_step(kind, v.subvec(offset, offset + size - 1), levels, generator);
-      offset += size;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const arma::vec part = c_step(kind, v.subvec(offset, offset + sizes[i] - 1), levels, generator, codebooks[i]);
+      codebooks[i] = arma::unique(part);
+      out.subvec(offset, offset + sizes[i] - 1) = part;
+      offset += sizes[i];
     }
     return out;
   };

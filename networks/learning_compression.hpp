@@ -20,15 +20,17 @@ namespace quantlab::networks {
 /// Δ(Θ) for one layer's values v by the C step `kind`: a registered quantizer name with K
 /// levels (kmeans, optimal, ...), or a fixed codebook — sign {−1, +1}, scaled_sign {−a, +a},
 /// ternary {−a, 0, +a}, powers_of_two {0, ±2^e : e_min ≤ e ≤ e_max} (closed forms of
-/// paper 4). `generator` feeds seeded quantizers.
+/// paper 4). `generator` feeds seeded quantizers; `previous`, the codebook of the previous C
+/// step, warm-starts those that refine a start (k-means, Quantizer::quantize_from).
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
-                 int e_min = -7, int e_max = 0);
+                 const arma::vec& previous = {}, int e_min = -7, int e_max = 0);
 
 /// A C step: Δ(Θ) for the compressed parameters' values v (their concatenation, each in its
 /// memory order), whatever codebooks it keeps (one per layer, one for all, ...).
 using CompressionStep = std::function<arma::vec(const arma::vec& v)>;
 
-/// The C step of one codebook per parameter by c_step(kind, ·, levels, generator).
+/// The C step of one codebook per parameter by c_step(kind, ·, levels, generator), each
+/// warm-started from that parameter's previous codebook.
 CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
                                      const std::vector<Parameter>& compressed, Generator& generator);
 

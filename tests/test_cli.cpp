@@ -497,6 +497,22 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   const std::string table((std::istreambuf_iterator<char>(printed)), std::istreambuf_iterator<char>());
   CHECK(std::count(table.begin(), table.end(), '\n') >= 2 + 6);  // header and the six runs
 
+  // k-means C steps warm-start from the previous codebook unless told not to: a run of its own.
+  box.write("cold.yaml", "name: cold\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+                         "algorithms:\n  - name: kmeans\n"
+                         "    network: {method: lc, steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02, batch: 64,\n"
+                         "              warm_start: false}\n"
+                         "levels: [2]\nseeds: [0]\n");
+  REQUIRE(box.quantlab("run cold.yaml").status == 0);
+  REQUIRE(box.quantlab("merge cold.yaml").status == 0);
+  const ResultsTable cold = read_results(box.path("results/cold.h5"));
+  REQUIRE(cold.rows == 1);
+  CHECK(cold.text.at("network_training")[0].find("warm_start=false") != std::string::npos);
+  for (std::size_t r = 0; r < lc.rows; ++r) {
+    CHECK(lc.text.at("network_training")[r].find("warm_start=false") == std::string::npos);
+    CHECK(lc.text.at("run_id")[r] != cold.text.at("run_id")[0]);
+  }
+
   // method: dc without fine-tuning is the plain run: the same id as without a network: block.
   box.write("dc.yaml", "name: dc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
                        "algorithms: [kmeans]\nlevels: [2]\nseeds: [0]\n");

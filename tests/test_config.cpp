@@ -49,8 +49,8 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "levels, bits, network, init, n_init, max_iter, tol)");
   CHECK(error_of(replace(kValid, "n_init: 2", "network: {method: lc, mu: 2}")) ==
         "c.yaml:7:42: unknown key 'mu' in the network block of algorithm 'kmeans' (allowed: method, steps, mu0, "
-        "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, train_limit, fine_tune_epochs, "
-        "fine_tune_lr)");
+        "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, warm_start, train_limit, "
+        "fine_tune_epochs, fine_tune_lr)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
         "shape, seed, dtype, integer_bits, mean, std)");

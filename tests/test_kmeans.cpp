@@ -167,3 +167,34 @@ TEST_CASE("a positive tol stops earlier and reports convergence") {
   CHECK(loose.converged);
   CHECK(loose.iterations < exact.iterations);
 }
+
+TEST_CASE("a warm start runs the naive Lloyd from the previous codebook, draws nothing, and falls back when it cannot") {
+  Generator g(17);
+  arma::vec x(600);
+  for (double& v : x) v = g.uniform() < 0.4 ? g.normal() : 5 + g.normal();
+  const arma::vec w = positive_weights(g, x.n_elem);
+  const KmeansQuantizer kmeans("kmeans++", 1, 300, 0);
+  const arma::vec previous{4.0, -1.0, 0.5, 6.0, 2.0};  // unsorted on purpose
+  Generator a(5), untouched(5);
+  const Quantized warm = kmeans.quantize_from(x, w, 5, a, previous);
+  const auto naive = naive_lloyd(x, w, previous, 300);
+  REQUIRE(!naive.empty());
+  CHECK(arma::approx_equal(warm.codebook, naive.back().centroids, "reldiff", 1e-11));
+  CHECK(warm.iterations == naive.size());
+  CHECK(a.next() == untouched.next());  // the generator was not used
+
+  // From its own fixed point it stays there after one update step.
+  const Quantized again = kmeans.quantize_from(x, w, 5, a, warm.codebook);
+  CHECK(arma::approx_equal(again.reconstruction, warm.reconstruction, "absdiff", 0.0));
+  CHECK(again.iterations == 1);
+
+  // A previous codebook of another size (or not finite) gives the cold start.
+  Generator b(9), c(9);
+  const Quantized fallback = kmeans.quantize_from(x, w, 5, b, arma::vec{1.0, 2.0});
+  const Quantized cold = kmeans.quantize(x, w, 5, c);
+  CHECK(arma::approx_equal(fallback.reconstruction, cold.reconstruction, "absdiff", 0.0));
+  Generator d(9);
+  const arma::vec not_finite{0.0, 1.0, arma::datum::nan, 3.0, 4.0};
+  CHECK(arma::approx_equal(kmeans.quantize_from(x, w, 5, d, not_finite).reconstruction, cold.reconstruction,
+                           "absdiff", 0.0));
+}

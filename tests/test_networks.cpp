@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "algorithms/generator.hpp"
+#include "algorithms/kmeans.hpp"
 #include "algorithms/registry.hpp"
 #include "datasets/dataset_file.hpp"
 #include "networks/codeword_fine_tuning.hpp"
@@ -264,7 +265,7 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
       CHECK(ternary <= error(d) + 1e-12);
     }
     // Powers of two: each value to its nearest codeword in {0, ±2^e : −4 ≤ e ≤ 0}.
-    const arma::vec p2 = c_step("powers_of_two", v, 0, unused, -4, 0);
+    const arma::vec p2 = c_step("powers_of_two", v, 0, unused, {}, -4, 0);
     for (std::size_t i = 0; i < v.n_elem; ++i) {
       double nearest = std::abs(v[i]);  // the codeword 0
       for (int e = -4; e <= 0; ++e) nearest = std::min(nearest, std::abs(std::abs(v[i]) - std::ldexp(1.0, e)));
@@ -284,13 +285,42 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
       return q.reconstruction;
     };
     CHECK(arma::approx_equal(registered("sign", 2), sign, "absdiff", 0.0));
-    CHECK(arma::approx_equal(registered("powers_of_two", 9), c_step("powers_of_two", v, 0, unused, -3, 0), "absdiff", 0.0));
+    CHECK(arma::approx_equal(registered("powers_of_two", 9), c_step("powers_of_two", v, 0, unused, {}, -3, 0), "absdiff", 0.0));
     if (v.n_elem >= 2) CHECK(error(registered("ls1", 2)) == doctest::Approx(scaled).epsilon(1e-12));
     if (arma::vec(arma::unique(v)).n_elem >= 3) CHECK(error(registered("lsT", 3)) == doctest::Approx(ternary).epsilon(1e-12));
   }
   CHECK(!find_algorithm("powers_of_two")->levels_rule(8).empty());
   CHECK(!find_algorithm("sign")->levels_rule(3).empty());
   CHECK_THROWS_WITH(c_step("nearest", arma::vec{1.0, 2.0}, 2, unused), doctest::Contains("unknown C step"));
+}
+
+TEST_CASE("LC's k-means C step warm-starts each layer from that layer's previous codebook") {
+  Generator g(8);
+  arma::fmat w1 = random_matrix(40, 30, g), w2 = random_matrix(30, 20, g);
+  w2 *= 3.0f;  // the layers' codebooks differ
+  const std::vector<Parameter> layers{{"a/kernel", &w1, nullptr, {40, 30}}, {"b/kernel", &w2, nullptr, {30, 20}}};
+  Generator c_step_generator(4);
+  CompressionStep compress = per_parameter_c_step("kmeans", 4, layers, c_step_generator);
+  arma::vec v(w1.n_elem + w2.n_elem);
+  for (double& x : v) x = g.normal();
+  v.tail(w2.n_elem) *= 3.0;
+  const arma::vec first = compress(v);
+  // The next C step, on moved weights, is Lloyd from each layer's first codebook: the same
+  // as quantize_from with that start, whatever the generator would have drawn.
+  arma::vec moved = v;
+  for (double& x : moved) x += 0.05 * g.normal();
+  const arma::vec second = compress(moved);
+  const KmeansQuantizer kmeans("kmeans++", 1, 300, 0);
+  Generator unused(123);
+  const arma::vec head = moved.head(w1.n_elem), tail = moved.tail(w2.n_elem);
+  CHECK(arma::approx_equal(second.head(w1.n_elem),
+                           kmeans.quantize_from(head, arma::vec(), 4, unused, arma::unique(first.head(w1.n_elem))).reconstruction,
+                           "absdiff", 0.0));
+  CHECK(arma::approx_equal(second.tail(w2.n_elem),
+                           kmeans.quantize_from(tail, arma::vec(), 4, unused, arma::unique(first.tail(w2.n_elem))).reconstruction,
+                           "absdiff", 0.0));
+  // From its own fixed point nothing moves.
+  CHECK(arma::approx_equal(compress(moved), second, "absdiff", 0.0));
 }
 
 TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy that direct compression loses") {
@@ -305,31 +335,31 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   save_network(trained, dir / "net.h5", {{"model", "lenet300"}});
 
   LcSettings s;
-  s.steps = 8;
+  s.steps = 10;
   s.mu0 = 1e-2;
   s.mu_factor = 2;
   s.l_step.epochs = 1, s.l_step.batch = 64, s.l_step.learning_rate = 0.02;
-  Generator c_steps(0);
   auto run = [&](Network& net) {
+    Generator c_steps(0);
     const std::vector<Parameter> kernels = net.kernels();
     return learning_compression(net, kernels, per_parameter_c_step("kmeans", 2, kernels, c_steps), data.train,
                                 data.test, s);
   };
   Network lc_net = load_network(dir / "net.h5");
   const LcResult lc = run(lc_net);
-  REQUIRE(lc.steps.size() == 8);
+  REQUIRE(lc.steps.size() == 10);
   CHECK(lc.steps.back().distance < 0.5 * lc.steps.front().distance);
-  CHECK(lc.steps.back().mu == doctest::Approx(1e-2 * 128));
+  CHECK(lc.steps.back().mu == doctest::Approx(1e-2 * 512));
   const double reference = lc.reference.accuracy, direct = lc.direct.accuracy;
   const double final_accuracy = lc.steps.back().quantized.accuracy;
   MESSAGE("reference " << reference << ", direct " << direct << ", LC " << final_accuracy);
   CHECK(direct < reference - 0.1);                               // K = 2 per layer without retraining
-  CHECK(final_accuracy - direct >= 0.7 * (reference - direct));  // LC recovers most of it (8 short steps)
+  CHECK(final_accuracy - direct >= 0.7 * (reference - direct));  // LC recovers most of it (10 short steps)
   // iDC: the same rounds without a penalty or multipliers.
   s.method = "idc";
   Network idc_net = load_network(dir / "net.h5");
   const LcResult idc = run(idc_net);
-  REQUIRE(idc.steps.size() == 8);
+  REQUIRE(idc.steps.size() == 10);
   CHECK(idc.steps.back().mu == 0);
   CHECK(idc.direct.accuracy == direct);
   MESSAGE("iDC " << idc.steps.back().quantized.accuracy);
