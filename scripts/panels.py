@@ -18,3 +18,10 @@ def grid(count):
     for ax in list(axes.flat)[count:]:
         ax.axis("off")
     return fig, axes
+
+
+def save(fig, out):
+    """Writes the figure to `out` and says so."""
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print(f"wrote {out}")

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from panels import grid, tensor_panels  # noqa: E402
+from panels import grid, save, tensor_panels  # noqa: E402
 from results import load_columns  # noqa: E402
 
 import h5py  # noqa: E402
@@ -55,9 +55,7 @@ def plot_loss(table, ok, out):
         ax.set_title(f"{dataset}: {tensor}", fontsize=9)
         ax.grid(True, which="both", alpha=0.3)
     axes.flat[0].legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def plot_beta(path, table, ok, levels, out):
@@ -85,9 +83,7 @@ def plot_beta(path, table, ok, levels, out):
             ax.set_ylabel("count")
             ax.set_title(f"{dataset}: {tensor}, K = {k}", fontsize=9)
             ax.legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def plot_time(csv_path, out):
@@ -109,9 +105,7 @@ def plot_time(csv_path, out):
     ax.set_ylabel("time of one l1 solve (s)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def main():

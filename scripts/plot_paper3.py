@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from panels import grid, tensor_panels  # noqa: E402
+from panels import grid, save, tensor_panels  # noqa: E402
 from results import load_columns  # noqa: E402
 
 import h5py  # noqa: E402
@@ -51,9 +51,7 @@ def plot_error(table, ok, out):
         ax.set_title(f"{dataset}: {tensor}", fontsize=9)
         ax.grid(True, which="both", alpha=0.3)
     axes.flat[0].legend(fontsize=5.5)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def plot_residual(path, table, ok, out):
@@ -78,9 +76,7 @@ def plot_residual(path, table, ok, out):
             ax.set_title(f"{dataset}: {tensor}", fontsize=9)
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def plot_factors(path, table, ok, bits, out):
@@ -104,9 +100,7 @@ def plot_factors(path, table, ok, bits, out):
             ax.set_ylabel("count")
             ax.set_title(f"{dataset}: {tensor}, factor {factor}", fontsize=9)
             ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def main():

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import panels  # noqa: E402, F401  (the colour cycle)
+from panels import save  # noqa: E402  (and the colour cycle)
 from results import load_columns, load_distribution  # noqa: E402
 
 import h5py  # noqa: E402
@@ -57,9 +57,7 @@ def plot_error(table, rows, out):
     ax.set_ylabel("test error %")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=6.5, ncol=2)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def plot_schedule(path, table, rows, out):
@@ -84,9 +82,7 @@ def plot_schedule(path, table, rows, out):
         ax.grid(True, which="both", alpha=0.3)
     if error_ax.lines:
         error_ax.legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out)
 
 
 def main():
