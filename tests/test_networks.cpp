@@ -32,6 +32,17 @@ arma::fmat random_matrix(std::size_t rows, std::size_t cols, Generator& g) {
   return m;
 }
 
+// LeNet-300-100 from the seed's initialisation after a few epochs of SGD (lr 0.05, batch 64).
+Network trained_lenet300(const LabelledImages& train_data, std::uint64_t seed, std::size_t epochs) {
+  Generator init(seed);
+  Network net = make_network("lenet300", init);
+  TrainingSettings t;
+  t.epochs = epochs, t.batch = 64, t.learning_rate = 0.05;
+  Optimizer opt(t, net.parameters());
+  train(net, train_data, t, opt);
+  return net;
+}
+
 // Σ c ⊙ y in double: a linear read-out whose gradient with respect to y is c.
 double readout(const arma::fmat& y, const arma::fmat& c) {
   double s = 0;
@@ -326,12 +337,7 @@ TEST_CASE("LC's k-means C step warm-starts each layer from that layer's previous
 TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy that direct compression loses") {
   const quantlab::testing::TempDir dir;
   const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 1500, 400, 120));
-  Generator init(3);
-  Network trained = make_network("lenet300", init);
-  TrainingSettings t;
-  t.epochs = 3, t.batch = 64, t.learning_rate = 0.05;
-  Optimizer opt(t, trained.parameters());
-  train(trained, data.train, t, opt);
+  Network trained = trained_lenet300(data.train, 3, 3);
   save_network(trained, dir / "net.h5", {{"model", "lenet300"}});
 
   LcSettings s;
@@ -371,12 +377,7 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
 TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient and keeps the clusters") {
   const quantlab::testing::TempDir dir;
   const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 600, 200));
-  Generator init(5);
-  Network net = make_network("lenet300", init);
-  TrainingSettings t;
-  t.epochs = 2, t.batch = 64, t.learning_rate = 0.05;
-  Optimizer opt(t, net.parameters());
-  train(net, data.train, t, opt);
+  Network net = trained_lenet300(data.train, 5, 2);
 
   // K = 3 per layer; the first 50 weights of the first kernel pruned (zero, in no cluster).
   const std::vector<Parameter> kernels = net.kernels();
