@@ -6,6 +6,7 @@
 #                               (add --lenet5; about 21 min on one core): 99.4 %
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/openblas_core.sh
 quantlab=build/quantlab
 [ -x "$quantlab" ] || { echo "build first: meson setup build --buildtype=release && ninja -C build" >&2; exit 2; }
 $quantlab dataset import mnist >/dev/null

@@ -6,6 +6,7 @@
 # Then: configs/paper5/lenet-table1.yaml and lenet-table1-ecsq.yaml, and scripts/paper5/table1.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/openblas_core.sh
 bash scripts/networks/train_lenets.sh --lenet5
 if [ ! -f datasets/lenet5-pruned.h5 ]; then
   build/quantlab net prune datasets/lenet5-mnist.h5 --keep 0.0855 --epochs 15 --batch 64 --lr 0.005 --lr-decay 0.9 \
