@@ -1,6 +1,6 @@
 # Sourced by the scripts that build, test and train. OpenBLAS picks its GEMM kernels from the
 # CPU model at load time, and a release that does not know a newer CPU falls back to its
-# generic SSE3 kernels (Debian 12's 0.3.21 does so on recent Xeons: network training 3–5×
+# generic SSE3 kernels (Debian 12's 0.3.21 does so on recent Xeons: network training 2–5×
 # slower). Choosing the kernels from the CPU's features instead keeps them fast, and the same
 # on every machine with those features, so a pinned training gives the same weights there.
 # An OPENBLAS_CORETYPE already set is left alone.
