@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Paper 4's table and figures from a merged network sweep with LC / iDC runs
-(configs/paper4/lenet300.yaml or lenet300-short.yaml).
+(configs/paper4/lenet300.yaml, lenet300-quick.yaml or lenet300-short.yaml).
 
     /usr/bin/python3 scripts/plot_paper4.py RESULTS.h5 OUT_PREFIX
 
