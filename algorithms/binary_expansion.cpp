@@ -10,9 +10,11 @@ namespace {
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
-std::uint64_t differing_bits(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) {
+std::uint64_t
+differing_bits(const std::uint64_t* a, const std::uint64_t* b, std::size_t words) {
   std::uint64_t count = 0;
-  for (std::size_t w = 0; w < words; ++w) count += static_cast<std::uint64_t>(__builtin_popcountll(a[w] ^ b[w]));
+  for (std::size_t w = 0; w < words; ++w)
+    count += static_cast<std::uint64_t>(__builtin_popcountll(a[w] ^ b[w]));
   return count;
 }
 
@@ -36,13 +38,15 @@ arma::vec BinaryExpansion::reconstruct() const {
 }
 
 double BinaryExpansion::dot(const BinaryExpansion& other) const {
-  if (other.n_ != n_) throw std::invalid_argument("inner product of expansions of different lengths");
+  if (other.n_ != n_)
+    throw std::invalid_argument("inner product of expansions of different lengths");
   double sum = 0;
   const std::size_t words = (n_ + 63) / 64;
   for (std::size_t i = 0; i < scales_.size(); ++i)
     for (std::size_t j = 0; j < other.scales_.size(); ++j) {
       // The padding bits past n are zero on both sides: they never differ.
-      const std::uint64_t differing = differing_bits(words_[i].data(), other.words_[j].data(), words);
+      const std::uint64_t differing =
+          differing_bits(words_[i].data(), other.words_[j].data(), words);
       sum += scales_[i] * other.scales_[j] *
              (static_cast<double>(n_) - 2.0 * static_cast<double>(differing));
     }

@@ -9,7 +9,9 @@
 namespace quantlab {
 
 /// bsign(t) = +1 for t >= 0, -1 for t < 0 (paper 2): zero maps to +1.
-inline double bsign(double t) { return t >= 0 ? 1.0 : -1.0; }
+inline double bsign(double t) {
+  return t >= 0 ? 1.0 : -1.0;
+}
 
 class BinaryExpansion {
  public:

@@ -23,12 +23,14 @@ struct UniformResult {
 };
 
 // Uniform bins of width `step` around 0, at most K of them, reconstructed by bin means.
-UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double step, std::size_t K) {
+UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double step,
+                           std::size_t K) {
   const std::size_t m = s.size();
   // Bin index of each distinct value, then clipped to a window of K bins around the median
   // bin so that the outermost bins absorb the tails.
   std::vector<long long> bin(m);
-  for (std::size_t j = 0; j < m; ++j) bin[j] = static_cast<long long>(std::floor(s.values[j] / step + 0.5));
+  for (std::size_t j = 0; j < m; ++j)
+    bin[j] = static_cast<long long>(std::floor(s.values[j] / step + 0.5));
   const long long half = static_cast<long long>(K - 1) / 2;
   const long long center = bin[m / 2];
   const long long lo = center - half, hi = lo + static_cast<long long>(K) - 1;
@@ -71,8 +73,10 @@ Quantized UniformEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w,
   for (int it = 0; it < 80 && large / small > 1 + 1e-9; ++it) {
     const double mid = std::sqrt(small * large);
     UniformResult r = uniform_bins(s, sums, mid, K);
-    if (r.entropy <= rate_) large = mid, best = std::move(r);
-    else small = mid;
+    if (r.entropy <= rate_)
+      large = mid, best = std::move(r);
+    else
+      small = mid;
   }
   best.q.scalars["entropy"] = best.entropy;
   return best.q;
@@ -85,7 +89,8 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
   // K levels on a uniform grid over the range, equally likely.
   std::vector<double> c(K), p(K, 1.0 / static_cast<double>(K));
   for (std::size_t k = 0; k < K; ++k)
-    c[k] = K == 1 ? 0.5 * (lo + hi) : lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(K);
+    c[k] = K == 1 ? 0.5 * (lo + hi)
+                  : lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(K);
   std::vector<std::size_t> label(n, 0);
   const SortedValues s = SortedValues::from(x, arma::vec());  // for the unweighted path
   double previous = std::numeric_limits<double>::infinity();
@@ -99,9 +104,10 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
       // intervals; find each distinct value's level by walking both sorted lists.
       std::vector<std::size_t> order(c.size());
       for (std::size_t k = 0; k < c.size(); ++k) order[k] = k;
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a] < c[b]; });
-      std::vector<std::size_t> hull;      // levels on the envelope, left to right
-      std::vector<double> from;           // where each starts
+      std::sort(order.begin(), order.end(),
+                [&](std::size_t a, std::size_t b) { return c[a] < c[b]; });
+      std::vector<std::size_t> hull;  // levels on the envelope, left to right
+      std::vector<double> from;       // where each starts
       for (std::size_t k : order) {
         auto cross = [&](std::size_t a, std::size_t b) {  // x where b starts to beat a
           return (c[b] * c[b] - c[a] * c[a] + bias[b] - bias[a]) / (2 * (c[b] - c[a]));
@@ -110,8 +116,10 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
           if (bias[k] >= bias[hull.back()]) continue;
           hull.pop_back(), from.pop_back();
         }
-        while (!hull.empty() && cross(hull.back(), k) <= from.back()) hull.pop_back(), from.pop_back();
-        from.push_back(hull.empty() ? -std::numeric_limits<double>::infinity() : cross(hull.back(), k));
+        while (!hull.empty() && cross(hull.back(), k) <= from.back())
+          hull.pop_back(), from.pop_back();
+        from.push_back(hull.empty() ? -std::numeric_limits<double>::infinity()
+                                    : cross(hull.back(), k));
         hull.push_back(k);
       }
       std::vector<std::size_t> level_of_value(s.size());
@@ -187,8 +195,10 @@ Quantized IterativeEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& 
   for (int it = 0; it < 40; ++it) {
     const double mid = small > 0 ? std::sqrt(small * large) : large / 1024;
     Quantized q = run(x, w, K, mid, nullptr);
-    if (q.scalars["entropy"] <= rate_) large = mid, best = std::move(q);
-    else small = mid;
+    if (q.scalars["entropy"] <= rate_)
+      large = mid, best = std::move(q);
+    else
+      small = mid;
     if (small > 0 && large / small < 1 + 1e-6) break;
   }
   return best;

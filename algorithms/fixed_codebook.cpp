@@ -31,16 +31,17 @@ arma::vec nearest_sign(const arma::vec& v) {
   return out;
 }
 
-Quantized FixedCodebookQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                                           Generator&) const {
+Quantized FixedCodebookQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
+                                           std::size_t levels, Generator&) const {
   validate_input(x, weights, levels);
   if (codebook_ == Codebook::sign) {
     if (levels != 2) throw std::invalid_argument("sign takes K = 2, not " + std::to_string(levels));
     return quantized_from_reconstruction(nearest_sign(x));
   }
   if (levels < 3 || levels % 2 == 0)
-    throw std::invalid_argument("powers_of_two takes an odd K >= 3 (0 and ±(K − 1)/2 powers), not " +
-                                std::to_string(levels));
+    throw std::invalid_argument(
+        "powers_of_two takes an odd K >= 3 (0 and ±(K − 1)/2 powers), not " +
+        std::to_string(levels));
   const int exponents = static_cast<int>((levels - 1) / 2);
   return quantized_from_reconstruction(nearest_power_of_two(x, e_max_ - exponents + 1, e_max_));
 }

@@ -77,7 +77,8 @@ HuffmanCode::HuffmanCode(const std::vector<std::uint64_t>& counts) : lengths_(co
 
 std::uint64_t HuffmanCode::coded_bits(const std::vector<std::uint64_t>& counts) const {
   std::uint64_t bits = 0;
-  for (std::size_t s = 0; s < counts.size(); ++s) bits += counts[s] * static_cast<std::uint64_t>(lengths_[s]);
+  for (std::size_t s = 0; s < counts.size(); ++s)
+    bits += counts[s] * static_cast<std::uint64_t>(lengths_[s]);
   return bits;
 }
 
@@ -86,7 +87,8 @@ std::vector<std::uint8_t> HuffmanCode::encode(const std::vector<std::uint32_t>& 
   std::vector<std::uint8_t> out;
   bits = 0;
   for (std::uint32_t s : symbols) {
-    if (s >= lengths_.size() || (used_ > 1 && lengths_[s] == 0) || (used_ == 1 && s != lone_symbol_))
+    if (s >= lengths_.size() || (used_ > 1 && lengths_[s] == 0) ||
+        (used_ == 1 && s != lone_symbol_))
       throw std::invalid_argument("symbol " + std::to_string(s) + " has no codeword");
     for (int b = lengths_[s] - 1; b >= 0; --b, ++bits) {
       if (bits % 8 == 0) out.push_back(0);
@@ -96,8 +98,8 @@ std::vector<std::uint8_t> HuffmanCode::encode(const std::vector<std::uint32_t>& 
   return out;
 }
 
-std::vector<std::uint32_t> HuffmanCode::decode(const std::vector<std::uint8_t>& stream, std::size_t bits,
-                                               std::size_t count) const {
+std::vector<std::uint32_t> HuffmanCode::decode(const std::vector<std::uint8_t>& stream,
+                                               std::size_t bits, std::size_t count) const {
   std::vector<std::uint32_t> out;
   out.reserve(count);
   if (used_ == 1) return std::vector<std::uint32_t>(count, lone_symbol_);

@@ -22,7 +22,8 @@ class HuffmanCode {
   std::uint64_t table_bits() const { return 6 * static_cast<std::uint64_t>(lengths_.size()); }
 
   /// The symbols as a bit stream (first bit = most significant of each codeword).
-  std::vector<std::uint8_t> encode(const std::vector<std::uint32_t>& symbols, std::size_t& bits) const;
+  std::vector<std::uint8_t> encode(const std::vector<std::uint32_t>& symbols,
+                                   std::size_t& bits) const;
   /// The first `count` symbols of a stream; throws std::invalid_argument on a bad stream.
   std::vector<std::uint32_t> decode(const std::vector<std::uint8_t>& stream, std::size_t bits,
                                     std::size_t count) const;

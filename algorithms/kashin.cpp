@@ -42,8 +42,12 @@ std::pair<std::size_t, std::size_t> factor_levels(std::size_t K) {
 KashinQuantizer::KashinQuantizer(std::string transform, std::string form, std::string factors,
                                  double tol, std::size_t max_iter, bool fail_on_nonconvergence,
                                  std::size_t n_init)
-    : transform_(std::move(transform)), form_(std::move(form)), factors_(std::move(factors)),
-      tol_(tol), max_iter_(max_iter), fail_on_nonconvergence_(fail_on_nonconvergence),
+    : transform_(std::move(transform)),
+      form_(std::move(form)),
+      factors_(std::move(factors)),
+      tol_(tol),
+      max_iter_(max_iter),
+      fail_on_nonconvergence_(fail_on_nonconvergence),
       n_init_(n_init) {}
 
 Quantized KashinQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
@@ -64,7 +68,8 @@ Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows,
   Generator q_generator(seed);
   const bool columns = form_ == "columns";
   const auto q1 = make_transform(transform_, rows, q_generator);
-  const auto q2 = make_transform(columns ? "identity" : transform_, columns ? 1 : cols, q_generator);
+  const auto q2 =
+      make_transform(columns ? "identity" : transform_, columns ? 1 : cols, q_generator);
 
   const auto decomposition_start = Clock::now();
   const arma::mat unit = norm > 0 ? arma::mat(X / norm) : X;
@@ -72,8 +77,9 @@ Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows,
                                   : kashin_decompose(unit, *q1, *q2, tol_, max_iter_);
   const double decomposition_s = seconds_since(decomposition_start);
   if (!d.converged && fail_on_nonconvergence_)
-    throw std::runtime_error("the Kashin decomposition did not converge in " + std::to_string(max_iter_) +
-                             " steps (residual " + std::to_string(d.residuals.back()) + ")");
+    throw std::runtime_error("the Kashin decomposition did not converge in " +
+                             std::to_string(max_iter_) + " steps (residual " +
+                             std::to_string(d.residuals.back()) + ")");
 
   const auto quantization_start = Clock::now();
   const std::size_t n = X.n_elem;
@@ -85,7 +91,8 @@ Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows,
     points.row(1) = arma::vectorise(d.v).t();
     // Pairs may coincide (fewer distinct pairs than K): some codewords then stay unused.
     const KMeans2d k = kmeans_2d(points, levels, generator, 300, n_init_);
-    for (std::size_t i = 0; i < n; ++i) uq[i] = k.centroids(0, k.labels[i]), vq[i] = k.centroids(1, k.labels[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      uq[i] = k.centroids(0, k.labels[i]), vq[i] = k.centroids(1, k.labels[i]);
     q.indices = k.labels;
     q.codewords = k.centroids.n_cols;
     q.codebook = arma::join_cols(k.centroids.row(0).t(), k.centroids.row(1).t());
@@ -102,8 +109,10 @@ Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows,
   }
   // X̂ = ‖X‖ (U_q + Qᵀ V̂_q)
   arma::mat reconstruction = vq;
-  if (columns) q1->apply_transpose(reconstruction);
-  else apply_kronecker(*q1, *q2, reconstruction, true);
+  if (columns)
+    q1->apply_transpose(reconstruction);
+  else
+    apply_kronecker(*q1, *q2, reconstruction, true);
   reconstruction = norm * (uq + reconstruction);
   const double quantization_s = seconds_since(quantization_start);
 

@@ -4,7 +4,8 @@
 // reconstruct X̂ = ‖X‖_F (U_q + Qᵀ V̂_q). Factors:
 //   kmeans2d — the paper: one point (u_i, v̂_i) per weight, 2-D k-means with K centroids (one
 //              log2 K-bit index per weight; the codebook stores 2K numbers);
-//   a registered 1-D quantizer of K levels (optimal, kmeans, uniform, sparse_*) — quantlab's addition: u with K_u
+//   a registered 1-D quantizer of K levels (optimal, kmeans, uniform, sparse_*) — quantlab's
+//   addition: u with K_u
 //              levels and v̂ with K_v (factor_levels: ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b), the
 //              index of a weight being the pair (i_u, i_v).
 // Stored besides the indices and codebook: the norm (32 bits) and Q's 64-bit seed.

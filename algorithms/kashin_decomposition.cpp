@@ -9,7 +9,8 @@ namespace {
 arma::mat sign_projection(const arma::mat& r) {
   const arma::mat s = arma::sign(r);
   const double nonzero = arma::accu(arma::abs(s));
-  return nonzero > 0 ? arma::mat(s * (arma::accu(arma::abs(r)) / nonzero)) : arma::mat(arma::size(r), arma::fill::zeros);
+  return nonzero > 0 ? arma::mat(s * (arma::accu(arma::abs(r)) / nonzero))
+                     : arma::mat(arma::size(r), arma::fill::zeros);
 }
 
 }  // namespace

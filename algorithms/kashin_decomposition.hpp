@@ -5,10 +5,9 @@
 // (a v̂ step); the coefficient is ⟨r, s⟩/‖s‖² (= ‖r‖₁/N with no zero entry) and the step
 // removes ⟨r, s⟩²/‖s‖² from ‖r‖². A matrix X uses the Kronecker form Q vec(X) =
 // vec(Q1 X Q2ᵀ) (orthogonal_transform.hpp).
+#include <armadillo>
 #include <cstddef>
 #include <vector>
-
-#include <armadillo>
 
 #include "algorithms/orthogonal_transform.hpp"
 
@@ -18,7 +17,7 @@ struct KashinDecomposition {
   arma::mat u, v;                 ///< x ≈ u + Qᵀ v, both of x's shape
   std::vector<double> residuals;  ///< ‖r‖₂ / ‖x‖₂ before the first step and after each
   std::size_t iterations = 0, u_steps = 0, v_steps = 0;
-  bool converged = false;         ///< ‖r‖₂ ≤ tol ‖x‖₂ within max_iter steps
+  bool converged = false;  ///< ‖r‖₂ ≤ tol ‖x‖₂ within max_iter steps
 };
 
 /// The matrix (Kronecker) form; a vector is an N × 1 matrix with q2 of size 1. Stops when

@@ -10,8 +10,8 @@ namespace quantlab {
 
 namespace {
 
-Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& result, std::size_t restarts,
-                               std::size_t total_iterations) {
+Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& result,
+                               std::size_t restarts, std::size_t total_iterations) {
   Quantized q = quantized_from_groups(
       sorted, result.starts, std::vector<double>(result.centroids.begin(), result.centroids.end()));
   q.iterations = result.iterations;
@@ -24,8 +24,8 @@ Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& re
 
 }  // namespace
 
-Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                    std::size_t K, Generator& gen) const {
+Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t K,
+                                    Generator& gen) const {
   const SortedValues sorted = SortedValues::from(x, weights);
   const PrefixSums sums(sorted);
   LloydResult best;
@@ -43,11 +43,13 @@ Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights
   return quantized_from_lloyd(sorted, best, restarts, total_iterations);
 }
 
-Quantized KmeansQuantizer::quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t K,
-                                         Generator& gen, const arma::vec& previous) const {
+Quantized KmeansQuantizer::quantize_from(const arma::vec& x, const arma::vec& weights,
+                                         std::size_t K, Generator& gen,
+                                         const arma::vec& previous) const {
   if (previous.n_elem != K || !previous.is_finite()) return quantize(x, weights, K, gen);
   const SortedValues sorted = SortedValues::from(x, weights);
-  const LloydResult result = lloyd(sorted, PrefixSums(sorted), arma::sort(previous), max_iter_, tol_);
+  const LloydResult result =
+      lloyd(sorted, PrefixSums(sorted), arma::sort(previous), max_iter_, tol_);
   return quantized_from_lloyd(sorted, result, 1, result.iterations);
 }
 

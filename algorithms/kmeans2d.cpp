@@ -28,7 +28,8 @@ arma::mat seed_plus_plus(const arma::mat& points, std::size_t K, Generator& g) {
         }
     }
     c.col(k) = points.col(pick);
-    for (std::size_t i = 0; i < n; ++i) nearest[i] = std::min(nearest[i], distance2(points, i, c, k));
+    for (std::size_t i = 0; i < n; ++i)
+      nearest[i] = std::min(nearest[i], distance2(points, i, c, k));
   }
   return c;
 }
@@ -59,7 +60,8 @@ KMeans2d lloyd_2d(const arma::mat& points, arma::mat c, std::size_t max_iter) {
     r.iterations = it + 1;
     arma::mat sum(2, K, arma::fill::zeros);
     arma::vec count(K, arma::fill::zeros);
-    for (std::size_t i = 0; i < n; ++i) sum.col(r.labels[i]) += points.col(i), count[r.labels[i]] += 1;
+    for (std::size_t i = 0; i < n; ++i)
+      sum.col(r.labels[i]) += points.col(i), count[r.labels[i]] += 1;
     for (std::size_t k = 0; k < K; ++k) {
       if (count[k] > 0) {
         c.col(k) = sum.col(k) / count[k];

@@ -3,9 +3,8 @@
 // centroids): k-means++ seeding (D² sampling) from the run's generator, then Lloyd's
 // iterations with exact nearest-centroid assignment, O(NK) each; an emptied cluster is
 // reseeded at the point farthest from its centroid. The best of `n_init` starts is kept.
-#include <cstddef>
-
 #include <armadillo>
+#include <cstddef>
 
 #include "algorithms/generator.hpp"
 

@@ -10,7 +10,8 @@ namespace {
 class FenwickTree {
  public:
   explicit FenwickTree(std::size_t n) : tree_(n + 1, 0.0), value_(n, 0.0) {
-    for (highest_ = 1; highest_ * 2 <= n; highest_ *= 2) {}
+    for (highest_ = 1; highest_ * 2 <= n; highest_ *= 2) {
+    }
   }
 
   void set(std::size_t i, double v) {

@@ -28,8 +28,8 @@ arma::vec signs_of(const arma::vec& x) {
 // ls2 and lsT from one split of the sorted |x|: entries whose |x| ranks below the split take
 // magnitude `low`, the others `high`; as an expansion v1 s1 + v2 s2 with s1 = bsign(x) and
 // s2 = ±s1.
-BinaryExpansion two_magnitudes(const arma::vec& x, const SortedValues& magnitudes, std::size_t split,
-                               double low, double high) {
+BinaryExpansion two_magnitudes(const arma::vec& x, const SortedValues& magnitudes,
+                               std::size_t split, double low, double high) {
   arma::vec s2 = signs_of(x);
   for (arma::uword i = 0; i < x.n_elem; ++i)
     if (magnitudes.of[i] < split) s2[i] = -s2[i];
@@ -106,7 +106,8 @@ double apple_v1(const arma::vec& x, bool ternary, std::size_t skip) {
   return best_v1;
 }
 
-BinaryExpansion apple_two_bits(const arma::vec& x, const arma::vec& w, bool ternary, std::size_t skip) {
+BinaryExpansion apple_two_bits(const arma::vec& x, const arma::vec& w, bool ternary,
+                               std::size_t skip) {
   const double v1 = apple_v1(x, ternary, skip);
   const arma::vec s1 = signs_of(x);
   const arma::vec r = x - v1 * s1;

@@ -7,7 +7,9 @@
 namespace quantlab {
 namespace {
 
-double squared(double d) { return d * d; }
+double squared(double d) {
+  return d * d;
+}
 
 // starts[k] = first point whose nearest centroid (lowest index on ties) has index >= k.
 // For c[k-1] < c[k] that is the first point strictly nearer c[k] than c[k-1]; a centroid
@@ -21,9 +23,7 @@ std::vector<std::size_t> assign(const arma::vec& u, const arma::vec& c) {
     if (c[k] == c[k - 1]) continue;
     const double left = c[k - 1], right = c[k];
     lo = std::partition_point(u.begin() + lo, u.end(),
-                              [&](double v) {
-                                return !(squared(v - right) < squared(v - left));
-                              }) -
+                              [&](double v) { return !(squared(v - right) < squared(v - left)); }) -
          u.begin();
     starts[k] = lo;
   }
@@ -102,8 +102,7 @@ LloydResult lloyd(const SortedValues& sorted, const PrefixSums& sums, arma::vec 
   r.centroids = c;
   r.starts = assign(u, c);
   r.sse = 0;
-  for (std::size_t k = 0; k < K; ++k)
-    r.sse += sums.sse_to(r.starts[k], r.starts[k + 1], c[k]);
+  for (std::size_t k = 0; k < K; ++k) r.sse += sums.sse_to(r.starts[k], r.starts[k + 1], c[k]);
   return r;
 }
 

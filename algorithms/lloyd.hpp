@@ -21,9 +21,9 @@ struct LloydResult {
   arma::vec centroids;              ///< ascending
   std::vector<std::size_t> starts;  ///< cluster k = distinct values [starts[k], starts[k+1])
   double sse = 0;
-  std::size_t iterations = 0;       ///< update steps taken
+  std::size_t iterations = 0;  ///< update steps taken
   bool converged = false;
-  std::size_t reseeds = 0;          ///< empty clusters re-seeded
+  std::size_t reseeds = 0;  ///< empty clusters re-seeded
 };
 
 /// One record per update step, for tests that compare iterates with a naive Lloyd.

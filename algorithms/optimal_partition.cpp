@@ -1,7 +1,6 @@
 #include "algorithms/optimal_partition.hpp"
 
 #include <cmath>
-
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -76,8 +75,7 @@ Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, doubl
   p.sse = prev[m];
   p.starts.assign(K + 1, 0);
   p.starts[K] = m;
-  for (std::size_t k = K; k >= 2; --k)
-    p.starts[k - 1] = argmin[(k - 2) * (m + 1) + p.starts[k]];
+  for (std::size_t k = K; k >= 2; --k) p.starts[k - 1] = argmin[(k - 2) * (m + 1) + p.starts[k]];
   return p;
 }
 
@@ -113,8 +111,8 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
     if (hi <= lo * (1 + 1e-14)) break;  // no λ gives exactly K groups
     double next = lambda * std::pow(g / k, 3.0);
     if (last_groups > 0 && last_groups != g) {
-      const double slope = (std::log(g) - std::log(last_groups)) /
-                           (std::log(lambda) - std::log(last_lambda));
+      const double slope =
+          (std::log(g) - std::log(last_groups)) / (std::log(lambda) - std::log(last_lambda));
       if (slope < 0) next = lambda * std::exp((std::log(k) - std::log(g)) / slope);
     }
     last_lambda = lambda, last_groups = g;

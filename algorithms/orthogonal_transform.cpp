@@ -23,8 +23,9 @@ class RandomTransform : public OrthogonalTransform {
   static constexpr std::size_t max_random_size = 8192;  // 512 MiB of doubles
   RandomTransform(std::size_t n, Generator& g) {
     if (n > max_random_size)
-      throw std::invalid_argument("transform random stores an n × n matrix: n = " + std::to_string(n) +
-                                  " is above " + std::to_string(max_random_size) + " (use dct or hadamard)");
+      throw std::invalid_argument(
+          "transform random stores an n × n matrix: n = " + std::to_string(n) + " is above " +
+          std::to_string(max_random_size) + " (use dct or hadamard)");
     q_.set_size(n, n);
     arma::mat gaussian(n, n);
     for (double& v : gaussian) v = g.normal();  // column-major order: fixed for a seed
@@ -55,8 +56,10 @@ class DctTransform : public OrthogonalTransform {
     // FFTW_ESTIMATE: the plan depends on n alone, never on timings, so results are reproducible;
     // FFTW_UNALIGNED: it runs on any column of any matrix.
     const int size = static_cast<int>(n);
-    forward_ = fftw_plan_r2r_1d(size, buffer_.memptr(), buffer_.memptr(), FFTW_REDFT10, FFTW_ESTIMATE | FFTW_UNALIGNED);
-    inverse_ = fftw_plan_r2r_1d(size, buffer_.memptr(), buffer_.memptr(), FFTW_REDFT01, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    forward_ = fftw_plan_r2r_1d(size, buffer_.memptr(), buffer_.memptr(), FFTW_REDFT10,
+                                FFTW_ESTIMATE | FFTW_UNALIGNED);
+    inverse_ = fftw_plan_r2r_1d(size, buffer_.memptr(), buffer_.memptr(), FFTW_REDFT01,
+                                FFTW_ESTIMATE | FFTW_UNALIGNED);
   }
   ~DctTransform() override {
     std::lock_guard<std::mutex> lock(fftw_planner_mutex());
@@ -97,7 +100,8 @@ class HadamardTransform : public OrthogonalTransform {
  public:
   HadamardTransform(std::size_t n, Generator& g) : signs_(n) {
     if (n == 0 || (n & (n - 1)) != 0)
-      throw std::invalid_argument("transform hadamard needs a power-of-two size, not " + std::to_string(n));
+      throw std::invalid_argument("transform hadamard needs a power-of-two size, not " +
+                                  std::to_string(n));
     for (double& s : signs_) s = g.uniform() < 0.5 ? -1.0 : 1.0;
   }
   std::size_t size() const override { return signs_.n_elem; }
@@ -150,12 +154,16 @@ std::unique_ptr<OrthogonalTransform> make_transform(const std::string& kind, std
 void apply_kronecker(const OrthogonalTransform& q1, const OrthogonalTransform& q2, arma::mat& x,
                      bool transpose) {
   // Q1 X Q2ᵀ = (Q2 (Q1 X)ᵀ)ᵀ: Q1 on the columns, then Q2 on the columns of the transpose.
-  if (transpose) q1.apply_transpose(x);
-  else q1.apply(x);
+  if (transpose)
+    q1.apply_transpose(x);
+  else
+    q1.apply(x);
   if (q2.size() == 1) return;
   arma::mat t = x.t();
-  if (transpose) q2.apply_transpose(t);
-  else q2.apply(t);
+  if (transpose)
+    q2.apply_transpose(t);
+  else
+    q2.apply(t);
   x = t.t();
 }
 

@@ -9,10 +9,9 @@
 //   identity — n = 1 (the second factor of a vector's Kronecker form).
 #include <fftw3.h>
 
+#include <armadillo>
 #include <memory>
 #include <string>
-
-#include <armadillo>
 
 #include "algorithms/generator.hpp"
 

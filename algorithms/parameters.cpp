@@ -19,10 +19,14 @@ std::string format_number(double x) {
 
 const char* type_name(ParameterType type) {
   switch (type) {
-    case ParameterType::integer: return "integer";
-    case ParameterType::real: return "real";
-    case ParameterType::boolean: return "boolean";
-    case ParameterType::choice: return "choice";
+    case ParameterType::integer:
+      return "integer";
+    case ParameterType::real:
+      return "real";
+    case ParameterType::boolean:
+      return "boolean";
+    case ParameterType::choice:
+      return "choice";
   }
   return "?";
 }
@@ -76,9 +80,12 @@ std::optional<std::string> ParameterSpec::reject(const ParameterValue& value) co
     }
     case ParameterType::real: {
       double x;
-      if (auto r = std::get_if<double>(&value)) x = *r;
-      else if (auto i = std::get_if<std::int64_t>(&value)) x = static_cast<double>(*i);
-      else return expected;
+      if (auto r = std::get_if<double>(&value))
+        x = *r;
+      else if (auto i = std::get_if<std::int64_t>(&value))
+        x = static_cast<double>(*i);
+      else
+        return expected;
       if (!std::isfinite(x) || x < min || x > max) return expected;
       return std::nullopt;
     }
@@ -98,8 +105,13 @@ std::optional<std::string> ParameterSpec::reject(const ParameterValue& value) co
 
 ParameterSpec integer_parameter(std::string name, std::int64_t def, std::int64_t min,
                                 std::int64_t max, std::string doc) {
-  return {std::move(name), ParameterType::integer, def, static_cast<double>(min),
-          static_cast<double>(max), {}, std::move(doc)};
+  return {std::move(name),
+          ParameterType::integer,
+          def,
+          static_cast<double>(min),
+          static_cast<double>(max),
+          {},
+          std::move(doc)};
 }
 
 ParameterSpec real_parameter(std::string name, double def, double min, double max,
@@ -111,10 +123,10 @@ ParameterSpec boolean_parameter(std::string name, bool def, std::string doc) {
   return {std::move(name), ParameterType::boolean, def, 0, 1, {}, std::move(doc)};
 }
 
-ParameterSpec choice_parameter(std::string name, std::string def,
-                               std::vector<std::string> choices, std::string doc) {
-  return {std::move(name), ParameterType::choice, std::move(def), 0, 0, std::move(choices),
-          std::move(doc)};
+ParameterSpec choice_parameter(std::string name, std::string def, std::vector<std::string> choices,
+                               std::string doc) {
+  return {std::move(name),    ParameterType::choice, std::move(def), 0, 0,
+          std::move(choices), std::move(doc)};
 }
 
 Parameters::Parameters(const std::vector<ParameterSpec>& specs,
@@ -141,8 +153,12 @@ const ParameterValue& Parameters::at(const std::string& name) const {
 std::int64_t Parameters::integer(const std::string& name) const {
   return std::get<std::int64_t>(at(name));
 }
-double Parameters::real(const std::string& name) const { return std::get<double>(at(name)); }
-bool Parameters::boolean(const std::string& name) const { return std::get<bool>(at(name)); }
+double Parameters::real(const std::string& name) const {
+  return std::get<double>(at(name));
+}
+bool Parameters::boolean(const std::string& name) const {
+  return std::get<bool>(at(name));
+}
 const std::string& Parameters::choice(const std::string& name) const {
   return std::get<std::string>(at(name));
 }

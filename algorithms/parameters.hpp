@@ -19,7 +19,7 @@ struct ParameterSpec {
   std::string name;
   ParameterType type;
   ParameterValue default_value;
-  double min = 0;                    // integer and real: inclusive bounds
+  double min = 0;  // integer and real: inclusive bounds
   double max = 0;
   std::vector<std::string> choices;  // choice: the allowed values
   std::string doc;
@@ -32,11 +32,10 @@ struct ParameterSpec {
 
 ParameterSpec integer_parameter(std::string name, std::int64_t def, std::int64_t min,
                                 std::int64_t max, std::string doc);
-ParameterSpec real_parameter(std::string name, double def, double min, double max,
-                             std::string doc);
+ParameterSpec real_parameter(std::string name, double def, double min, double max, std::string doc);
 ParameterSpec boolean_parameter(std::string name, bool def, std::string doc);
-ParameterSpec choice_parameter(std::string name, std::string def,
-                               std::vector<std::string> choices, std::string doc);
+ParameterSpec choice_parameter(std::string name, std::string def, std::vector<std::string> choices,
+                               std::string doc);
 
 const char* type_name(ParameterType type);
 

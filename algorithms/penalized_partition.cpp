@@ -65,7 +65,8 @@ PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
   std::vector<std::size_t> reversed{m};
   for (std::size_t j = m; j > 0; j = from[j]) reversed.push_back(from[j]);
   p.starts.assign(reversed.rbegin(), reversed.rend());
-  for (std::size_t g = 0; g + 1 < p.starts.size(); ++g) p.sse += sums.sse(p.starts[g], p.starts[g + 1]);
+  for (std::size_t g = 0; g + 1 < p.starts.size(); ++g)
+    p.sse += sums.sse(p.starts[g], p.starts[g + 1]);
   return p;
 }
 

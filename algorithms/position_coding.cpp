@@ -22,7 +22,8 @@ std::vector<std::uint64_t> position_gaps(const std::vector<std::size_t>& kept) {
 std::vector<std::size_t> positions_from_gaps(const std::vector<std::uint64_t>& gaps) {
   std::vector<std::size_t> kept;
   long long at = -1;
-  for (std::uint64_t g : gaps) kept.push_back(static_cast<std::size_t>(at += static_cast<long long>(g)));
+  for (std::uint64_t g : gaps)
+    kept.push_back(static_cast<std::size_t>(at += static_cast<long long>(g)));
   return kept;
 }
 
@@ -35,7 +36,8 @@ PositionBits position_bits(const std::vector<std::size_t>& kept) {
   std::vector<std::uint64_t> counts;
   for (const auto& [gap, count] : frequency) counts.push_back(count);
   const HuffmanCode code(counts);
-  bits.huffman = static_cast<double>(code.coded_bits(counts)) + 38.0 * static_cast<double>(counts.size());
+  bits.huffman =
+      static_cast<double>(code.coded_bits(counts)) + 38.0 * static_cast<double>(counts.size());
   const double largest = static_cast<double>(frequency.rbegin()->first);
   bits.fixed = static_cast<double>(gaps.size()) * std::ceil(std::log2(largest + 1));
   return bits;

@@ -32,8 +32,8 @@ class Quantizer {
   /// Quantize `x` to at most `levels` distinct values. `weights` is empty (all ones) or one
   /// positive weight per element. Precondition (checked by the caller, see validate_input):
   /// x is non-empty and finite and 1 <= levels <= number of distinct values.
-  virtual Quantized quantize(const arma::vec& x, const arma::vec& weights,
-                             std::size_t levels, Generator& generator) const = 0;
+  virtual Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                             Generator& generator) const = 0;
 
   /// The same for x holding a row-major rows × cols matrix, for quantizers that use the
   /// layout (Kashin's matrix form); the others ignore it.

@@ -5,8 +5,8 @@
 #include "algorithms/kashin.hpp"
 #include "algorithms/kmeans.hpp"
 #include "algorithms/least_squares_binary.hpp"
-#include "algorithms/sparse_least_squares.hpp"
 #include "algorithms/optimal.hpp"
+#include "algorithms/sparse_least_squares.hpp"
 #include "algorithms/uniform.hpp"
 
 namespace quantlab {
@@ -16,7 +16,8 @@ namespace {
 std::function<std::string(std::size_t)> exactly(std::size_t levels) {
   return [levels](std::size_t K) {
     return K == levels ? std::string()
-                       : "takes exactly K = " + std::to_string(levels) + " levels, not " + std::to_string(K);
+                       : "takes exactly K = " + std::to_string(levels) + " levels, not " +
+                             std::to_string(K);
   };
 }
 
@@ -25,12 +26,17 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
                             std::function<std::string(std::size_t)> rule) {
   std::vector<ParameterSpec> parameters;
   if (has_compat) {
-    parameters.push_back(choice_parameter("compat", "none", {"none", "apple"},
-                                          "apple: the published code's data-value candidates for v1"));
+    parameters.push_back(
+        choice_parameter("compat", "none", {"none", "apple"},
+                         "apple: the published code's data-value candidates for v1"));
     parameters.push_back(integer_parameter("skip", 3, 1, 1000000,
                                            "compat apple: search v1 on every skip-th element"));
   }
-  return {std::move(name), std::move(summary), std::move(reference), false, std::move(parameters),
+  return {std::move(name),
+          std::move(summary),
+          std::move(reference),
+          false,
+          std::move(parameters),
           [method, has_compat](const Parameters& p) {
             const bool apple = has_compat && p.choice("compat") == "apple";
             const std::size_t skip = has_compat ? static_cast<std::size_t>(p.integer("skip")) : 1;
@@ -43,12 +49,14 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
                             std::string summary, std::string reference) {
   using Penalty = SparseLeastSquaresQuantizer::Penalty;
   std::vector<ParameterSpec> parameters{
-      real_parameter("lambda", 0, 0, 1e300, "penalty weight λ (0: search λ for the sweep's K levels)"),
+      real_parameter("lambda", 0, 0, 1e300,
+                     "penalty weight λ (0: search λ for the sweep's K levels)"),
       choice_parameter("rows", "weighted", {"weighted", "unique"},
                        "weighted: each distinct value counts its multiplicity (the loss is "
                        "‖x − x̂‖²); unique: every distinct value once")};
   if (penalty != Penalty::cluster)
-    parameters.push_back(boolean_parameter("refit", false, "replace every level by its group's mean"));
+    parameters.push_back(
+        boolean_parameter("refit", false, "replace every level by its group's mean"));
   if (penalty == Penalty::l1)
     parameters.push_back(choice_parameter("solver", "exact", {"exact", "dense"},
                                           "exact: O(m) isotonic regression; dense: coordinate "
@@ -61,12 +69,17 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
   if (penalty == Penalty::l1l2)
     parameters.push_back(real_parameter("lambda2", 0.1, 0, 1e300, "weight of the l2 fusion term"));
   if (penalty == Penalty::l1l2 || penalty == Penalty::l1) {
-    parameters.push_back(real_parameter("tol", 1e-12, 0, 1,
-                                        "solver dense: stop when no β_j moves more than tol × the range"));
-    parameters.push_back(integer_parameter("max_sweeps", 10000, 1, 100000000,
-                                           "solver dense: most sweeps per solve (then: not converged)"));
+    parameters.push_back(real_parameter(
+        "tol", 1e-12, 0, 1, "solver dense: stop when no β_j moves more than tol × the range"));
+    parameters.push_back(
+        integer_parameter("max_sweeps", 10000, 1, 100000000,
+                          "solver dense: most sweeps per solve (then: not converged)"));
   }
-  return {std::move(name), std::move(summary), std::move(reference), false, std::move(parameters),
+  return {std::move(name),
+          std::move(summary),
+          std::move(reference),
+          false,
+          std::move(parameters),
           [penalty](const Parameters& p) {
             const auto& v = p.values();
             return std::make_unique<SparseLeastSquaresQuantizer>(
@@ -131,7 +144,8 @@ const std::vector<AlgorithmInfo>& algorithms() {
        "at most K bins",
        "paper 5, section 4 (uniform quantization, Gish & Pierce 1968)",
        false,
-       {real_parameter("step", 0, 0, 1e300, "bin width (0: the least width whose entropy is at most rate)"),
+       {real_parameter("step", 0, 0, 1e300,
+                       "bin width (0: the least width whose entropy is at most rate)"),
         real_parameter("rate", 0, 0, 64, "target entropy in bits per value, with step 0")},
        [](const Parameters& p) {
          if (p.real("step") <= 0 && p.real("rate") <= 0)
@@ -147,16 +161,17 @@ const std::vector<AlgorithmInfo>& algorithms() {
         real_parameter("rate", 0, 0, 64, "target entropy in bits per value: λ is searched"),
         integer_parameter("max_iter", 200, 1, 1000000, "most iterations per λ")},
        [](const Parameters& p) {
-         return std::make_unique<IterativeEcsqQuantizer>(p.real("lambda"), p.real("rate"),
-                                                         static_cast<std::size_t>(p.integer("max_iter")));
+         return std::make_unique<IterativeEcsqQuantizer>(
+             p.real("lambda"), p.real("rate"), static_cast<std::size_t>(p.integer("max_iter")));
        },
        {}},
       sparse_method("sparse_l1", SparseLeastSquaresQuantizer::Penalty::l1,
                     "sparse least squares with an l1 penalty (1-D total variation), exact in O(m)",
                     "paper 1, l1 quantizer (weighted TV denoising of the sorted values)"),
-      sparse_method("sparse_l1l2", SparseLeastSquaresQuantizer::Penalty::l1l2,
-                    "sparse least squares with l1 + l2 fusion penalties, exact by an active-set method",
-                    "paper 1, l1 + l2 (elastic net) quantizer"),
+      sparse_method(
+          "sparse_l1l2", SparseLeastSquaresQuantizer::Penalty::l1l2,
+          "sparse least squares with l1 + l2 fusion penalties, exact by an active-set method",
+          "paper 1, l1 + l2 (elastic net) quantizer"),
       sparse_method("sparse_cluster", SparseLeastSquaresQuantizer::Penalty::cluster,
                     "k-means started from the groups of the l1 solution with K levels (no seed)",
                     "paper 1, clustering-based method"),
@@ -193,13 +208,14 @@ const std::vector<AlgorithmInfo>& algorithms() {
        false,
        {integer_parameter("e_max", 0, -1000, 1000, "the largest exponent")},
        [](const Parameters& p) {
-         return std::make_unique<FixedCodebookQuantizer>(FixedCodebookQuantizer::Codebook::powers_of_two,
-                                                         static_cast<int>(p.integer("e_max")));
+         return std::make_unique<FixedCodebookQuantizer>(
+             FixedCodebookQuantizer::Codebook::powers_of_two, static_cast<int>(p.integer("e_max")));
        },
        [](std::size_t K) {
-         return K >= 3 && K % 2 == 1 ? std::string()
-                                     : "powers_of_two takes an odd K >= 3 (0 and (K - 1)/2 powers a sign), not " +
-                                           std::to_string(K);
+         return K >= 3 && K % 2 == 1
+                    ? std::string()
+                    : "powers_of_two takes an odd K >= 3 (0 and (K - 1)/2 powers a sign), not " +
+                          std::to_string(K);
        }},
       {"kashin",
        "Kashin decomposition x ≈ u + Qᵀv (flat factors), then the factors quantized",
@@ -212,8 +228,8 @@ const std::vector<AlgorithmInfo>& algorithms() {
                          "matrix: Kronecker Q = Q2 ⊗ Q1, greedy steps; columns: each column "
                          "alone, alternating two u and two v steps"),
         choice_parameter("factors", "kmeans2d",
-                         {"kmeans2d", "optimal", "kmeans", "uniform", "sparse_l1",
-                          "sparse_l1l2", "sparse_cluster", "sparse_l0"},
+                         {"kmeans2d", "optimal", "kmeans", "uniform", "sparse_l1", "sparse_l1l2",
+                          "sparse_cluster", "sparse_l0"},
                          "kmeans2d: K centroids of the (u, v) pairs; else that 1-D quantizer on "
                          "u and v, with ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b"),
         real_parameter("tol", 1e-4, 0, 1, "stop when ‖r‖ ≤ tol ‖x‖"),
@@ -222,10 +238,11 @@ const std::vector<AlgorithmInfo>& algorithms() {
                          "quantize the factors reached (recorded: converged = 0) or fail the run"),
         integer_parameter("n_init", 1, 1, 10000, "kmeans2d restarts; the least SSE is kept")},
        [](const Parameters& p) {
-         return std::make_unique<KashinQuantizer>(
-             p.choice("transform"), p.choice("form"), p.choice("factors"), p.real("tol"),
-             static_cast<std::size_t>(p.integer("max_iter")), p.choice("on_nonconvergence") == "fail",
-             static_cast<std::size_t>(p.integer("n_init")));
+         return std::make_unique<KashinQuantizer>(p.choice("transform"), p.choice("form"),
+                                                  p.choice("factors"), p.real("tol"),
+                                                  static_cast<std::size_t>(p.integer("max_iter")),
+                                                  p.choice("on_nonconvergence") == "fail",
+                                                  static_cast<std::size_t>(p.integer("n_init")));
        },
        {}},
   };

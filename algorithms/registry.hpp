@@ -13,8 +13,8 @@ namespace quantlab {
 struct AlgorithmInfo {
   std::string name;
   std::string summary;
-  std::string reference;                 ///< paper and equation it implements
-  bool uses_seed = false;                ///< false: one run per data/K, whatever the seeds
+  std::string reference;   ///< paper and equation it implements
+  bool uses_seed = false;  ///< false: one run per data/K, whatever the seeds
   std::vector<ParameterSpec> parameters;
   std::function<std::unique_ptr<Quantizer>(const Parameters&)> make;
   /// Methods with a fixed number of levels (ls1: 2) run only at the K they produce; empty:

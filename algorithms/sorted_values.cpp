@@ -14,13 +14,12 @@ void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t le
   if (x.is_empty()) throw std::invalid_argument("the data are empty");
   for (arma::uword i = 0; i < x.n_elem; ++i)
     if (!std::isfinite(x[i]))
-      throw std::invalid_argument("the data contain a non-finite value (" +
-                                  std::to_string(x[i]) + " at index " + std::to_string(i) +
-                                  ")");
+      throw std::invalid_argument("the data contain a non-finite value (" + std::to_string(x[i]) +
+                                  " at index " + std::to_string(i) + ")");
   if (!weights.is_empty()) {
     if (weights.n_elem != x.n_elem)
-      throw std::invalid_argument("there are " + std::to_string(weights.n_elem) +
-                                  " weights for " + std::to_string(x.n_elem) + " values");
+      throw std::invalid_argument("there are " + std::to_string(weights.n_elem) + " weights for " +
+                                  std::to_string(x.n_elem) + " values");
     for (arma::uword i = 0; i < weights.n_elem; ++i)
       if (!(weights[i] > 0) || !std::isfinite(weights[i]))
         throw std::invalid_argument("weight " + std::to_string(i) +
@@ -115,8 +114,7 @@ PrefixSums::PrefixSums(const SortedValues& sorted) {
   }
 }
 
-Quantized quantized_from_groups(const SortedValues& sorted,
-                                const std::vector<std::size_t>& starts,
+Quantized quantized_from_groups(const SortedValues& sorted, const std::vector<std::size_t>& starts,
                                 const std::vector<double>& levels) {
   const std::size_t m = sorted.size();
   Quantized q;
@@ -141,7 +139,8 @@ Quantized quantized_from_reconstruction(const arma::vec& reconstruction) {
   q.indices.set_size(reconstruction.n_elem);
   for (arma::uword i = 0; i < reconstruction.n_elem; ++i)
     q.indices[i] = static_cast<arma::uword>(
-        std::lower_bound(q.codebook.begin(), q.codebook.end(), reconstruction[i]) - q.codebook.begin());
+        std::lower_bound(q.codebook.begin(), q.codebook.end(), reconstruction[i]) -
+        q.codebook.begin());
   return q;
 }
 

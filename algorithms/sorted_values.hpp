@@ -53,8 +53,7 @@ class PrefixSums {
 /// The result of assigning every distinct value to a contiguous group with one level:
 /// `starts` has G + 1 non-decreasing entries from 0 to m (empty groups allowed and dropped),
 /// `levels` one value per group, non-decreasing over the non-empty groups.
-Quantized quantized_from_groups(const SortedValues& sorted,
-                                const std::vector<std::size_t>& starts,
+Quantized quantized_from_groups(const SortedValues& sorted, const std::vector<std::size_t>& starts,
                                 const std::vector<double>& levels);
 
 /// The result of a quantizer that gives each element its level directly: the codebook is the

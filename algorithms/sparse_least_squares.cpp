@@ -84,7 +84,8 @@ SparseSolution sparse_l1l2_solve(const SortedValues& s, double lambda1, double l
     std::vector<double> v(K);
     diagonal.assign(K, 0), upper.assign(K, 0), rhs.assign(K, 0);
     for (std::size_t k = 0; k < K; ++k) {
-      for (std::size_t j = groups[k]; j < groups[k + 1]; ++j) diagonal[k] += c[j], rhs[k] += c[j] * s.values[j];
+      for (std::size_t j = groups[k]; j < groups[k + 1]; ++j)
+        diagonal[k] += c[j], rhs[k] += c[j] * s.values[j];
       if (k > 0) diagonal[k] += lambda2;
       if (k + 1 < K) diagonal[k] += lambda2, upper[k] = -lambda2;
     }
@@ -95,7 +96,8 @@ SparseSolution sparse_l1l2_solve(const SortedValues& s, double lambda1, double l
       diagonal[k] -= factor * upper[k - 1];
       rhs[k] -= factor * rhs[k - 1];
     }
-    for (std::size_t k = K; k-- > 0;) v[k] = (rhs[k] - (k + 1 < K ? upper[k] * v[k + 1] : 0)) / diagonal[k];
+    for (std::size_t k = K; k-- > 0;)
+      v[k] = (rhs[k] - (k + 1 < K ? upper[k] * v[k + 1] : 0)) / diagonal[k];
     return v;
   };
   std::vector<double> v;
@@ -148,14 +150,15 @@ SparseSolution SparseLeastSquaresQuantizer::solve(const SortedValues& s, const P
   SparseSolution out;
   if (dense_) {
     std::size_t sweeps = 0;
-    out = sparse_coordinate_descent(s, lambda, penalty_ == Penalty::l1l2 ? lambda2_ : 0, rows_unique_,
-                                    true, tol_, max_sweeps_, &sweeps);
+    out = sparse_coordinate_descent(s, lambda, penalty_ == Penalty::l1l2 ? lambda2_ : 0,
+                                    rows_unique_, true, tol_, max_sweeps_, &sweeps);
     if (sweeps >= max_sweeps_) *capped = true;
     *iterations += sweeps;
   } else if (penalty_ == Penalty::l1l2) {
     bool converged = false;
     std::size_t rounds = 0;
-    out = sparse_l1l2_solve(s, lambda, lambda2_, rows_unique_, 1000 + s.size(), &converged, &rounds);
+    out =
+        sparse_l1l2_solve(s, lambda, lambda2_, rows_unique_, 1000 + s.size(), &converged, &rounds);
     if (!converged) *capped = true;
     *iterations += rounds;
   } else if (penalty_ == Penalty::l1 || penalty_ == Penalty::cluster) {
@@ -164,10 +167,12 @@ SparseSolution SparseLeastSquaresQuantizer::solve(const SortedValues& s, const P
     // ½ SSE + λ·(K − 1) has the minimisers of SSE + 2λ·K.
     const PenalizedPartition p = penalized_partition(sums, 2 * lambda);
     out.starts = p.starts;
-    for (std::size_t g = 0; g + 1 < p.starts.size(); ++g) out.levels.push_back(sums.mean(p.starts[g], p.starts[g + 1]));
+    for (std::size_t g = 0; g + 1 < p.starts.size(); ++g)
+      out.levels.push_back(sums.mean(p.starts[g], p.starts[g + 1]));
   }
   if (refit_)
-    for (std::size_t g = 0; g + 1 < out.starts.size(); ++g) out.levels[g] = sums.mean(out.starts[g], out.starts[g + 1]);
+    for (std::size_t g = 0; g + 1 < out.starts.size(); ++g)
+      out.levels[g] = sums.mean(out.starts[g], out.starts[g + 1]);
   return out;
 }
 
@@ -188,8 +193,9 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
     // everything, for K(λ) = K; an unreachable K keeps the largest achievable K below it.
     const double variance_scale = sums.sse(0, s.size()) + 1e-300;
     // l1 (and l1 + l2: the l2 term alone never fuses) fuse everything by λ_max; l0 by the SSE.
-    double lo = 0, hi = penalty_ == Penalty::l0 ? variance_scale
-                                                : sparse_l1_lambda_max(s, rows_unique_) * 1.000001 + 1e-300;
+    double lo = 0, hi = penalty_ == Penalty::l0
+                            ? variance_scale
+                            : sparse_l1_lambda_max(s, rows_unique_) * 1.000001 + 1e-300;
     best = solve(s, sums, hi, &capped, &iterations);
     double best_lambda = hi;
     ++solves;
@@ -213,8 +219,10 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
   if (penalty_ == Penalty::cluster) {
     // k-means from the l1 groups: refit the levels to the groups' means, then Lloyd.
     arma::vec start(best.levels.size());
-    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g) start[g] = sums.mean(best.starts[g], best.starts[g + 1]);
-    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g) initial_sse += sums.sse(best.starts[g], best.starts[g + 1]);
+    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g)
+      start[g] = sums.mean(best.starts[g], best.starts[g + 1]);
+    for (std::size_t g = 0; g + 1 < best.starts.size(); ++g)
+      initial_sse += sums.sse(best.starts[g], best.starts[g + 1]);
     const LloydResult l = lloyd(s, sums, start, 100000, 0);
     best.starts = l.starts;
     best.levels.assign(l.centroids.begin(), l.centroids.end());
@@ -231,7 +239,8 @@ Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::
   // The sparse vector β's non-zeros: the first level β̂_1, then the gaps between consecutive
   // levels (the non-zero β̂_j, j ≥ 2; levels are distinct, so every gap is non-zero).
   arma::vec gaps(best.levels.size() - 1);
-  for (std::size_t g = 1; g < best.levels.size(); ++g) gaps[g - 1] = best.levels[g] - best.levels[g - 1];
+  for (std::size_t g = 1; g < best.levels.size(); ++g)
+    gaps[g - 1] = best.levels[g] - best.levels[g - 1];
   q.diagnostics["beta_first"] = arma::vec{best.levels[0]};
   q.diagnostics["beta_gaps"] = gaps;
   q.scalars["beta_nonzeros"] = static_cast<double>(gaps.n_elem + (best.levels[0] != 0 ? 1 : 0));

@@ -55,8 +55,14 @@ class SparseLeastSquaresQuantizer : public Quantizer {
   SparseLeastSquaresQuantizer(Penalty penalty, double lambda, bool rows_unique, bool refit,
                               double lambda2 = 0, bool dense = false, double tol = 1e-12,
                               std::size_t max_sweeps = 10000)
-      : penalty_(penalty), lambda_(lambda), rows_unique_(rows_unique), refit_(refit),
-        lambda2_(lambda2), dense_(dense), tol_(tol), max_sweeps_(max_sweeps) {}
+      : penalty_(penalty),
+        lambda_(lambda),
+        rows_unique_(rows_unique),
+        refit_(refit),
+        lambda2_(lambda2),
+        dense_(dense),
+        tol_(tol),
+        max_sweeps_(max_sweeps) {}
 
   Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
                      Generator& generator) const override;

@@ -66,7 +66,8 @@ Grid best_grid_for(const PrefixSums& sums, const std::vector<std::size_t>& start
 // to the min-max step, then descend from each local minimum of a scan by alternating the
 // closed-form grid and the nearest-level assignment (each half-step lowers the SSE); keep the
 // best, starting from the min-max grid itself, so the result is never worse than min-max.
-Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& minmax, std::size_t K) {
+Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& minmax,
+                  std::size_t K) {
   const int scan = 2048;
   Grid best = minmax;
   double best_cost = grid_sse(sums, values, minmax, K);
@@ -98,8 +99,8 @@ Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& m
 
 }  // namespace
 
-Quantized UniformQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                     std::size_t K, Generator&) const {
+Quantized UniformQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t K,
+                                     Generator&) const {
   const SortedValues sorted = SortedValues::from(x, weights);
   const PrefixSums sums(sorted);
   const double lo = sorted.values.front(), hi = sorted.values.back();

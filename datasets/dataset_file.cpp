@@ -1,12 +1,12 @@
 #include "datasets/dataset_file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
-#include <sys/stat.h>
 
 #include "datasets/hdf5_io.hpp"
 
@@ -22,8 +22,10 @@ void collect(const H5::Group& group, const std::string& prefix, std::vector<std:
     const std::string name = group.getObjnameByIdx(i);
     const std::string path = prefix.empty() ? name : prefix + "/" + name;
     const H5G_obj_t type = group.getObjTypeByIdx(i);
-    if (type == H5G_GROUP) collect(group.openGroup(name), path, out);
-    else if (type == H5G_DATASET) out.push_back(path);
+    if (type == H5G_GROUP)
+      collect(group.openGroup(name), path, out);
+    else if (type == H5G_DATASET)
+      out.push_back(path);
   }
 }
 
@@ -33,10 +35,9 @@ H5::H5File open_dataset_file(const std::string& path) {
     throw std::runtime_error("dataset file " + path + " does not exist");
   try {
     H5::H5File file(path, H5F_ACC_RDONLY);
-    if (!hdf5::has_attribute(file, "format") ||
-        hdf5::string_attribute(file, "format") != kFormat)
-      throw std::runtime_error(path + " is not a quantlab dataset file (no format = " +
-                               kFormat + " attribute)");
+    if (!hdf5::has_attribute(file, "format") || hdf5::string_attribute(file, "format") != kFormat)
+      throw std::runtime_error(path + " is not a quantlab dataset file (no format = " + kFormat +
+                               " attribute)");
     return file;
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot read dataset file " + path + ": " + e.getDetailMsg());
@@ -100,7 +101,8 @@ void set_tensor_attributes(H5::DataSet& d, const std::map<std::string, std::stri
 
 void DatasetWriter::add(const Tensor& t) {
   if (t.dtype == DType::float32) {
-    add_float32(t.name, t.shape, std::vector<float>(t.values.begin(), t.values.end()), t.attributes);
+    add_float32(t.name, t.shape, std::vector<float>(t.values.begin(), t.values.end()),
+                t.attributes);
     return;
   }
   try {

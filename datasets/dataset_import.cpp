@@ -57,12 +57,16 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
   const std::string& n = source.name;
   if (n == "mnist") {
     const fs::path d = root / "package" / "data";
-    import_idx((d / "train-images-idx3-ubyte").string(), (d / "train-labels-idx1-ubyte").string(), "train", info, writer, r);
-    import_idx((d / "t10k-images-idx3-ubyte").string(), (d / "t10k-labels-idx1-ubyte").string(), "test", info, writer, r);
+    import_idx((d / "train-images-idx3-ubyte").string(), (d / "train-labels-idx1-ubyte").string(),
+               "train", info, writer, r);
+    import_idx((d / "t10k-images-idx3-ubyte").string(), (d / "t10k-labels-idx1-ubyte").string(),
+               "test", info, writer, r);
   } else if (n == "fashion-mnist") {
     const fs::path d = root / "usr" / "share" / "datasets" / "fashion-mnist";
-    import_idx((d / "train-images-idx3-ubyte.gz").string(), (d / "train-labels-idx1-ubyte.gz").string(), "train", info, writer, r);
-    import_idx((d / "t10k-images-idx3-ubyte.gz").string(), (d / "t10k-labels-idx1-ubyte.gz").string(), "test", info, writer, r);
+    import_idx((d / "train-images-idx3-ubyte.gz").string(),
+               (d / "train-labels-idx1-ubyte.gz").string(), "train", info, writer, r);
+    import_idx((d / "t10k-images-idx3-ubyte.gz").string(),
+               (d / "t10k-labels-idx1-ubyte.gz").string(), "test", info, writer, r);
   } else if (n.rfind("esrgan-", 0) == 0) {
     for (const char* scale : {"x2", "x3", "x4", "x8"})
       import_tfjs((root / "package" / "models" / scale / "model.json").string(), scale, info,
@@ -77,7 +81,9 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
     import_gnubg_weights((root / "usr" / "lib" / "gnubg" / "gnubg.wd").string(), info, writer, r);
   } else if (n == "digits") {
     import_digits_csv((root / "usr" / "lib" / "python3" / "dist-packages" / "sklearn" / "datasets" /
-                       "data" / "digits.csv.gz").string(), info, writer, r);
+                       "data" / "digits.csv.gz")
+                          .string(),
+                      info, writer, r);
   } else {
     throw std::logic_error("no import recipe for " + n);
   }
@@ -98,17 +104,24 @@ ImportReport import_files(const std::string& format, const std::vector<std::stri
                           bool convert_quantized) {
   const std::size_t needed = format == "idx" ? 2 : 1;
   if (inputs.size() != needed)
-    throw std::runtime_error("format " + format + " takes " + std::to_string(needed) + " input file" +
-                             (needed > 1 ? "s (images, labels)" : ""));
+    throw std::runtime_error("format " + format + " takes " + std::to_string(needed) +
+                             " input file" + (needed > 1 ? "s (images, labels)" : ""));
   const SourceInfo info{"file:" + fs::absolute(inputs[0]).string(), "", "unknown (local file)"};
   ImportReport r;
   DatasetWriter writer(out, {{"import", "file"}});
-  if (format == "tfjs") import_tfjs(inputs[0], prefix, info, convert_quantized, writer, r);
-  else if (format == "idx") import_idx(inputs[0], inputs[1], prefix.empty() ? "data" : prefix, info, writer, r);
-  else if (format == "gnubg") import_gnubg_weights(inputs[0], info, writer, r);
-  else if (format == "digits") import_digits_csv(inputs[0], info, writer, r);
-  else if (format == "embeddings") import_embeddings_json(inputs[0], prefix.empty() ? "vectors" : prefix, 100, info, writer, r);
-  else throw std::runtime_error("unknown format '" + format + "' (tfjs, idx, gnubg, digits, embeddings)");
+  if (format == "tfjs")
+    import_tfjs(inputs[0], prefix, info, convert_quantized, writer, r);
+  else if (format == "idx")
+    import_idx(inputs[0], inputs[1], prefix.empty() ? "data" : prefix, info, writer, r);
+  else if (format == "gnubg")
+    import_gnubg_weights(inputs[0], info, writer, r);
+  else if (format == "digits")
+    import_digits_csv(inputs[0], info, writer, r);
+  else if (format == "embeddings")
+    import_embeddings_json(inputs[0], prefix.empty() ? "vectors" : prefix, 100, info, writer, r);
+  else
+    throw std::runtime_error("unknown format '" + format +
+                             "' (tfjs, idx, gnubg, digits, embeddings)");
   writer.commit();
   return r;
 }

@@ -26,7 +26,8 @@ void import_digits_csv(const std::string& path, const SourceInfo& info, DatasetW
         std::size_t used = 0;
         fields.push_back(std::stof(cell, &used));
       } catch (const std::exception&) {
-        throw std::runtime_error(path + ": row " + std::to_string(row) + " has a non-number '" + cell + "'");
+        throw std::runtime_error(path + ": row " + std::to_string(row) + " has a non-number '" +
+                                 cell + "'");
       }
     }
     if (fields.size() != 65)

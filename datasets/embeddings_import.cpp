@@ -57,7 +57,8 @@ class VectorsHandler : public nlohmann::json_sax<nlohmann::json> {
     --depth_;
     return true;
   }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
     problem = "invalid JSON at byte " + std::to_string(position) + " (" + e.what() + ")";
     return false;
   }
@@ -89,8 +90,10 @@ void import_embeddings_json(const std::string& path, const std::string& name, st
   VectorsHandler handler(dims);
   const bool ok = nlohmann::json::sax_parse(in, &handler);
   if (!ok || !handler.problem.empty())
-    throw std::runtime_error(path + ": " + (handler.problem.empty() ? "invalid JSON" : handler.problem));
-  if (handler.words == 0) throw std::runtime_error(path + " has no \"vectors\" object of word vectors");
+    throw std::runtime_error(path + ": " +
+                             (handler.problem.empty() ? "invalid JSON" : handler.problem));
+  if (handler.words == 0)
+    throw std::runtime_error(path + " has no \"vectors\" object of word vectors");
   out.add_float32(name, {handler.words, dims}, handler.values,
                   {{"source", info.source}, {"version", info.version}, {"licence", info.licence}});
   report.imported.push_back(name);

@@ -15,14 +15,16 @@ void import_gnubg_weights(const std::string& path, const SourceInfo& info, Datas
                           ImportReport& report) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
   std::size_t at = 0;
   auto word = [&](const char* what) {
     if (at + 4 > bytes.size())
       throw std::runtime_error(path + " is truncated (in " + std::string(what) + " at byte " +
                                std::to_string(at) + ")");
     std::uint32_t v = 0;
-    for (int b = 0; b < 4; ++b) v |= std::uint32_t(static_cast<std::uint8_t>(bytes[at + b])) << (8 * b);
+    for (int b = 0; b < 4; ++b)
+      v |= std::uint32_t(static_cast<std::uint8_t>(bytes[at + b])) << (8 * b);
     at += 4;
     return v;
   };
@@ -36,13 +38,15 @@ void import_gnubg_weights(const std::string& path, const SourceInfo& info, Datas
     throw std::runtime_error(path + " is not a GNU Backgammon weights file (bad magic number)");
   const float version = real("the version");
   const std::map<std::string, std::string> attributes{
-      {"source", info.source}, {"version", info.version}, {"licence", info.licence},
+      {"source", info.source},
+      {"version", info.version},
+      {"licence", info.licence},
       {"gnubg_weights_version", std::to_string(version)}};
   for (int net = 0; at < bytes.size(); ++net) {
     const std::size_t inputs = word("a net header"), hidden = word("a net header"),
                       outputs = word("a net header");
-    word("a net header");                          // nTrained
-    real("a net header"), real("a net header");    // betaHidden, betaOutput
+    word("a net header");                        // nTrained
+    real("a net header"), real("a net header");  // betaHidden, betaOutput
     if (inputs == 0 || hidden == 0 || outputs == 0 || inputs * hidden > bytes.size())
       throw std::runtime_error(path + ": net " + std::to_string(net) + " has an impossible size");
     const std::string prefix = "net" + std::to_string(net) + "/";

@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace quantlab::hdf5 {
@@ -83,8 +83,7 @@ void write_vector(H5::Group& group, const std::string& name, const std::vector<d
   if (n) d.write(v.data(), H5::PredType::NATIVE_DOUBLE);
 }
 
-void write_vector(H5::Group& group, const std::string& name,
-                  const std::vector<std::int64_t>& v) {
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::int64_t>& v) {
   hsize_t n = v.size();
   H5::DataSet d = group.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, &n));
   if (n) d.write(v.data(), H5::PredType::NATIVE_INT64);
@@ -137,8 +136,7 @@ std::string temporary_suffix() {
   return ".tmp." + std::string(host) + "." + std::to_string(::getpid()) + ".";
 }
 
-void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::H5File&)>& fill) {
+void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill) {
   // The file is built in memory (HDF5's core driver), then written with plain POSIX calls:
   // a full disk or a size limit is then an ordinary write error, reported once, and HDF5 is
   // never left holding a half-written file.

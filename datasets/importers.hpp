@@ -12,7 +12,7 @@
 namespace quantlab {
 
 struct SourceInfo {
-  std::string source;   ///< e.g. "npm:@upscalerjs/esrgan-slim@1.0.0"
+  std::string source;  ///< e.g. "npm:@upscalerjs/esrgan-slim@1.0.0"
   std::string version;
   std::string licence;
 };

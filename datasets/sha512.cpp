@@ -31,7 +31,9 @@ constexpr std::uint64_t kRound[80] = {
     0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
     0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817};
 
-std::uint64_t rotr(std::uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
+std::uint64_t rotr(std::uint64_t x, int n) {
+  return (x >> n) | (x << (64 - n));
+}
 
 class Sha512 {
  public:
@@ -73,8 +75,8 @@ class Sha512 {
     std::uint64_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6],
                   h = h_[7];
     for (int i = 0; i < 80; ++i) {
-      const std::uint64_t t1 = h + (rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)) + ((e & f) ^ (~e & g)) +
-                               kRound[i] + w[i];
+      const std::uint64_t t1 =
+          h + (rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
       const std::uint64_t t2 =
           (rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
       h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
@@ -94,7 +96,8 @@ std::string base64(const std::uint8_t* p, std::size_t n) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (std::size_t i = 0; i < n; i += 3) {
-    const std::uint32_t v = (std::uint32_t(p[i]) << 16) | (i + 1 < n ? std::uint32_t(p[i + 1]) << 8 : 0) |
+    const std::uint32_t v = (std::uint32_t(p[i]) << 16) |
+                            (i + 1 < n ? std::uint32_t(p[i + 1]) << 8 : 0) |
                             (i + 2 < n ? p[i + 2] : 0);
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];
@@ -113,7 +116,8 @@ std::string sha512_integrity_of_file(const std::string& path) {
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    hash.update(reinterpret_cast<const std::uint8_t*>(buffer.data()), static_cast<std::size_t>(in.gcount()));
+    hash.update(reinterpret_cast<const std::uint8_t*>(buffer.data()),
+                static_cast<std::size_t>(in.gcount()));
   }
   const auto d = hash.digest();
   return "sha512-" + base64(d.data(), d.size());

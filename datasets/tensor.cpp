@@ -11,7 +11,9 @@
 
 namespace quantlab {
 
-const char* dtype_name(DType dtype) { return dtype == DType::float32 ? "float32" : "float64"; }
+const char* dtype_name(DType dtype) {
+  return dtype == DType::float32 ? "float32" : "float64";
+}
 
 namespace {
 

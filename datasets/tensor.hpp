@@ -22,7 +22,7 @@ struct Tensor {
   std::string name;                ///< path inside the file, e.g. "dense_1/kernel"
   std::vector<std::size_t> shape;  ///< row-major; empty for a scalar
   DType dtype = DType::float64;
-  arma::vec values;                ///< prod(shape) values, row-major, exact in `dtype`
+  arma::vec values;  ///< prod(shape) values, row-major, exact in `dtype`
   std::map<std::string, std::string> attributes;  ///< source, licence, generator, seed, ...
 
   std::size_t size() const { return values.n_elem; }

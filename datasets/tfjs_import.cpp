@@ -20,9 +20,12 @@ float half_to_float(std::uint16_t h) {
   const int exponent = (h >> 10) & 0x1f;
   const std::uint32_t mantissa = h & 0x3ff;
   float magnitude;
-  if (exponent == 0) magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31) magnitude = mantissa ? NAN : INFINITY;
-  else magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+  if (exponent == 0)
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    magnitude = mantissa ? NAN : INFINITY;
+  else
+    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
   std::uint32_t bits;
   std::memcpy(&bits, &magnitude, 4);
   bits |= sign;
@@ -78,16 +81,19 @@ void import_tfjs(const std::string& model_json, const std::string& prefix, const
     for (const auto& shard : group.at("paths")) {
       const fs::path path = dir / shard.get<std::string>();
       std::ifstream s(path, std::ios::binary);
-      if (!s) throw std::runtime_error("shard " + path.string() + " of " + model_json + " is missing");
-      bytes.insert(bytes.end(), std::istreambuf_iterator<char>(s), std::istreambuf_iterator<char>());
+      if (!s)
+        throw std::runtime_error("shard " + path.string() + " of " + model_json + " is missing");
+      bytes.insert(bytes.end(), std::istreambuf_iterator<char>(s),
+                   std::istreambuf_iterator<char>());
       shard_names += (shard_names.empty() ? "" : ", ") + path.filename().string();
     }
     std::size_t declared = 0;
     for (const auto& w : group.at("weights")) {
       std::size_t count = 1;
       for (const auto& d : w.at("shape")) count *= d.get<std::size_t>();
-      const std::string dtype = w.contains("quantization") ? w["quantization"].at("dtype").get<std::string>()
-                                                           : w.at("dtype").get<std::string>();
+      const std::string dtype = w.contains("quantization")
+                                    ? w["quantization"].at("dtype").get<std::string>()
+                                    : w.at("dtype").get<std::string>();
       const std::size_t size = stored_size(dtype);
       if (size == 0)
         throw std::runtime_error(model_json + ": tensor '" + w.at("name").get<std::string>() +
@@ -105,16 +111,19 @@ void import_tfjs(const std::string& model_json, const std::string& prefix, const
       const std::string dtype = w.at("dtype").get<std::string>();
       std::vector<std::size_t> shape;
       std::size_t count = 1;
-      for (const auto& d : w.at("shape")) shape.push_back(d.get<std::size_t>()), count *= shape.back();
+      for (const auto& d : w.at("shape"))
+        shape.push_back(d.get<std::size_t>()), count *= shape.back();
       const bool quantized = w.contains("quantization");
-      const std::string stored = quantized ? w["quantization"].at("dtype").get<std::string>() : dtype;
+      const std::string stored =
+          quantized ? w["quantization"].at("dtype").get<std::string>() : dtype;
       const std::uint8_t* p = bytes.data() + offset;
       offset += count * stored_size(stored);
 
       const std::string full = prefix.empty() ? name : prefix + "/" + name;
       const bool integral = dtype == "int32" || dtype == "bool";
       if (integral || ((quantized || stored == "float16") && !convert_quantized)) {
-        report.skipped.push_back(full + " (" + (quantized ? stored + "-quantized " + dtype : dtype) +
+        report.skipped.push_back(full + " (" +
+                                 (quantized ? stored + "-quantized " + dtype : dtype) +
                                  (integral ? "): not floating point" : "): already quantized"));
         continue;
       }
@@ -124,7 +133,8 @@ void import_tfjs(const std::string& model_json, const std::string& prefix, const
       if (stored == "float32") {
         for (std::size_t i = 0; i < count; ++i) values[i] = little_endian<float>(p + 4 * i);
       } else if (stored == "float16") {
-        for (std::size_t i = 0; i < count; ++i) values[i] = half_to_float(little_endian<std::uint16_t>(p + 2 * i));
+        for (std::size_t i = 0; i < count; ++i)
+          values[i] = half_to_float(little_endian<std::uint16_t>(p + 2 * i));
         attributes["already_quantized"] = "float16";
       } else {  // uint8 / uint16 affine quantization: value = q * scale + min
         const double scale = w["quantization"].at("scale").get<double>();

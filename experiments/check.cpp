@@ -50,7 +50,8 @@ CheckReport check_results(const ResultsTable& results, const ResultsTable& refer
       auto mine = results.numbers.find(column);
       const double expected = values[ref_row];
       if (mine == results.numbers.end()) {
-        if (!std::isnan(expected)) report.differences.push_back({id, label, column, number(expected), "(no column)"});
+        if (!std::isnan(expected))
+          report.differences.push_back({id, label, column, number(expected), "(no column)"});
         continue;
       }
       const double actual = mine->second[row];
@@ -59,7 +60,8 @@ CheckReport check_results(const ResultsTable& results, const ResultsTable& refer
       const Tolerance& tol = t == options.per_metric.end() ? options.tolerance : t->second;
       const bool same = (std::isnan(expected) && std::isnan(actual)) || expected == actual ||
                         std::abs(actual - expected) <= tol.atol + tol.rtol * std::abs(expected);
-      if (!same) report.differences.push_back({id, label, column, number(expected), number(actual)});
+      if (!same)
+        report.differences.push_back({id, label, column, number(expected), number(actual)});
     }
   }
   return report;

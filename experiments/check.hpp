@@ -16,9 +16,9 @@ struct Tolerance {
 };
 
 struct CheckOptions {
-  Tolerance tolerance;                         ///< for every metric not named below
+  Tolerance tolerance;  ///< for every metric not named below
   std::map<std::string, Tolerance> per_metric;
-  std::set<std::string> ignore{"timing"};      ///< columns, or groups: timing
+  std::set<std::string> ignore{"timing"};  ///< columns, or groups: timing
 };
 
 struct Difference {

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "algorithms/registry.hpp"
-#include "experiments/network_training.hpp"
 #include "datasets/sources.hpp"
+#include "experiments/network_training.hpp"
 
 namespace quantlab {
 namespace {
@@ -38,8 +38,9 @@ class Reader {
       const std::string key = item.first.as<std::string>();
       bool known = false;
       for (const auto& a : allowed) known = known || a == key;
-      if (!known) fail(item.first, "unknown key '" + key + "' in " + context + " (allowed: " +
-                                       join(allowed) + ")");
+      if (!known)
+        fail(item.first,
+             "unknown key '" + key + "' in " + context + " (allowed: " + join(allowed) + ")");
     }
   }
 
@@ -169,7 +170,8 @@ std::vector<std::size_t> parse_levels(const Reader& r, const YAML::Node& node) {
 
 // The declared parameters `node` gives, each with its value or list of values.
 std::vector<std::pair<std::string, std::vector<ParameterValue>>> parse_parameter_lists(
-    const Reader& r, const YAML::Node& node, const std::vector<ParameterSpec>& specs, const std::string& owner) {
+    const Reader& r, const YAML::Node& node, const std::vector<ParameterSpec>& specs,
+    const std::string& owner) {
   std::vector<std::pair<std::string, std::vector<ParameterValue>>> out;
   for (const auto& p : specs) {
     const YAML::Node value = node[p.name];
@@ -192,8 +194,8 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
   if (!name_node) r.fail(node, "an algorithm needs a name (one of " + algorithm_names() + ")");
   spec.name = r.text(name_node, "algorithm name");
   const AlgorithmInfo* info = find_algorithm(spec.name);
-  if (!info) r.fail(name_node, "unknown algorithm '" + spec.name + "' (one of " +
-                                   algorithm_names() + ")");
+  if (!info)
+    r.fail(name_node, "unknown algorithm '" + spec.name + "' (one of " + algorithm_names() + ")");
   if (!node.IsMap()) return spec;
 
   std::vector<std::string> allowed{"name", "label", "granularity", "levels", "bits", "network"};
@@ -219,8 +221,9 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
   r.require_map(node, "synthetic");
   SyntheticSpec spec;
   if (!node["distribution"])
-    r.fail(node, "synthetic needs a distribution (gaussian, uniform, laplace, student_t, "
-                 "gaussian_mixture)");
+    r.fail(node,
+           "synthetic needs a distribution (gaussian, uniform, laplace, student_t, "
+           "gaussian_mixture)");
   spec.distribution = r.text(node["distribution"], "distribution");
   const auto& all = synthetic_distributions();
   auto it = all.find(spec.distribution);
@@ -275,7 +278,9 @@ SyntheticSpec parse_synthetic(const Reader& r, const YAML::Node& node) {
 
 DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   r.require_map(node, "a dataset");
-  r.check_keys(node, {"name", "synthetic", "file", "import", "network", "test_data", "scope", "tensors", "min_size"},
+  r.check_keys(node,
+               {"name", "synthetic", "file", "import", "network", "test_data", "scope", "tensors",
+                "min_size"},
                "dataset");
   DatasetSpec spec;
   spec.where = r.where(node);
@@ -284,23 +289,30 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   const int sources = static_cast<bool>(node["synthetic"]) + static_cast<bool>(node["file"]) +
                       static_cast<bool>(node["import"]) + static_cast<bool>(node["network"]);
   if (sources != 1)
-    r.fail(node, "dataset '" + spec.name + "' needs exactly one of 'synthetic', 'file', 'import' and 'network'");
+    r.fail(node, "dataset '" + spec.name +
+                     "' needs exactly one of 'synthetic', 'file', 'import' and 'network'");
   for (const char* key : {"test_data", "scope"})
-    if (node[key] && !node["network"]) r.fail(node[key], std::string("'") + key + "' goes with 'network'");
+    if (node[key] && !node["network"])
+      r.fail(node[key], std::string("'") + key + "' goes with 'network'");
   if (node["network"]) {
     spec.network = spec.file = r.text(node["network"], "network");
     const std::string test = node["test_data"] ? r.text(node["test_data"], "test_data") : "mnist";
-    if (find_package_source(test)) spec.test_import = test, spec.test_data = "datasets/" + test + ".h5";
-    else spec.test_data = test;
+    if (find_package_source(test))
+      spec.test_import = test, spec.test_data = "datasets/" + test + ".h5";
+    else
+      spec.test_data = test;
     if (node["scope"]) {
       const std::string scope = r.text(node["scope"], "scope");
-      if (scope != "layer" && scope != "all") r.fail(node["scope"], "scope must be layer or all, not '" + scope + "'");
+      if (scope != "layer" && scope != "all")
+        r.fail(node["scope"], "scope must be layer or all, not '" + scope + "'");
       spec.per_layer = scope == "layer";
     }
   }
   if (node["synthetic"]) {
     for (const char* key : {"tensors", "min_size"})
-      if (node[key]) r.fail(node[key], std::string("'") + key + "' goes with 'file' or 'import', not 'synthetic'");
+      if (node[key])
+        r.fail(node[key],
+               std::string("'") + key + "' goes with 'file' or 'import', not 'synthetic'");
     spec.synthetic = parse_synthetic(r, node["synthetic"]);
   } else {
     if (node["import"]) {
@@ -316,7 +328,8 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
       spec.file = r.text(node["file"], "file");
     }
     if (node["min_size"])
-      spec.min_size = static_cast<std::size_t>(r.integer(node["min_size"], "min_size", 0, 1LL << 40));
+      spec.min_size =
+          static_cast<std::size_t>(r.integer(node["min_size"], "min_size", 0, 1LL << 40));
     if (node["tensors"])
       for (const auto& item : r.one_or_list(node["tensors"], "tensors"))
         spec.tensors.push_back(r.text(item, "tensor pattern"));
@@ -325,7 +338,6 @@ DatasetSpec parse_dataset(const Reader& r, const YAML::Node& node) {
   }
   return spec;
 }
-
 
 }  // namespace
 
@@ -343,8 +355,9 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
                       std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
   }
   if (!root.IsMap()) throw ConfigError(path + ": a sweep config must be a mapping of keys");
-  r.check_keys(root, {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
-                      "repeat", "granularity", "weights"},
+  r.check_keys(root,
+               {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
+                "repeat", "granularity", "weights"},
                "the sweep config");
   SweepConfig c;
   c.path = path;
@@ -354,8 +367,10 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
   c.name = r.text(root["name"], "name");
   for (char ch : c.name)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
-      r.fail(root["name"], "name may only hold letters, digits, '-', '_' and '.' (it names "
-                           "the results folder), not '" + c.name + "'");
+      r.fail(root["name"],
+             "name may only hold letters, digits, '-', '_' and '.' (it names "
+             "the results folder), not '" +
+                 c.name + "'");
   if (root["description"]) c.description = r.text(root["description"], "description");
 
   const YAML::Node datasets = root["datasets"];
@@ -382,7 +397,8 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
           r.integer(s, "seed", 0, std::numeric_limits<std::int64_t>::max())));
   else
     c.seeds.push_back(0);
-  if (root["repeat"]) c.repeat = static_cast<std::size_t>(r.integer(root["repeat"], "repeat", 1, 1000));
+  if (root["repeat"])
+    c.repeat = static_cast<std::size_t>(r.integer(root["repeat"], "repeat", 1, 1000));
   if (root["granularity"])
     for (const auto& g : r.one_or_list(root["granularity"], "granularity"))
       c.granularities.push_back(parse_granularity(r, g));
@@ -393,7 +409,8 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
     for (const auto& w : r.one_or_list(root["weights"], "weights")) {
       const std::string name = r.text(w, "weights");
       if (name.empty() || name.find('/') != std::string::npos)
-        r.fail(w, "weights must be none or the name of a companion weight tensor, not '" + name + "'");
+        r.fail(w,
+               "weights must be none or the name of a companion weight tensor, not '" + name + "'");
       c.weights.push_back(name);
     }
   }

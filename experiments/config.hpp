@@ -20,17 +20,17 @@ class ConfigError : public std::runtime_error {
 };
 
 struct DatasetSpec {
-  std::string name;                         ///< label in tables
-  std::optional<SyntheticSpec> synthetic;   ///< generated inline, or
-  std::string file;                         ///< read from a quantlab dataset file
-  std::string import;                       ///< a known source, imported into file if needed
+  std::string name;                        ///< label in tables
+  std::optional<SyntheticSpec> synthetic;  ///< generated inline, or
+  std::string file;                        ///< read from a quantlab dataset file
+  std::string import;                      ///< a known source, imported into file if needed
   /// A trained network (quantlab net train) whose `tensors` are quantized together: each run
   /// then also reports the network's test accuracy on `test_data` (a source or a file).
   std::string network, test_data, test_import;
-  bool per_layer = true;                    ///< scope: layer (a codebook per tensor) or all
-  std::vector<std::string> tensors;         ///< glob patterns of tensor names ("*" = all)
-  std::size_t min_size = 0;                 ///< skip tensors with fewer values
-  std::string where;                        ///< "file:line:col" for later errors
+  bool per_layer = true;             ///< scope: layer (a codebook per tensor) or all
+  std::vector<std::string> tensors;  ///< glob patterns of tensor names ("*" = all)
+  std::size_t min_size = 0;          ///< skip tensors with fewer values
+  std::string where;                 ///< "file:line:col" for later errors
 };
 
 /// Whole tensor, or one group per index along an axis (negative counts from the end).
@@ -47,7 +47,8 @@ struct AlgorithmSpec {
   /// Its own `granularity:` (instead of the config's), e.g. baselines per channel beside a
   /// method that takes the whole matrix. Empty: the config's.
   std::vector<Granularity> granularities;
-  /// Its own `levels:` (or `bits:`), e.g. a fixed codebook's K beside adaptive ones. Empty: the config's.
+  /// Its own `levels:` (or `bits:`), e.g. a fixed codebook's K beside adaptive ones. Empty: the
+  /// config's.
   std::vector<std::size_t> levels;
   /// Its `network:` block (experiments/network_training.hpp): LC or iDC, fine-tuning; each key
   /// with its values, swept like the parameters. Network datasets only.
@@ -63,7 +64,7 @@ struct SweepConfig {
   std::vector<AlgorithmSpec> algorithms;
   std::vector<std::size_t> levels;  ///< K values, from `levels:` or 2^bits from `bits:`
   std::vector<std::uint64_t> seeds;
-  std::size_t repeat = 1;           ///< timing repetitions of each run
+  std::size_t repeat = 1;  ///< timing repetitions of each run
   std::vector<Granularity> granularities;
   /// "none", or the name of a companion tensor of importance weights (datasets/README.md)
   std::vector<std::string> weights{"none"};

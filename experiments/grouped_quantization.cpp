@@ -38,7 +38,8 @@ std::vector<std::size_t> distinct_counts(const arma::vec& values,
   return out;
 }
 
-std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction, const std::vector<arma::uvec>& groups) {
+std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction,
+                                         const std::vector<arma::uvec>& groups) {
   std::vector<arma::uvec> out;
   for (const auto& g : groups) {
     const arma::vec v = reconstruction.elem(g);
@@ -67,16 +68,19 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     if (levels < K) ++r.clamped_groups;
     const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy by index
     const arma::vec x = whole ? values : arma::vec(values.elem(index));
-    const arma::vec w = weights.is_empty() ? arma::vec() : whole ? weights : arma::vec(weights.elem(index));
+    const arma::vec w = weights.is_empty() ? arma::vec()
+                        : whole            ? weights
+                                           : arma::vec(weights.elem(index));
     validate_input(x, w, levels);
     std::size_t rows = 0, cols = 0;
     if (whole && shape.size() >= 2) {
       cols = shape.back();
       rows = x.n_elem / cols;
     }
-    Quantized q = rows               ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
-                  : previous.empty() ? quantizer.quantize(x, w, levels, generator)
-                                     : quantizer.quantize_from(x, w, levels, generator, previous[g]);
+    Quantized q = rows ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
+                  : previous.empty()
+                      ? quantizer.quantize(x, w, levels, generator)
+                      : quantizer.quantize_from(x, w, levels, generator, previous[g]);
     r.reconstruction.elem(index) = q.reconstruction;
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
@@ -132,8 +136,9 @@ void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& grou
     r.huffman_bits += coded;
     r.huffman_table_bits += static_cast<double>(code.table_bits());
     r.variable_length_bits += coded + table + codebook_bits;
-    r.fixed_length_bits += static_cast<double>(groups[g].n_elem) * std::ceil(std::log2(static_cast<double>(k))) +
-                           codebook_bits;
+    r.fixed_length_bits +=
+        static_cast<double>(groups[g].n_elem) * std::ceil(std::log2(static_cast<double>(k))) +
+        codebook_bits;
   }
 }
 

@@ -23,23 +23,23 @@ std::vector<std::size_t> distinct_counts(const arma::vec& values,
 
 struct GroupedResult {
   arma::vec reconstruction;
-  std::vector<double> cluster_sizes;  ///< per group, the count of each codeword
-  std::vector<double> codebook;       ///< the groups' codebooks, concatenated
-  std::vector<double> group_levels;   ///< codewords per group
+  std::vector<double> cluster_sizes;          ///< per group, the count of each codeword
+  std::vector<double> codebook;               ///< the groups' codebooks, concatenated
+  std::vector<double> group_levels;           ///< codewords per group
   std::vector<double> group_codebook_floats;  ///< numbers stored in each group's codebook
-  double side_bits = 0;               ///< stored besides indices and codebooks, all groups
-  std::size_t max_levels = 0;         ///< the most codewords any group uses
-  double entropy_bits = 0;            ///< size-weighted mean of the groups' index entropy
+  double side_bits = 0;                       ///< stored besides indices and codebooks, all groups
+  std::size_t max_levels = 0;                 ///< the most codewords any group uses
+  double entropy_bits = 0;                    ///< size-weighted mean of the groups' index entropy
   // Entropy coding of every group's indices with its own Huffman code (paper 5), filled in by
   // add_coding_statistics:
-  double huffman_bits = 0;            ///< coded index bits, all groups
-  double huffman_table_bits = 0;      ///< code tables, one length per codeword
-  double variable_length_bits = 0;    ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
-  double fixed_length_bits = 0;       ///< eq. (2)'s denominator: n ⌈log2 k⌉ + 32 k
-  std::size_t iterations = 0;         ///< the most any group took
-  bool converged = true;              ///< every group converged
-  std::size_t clamped_groups = 0;     ///< groups with fewer distinct values than K
-  std::map<std::string, double> scalars;                 ///< summed over groups
+  double huffman_bits = 0;                ///< coded index bits, all groups
+  double huffman_table_bits = 0;          ///< code tables, one length per codeword
+  double variable_length_bits = 0;        ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
+  double fixed_length_bits = 0;           ///< eq. (2)'s denominator: n ⌈log2 k⌉ + 32 k
+  std::size_t iterations = 0;             ///< the most any group took
+  bool converged = true;                  ///< every group converged
+  std::size_t clamped_groups = 0;         ///< groups with fewer distinct values than K
+  std::map<std::string, double> scalars;  ///< summed over groups
   std::map<std::string, std::vector<double>> diagnostics;  ///< concatenated over groups
   std::map<std::string, std::vector<double>> histograms;   ///< concatenated; kept as histograms
 };
@@ -60,7 +60,8 @@ std::vector<arma::vec> group_codebooks(const GroupedResult& result);
 
 /// Per group, per distinct value of `reconstruction` in it (ascending, as the groups'
 /// codebooks): the flat indices that hold it.
-std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction, const std::vector<arma::uvec>& groups);
+std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction,
+                                         const std::vector<arma::uvec>& groups);
 
 /// Builds each group's Huffman code from its cluster sizes and fills in the coding fields.
 /// Kept apart from quantize_groups so that a quantizer's timing does not include the coding.

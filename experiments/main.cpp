@@ -16,16 +16,16 @@
 #include "build_info.hpp"
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
+#include "datasets/hdf5_io.hpp"
 #include "datasets/synthetic.hpp"
 #include "experiments/check.hpp"
 #include "experiments/config.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/network_training.hpp"
 #include "experiments/plan.hpp"
-#include "experiments/report.hpp"
 #include "experiments/provenance.hpp"
+#include "experiments/report.hpp"
 #include "experiments/runner.hpp"
-#include "datasets/hdf5_io.hpp"
 #include "networks/importance.hpp"
 #include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
@@ -55,10 +55,12 @@ const char* kUsage =
     "  dataset make OUT  write a synthetic tensor to a dataset file\n"
     "  dataset ls FILE   list a dataset file's tensors with statistics\n"
     "  dataset import S  fetch, verify and import real data (dataset sources lists them)\n"
-    "  net train         train a network (lenet300, lenet5) on MNIST-like data, save it as a dataset\n"
+    "  net train         train a network (lenet300, lenet5) on MNIST-like data, save it as a "
+    "dataset\n"
     "  net eval FILE     test loss and accuracy of a saved network\n"
     "  net lc FILE       quantize a saved network's kernels by LC (paper 4), iDC or DC\n"
-    "  net importance F  add the loss Hessian's diagonal as importance weights (importance/hessian/...)\n"
+    "  net importance F  add the loss Hessian's diagonal as importance weights "
+    "(importance/hessian/...)\n"
     "  net prune FILE    magnitude-prune a saved network's kernels to a kept fraction and retrain\n"
     "  algorithms        list the algorithms and their parameters\n"
     "  version           print the version and build\n"
@@ -138,8 +140,9 @@ std::pair<std::size_t, std::size_t> shard_from_env() {
   const char* count = std::getenv("QUANTLAB_SHARDS");
   if (!count) count = std::getenv("SLURM_ARRAY_TASK_COUNT");
   if (!id || !count)
-    throw UsageError("--shard-from-env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT "
-                     "(or QUANTLAB_SHARDS): run it inside a Slurm array job");
+    throw UsageError(
+        "--shard-from-env needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT "
+        "(or QUANTLAB_SHARDS): run it inside a Slurm array job");
   const char* offset = std::getenv("QUANTLAB_SHARD_OFFSET");
   const std::size_t base = offset ? std::stoul(offset) : 0;
   return parse_shard(std::to_string(base + std::stoul(id)) + "/" + count);
@@ -151,18 +154,19 @@ int command_run(const std::vector<std::string>& args) {
   std::size_t threads = 0;
   bool from_env = false, rerun_failed = false;
   const auto p = config_and_out(o, config, out, "results folder");
-  o.add_options()(
-      "threads", po::value(&threads)->default_value(std::thread::hardware_concurrency()),
-      "runs at once (results do not depend on it)")(
+  o.add_options()("threads",
+                  po::value(&threads)->default_value(std::thread::hardware_concurrency()),
+                  "runs at once (results do not depend on it)")(
       "shard", po::value(&shard), "run only shard I of N (I/N, 0-based): plan indices i = I mod N")(
       "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
       "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed");
   po::variables_map vm;
-  if (!parse(args, o, p, vm,
-             "run CONFIG [--out DIR] [--threads N] [--shard I/N | --shard-from-env] [--rerun-failed]"))
+  if (!parse(
+          args, o, p, vm,
+          "run CONFIG [--out DIR] [--threads N] [--shard I/N | --shard-from-env] [--rerun-failed]"))
     return 0;
   if (from_env && !shard.empty()) throw UsageError("give --shard or --shard-from-env, not both");
-  const auto [shard_index, shards] = from_env ? shard_from_env()
+  const auto [shard_index, shards] = from_env        ? shard_from_env()
                                      : shard.empty() ? std::pair<std::size_t, std::size_t>{0, 1}
                                                      : parse_shard(shard);
   const Plan plan = plan_from(config);
@@ -192,8 +196,8 @@ int command_plan(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse(args, o, p, vm, "plan CONFIG [--out DIR]")) return 0;
   const Plan plan = plan_from(config);
-  std::printf("%-5s %-16s %-4s %-12s %-24s %-10s %-32s %6s %5s\n", "#", "run_id", "done",
-              "dataset", "tensor", "granular.", "algorithm", "K", "seed");
+  std::printf("%-5s %-16s %-4s %-12s %-24s %-10s %-32s %6s %5s\n", "#", "run_id", "done", "dataset",
+              "tensor", "granular.", "algorithm", "K", "seed");
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     const PlannedRun& r = plan.runs[i];
     const bool done = std::filesystem::exists(record_path(out, plan.config.name, r.id));
@@ -225,8 +229,8 @@ int command_status(const std::vector<std::string>& args) {
   std::size_t shards = 1;
   bool rerun_failed = false;
   const auto p = config_and_out(o, config, out, "results folder");
-  o.add_options()(
-      "shards", po::value(&shards)->default_value(1), "the number of shards the sweep is split into")(
+  o.add_options()("shards", po::value(&shards)->default_value(1),
+                  "the number of shards the sweep is split into")(
       "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do");
   po::variables_map vm;
   if (!parse(args, o, p, vm, "status CONFIG [--out DIR] [--shards N] [--rerun-failed]")) return 0;
@@ -237,15 +241,19 @@ int command_status(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     const RunState state = run_state(record_path(out, plan.config.name, plan.runs[i].id));
     (state == RunState::done ? done : state == RunState::failed ? failed : missing)++;
-    if (state == RunState::missing || (state == RunState::failed && rerun_failed)) work[i % shards] = true;
+    if (state == RunState::missing || (state == RunState::failed && rerun_failed))
+      work[i % shards] = true;
   }
   std::vector<std::size_t> pending;
   for (std::size_t s = 0; s < shards; ++s)
     if (work[s]) pending.push_back(s);
   std::cout << plan.config.name << ": " << plan.runs.size() << " runs: " << done << " done, "
             << failed << " failed, " << missing << " missing\n";
-  if (pending.empty()) std::cout << "no shard has work left\n";
-  else std::cout << pending.size() << " of " << shards << " shards have work: --array=" << array_spec(pending) << "\n";
+  if (pending.empty())
+    std::cout << "no shard has work left\n";
+  else
+    std::cout << pending.size() << " of " << shards
+              << " shards have work: --array=" << array_spec(pending) << "\n";
   return 0;
 }
 
@@ -255,13 +263,16 @@ int command_check(const std::vector<std::string>& args) {
   std::vector<std::string> rtols, atols, ignore;
   o.add_options()("results", po::value(&results)->required(), "merged results file (.h5)")(
       "against", po::value(&reference)->required(), "reference results file (.h5)")(
-      "rtol", po::value(&rtols)->composing(), "relative tolerance: X (every metric) or METRIC=X; repeatable")(
+      "rtol", po::value(&rtols)->composing(),
+      "relative tolerance: X (every metric) or METRIC=X; repeatable")(
       "atol", po::value(&atols)->composing(), "absolute tolerance: X or METRIC=X; repeatable")(
-      "ignore", po::value(&ignore)->composing(), "a column, or the group 'timing' (ignored by default); repeatable");
+      "ignore", po::value(&ignore)->composing(),
+      "a column, or the group 'timing' (ignored by default); repeatable");
   po::positional_options_description p;
   p.add("results", 1);
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "check RESULTS --against REFERENCE [--rtol [M=]X] [--atol [M=]X] [--ignore C]"))
+  if (!parse(args, o, p, vm,
+             "check RESULTS --against REFERENCE [--rtol [M=]X] [--atol [M=]X] [--ignore C]"))
     return 0;
   CheckOptions options;
   for (const auto& c : ignore) options.ignore.insert(c);
@@ -274,7 +285,8 @@ int command_check(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         throw UsageError("a tolerance must be X or METRIC=X, not '" + g + "'");
       }
-      if (eq == std::string::npos) (relative ? options.tolerance.rtol : options.tolerance.atol) = value;
+      if (eq == std::string::npos)
+        (relative ? options.tolerance.rtol : options.tolerance.atol) = value;
       else {
         auto& t = options.per_metric.try_emplace(g.substr(0, eq), options.tolerance).first->second;
         (relative ? t.rtol : t.atol) = value;
@@ -339,8 +351,8 @@ int command_dataset_make(const std::vector<std::string>& args) {
       "name", po::value(&name), "tensor name")(
       "distribution", po::value(&distribution),
       "gaussian, uniform, laplace, student_t or gaussian_mixture")(
-      "n", po::value(&n), "number of values")(
-      "seed", po::value(&seed)->default_value(0), "generator seed")(
+      "n", po::value(&n), "number of values")("seed", po::value(&seed)->default_value(0),
+                                              "generator seed")(
       "dtype", po::value(&dtype)->default_value("float64"), "float32 or float64")(
       "param", po::value(&params)->composing(),
       "distribution parameter KEY=V[,V...] (repeatable), e.g. std=2 or means=-1,1")(
@@ -435,7 +447,8 @@ int command_dataset_import(const std::vector<std::string>& args) {
   o.add_options()("source", po::value(&source), "a known source (quantlab dataset sources)")(
       "out", po::value(&out), "dataset file to write (default datasets/<source>.h5)")(
       "cache", po::value(&cache)->default_value("datasets/cache"), "where packages are unpacked")(
-      "format", po::value(&format), "import local files instead: tfjs, idx, gnubg, digits, embeddings")(
+      "format", po::value(&format),
+      "import local files instead: tfjs, idx, gnubg, digits, embeddings")(
       "input", po::value(&inputs)->composing(), "a local input file (idx: images, then labels)")(
       "prefix", po::value(&prefix)->default_value(""), "tensor name prefix for local files")(
       "convert-quantized", po::bool_switch(&convert),
@@ -456,7 +469,8 @@ int command_dataset_import(const std::vector<std::string>& args) {
     if (!known) {
       std::string names;
       for (const auto& s : package_sources()) names += (names.empty() ? "" : ", ") + s.name;
-      throw UsageError("unknown source '" + source + "' (one of " + names + "; or --format for local files)");
+      throw UsageError("unknown source '" + source + "' (one of " + names +
+                       "; or --format for local files)");
     }
     if (out.empty()) out = "datasets/" + known->name + ".h5";
     const ImportResult result = import_package(*known, cache, out, convert);
@@ -497,18 +511,21 @@ void add_training_options(po::options_description& o, quantlab::networks::Traini
   o.add_options()("epochs", po::value(&s.epochs)->default_value(d.epochs), "epochs")(
       "batch", po::value(&s.batch)->default_value(d.batch), "mini-batch size")(
       "lr", po::value(&s.learning_rate)->default_value(d.learning_rate), "learning rate")(
-      "lr-decay", po::value(&s.lr_decay)->default_value(d.lr_decay), "learning rate × this after each epoch")(
+      "lr-decay", po::value(&s.lr_decay)->default_value(d.lr_decay),
+      "learning rate × this after each epoch")(
       "momentum", po::value(&s.momentum)->default_value(0.9), "Nesterov momentum (sgd)")(
-      "weight-decay", po::value(&s.weight_decay)->default_value(0), "L2 penalty (wd/2)‖w‖² on the kernels")(
-      "shift", po::value(&s.shift)->default_value(0), "augmentation: each training image moved by up to ± this many pixels");
+      "weight-decay", po::value(&s.weight_decay)->default_value(0),
+      "L2 penalty (wd/2)‖w‖² on the kernels")(
+      "shift", po::value(&s.shift)->default_value(0),
+      "augmentation: each training image moved by up to ± this many pixels");
 }
 
 // The settings as stored with a network (attribute `training` or `pruning`).
 std::string training_text(const quantlab::networks::TrainingSettings& s) {
-  return "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) + ",batch=" + std::to_string(s.batch) +
-         ",lr=" + format_value(s.learning_rate) + ",lr_decay=" + format_value(s.lr_decay) +
-         ",momentum=" + format_value(s.momentum) + ",weight_decay=" + format_value(s.weight_decay) +
-         ",shift=" + std::to_string(s.shift);
+  return "optimizer=" + s.optimizer + ",epochs=" + std::to_string(s.epochs) +
+         ",batch=" + std::to_string(s.batch) + ",lr=" + format_value(s.learning_rate) +
+         ",lr_decay=" + format_value(s.lr_decay) + ",momentum=" + format_value(s.momentum) +
+         ",weight_decay=" + format_value(s.weight_decay) + ",shift=" + std::to_string(s.shift);
 }
 
 int command_net_train(const std::vector<std::string>& args) {
@@ -519,12 +536,16 @@ int command_net_train(const std::vector<std::string>& args) {
   std::size_t train_limit = 0;
   int threads = 1;
   o.add_options()("model", po::value(&model)->required(), "lenet300 or lenet5")(
-      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images and labels")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"),
+      "dataset file with train/ and test/ images and labels")(
       "out", po::value(&out)->required(), "dataset file to write the trained network to")(
-      "optimizer", po::value(&s.optimizer)->default_value("sgd"), "sgd (Nesterov momentum) or adam")(
-      "seed", po::value(&s.seed)->default_value(0), "seed of the initial weights and the shuffling")(
-      "train-limit", po::value(&train_limit)->default_value(0), "use only the first N training images (0: all)")(
-      "threads", po::value(&threads)->default_value(1), "OpenBLAS threads (results are reproducible for a seed and a thread count)");
+      "optimizer", po::value(&s.optimizer)->default_value("sgd"),
+      "sgd (Nesterov momentum) or adam")("seed", po::value(&s.seed)->default_value(0),
+                                         "seed of the initial weights and the shuffling")(
+      "train-limit", po::value(&train_limit)->default_value(0),
+      "use only the first N training images (0: all)")(
+      "threads", po::value(&threads)->default_value(1),
+      "OpenBLAS threads (results are reproducible for a seed and a thread count)");
   add_training_options(o, s, {10, 256, 0.1, 0.95});
   po::variables_map vm;
   if (!parse(args, o, {}, vm, "net train --model M --out FILE [--data FILE] [options]")) return 0;
@@ -537,18 +558,25 @@ int command_net_train(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   nn::train(net, splits.train, s, optimizer, [&](std::size_t epoch, double loss) {
     const nn::Evaluation e = nn::evaluate(net, splits.test);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("epoch %3zu  train loss %.4f  test loss %.4f  test accuracy %.2f %%  (%.1f s)\n", epoch + 1, loss,
-                e.loss, 100 * e.accuracy, seconds);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("epoch %3zu  train loss %.4f  test loss %.4f  test accuracy %.2f %%  (%.1f s)\n",
+                epoch + 1, loss, e.loss, 100 * e.accuracy, seconds);
     std::fflush(stdout);
   });
   const nn::Evaluation e = nn::evaluate(net, splits.test);
   const std::map<std::string, std::string> attributes{
-      {"model", model}, {"source", "quantlab net train"}, {"training_data", data},
-      {"test_accuracy", format_value(e.accuracy)}, {"test_loss", format_value(e.loss)},
-      {"seed", std::to_string(s.seed)}, {"mean_pixel", format_value(splits.mean_pixel)},
-      {"training", training_text(s) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
-      {"blas_threads", std::to_string(blas_threads)}, {"licence", "CC0-1.0 (trained by quantlab)"}};
+      {"model", model},
+      {"source", "quantlab net train"},
+      {"training_data", data},
+      {"test_accuracy", format_value(e.accuracy)},
+      {"test_loss", format_value(e.loss)},
+      {"seed", std::to_string(s.seed)},
+      {"mean_pixel", format_value(splits.mean_pixel)},
+      {"training",
+       training_text(s) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
+      {"blas_threads", std::to_string(blas_threads)},
+      {"licence", "CC0-1.0 (trained by quantlab)"}};
   nn::save_network(net, out, attributes);
   if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training
     nn::add_importance(out, "adam", net, optimizer.adam_root_second_moment(),
@@ -563,16 +591,18 @@ int command_net_eval(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string file, data;
   o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
-      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with the test images");
+      "data", po::value(&data)->default_value("datasets/mnist.h5"),
+      "dataset file with the test images");
   po::positional_options_description p;
   p.add("network", 1);
   po::variables_map vm;
   if (!parse(args, o, p, vm, "net eval FILE [--data FILE]")) return 0;
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const nn::Evaluation e = nn::evaluate(net, nn::load_images(data, "test", 0, nn::training_mean_pixel(file, attributes)));
-  std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(), e.loss,
-              100 * e.accuracy);
+  const nn::Evaluation e = nn::evaluate(
+      net, nn::load_images(data, "test", 0, nn::training_mean_pixel(file, attributes)));
+  std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(),
+              e.loss, 100 * e.accuracy);
   return 0;
 }
 
@@ -584,28 +614,36 @@ int command_net_lc(const std::vector<std::string>& args) {
   nn::LcSettings s;
   int threads = 1;
   o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
-      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images")(
-      "method", po::value(&s.method)->default_value("lc"), "lc, or idc (iterated direct compression)")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"),
+      "dataset file with train/ and test/ images")("method",
+                                                   po::value(&s.method)->default_value("lc"),
+                                                   "lc, or idc (iterated direct compression)")(
       "c-step", po::value(&c_step)->default_value("kmeans"),
-      "a quantizer (kmeans, optimal, ...) or a fixed codebook: sign, scaled_sign, ternary, powers_of_two")(
-      "levels", po::value(&levels)->default_value(2), "K per layer (adaptive C steps)")(
+      "a quantizer (kmeans, optimal, ...) or a fixed codebook: sign, scaled_sign, ternary, "
+      "powers_of_two")("levels", po::value(&levels)->default_value(2),
+                       "K per layer (adaptive C steps)")(
       "steps", po::value(&s.steps)->default_value(40), "μ steps (LC) or rounds (iDC)")(
       "mu0", po::value(&s.mu0)->default_value(9e-5), "first μ")(
       "mu-factor", po::value(&s.mu_factor)->default_value(1.1), "μ × this each step")(
       "epochs", po::value(&s.l_step.epochs)->default_value(20), "epochs per L step")(
-      "first-epochs", po::value(&s.first_epochs)->default_value(0), "epochs of the first L step (0: --epochs; the toolkit 40)")(
+      "first-epochs", po::value(&s.first_epochs)->default_value(0),
+      "epochs of the first L step (0: --epochs; the toolkit 40)")(
       "batch", po::value(&s.l_step.batch)->default_value(256), "mini-batch size")(
-      "lr", po::value(&s.l_step.learning_rate)->default_value(0.09), "learning rate of the first L step")(
-      "lr-step-decay", po::value(&s.lr_step_decay)->default_value(0.98), "learning rate × this each step")(
+      "lr", po::value(&s.l_step.learning_rate)->default_value(0.09),
+      "learning rate of the first L step")("lr-step-decay",
+                                           po::value(&s.lr_step_decay)->default_value(0.98),
+                                           "learning rate × this each step")(
       "momentum", po::value(&s.l_step.momentum)->default_value(0.9), "Nesterov momentum")(
       "seed", po::value(&s.l_step.seed)->default_value(0), "seed of the shuffling and the C steps")(
-      "csv", po::value(&csv), "write the schedule (step, mu, train loss, distance, test loss, test error) here")(
+      "csv", po::value(&csv),
+      "write the schedule (step, mu, train loss, distance, test loss, test error) here")(
       "out", po::value(&out), "save the quantized network here")(
       "threads", po::value(&threads)->default_value(1), "OpenBLAS threads");
   po::positional_options_description p;
   p.add("network", 1);
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "net lc FILE [--method lc|idc] [--c-step C] [--levels K] [options]")) return 0;
+  if (!parse(args, o, p, vm, "net lc FILE [--method lc|idc] [--c-step C] [--levels K] [options]"))
+    return 0;
   s.l_step.lr_decay = 1;
   set_blas_threads(threads);
   std::map<std::string, std::string> attributes;
@@ -623,22 +661,29 @@ int command_net_lc(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   Generator generator(s.l_step.seed ^ 0x1cULL);
   const std::vector<nn::Parameter> kernels = net.kernels();
-  const nn::LcResult r = nn::learning_compression(net, kernels, nn::per_parameter_c_step(c_step, levels, kernels, generator),
-                                                  train, test, s, [&](const nn::LcStep& st) {
-    ++step;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("step %3zu  mu %.3g  train loss %.4f  |w - D(T)|/|w| %.3g  test error %.2f %%  (%.0f s)\n", step, st.mu,
-                st.train_loss, st.distance, 100 * (1 - st.quantized.accuracy), seconds);
-    std::fflush(stdout);
-    if (table) table << step << "," << st.mu << "," << st.train_loss << "," << st.distance << "," << st.quantized.loss
-                     << "," << 1 - st.quantized.accuracy << "\n";
-  });
-  std::printf("reference %.2f %%, direct compression %.2f %%, %s %.2f %% test error\n", 100 * (1 - r.reference.accuracy),
-              100 * (1 - r.direct.accuracy), s.method.c_str(),
-              100 * (1 - (r.steps.empty() ? r.direct.accuracy : r.steps.back().quantized.accuracy)));
+  const nn::LcResult r = nn::learning_compression(
+      net, kernels, nn::per_parameter_c_step(c_step, levels, kernels, generator), train, test, s,
+      [&](const nn::LcStep& st) {
+        ++step;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::printf(
+            "step %3zu  mu %.3g  train loss %.4f  |w - D(T)|/|w| %.3g  test error %.2f %%  (%.0f "
+            "s)\n",
+            step, st.mu, st.train_loss, st.distance, 100 * (1 - st.quantized.accuracy), seconds);
+        std::fflush(stdout);
+        if (table)
+          table << step << "," << st.mu << "," << st.train_loss << "," << st.distance << ","
+                << st.quantized.loss << "," << 1 - st.quantized.accuracy << "\n";
+      });
+  std::printf(
+      "reference %.2f %%, direct compression %.2f %%, %s %.2f %% test error\n",
+      100 * (1 - r.reference.accuracy), 100 * (1 - r.direct.accuracy), s.method.c_str(),
+      100 * (1 - (r.steps.empty() ? r.direct.accuracy : r.steps.back().quantized.accuracy)));
   if (!out.empty()) {
     attributes["source"] = "quantlab net lc";
-    attributes["compression"] = s.method + ",c_step=" + c_step + ",levels=" + std::to_string(levels);
+    attributes["compression"] =
+        s.method + ",c_step=" + c_step + ",levels=" + std::to_string(levels);
     nn::save_network(net, out, attributes);
   }
   return 0;
@@ -649,9 +694,11 @@ int command_net_importance(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string file, data;
   std::size_t samples = 1000;
-  o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network (rewritten)")(
-      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with the training images")(
-      "samples", po::value(&samples)->default_value(1000), "training images the diagonal is averaged over");
+  o.add_options()("network", po::value(&file)->required(),
+                  "dataset file of a trained network (rewritten)")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"),
+      "dataset file with the training images")("samples", po::value(&samples)->default_value(1000),
+                                               "training images the diagonal is averaged over");
   po::positional_options_description p;
   p.add("network", 1);
   po::variables_map vm;
@@ -660,16 +707,20 @@ int command_net_importance(const std::vector<std::string>& args) {
   pin_blas_to_one_thread();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
-  const nn::LabelledImages train = nn::load_images(data, "train", samples, nn::training_mean_pixel(file, attributes));
+  const nn::LabelledImages train =
+      nn::load_images(data, "train", samples, nn::training_mean_pixel(file, attributes));
   const auto start = std::chrono::steady_clock::now();
   const std::vector<arma::fmat> h = nn::hessian_diagonal(net, train, samples);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  nn::add_importance(file, "hessian", net, h,
-                     {{"importance", "diagonal of the training loss's Hessian (exact: Gauss-Newton diagonal)"},
-                      {"samples", std::to_string(train.images.n_cols)}});
-  std::printf("%s: Hessian diagonal of %zu parameters over %zu samples in %.2f s -> importance/hessian/*\n",
-              file.c_str(), net.parameter_count(), static_cast<std::size_t>(train.images.n_cols), seconds);
+  nn::add_importance(
+      file, "hessian", net, h,
+      {{"importance", "diagonal of the training loss's Hessian (exact: Gauss-Newton diagonal)"},
+       {"samples", std::to_string(train.images.n_cols)}});
+  std::printf(
+      "%s: Hessian diagonal of %zu parameters over %zu samples in %.2f s -> importance/hessian/*\n",
+      file.c_str(), net.parameter_count(), static_cast<std::size_t>(train.images.n_cols), seconds);
   return 0;
 }
 
@@ -680,15 +731,18 @@ int command_net_prune(const std::vector<std::string>& args) {
   double keep = 0.1;
   nn::TrainingSettings s;
   o.add_options()("network", po::value(&file)->required(), "dataset file of a trained network")(
-      "data", po::value(&data)->default_value("datasets/mnist.h5"), "dataset file with train/ and test/ images")(
-      "out", po::value(&out)->required(), "dataset file to write the pruned network to")(
-      "keep", po::value(&keep)->default_value(0.1), "fraction of the kernels' weights kept (largest |w|, all layers)")(
+      "data", po::value(&data)->default_value("datasets/mnist.h5"),
+      "dataset file with train/ and test/ images")("out", po::value(&out)->required(),
+                                                   "dataset file to write the pruned network to")(
+      "keep", po::value(&keep)->default_value(0.1),
+      "fraction of the kernels' weights kept (largest |w|, all layers)")(
       "seed", po::value(&s.seed)->default_value(0), "seed of the shuffling");
   add_training_options(o, s, {10, 128, 0.01, 0.9});
   po::positional_options_description p;
   p.add("network", 1);
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "net prune FILE --out FILE [--keep F] [--epochs N] [options]")) return 0;
+  if (!parse(args, o, p, vm, "net prune FILE --out FILE [--keep F] [--epochs N] [options]"))
+    return 0;
   pin_blas_to_one_thread();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
@@ -697,13 +751,17 @@ int command_net_prune(const std::vector<std::string>& args) {
   const nn::LabelledImages test = nn::load_images(data, "test", 0, mean_pixel);
   const std::vector<arma::fmat> masks = nn::magnitude_masks(net, keep);
   nn::apply_masks(net, masks, false);
-  std::printf("pruned to %.4g %% of the kernels: test accuracy %.2f %% before retraining\n", 100 * keep,
-              100 * nn::evaluate(net, test).accuracy);
+  std::printf("pruned to %.4g %% of the kernels: test accuracy %.2f %% before retraining\n",
+              100 * keep, 100 * nn::evaluate(net, test).accuracy);
   nn::Optimizer optimizer(s, net.parameters());
-  nn::train(net, train, s, optimizer, [&](std::size_t epoch, double loss) {
-    std::printf("epoch %3zu  train loss %.4f  test accuracy %.2f %%\n", epoch + 1, loss, 100 * nn::evaluate(net, test).accuracy);
-    std::fflush(stdout);
-  }, [&] { nn::apply_masks(net, masks, true); });
+  nn::train(
+      net, train, s, optimizer,
+      [&](std::size_t epoch, double loss) {
+        std::printf("epoch %3zu  train loss %.4f  test accuracy %.2f %%\n", epoch + 1, loss,
+                    100 * nn::evaluate(net, test).accuracy);
+        std::fflush(stdout);
+      },
+      [&] { nn::apply_masks(net, masks, true); });
   nn::apply_masks(net, masks, false);
   const nn::Evaluation e = nn::evaluate(net, test);
   attributes["source"] = "quantlab net prune";
@@ -718,9 +776,10 @@ int command_net_prune(const std::vector<std::string>& args) {
 }
 
 int command_algorithms(const std::vector<std::string>&) {
-  std::cout << "# Algorithms\n\nGenerated by `quantlab algorithms` from the parameter declarations the "
-               "config loader validates against (docs/algorithms.md is checked against it by the "
-               "tests).\n\n";
+  std::cout
+      << "# Algorithms\n\nGenerated by `quantlab algorithms` from the parameter declarations the "
+         "config loader validates against (docs/algorithms.md is checked against it by the "
+         "tests).\n\n";
   auto table = [](const std::vector<ParameterSpec>& parameters) {
     std::cout << "| name | type | description | default | allowed |\n|---|---|---|---|---|\n";
     for (const auto& p : parameters)
@@ -729,12 +788,16 @@ int command_algorithms(const std::vector<std::string>&) {
     std::cout << "\n";
   };
   for (const auto& a : algorithms()) {
-    std::cout << "## " << a.name << "\n\n" << a.summary << ".\nReference: " << a.reference
-              << ".\nSeeded: " << (a.uses_seed ? "yes (one run per seed)" : "no (deterministic)") << ".\n\n";
+    std::cout << "## " << a.name << "\n\n"
+              << a.summary << ".\nReference: " << a.reference
+              << ".\nSeeded: " << (a.uses_seed ? "yes (one run per seed)" : "no (deterministic)")
+              << ".\n\n";
     table(a.parameters);
   }
-  std::cout << "## The network block\n\nOn a network dataset, an algorithm's `network:` block trains the network "
-               "with its quantization (configs/README.md): LC or iDC with the algorithm as the C step, and "
+  std::cout << "## The network block\n\nOn a network dataset, an algorithm's `network:` block "
+               "trains the network "
+               "with its quantization (configs/README.md): LC or iDC with the algorithm as the C "
+               "step, and "
                "fine-tuning of the codewords.\n\n";
   table(network_training_parameters());
   return 0;
@@ -759,14 +822,16 @@ int dispatch(const std::vector<std::string>& argv) {
     return 0;
   }
   if (command == "net") {
-    if (rest.empty()) throw UsageError("net needs a subcommand: train, eval, lc, importance or prune");
+    if (rest.empty())
+      throw UsageError("net needs a subcommand: train, eval, lc, importance or prune");
     const std::vector<std::string> subargs(rest.begin() + 1, rest.end());
     if (rest[0] == "train") return command_net_train(subargs);
     if (rest[0] == "eval") return command_net_eval(subargs);
     if (rest[0] == "lc") return command_net_lc(subargs);
     if (rest[0] == "importance") return command_net_importance(subargs);
     if (rest[0] == "prune") return command_net_prune(subargs);
-    throw UsageError("unknown net subcommand '" + rest[0] + "' (train, eval, lc, importance or prune)");
+    throw UsageError("unknown net subcommand '" + rest[0] +
+                     "' (train, eval, lc, importance or prune)");
   }
   if (command == "dataset") {
     if (rest.empty()) throw UsageError("dataset needs a subcommand: make, ls, import or sources");

@@ -12,13 +12,43 @@ namespace quantlab {
 namespace {
 
 // Identity first, then the common metrics, in the order a reader scans them.
-const std::vector<std::string> kLeadingColumns = {
-    "run_id", "status", "error", "sweep", "dataset", "source", "tensor", "shape",
-    "granularity", "algorithm", "label", "parameters", "levels_requested", "bits", "seed", "n",
-    "data_mean", "data_var", "sse", "mse", "rel_sse", "sqnr_db", "max_abs_err", "levels",
-    "bits_fixed", "entropy_bits", "huffman_bits", "compression_ratio", "compression_ratio_fixed",
-    "huffman_table_bits", "mse_optimal", "gap_to_optimal", "time_s", "iterations",
-    "converged", "groups", "clamped_groups"};
+const std::vector<std::string> kLeadingColumns = {"run_id",
+                                                  "status",
+                                                  "error",
+                                                  "sweep",
+                                                  "dataset",
+                                                  "source",
+                                                  "tensor",
+                                                  "shape",
+                                                  "granularity",
+                                                  "algorithm",
+                                                  "label",
+                                                  "parameters",
+                                                  "levels_requested",
+                                                  "bits",
+                                                  "seed",
+                                                  "n",
+                                                  "data_mean",
+                                                  "data_var",
+                                                  "sse",
+                                                  "mse",
+                                                  "rel_sse",
+                                                  "sqnr_db",
+                                                  "max_abs_err",
+                                                  "levels",
+                                                  "bits_fixed",
+                                                  "entropy_bits",
+                                                  "huffman_bits",
+                                                  "compression_ratio",
+                                                  "compression_ratio_fixed",
+                                                  "huffman_table_bits",
+                                                  "mse_optimal",
+                                                  "gap_to_optimal",
+                                                  "time_s",
+                                                  "iterations",
+                                                  "converged",
+                                                  "groups",
+                                                  "clamped_groups"};
 
 }  // namespace
 

@@ -52,7 +52,8 @@ Histogram histogram(const std::vector<double>& values, std::size_t bins) {
   if (*lo == *hi) return {{*lo, *hi}, {static_cast<double>(values.size())}};
   const double low = *lo, width = (*hi - *lo) / static_cast<double>(bins);
   h.counts.assign(bins, 0.0);
-  for (std::size_t b = 0; b <= bins; ++b) h.edges.push_back(b == bins ? *hi : low + width * static_cast<double>(b));
+  for (std::size_t b = 0; b <= bins; ++b)
+    h.edges.push_back(b == bins ? *hi : low + width * static_cast<double>(b));
   for (double v : values) {
     // The bin whose edges hold v (edges rounded the same way as the index).
     auto b = std::min(bins - 1, static_cast<std::size_t>((v - low) / width));

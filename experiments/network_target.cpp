@@ -26,11 +26,15 @@ std::vector<arma::uvec> NetworkTarget::groups() const {
 const networks::LabelledImages& target_images(const NetworkTarget& target, const std::string& split,
                                               std::size_t limit, double mean_pixel) {
   static std::mutex mutex;
-  static std::map<std::string, networks::LabelledImages> cache;  // node-based: references stay valid
+  static std::map<std::string, networks::LabelledImages>
+      cache;  // node-based: references stay valid
   std::lock_guard<std::mutex> lock(mutex);
-  const std::string key = target.test_data + "|" + split + "|" + std::to_string(limit) + "|" + format_value(mean_pixel);
+  const std::string key =
+      target.test_data + "|" + split + "|" + std::to_string(limit) + "|" + format_value(mean_pixel);
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel)).first;
+  if (it == cache.end())
+    it =
+        cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel)).first;
   return it->second;
 }
 
@@ -47,9 +51,11 @@ NetworkScore score_network(const NetworkTarget& target, const arma::vec& values)
     for (auto& p : net.parameters()) {
       if (p.name != target.names[i]) continue;
       found = true;
-      for (std::size_t j = 0; j < target.sizes[i]; ++j) (*p.value)[j] = static_cast<float>(values[offset + j]);
+      for (std::size_t j = 0; j < target.sizes[i]; ++j)
+        (*p.value)[j] = static_cast<float>(values[offset + j]);
     }
-    if (!found) throw std::runtime_error(target.file + ": the network has no parameter " + target.names[i]);
+    if (!found)
+      throw std::runtime_error(target.file + ": the network has no parameter " + target.names[i]);
     offset += target.sizes[i];
   }
   const networks::Evaluation e = networks::evaluate(net, test);

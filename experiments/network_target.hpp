@@ -3,10 +3,9 @@
 // it leaves): its selected tensors are quantized together — a codebook per tensor (scope:
 // layer) or one for all of them (scope: all) — and the network with the reconstructed
 // tensors is scored on its test images.
+#include <armadillo>
 #include <string>
 #include <vector>
-
-#include <armadillo>
 
 #include "networks/training.hpp"
 

@@ -11,22 +11,27 @@ namespace quantlab {
 
 const std::vector<ParameterSpec>& network_training_parameters() {
   static const std::vector<ParameterSpec> specs{
-      choice_parameter("method", "dc", {"dc", "lc", "idc"},
-                       "dc: quantize once (direct compression); lc: learning-compression (paper 4) with "
-                       "the algorithm as its C step; idc: iterated DC (quantize, retrain, repeat)"),
+      choice_parameter(
+          "method", "dc", {"dc", "lc", "idc"},
+          "dc: quantize once (direct compression); lc: learning-compression (paper 4) with "
+          "the algorithm as its C step; idc: iterated DC (quantize, retrain, repeat)"),
       integer_parameter("steps", 40, 1, 100000, "lc: μ steps; idc: rounds"),
       real_parameter("mu0", 9e-5, 1e-300, 1e300, "lc: the first μ"),
       real_parameter("mu_factor", 1.1, 1, 1e6, "lc: μ × this each step"),
       integer_parameter("epochs", 20, 1, 100000, "epochs of each L step (idc: of each retraining)"),
-      integer_parameter("first_epochs", 0, 0, 100000, "epochs of the first L step (0: epochs; the toolkit's 40)"),
-      real_parameter("lr", 0.09, 0, 1e6, "learning rate of the first L step (SGD, Nesterov momentum)"),
+      integer_parameter("first_epochs", 0, 0, 100000,
+                        "epochs of the first L step (0: epochs; the toolkit's 40)"),
+      real_parameter("lr", 0.09, 0, 1e6,
+                     "learning rate of the first L step (SGD, Nesterov momentum)"),
       real_parameter("lr_step_decay", 0.98, 0, 1, "learning rate × this each step"),
       integer_parameter("batch", 256, 1, 1000000, "mini-batch size (L steps and fine-tuning)"),
       real_parameter("momentum", 0.9, 0, 1, "Nesterov momentum (L steps and fine-tuning)"),
-      boolean_parameter("warm_start", true,
-                        "lc, idc: each C step of a quantizer that refines a start (kmeans) begins at the "
-                        "previous step's codebook, as in paper 4 (false: from the run's seed each time)"),
-      integer_parameter("train_limit", 0, 0, 1000000000, "train on the first N training images (0: all)"),
+      boolean_parameter(
+          "warm_start", true,
+          "lc, idc: each C step of a quantizer that refines a start (kmeans) begins at the "
+          "previous step's codebook, as in paper 4 (false: from the run's seed each time)"),
+      integer_parameter("train_limit", 0, 0, 1000000000,
+                        "train on the first N training images (0: all)"),
       integer_parameter("fine_tune_epochs", 0, 0, 100000,
                         "then fine-tune the codewords (paper 5) for this many epochs (0: not)"),
       real_parameter("fine_tune_lr", 1e-3, 0, 1e6, "learning rate of the codewords' fine-tuning")};
@@ -42,9 +47,13 @@ namespace {
 
 namespace nn = networks;
 
-std::size_t count(const Parameters& p, const std::string& name) { return static_cast<std::size_t>(p.integer(name)); }
+std::size_t count(const Parameters& p, const std::string& name) {
+  return static_cast<std::size_t>(p.integer(name));
+}
 
-NetworkScore score_of(const nn::Evaluation& e) { return {e.accuracy, e.loss}; }
+NetworkScore score_of(const nn::Evaluation& e) {
+  return {e.accuracy, e.loss};
+}
 
 }  // namespace
 
@@ -55,7 +64,8 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
   nn::Network net = nn::load_network(target.file, &attributes);
   const double mean_pixel = nn::training_mean_pixel(target.file, attributes);
   const nn::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
-  const nn::LabelledImages& train = target_images(target, "train", count(training, "train_limit"), mean_pixel);
+  const nn::LabelledImages& train =
+      target_images(target, "train", count(training, "train_limit"), mean_pixel);
 
   std::vector<nn::Parameter> selected;
   for (const auto& name : target.names) {

@@ -3,11 +3,10 @@
 // `network:` block in the sweep YAML (configs/README.md) — LC or iterated DC with the run's
 // quantizer as the C step (paper 4), and fine-tuning of the codewords afterwards (paper 5).
 // Every key may be a list, swept like the algorithm's parameters.
+#include <armadillo>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <armadillo>
 
 #include "algorithms/parameters.hpp"
 #include "experiments/network_target.hpp"
@@ -29,11 +28,11 @@ struct CompressionOutcome {
 using NetworkCompressor = std::function<CompressionOutcome(const arma::vec& values)>;
 
 struct TrainedCompression {
-  arma::vec reconstruction;    ///< the final quantized weights
-  NetworkScore score;          ///< the final network on the test images
-  NetworkScore direct;         ///< the first quantization, before any training
+  arma::vec reconstruction;  ///< the final quantized weights
+  NetworkScore score;        ///< the final network on the test images
+  NetworkScore direct;       ///< the first quantization, before any training
   std::vector<double> mu, train_loss, test_loss, test_accuracy, distance;  ///< per LC/iDC step
-  std::vector<double> fine_tune_test_accuracy;                            ///< per fine-tuning epoch
+  std::vector<double> fine_tune_test_accuracy;  ///< per fine-tuning epoch
   double training_s = 0;
 };
 

@@ -28,11 +28,13 @@ std::vector<std::string> matching_names(const DatasetSpec& d) {
   for (const auto& pattern : d.tensors) {
     bool matched = false;
     for (const auto& name : names) {
-      if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+      if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0)
+        continue;
       matched = true;
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
-    if (!matched) throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
+    if (!matched)
+      throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
   }
   return out;
 }
@@ -68,7 +70,8 @@ PlannedTensor load_network_tensors(const DatasetSpec& d) {
   p.tensor.shape = {n};
   p.tensor.values.set_size(n);
   std::size_t offset = 0;
-  for (const auto& v : parts) p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
+  for (const auto& v : parts)
+    p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
   if (all_pruned) p.tensor.attributes["pruned"] = "zeros";  // zeros left out, positions coded
   p.network = std::move(target);
   return p;
@@ -120,16 +123,21 @@ Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::
   }
   for (arma::uword i = 0; i < w.values.n_elem; ++i)
     if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
-      throw std::runtime_error(d.where + ": weights " + path + " hold a value that is not a "
-                               "positive finite number (at flat index " + std::to_string(i) + ")");
+      throw std::runtime_error(d.where + ": weights " + path +
+                               " hold a value that is not a "
+                               "positive finite number (at flat index " +
+                               std::to_string(i) + ")");
   return w;
 }
 
-void load_weights(const DatasetSpec& d, const std::string& name, std::vector<PlannedTensor>& tensors) {
+void load_weights(const DatasetSpec& d, const std::string& name,
+                  std::vector<PlannedTensor>& tensors) {
   for (auto& p : tensors) {
     if (d.synthetic)
-      throw std::runtime_error(d.where + ": dataset '" + d.name + "' is synthetic: it has no "
-                               "importance weights '" + name + "'");
+      throw std::runtime_error(d.where + ": dataset '" + d.name +
+                               "' is synthetic: it has no "
+                               "importance weights '" +
+                               name + "'");
     if (!p.network) {
       const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
       p.weights[name] = {w.values, w.checksum()};
@@ -202,12 +210,14 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
   const PlannedTensor& t = plan.tensors[ti];
   const AlgorithmInfo& info = *find_algorithm(a.name);
   if (!a.training.empty() && !t.network)
-    throw std::runtime_error(config.path + ": algorithm '" + a.name + "' has a network: block, but dataset '" +
-                             t.dataset + "' is not a network");
+    throw std::runtime_error(config.path + ": algorithm '" + a.name +
+                             "' has a network: block, but dataset '" + t.dataset +
+                             "' is not a network");
   const auto training_combos = expand(a.training);
   for (const auto& [given, given_training] : cross(expand(a.parameters), training_combos)) {
     const Parameters parameters(info.parameters, given);
-    const Parameters training = t.network ? Parameters(network_training_parameters(), given_training) : Parameters();
+    const Parameters training =
+        t.network ? Parameters(network_training_parameters(), given_training) : Parameters();
     const std::string label = label_of(a, given, given_training);
     std::size_t fitting = 0;
     const std::vector<std::size_t>& levels = a.levels.empty() ? config.levels : a.levels;
@@ -215,8 +225,10 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
       if (info.levels_rule && !info.levels_rule(K).empty()) continue;
       ++fitting;
       std::vector<std::optional<std::uint64_t>> seeds;
-      if (info.uses_seed) seeds.assign(config.seeds.begin(), config.seeds.end());
-      else seeds.push_back(std::nullopt);
+      if (info.uses_seed)
+        seeds.assign(config.seeds.begin(), config.seeds.end());
+      else
+        seeds.push_back(std::nullopt);
       for (const auto& seed : seeds) {
         PlannedRun run;
         run.tensor = ti;
@@ -230,17 +242,21 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         run.training = training;
         // Unweighted runs keep the identity they had before weights existed.
         const std::string weights_line =
-            weights == "none" ? "" : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
+            weights == "none" ? ""
+                              : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
         // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
         // the identity they had before it was recorded.
-        const std::string shape_line = t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
-        const std::string network_line = t.network ? "test_data=" + t.network->test_data + "\n" : "";
-        run.identity = "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" +
-                       shape_line + network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
-                       "\nparameters=" + parameters.canonical() +
-                       (trains_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
-                       "\nlevels=" + std::to_string(K) +
-                       "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
+        const std::string shape_line =
+            t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
+        const std::string network_line =
+            t.network ? "test_data=" + t.network->test_data + "\n" : "";
+        run.identity =
+            "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" + shape_line +
+            network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+            "\nparameters=" + parameters.canonical() +
+            (trains_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
+            "\nlevels=" + std::to_string(K) + "\nseed=" + (seed ? std::to_string(*seed) : "none") +
+            "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);
         plan.runs.push_back(std::move(run));
       }
@@ -271,7 +287,8 @@ Plan make_plan(const SweepConfig& config) {
     for (auto& t : loaded) {
       const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
       // A network's weights under two scopes are two targets.
-      auto [it, fresh] = owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
+      auto [it, fresh] =
+          owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
       if (!fresh)
         throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
                                  " (runs would be identical)");
@@ -295,8 +312,8 @@ Plan make_plan(const SweepConfig& config) {
     const PlannedTensor& t = plan.tensors[ti];
     for (const auto& g : granularities) {
       if (g.axis && t.network)
-        throw std::runtime_error("granularity " + g.text() + " does not apply to the network '" + t.dataset +
-                                 "' (its scope, layer or all, sets the codebooks)");
+        throw std::runtime_error("granularity " + g.text() + " does not apply to the network '" +
+                                 t.dataset + "' (its scope, layer or all, sets the codebooks)");
       if (g.axis) {
         const int rank = static_cast<int>(t.tensor.shape.size());
         if (*g.axis >= rank || *g.axis < -rank)

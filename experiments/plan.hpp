@@ -17,8 +17,8 @@
 namespace quantlab {
 
 struct PlannedTensor {
-  std::string dataset;   ///< the config's dataset name
-  std::string source;    ///< "synthetic" or the file path
+  std::string dataset;  ///< the config's dataset name
+  std::string source;   ///< "synthetic" or the file path
   Tensor tensor;
   std::string checksum;  ///< of the tensor's data
   /// Companion importance weights by name (same shape), with their checksums.
@@ -28,12 +28,12 @@ struct PlannedTensor {
 };
 
 struct PlannedRun {
-  std::string id;               ///< content hash: data, algorithm, parameters, K, seed, ...
-  std::size_t tensor = 0;       ///< index into Plan::tensors
+  std::string id;          ///< content hash: data, algorithm, parameters, K, seed, ...
+  std::size_t tensor = 0;  ///< index into Plan::tensors
   std::string algorithm;
-  std::string label;            ///< name plus the parameters the config gives
-  Parameters parameters;        ///< resolved, defaults included
-  std::size_t levels = 0;       ///< K asked for
+  std::string label;                  ///< name plus the parameters the config gives
+  Parameters parameters;              ///< resolved, defaults included
+  std::size_t levels = 0;             ///< K asked for
   std::optional<std::uint64_t> seed;  ///< none for algorithms that draw nothing
   Granularity granularity;
   std::string weights = "none";  ///< importance weights: "none" or a companion's name

@@ -50,7 +50,9 @@ int set_blas_threads(int threads) {
   return get();
 }
 
-int pin_blas_to_one_thread() { return set_blas_threads(1); }
+int pin_blas_to_one_thread() {
+  return set_blas_threads(1);
+}
 
 const std::map<std::string, std::string>& static_provenance() {
   static const std::map<std::string, std::string> fields = [] {
@@ -66,8 +68,8 @@ const std::map<std::string, std::string>& static_provenance() {
     f["armadillo_version"] = arma::arma_version::as_string();
     unsigned major = 0, minor = 0, release = 0;
     H5get_libversion(&major, &minor, &release);
-    f["hdf5_version"] = std::to_string(major) + "." + std::to_string(minor) + "." +
-                        std::to_string(release);
+    f["hdf5_version"] =
+        std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
     f["yaml_cpp_version"] = QUANTLAB_YAML_CPP_VERSION;
     f["boost_version"] = std::to_string(BOOST_VERSION / 100000) + "." +
                          std::to_string(BOOST_VERSION / 100 % 1000) + "." +

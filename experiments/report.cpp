@@ -41,7 +41,9 @@ std::string key_of(const ResultsTable& t, const std::vector<std::string>& column
 
 std::string latex_escaped(const std::string& text) {
   std::string out;
-  for (char c : text) out += (c == '_' || c == '&' || c == '%' || c == '#') ? std::string("\\") + c : std::string(1, c);
+  for (char c : text)
+    out +=
+        (c == '_' || c == '&' || c == '%' || c == '#') ? std::string("\\") + c : std::string(1, c);
   return out;
 }
 
@@ -70,7 +72,8 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
       if (!t.has(c)) {
         std::string known;
         for (const auto& k : t.columns) known += (known.empty() ? "" : ", ") + k;
-        throw std::invalid_argument("no column '" + c + "' in the results (columns: " + known + ")");
+        throw std::invalid_argument("no column '" + c + "' in the results (columns: " + known +
+                                    ")");
       }
   for (const auto& m : o.metrics)
     if (!t.numbers.count(m)) throw std::invalid_argument("'" + m + "' is not a numeric column");
@@ -104,8 +107,8 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
       return c.values.size() > 1 ? number(c.mean()) + pm + number(c.std()) : number(c.mean());
     };
     if (o.format == "md") {
-      out << "### " << metric << " (mean ± std over " << "runs sharing a cell)\n\n| "
-          << row_title << " \\ " << col_title;
+      out << "### " << metric << " (mean ± std over "
+          << "runs sharing a cell)\n\n| " << row_title << " \\ " << col_title;
       for (const auto& ck : col_keys) out << " | " << ck;
       out << " |\n|---";
       for (std::size_t i = 0; i < col_keys.size(); ++i) out << "|---:";
@@ -118,7 +121,8 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
       out << "\n";
     } else if (o.format == "csv") {
       out << "metric," << join(o.rows, ",");
-      for (const auto& ck : col_keys) out << "," << col_title << "=" << ck << " mean," << col_title << "=" << ck << " std";
+      for (const auto& ck : col_keys)
+        out << "," << col_title << "=" << ck << " mean," << col_title << "=" << ck << " std";
       out << "\n";
       for (const auto& rk : row_keys) {
         out << metric;
@@ -129,14 +133,17 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
           }
         for (const auto& ck : col_keys) {
           auto it = cells.find({rk, ck});
-          if (it == cells.end()) out << ",,";
-          else out << "," << number(it->second.mean()) << "," << number(it->second.std());
+          if (it == cells.end())
+            out << ",,";
+          else
+            out << "," << number(it->second.mean()) << "," << number(it->second.std());
         }
         out << "\n";
       }
     } else {
-      out << "% " << metric << ": mean $\\pm$ std\n\\begin{tabular}{l" << std::string(col_keys.size(), 'r')
-          << "}\n\\hline\n" << latex_escaped(row_title) << " \\textbackslash{} " << latex_escaped(col_title);
+      out << "% " << metric << ": mean $\\pm$ std\n\\begin{tabular}{l"
+          << std::string(col_keys.size(), 'r') << "}\n\\hline\n"
+          << latex_escaped(row_title) << " \\textbackslash{} " << latex_escaped(col_title);
       for (const auto& ck : col_keys) out << " & " << latex_escaped(ck);
       out << " \\\\\n\\hline\n";
       for (const auto& rk : row_keys) {

@@ -9,15 +9,13 @@ namespace quantlab {
 
 struct ResultsTable {
   std::string sweep;
-  std::string config;                ///< the sweep config's text
-  std::vector<std::string> columns;  ///< in display order
-  std::map<std::string, std::vector<std::string>> text;   ///< string columns
-  std::map<std::string, std::vector<double>> numbers;     ///< numeric columns (NaN = missing)
+  std::string config;                                    ///< the sweep config's text
+  std::vector<std::string> columns;                      ///< in display order
+  std::map<std::string, std::vector<std::string>> text;  ///< string columns
+  std::map<std::string, std::vector<double>> numbers;    ///< numeric columns (NaN = missing)
   std::size_t rows = 0;
 
-  bool has(const std::string& column) const {
-    return text.count(column) || numbers.count(column);
-  }
+  bool has(const std::string& column) const { return text.count(column) || numbers.count(column); }
   /// A cell as text (numbers in %.10g).
   std::string cell(const std::string& column, std::size_t row) const;
 };

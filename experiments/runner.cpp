@@ -6,10 +6,10 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -64,7 +64,6 @@ class OptimumCache {
   std::map<std::string, std::shared_future<double>> entries_;
 };
 
-
 RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   const PlannedTensor& t = plan.tensors[run.tensor];
   RunRecord r;
@@ -99,27 +98,33 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
 // A network trained with its quantization (LC, iDC) or fine-tuned afterwards, the run's
 // quantizer as the compression step. `result` becomes the last quantization, holding the
 // final weights (and codewords, if fine-tuned).
-TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run, const Quantizer& quantizer,
-                                 const arma::vec& weights, const std::vector<arma::uvec>& groups, GroupedResult& result) {
+TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run,
+                                 const Quantizer& quantizer, const arma::vec& weights,
+                                 const std::vector<arma::uvec>& groups, GroupedResult& result) {
   GroupedResult last;
   const bool warm_start = run.training.boolean("warm_start");
   const NetworkCompressor compress = [&](const arma::vec& v) {
     Generator generator(run.seed.value_or(0));
     // The first call (direct compression) starts afresh; the C steps after it may warm-start.
-    const std::vector<arma::vec> previous = warm_start && !last.codebook.empty() ? group_codebooks(last)
-                                                                                 : std::vector<arma::vec>();
-    last = quantize_groups(quantizer, v, weights, groups, distinct_counts(v, groups), run.levels, generator,
-                           t.tensor.shape, previous);
+    const std::vector<arma::vec> previous =
+        warm_start && !last.codebook.empty() ? group_codebooks(last) : std::vector<arma::vec>();
+    last = quantize_groups(quantizer, v, weights, groups, distinct_counts(v, groups), run.levels,
+                           generator, t.tensor.shape, previous);
     CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
-    if (outcome.clusters.size() != last.codebook.size() && run.training.integer("fine_tune_epochs") > 0)
-      throw std::invalid_argument(run.algorithm + "'s codewords are not scalar levels: they cannot be fine-tuned");
+    if (outcome.clusters.size() != last.codebook.size() &&
+        run.training.integer("fine_tune_epochs") > 0)
+      throw std::invalid_argument(run.algorithm +
+                                  "'s codewords are not scalar levels: they cannot be fine-tuned");
     return outcome;
   };
-  TrainedCompression trained = train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
+  TrainedCompression trained =
+      train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
   const std::vector<arma::uvec> members = codeword_members(last.reconstruction, groups);
   result = std::move(last);
-  if (members.size() == result.codebook.size())  // the same indices; fine-tuning moved the codewords
-    for (std::size_t c = 0; c < members.size(); ++c) result.codebook[c] = trained.reconstruction[members[c][0]];
+  if (members.size() ==
+      result.codebook.size())  // the same indices; fine-tuning moved the codewords
+    for (std::size_t c = 0; c < members.size(); ++c)
+      result.codebook[c] = trained.reconstruction[members[c][0]];
   result.reconstruction = trained.reconstruction;
   return trained;
 }
@@ -128,11 +133,13 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   const PlannedTensor& t = plan.tensors[run.tensor];
   const AlgorithmInfo& info = *find_algorithm(run.algorithm);
   const auto quantizer = info.make(run.parameters);
-  std::vector<arma::uvec> groups = t.network ? t.network->groups() : groups_of(t.tensor, run.granularity);
+  std::vector<arma::uvec> groups =
+      t.network ? t.network->groups() : groups_of(t.tensor, run.granularity);
   // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
   // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
   const auto pruned_attribute = t.tensor.attributes.find("pruned");
-  const bool pruned = pruned_attribute != t.tensor.attributes.end() && pruned_attribute->second == "zeros";
+  const bool pruned =
+      pruned_attribute != t.tensor.attributes.end() && pruned_attribute->second == "zeros";
   std::vector<std::size_t> kept;
   if (pruned) {
     for (auto& g : groups) g = g.elem(arma::find(t.tensor.values.elem(g) != 0));
@@ -159,7 +166,8 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   }
   // The metrics below are then of the final weights.
   std::optional<TrainedCompression> trained;
-  if (t.network && trains_network(run.training)) trained = train_network(t, run, *quantizer, weights, groups, result);
+  if (t.network && trains_network(run.training))
+    trained = train_network(t, run, *quantizer, weights, groups, result);
   add_coding_statistics(result, groups);
 
   for (const auto& [key, value] : error_metrics(t.tensor.values, weights, result.reconstruction))
@@ -219,7 +227,8 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
     r.vectors["fine_tune_test_accuracy"] = trained->fine_tune_test_accuracy;
   }
   if (t.network) {
-    const NetworkScore quantized = trained ? trained->score : score_network(*t.network, result.reconstruction);
+    const NetworkScore quantized =
+        trained ? trained->score : score_network(*t.network, result.reconstruction);
     const NetworkScore reference = reference_score(*t.network, t.tensor.values);
     r.numbers["test_accuracy"] = quantized.accuracy;
     r.numbers["test_loss"] = quantized.loss;
@@ -233,25 +242,25 @@ void measure(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunR
   r.numbers["gap_to_optimal"] = nan;
   // (Not for trained weights: they moved away from the data the optimum quantizes.)
   if (!trained) try {
-    const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
-                            std::to_string(run.levels) + "|" + run.weights;
-    const double optimum = optima.sse(key, [&] {
-      const AlgorithmInfo& exact = *find_algorithm("optimal");
-      const auto optimal = exact.make(Parameters(exact.parameters, {}));
-      Generator unused(0);
-      const GroupedResult o = quantize_groups(*optimal, t.tensor.values, weights, groups,
-                                              distinct, run.levels, unused);
-      return error_metrics(t.tensor.values, weights, o.reconstruction).at("sse");
-    });
-    const double sse = r.numbers["sse"];
-    const double total_weight =
-        weights.is_empty() ? static_cast<double>(t.tensor.size()) : arma::accu(weights);
-    r.numbers["mse_optimal"] = optimum / total_weight;
-    r.numbers["gap_to_optimal"] =
-        optimum > 0 ? sse / optimum - 1 : (sse > 0 ? std::numeric_limits<double>::infinity() : 0);
-  } catch (const std::exception& e) {
-    r.text["optimum_error"] = e.what();
-  }
+      const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
+                              std::to_string(run.levels) + "|" + run.weights;
+      const double optimum = optima.sse(key, [&] {
+        const AlgorithmInfo& exact = *find_algorithm("optimal");
+        const auto optimal = exact.make(Parameters(exact.parameters, {}));
+        Generator unused(0);
+        const GroupedResult o = quantize_groups(*optimal, t.tensor.values, weights, groups,
+                                                distinct, run.levels, unused);
+        return error_metrics(t.tensor.values, weights, o.reconstruction).at("sse");
+      });
+      const double sse = r.numbers["sse"];
+      const double total_weight =
+          weights.is_empty() ? static_cast<double>(t.tensor.size()) : arma::accu(weights);
+      r.numbers["mse_optimal"] = optimum / total_weight;
+      r.numbers["gap_to_optimal"] =
+          optimum > 0 ? sse / optimum - 1 : (sse > 0 ? std::numeric_limits<double>::infinity() : 0);
+    } catch (const std::exception& e) {
+      r.text["optimum_error"] = e.what();
+    }
 }
 
 // A killed process whose parent has not reaped it is a zombie: it exists but writes nothing.
@@ -266,8 +275,11 @@ bool process_alive(pid_t pid) {
 
 std::string format_seconds(double s) {
   char buffer[32];
-  if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
-  else std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  if (s < 60)
+    std::snprintf(buffer, sizeof buffer, "%.1fs", s);
+  else
+    std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s) / 60,
+                  static_cast<int>(s) % 60);
   return buffer;
 }
 
@@ -299,7 +311,8 @@ void prepare_output(const std::string& folder) {
   // Temporary files of processes on this host that were killed before their rename: they are
   // never read (records appear only by rename), so remove them. Other hosts' are left alone.
   const std::string ours = hdf5::temporary_suffix();
-  const std::string host_part = ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
+  const std::string host_part =
+      ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
   for (const auto& entry : fs::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
     const auto at = name.find(host_part);
@@ -321,8 +334,10 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
     if (!in_shard(i, options.shard, options.shards)) continue;
     ++summary.total;
     const RunState state = run_state(record_path(options.out, plan.config.name, plan.runs[i].id));
-    if (state == RunState::done || (state == RunState::failed && !options.rerun_failed)) ++summary.skipped;
-    else todo.push_back(i);
+    if (state == RunState::done || (state == RunState::failed && !options.rerun_failed))
+      ++summary.skipped;
+    else
+      todo.push_back(i);
   }
 
   OptimumCache optima;
@@ -367,7 +382,8 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
       if (options.progress) {
         const std::size_t done = summary.succeeded + summary.failed;
         const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-        const double eta = elapsed / static_cast<double>(done) * static_cast<double>(todo.size() - done);
+        const double eta =
+            elapsed / static_cast<double>(done) * static_cast<double>(todo.size() - done);
         std::fprintf(stderr, "\r%zu/%zu runs  elapsed %s  eta %s   ", done, todo.size(),
                      format_seconds(elapsed).c_str(), format_seconds(eta).c_str());
         std::fflush(stderr);

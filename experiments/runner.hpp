@@ -13,8 +13,8 @@ namespace quantlab {
 struct RunnerOptions {
   std::string out = "results";
   std::size_t threads = 1;
-  bool progress = false;      ///< done/total, elapsed and ETA on stderr
-  std::size_t shard = 0;      ///< run only the runs whose plan index is shard mod shards
+  bool progress = false;  ///< done/total, elapsed and ETA on stderr
+  std::size_t shard = 0;  ///< run only the runs whose plan index is shard mod shards
   std::size_t shards = 1;
   bool rerun_failed = false;  ///< run again the runs recorded as failed
 };

@@ -5,8 +5,9 @@
 
 namespace quantlab::networks {
 
-void fine_tune_codewords(Network& net, const std::vector<Parameter>& compressed, const std::vector<arma::uvec>& clusters,
-                         const LabelledImages& train_data, TrainingSettings settings,
+void fine_tune_codewords(Network& net, const std::vector<Parameter>& compressed,
+                         const std::vector<arma::uvec>& clusters, const LabelledImages& train_data,
+                         TrainingSettings settings,
                          const std::function<void(std::size_t, double)>& after_epoch) {
   std::vector<float*> values, gradients;  // the concatenation, element by element
   for (const auto& p : compressed)
@@ -16,9 +17,11 @@ void fine_tune_codewords(Network& net, const std::vector<Parameter>& compressed,
     }
   for (const auto& cluster : clusters)
     for (arma::uword i : cluster) {
-      if (i >= values.size()) throw std::invalid_argument("a cluster index is past the compressed parameters");
+      if (i >= values.size())
+        throw std::invalid_argument("a cluster index is past the compressed parameters");
       if (*values[i] != *values[cluster[0]])
-        throw std::invalid_argument("the weights of a cluster differ: quantize before fine-tuning the codewords");
+        throw std::invalid_argument(
+            "the weights of a cluster differ: quantize before fine-tuning the codewords");
     }
 
   std::vector<float> mean_gradient(clusters.size());

@@ -14,8 +14,9 @@ namespace quantlab::networks {
 /// per codeword, the flat indices of its weights in the concatenation of `compressed` (each
 /// in memory order); the weights of a cluster must be equal. Every other parameter and every
 /// position in no cluster (a pruned weight) stays as it is. Weight decay is not applied.
-void fine_tune_codewords(Network& net, const std::vector<Parameter>& compressed, const std::vector<arma::uvec>& clusters,
-                         const LabelledImages& train_data, TrainingSettings settings,
+void fine_tune_codewords(Network& net, const std::vector<Parameter>& compressed,
+                         const std::vector<arma::uvec>& clusters, const LabelledImages& train_data,
+                         TrainingSettings settings,
                          const std::function<void(std::size_t, double)>& after_epoch = {});
 
 }  // namespace quantlab::networks

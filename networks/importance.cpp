@@ -4,7 +4,8 @@
 
 namespace quantlab::networks {
 
-std::vector<arma::fmat> hessian_diagonal(Network& net, const LabelledImages& data, std::size_t samples) {
+std::vector<arma::fmat> hessian_diagonal(Network& net, const LabelledImages& data,
+                                         std::size_t samples) {
   std::vector<Parameter> parameters = net.parameters();
   std::vector<arma::mat> sum;
   for (const auto& p : parameters) sum.emplace_back(arma::size(*p.value), arma::fill::zeros);

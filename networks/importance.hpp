@@ -13,6 +13,7 @@
 namespace quantlab::networks {
 
 /// One matrix per parameter (the shapes of net.parameters()); the first `samples` images.
-std::vector<arma::fmat> hessian_diagonal(Network& net, const LabelledImages& data, std::size_t samples);
+std::vector<arma::fmat> hessian_diagonal(Network& net, const LabelledImages& data,
+                                         std::size_t samples);
 
 }  // namespace quantlab::networks

@@ -18,8 +18,11 @@ arma::fmat he_normal(std::size_t rows, std::size_t cols, std::size_t fan_in, Gen
 }  // namespace
 
 Dense::Dense(std::string name, std::size_t in, std::size_t out, Generator& generator)
-    : name_(std::move(name)), weight_(he_normal(out, in, in, generator)), bias_(out, 1, arma::fill::zeros),
-      weight_gradient_(out, in, arma::fill::zeros), bias_gradient_(out, 1, arma::fill::zeros) {}
+    : name_(std::move(name)),
+      weight_(he_normal(out, in, in, generator)),
+      bias_(out, 1, arma::fill::zeros),
+      weight_gradient_(out, in, arma::fill::zeros),
+      bias_gradient_(out, 1, arma::fill::zeros) {}
 
 arma::fmat Dense::forward(const arma::fmat& input) {
   input_ = input;
@@ -52,11 +55,19 @@ arma::fmat Relu::backward(const arma::fmat& g) {
 
 Conv2d::Conv2d(std::string name, std::size_t height, std::size_t width, std::size_t channels,
                std::size_t filters, std::size_t kernel, Generator& generator)
-    : name_(std::move(name)), height_(height), width_(width), channels_(channels), filters_(filters),
-      kernel_(kernel), weight_(he_normal(filters, channels * kernel * kernel, channels * kernel * kernel, generator)),
-      bias_(filters, 1, arma::fill::zeros), weight_gradient_(arma::size(weight_), arma::fill::zeros),
+    : name_(std::move(name)),
+      height_(height),
+      width_(width),
+      channels_(channels),
+      filters_(filters),
+      kernel_(kernel),
+      weight_(
+          he_normal(filters, channels * kernel * kernel, channels * kernel * kernel, generator)),
+      bias_(filters, 1, arma::fill::zeros),
+      weight_gradient_(arma::size(weight_), arma::fill::zeros),
       bias_gradient_(filters, 1, arma::fill::zeros) {
-  if (kernel > height || kernel > width) throw std::invalid_argument(name_ + ": kernel larger than the image");
+  if (kernel > height || kernel > width)
+    throw std::invalid_argument(name_ + ": kernel larger than the image");
 }
 
 arma::fmat Conv2d::forward(const arma::fmat& input) {
@@ -136,11 +147,13 @@ arma::fmat MaxPool2::forward(const arma::fmat& input) {
 arma::fmat MaxPool2::backward(const arma::fmat& g) {
   arma::fmat input_gradient(input_rows_, g.n_cols, arma::fill::zeros);
   for (std::size_t b = 0; b < g.n_cols; ++b)
-    for (std::size_t o = 0; o < g.n_rows; ++o) input_gradient(argmax_[b * g.n_rows + o], b) += g(o, b);
+    for (std::size_t o = 0; o < g.n_rows; ++o)
+      input_gradient(argmax_[b * g.n_rows + o], b) += g(o, b);
   return input_gradient;
 }
 
-double SoftmaxCrossEntropy::loss(const arma::fmat& logits, const arma::uvec& labels, arma::fmat* gradient) {
+double SoftmaxCrossEntropy::loss(const arma::fmat& logits, const arma::uvec& labels,
+                                 arma::fmat* gradient) {
   const std::size_t n = logits.n_cols;
   double total = 0;
   if (gradient) gradient->set_size(arma::size(logits));
@@ -148,11 +161,13 @@ double SoftmaxCrossEntropy::loss(const arma::fmat& logits, const arma::uvec& lab
     // log-sum-exp in double, shifted by the largest logit
     const double top = logits.col(b).max();
     double sum = 0;
-    for (std::size_t k = 0; k < logits.n_rows; ++k) sum += std::exp(static_cast<double>(logits(k, b)) - top);
+    for (std::size_t k = 0; k < logits.n_rows; ++k)
+      sum += std::exp(static_cast<double>(logits(k, b)) - top);
     total += top + std::log(sum) - logits(labels[b], b);
     if (gradient) {
       for (std::size_t k = 0; k < logits.n_rows; ++k)
-        (*gradient)(k, b) = static_cast<float>(std::exp(static_cast<double>(logits(k, b)) - top) / sum / n);
+        (*gradient)(k, b) =
+            static_cast<float>(std::exp(static_cast<double>(logits(k, b)) - top) / sum / n);
       (*gradient)(labels[b], b) -= 1.0f / static_cast<float>(n);
     }
   }

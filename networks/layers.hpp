@@ -4,11 +4,10 @@
 // with one sample per column; an image sample is stored height × width × channels with the
 // channel fastest (HWC), so a convolution's output F × (pixels · batch) is already the next
 // layer's batch, and a kernel's memory is the HWIO tensor [kh, kw, in, out].
+#include <armadillo>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <armadillo>
 
 #include "algorithms/generator.hpp"
 

@@ -22,8 +22,9 @@ namespace quantlab::networks {
 /// ternary {−a, 0, +a}, powers_of_two {0, ±2^e : e_min ≤ e ≤ e_max} (closed forms of
 /// paper 4). `generator` feeds seeded quantizers; `previous`, the codebook of the previous C
 /// step, warm-starts those that refine a start (k-means, Quantizer::quantize_from).
-arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels, Generator& generator,
-                 const arma::vec& previous = {}, int e_min = -7, int e_max = 0);
+arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels,
+                 Generator& generator, const arma::vec& previous = {}, int e_min = -7,
+                 int e_max = 0);
 
 /// A C step: Δ(Θ) for the compressed parameters' values v (their concatenation, each in its
 /// memory order), whatever codebooks it keeps (one per layer, one for all, ...).
@@ -32,22 +33,24 @@ using CompressionStep = std::function<arma::vec(const arma::vec& v)>;
 /// The C step of one codebook per parameter by c_step(kind, ·, levels, generator), each
 /// warm-started from that parameter's previous codebook.
 CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
-                                     const std::vector<Parameter>& compressed, Generator& generator);
+                                     const std::vector<Parameter>& compressed,
+                                     Generator& generator);
 
 struct LcSettings {
   std::string method = "lc";  ///< lc, or idc (iterated direct compression)
   double mu0 = 9e-5, mu_factor = 1.1;
   std::size_t steps = 40;
-  TrainingSettings l_step;        ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j
-  std::size_t first_epochs = 0;   ///< epochs of the first L step (0: l_step.epochs; the toolkit's 40)
+  TrainingSettings l_step;  ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j
+  std::size_t first_epochs =
+      0;  ///< epochs of the first L step (0: l_step.epochs; the toolkit's 40)
   double lr_step_decay = 0.98;
 };
 
 struct LcStep {
-  double mu = 0;             ///< 0 for iDC
-  double train_loss = 0;     ///< of the last L-step epoch (with the penalty's weights w)
-  double distance = 0;       ///< ‖w − Δ(Θ)‖ / ‖w‖ over the compressed parameters
-  Evaluation quantized;      ///< the network with Δ(Θ) on the test images
+  double mu = 0;          ///< 0 for iDC
+  double train_loss = 0;  ///< of the last L-step epoch (with the penalty's weights w)
+  double distance = 0;    ///< ‖w − Δ(Θ)‖ / ‖w‖ over the compressed parameters
+  Evaluation quantized;   ///< the network with Δ(Θ) on the test images
 };
 
 struct LcResult {
@@ -58,8 +61,9 @@ struct LcResult {
 /// Runs LC (or iDC) on the `compressed` parameters of `net` (the other parameters train
 /// freely in the L steps); on return they hold Δ(Θ). `mask_gradients`, called after the
 /// penalty is added, may zero gradients (a pruned network's pruned positions).
-LcResult learning_compression(Network& net, const std::vector<Parameter>& compressed, const CompressionStep& c_step,
-                              const LabelledImages& train, const LabelledImages& test, const LcSettings& settings,
+LcResult learning_compression(Network& net, const std::vector<Parameter>& compressed,
+                              const CompressionStep& c_step, const LabelledImages& train,
+                              const LabelledImages& test, const LcSettings& settings,
                               const std::function<void(const LcStep&)>& after_step = {},
                               const std::function<void()>& mask_gradients = {});
 

@@ -8,8 +8,9 @@
 
 namespace quantlab::networks {
 
-void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
-                  const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes) {
+void save_network(
+    Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
+    const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes) {
   DatasetWriter writer(path, attributes);
   for (const auto& p : net.parameters()) {
     // The value's memory is the tensor in row-major order (layers.hpp).
@@ -23,19 +24,22 @@ void save_network(Network& net, const std::string& path, const std::map<std::str
 }
 
 void add_importance(const std::string& path, const std::string& kind, Network& net,
-                    const std::vector<arma::fmat>& importance, const std::map<std::string, std::string>& attributes) {
+                    const std::vector<arma::fmat>& importance,
+                    const std::map<std::string, std::string>& attributes) {
   const std::string prefix = "importance/" + kind + "/";
   std::vector<Tensor> tensors;
   for (const auto& name : list_tensors(path))
     if (name.rfind(prefix, 0) != 0) tensors.push_back(read_tensor(path, name));
   const auto parameters = net.parameters();
-  if (importance.size() != parameters.size()) throw std::invalid_argument("one importance matrix per parameter expected");
+  if (importance.size() != parameters.size())
+    throw std::invalid_argument("one importance matrix per parameter expected");
   for (std::size_t i = 0; i < parameters.size(); ++i) {
     Tensor t;
     t.name = prefix + parameters[i].name;
     t.shape = parameters[i].shape;
     t.dtype = DType::float32;
-    const double floor = 1e-8 * std::max(1e-30, static_cast<double>(arma::mean(arma::vectorise(importance[i]))));
+    const double floor =
+        1e-8 * std::max(1e-30, static_cast<double>(arma::mean(arma::vectorise(importance[i]))));
     t.values = arma::conv_to<arma::vec>::from(arma::vectorise(importance[i]));
     for (double& v : t.values) v = static_cast<double>(static_cast<float>(std::max(v, floor)));
     t.attributes = attributes;
@@ -43,15 +47,18 @@ void add_importance(const std::string& path, const std::string& kind, Network& n
     tensors.push_back(std::move(t));
   }
   H5::H5File in(path, H5F_ACC_RDONLY);
-  const std::map<std::string, std::string> file_attributes = hdf5::string_attributes(in.openGroup("/"));
+  const std::map<std::string, std::string> file_attributes =
+      hdf5::string_attributes(in.openGroup("/"));
   in.close();
   write_dataset_file(path, tensors, file_attributes);
 }
 
-double training_mean_pixel(const std::string& path, const std::map<std::string, std::string>& attributes) {
+double training_mean_pixel(const std::string& path,
+                           const std::map<std::string, std::string>& attributes) {
   const auto mean = attributes.find("mean_pixel");
   if (mean == attributes.end())
-    throw std::runtime_error(path + ": no mean_pixel attribute (not written by quantlab net train)");
+    throw std::runtime_error(path +
+                             ": no mean_pixel attribute (not written by quantlab net train)");
   return std::stod(mean->second);
 }
 
@@ -69,7 +76,8 @@ Network load_network(const std::string& path, std::map<std::string, std::string>
     if (t.shape != p.shape)
       throw std::runtime_error(path + ": tensor " + p.name + " has shape " + t.shape_text() +
                                ", the model needs another");
-    for (std::size_t i = 0; i < t.values.n_elem; ++i) (*p.value)[i] = static_cast<float>(t.values[i]);
+    for (std::size_t i = 0; i < t.values.n_elem; ++i)
+      (*p.value)[i] = static_cast<float>(t.values[i]);
   }
   if (attributes) *attributes = first.attributes;
   return net;

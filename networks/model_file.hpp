@@ -13,20 +13,24 @@ namespace quantlab::networks {
 /// `attributes` (model, dataset, test_accuracy, seed, settings, ...) go on the file and on
 /// every tensor; written atomically.
 /// `tensor_attributes` adds attributes to single tensors (e.g. pruned = zeros on kernels).
-void save_network(Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
-                  const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes = {});
+void save_network(
+    Network& net, const std::string& path, const std::map<std::string, std::string>& attributes,
+    const std::map<std::string, std::map<std::string, std::string>>& tensor_attributes = {});
 
 /// Adds (or replaces) the companions importance/<kind>/<parameter> of every parameter to the
 /// network's file, rewritten atomically. A floor of 1e-8 × a tensor's mean keeps every weight
 /// positive (the weights of units that never fire have a zero Hessian diagonal).
 void add_importance(const std::string& path, const std::string& kind, Network& net,
-                    const std::vector<arma::fmat>& importance, const std::map<std::string, std::string>& attributes);
+                    const std::vector<arma::fmat>& importance,
+                    const std::map<std::string, std::string>& attributes);
 
 /// The mean pixel a saved network was trained with (its inputs are shifted by it); a one-line
 /// error names the file when the attribute is missing.
-double training_mean_pixel(const std::string& path, const std::map<std::string, std::string>& attributes);
+double training_mean_pixel(const std::string& path,
+                           const std::map<std::string, std::string>& attributes);
 
 /// The network of a file written by save_network, with its file attributes in *attributes.
-Network load_network(const std::string& path, std::map<std::string, std::string>* attributes = nullptr);
+Network load_network(const std::string& path,
+                     std::map<std::string, std::string>* attributes = nullptr);
 
 }  // namespace quantlab::networks

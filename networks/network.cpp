@@ -41,7 +41,8 @@ arma::vec concatenated_values(const std::vector<Parameter>& parameters) {
 void assign_concatenated(const std::vector<Parameter>& parameters, const arma::vec& values) {
   std::size_t offset = 0;
   for (const auto& p : parameters)
-    for (arma::uword i = 0; i < p.value->n_elem; ++i) (*p.value)[i] = static_cast<float>(values[offset++]);
+    for (arma::uword i = 0; i < p.value->n_elem; ++i)
+      (*p.value)[i] = static_cast<float>(values[offset++]);
 }
 
 std::vector<Parameter> Network::kernels() {
@@ -76,9 +77,9 @@ Network make_network(const std::string& model, Generator& g) {
     net.add(std::make_unique<Dense>("dense3", 100, 10, g));
   } else if (model == "lenet5") {
     net.add(std::make_unique<Conv2d>("conv1", 28, 28, 1, 20, 5, g));   // → 24 × 24 × 20
-    net.add(std::make_unique<MaxPool2>(24, 24, 20));                    // → 12 × 12 × 20
+    net.add(std::make_unique<MaxPool2>(24, 24, 20));                   // → 12 × 12 × 20
     net.add(std::make_unique<Conv2d>("conv2", 12, 12, 20, 50, 5, g));  // → 8 × 8 × 50
-    net.add(std::make_unique<MaxPool2>(8, 8, 50));                      // → 4 × 4 × 50 = 800
+    net.add(std::make_unique<MaxPool2>(8, 8, 50));                     // → 4 × 4 × 50 = 800
     net.add(std::make_unique<Dense>("dense1", 800, 500, g));
     net.add(std::make_unique<Relu>());
     net.add(std::make_unique<Dense>("dense2", 500, 10, g));

@@ -15,7 +15,9 @@ std::vector<arma::fmat> magnitude_masks(Network& net, double keep) {
   const auto kept = static_cast<std::size_t>(std::llround(keep * static_cast<double>(all.size())));
   // Largest magnitude first; equal magnitudes: the earlier weight first (a strict order).
   std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept), all.end(),
-                   [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+                   [](const auto& a, const auto& b) {
+                     return a.first != b.first ? a.first > b.first : a.second < b.second;
+                   });
   std::vector<char> keep_flag(all.size(), 0);
   for (std::size_t i = 0; i < kept; ++i) keep_flag[all[i].second] = 1;
   std::vector<arma::fmat> masks;

@@ -64,7 +64,8 @@ void Optimizer::step(double rate) {
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     arma::fmat& w = *parameters_[i].value;
     arma::fmat& g = *parameters_[i].gradient;
-    if (settings_.weight_decay > 0 && is_kernel(parameters_[i].name)) g += static_cast<float>(settings_.weight_decay) * w;
+    if (settings_.weight_decay > 0 && is_kernel(parameters_[i].name))
+      g += static_cast<float>(settings_.weight_decay) * w;
     if (settings_.optimizer == "sgd") {
       // Nesterov momentum (Sutskever et al. 2013, as PyTorch): v = μv + g; w −= lr (g + μv).
       const auto mu = static_cast<float>(settings_.momentum);
@@ -73,17 +74,20 @@ void Optimizer::step(double rate) {
     } else {
       const double b1 = settings_.adam_beta1, b2 = settings_.adam_beta2;
       first_[i] = static_cast<float>(b1) * first_[i] + static_cast<float>(1 - b1) * g;
-      second_[i] = static_cast<float>(b2) * second_[i] + static_cast<float>(1 - b2) * arma::square(g);
+      second_[i] =
+          static_cast<float>(b2) * second_[i] + static_cast<float>(1 - b2) * arma::square(g);
       const auto c1 = static_cast<float>(1 - std::pow(b1, static_cast<double>(steps_)));
       const auto c2 = static_cast<float>(1 - std::pow(b2, static_cast<double>(steps_)));
-      w -= lr * (first_[i] / c1) / (arma::sqrt(second_[i] / c2) + static_cast<float>(settings_.adam_epsilon));
+      w -= lr * (first_[i] / c1) /
+           (arma::sqrt(second_[i] / c2) + static_cast<float>(settings_.adam_epsilon));
     }
   }
 }
 
 std::vector<arma::fmat> Optimizer::adam_root_second_moment() const {
   std::vector<arma::fmat> out;
-  const auto c2 = static_cast<float>(1 - std::pow(settings_.adam_beta2, static_cast<double>(steps_)));
+  const auto c2 =
+      static_cast<float>(1 - std::pow(settings_.adam_beta2, static_cast<double>(steps_)));
   for (const auto& v : second_) out.push_back(arma::sqrt(v / c2));
   return out;
 }
@@ -111,7 +115,8 @@ namespace {
 // uncovered border filled with the image's smallest value (the background).
 arma::fmat shifted(const arma::fmat& images, std::size_t s, Generator& g) {
   constexpr int side = 28;
-  if (images.n_rows != side * side) throw std::invalid_argument("shift augmentation needs 28 × 28 images");
+  if (images.n_rows != side * side)
+    throw std::invalid_argument("shift augmentation needs 28 × 28 images");
   arma::fmat out(arma::size(images));
   for (arma::uword c = 0; c < images.n_cols; ++c) {
     const int dy = static_cast<int>(g.below(2 * s + 1)) - static_cast<int>(s);
@@ -122,7 +127,8 @@ arma::fmat shifted(const arma::fmat& images, std::size_t s, Generator& g) {
     for (int y = 0; y < side; ++y)
       for (int x = 0; x < side; ++x) {
         const int sy = y - dy, sx = x - dx;
-        o[y * side + x] = sy >= 0 && sy < side && sx >= 0 && sx < side ? in[sy * side + sx] : background;
+        o[y * side + x] =
+            sy >= 0 && sy < side && sx >= 0 && sx < side ? in[sy * side + sx] : background;
       }
   }
   return out;
@@ -130,23 +136,27 @@ arma::fmat shifted(const arma::fmat& images, std::size_t s, Generator& g) {
 
 }  // namespace
 
-void train(Network& net, const LabelledImages& data, const TrainingSettings& settings, Optimizer& optimizer,
-           const std::function<void(std::size_t, double)>& after_epoch, const std::function<void()>& adjust_gradients) {
+void train(Network& net, const LabelledImages& data, const TrainingSettings& settings,
+           Optimizer& optimizer, const std::function<void(std::size_t, double)>& after_epoch,
+           const std::function<void()>& adjust_gradients) {
   const std::size_t n = data.images.n_cols;
   Generator shuffle(settings.seed ^ 0x5eedf00dULL), augment(settings.seed ^ 0xa57a11ULL);
   std::vector<arma::uword> order(n);
   for (std::size_t epoch = 0; epoch < settings.epochs; ++epoch) {
     std::iota(order.begin(), order.end(), 0);
-    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[shuffle.below(i)]);  // Fisher–Yates
-    const double rate = settings.learning_rate * std::pow(settings.lr_decay, static_cast<double>(epoch));
+    for (std::size_t i = n; i > 1; --i)
+      std::swap(order[i - 1], order[shuffle.below(i)]);  // Fisher–Yates
+    const double rate =
+        settings.learning_rate * std::pow(settings.lr_decay, static_cast<double>(epoch));
     double total = 0;
     for (std::size_t start = 0; start < n; start += settings.batch) {
       const std::size_t end = std::min(n, start + settings.batch);
       const arma::uvec batch(order.data() + start, end - start);
       net.zero_gradients();
       arma::fmat dlogits;
-      const arma::fmat images = settings.shift ? shifted(data.images.cols(batch), settings.shift, augment)
-                                               : arma::fmat(data.images.cols(batch));
+      const arma::fmat images = settings.shift
+                                    ? shifted(data.images.cols(batch), settings.shift, augment)
+                                    : arma::fmat(data.images.cols(batch));
       total += SoftmaxCrossEntropy::loss(net.forward(images), data.labels.elem(batch), &dlogits) *
                static_cast<double>(end - start);
       net.backward(dlogits);

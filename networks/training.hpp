@@ -29,8 +29,8 @@ ImageSplits load_image_splits(const std::string& dataset_file, std::size_t train
 
 /// One split (train or test), shifted by `mean_pixel` (the training mean a network was
 /// trained with); `limit` > 0 keeps the first that many.
-LabelledImages load_images(const std::string& dataset_file, const std::string& split, std::size_t limit,
-                           double mean_pixel);
+LabelledImages load_images(const std::string& dataset_file, const std::string& split,
+                           std::size_t limit, double mean_pixel);
 
 struct TrainingSettings {
   std::string optimizer = "sgd";  ///< sgd (Nesterov momentum) or adam
@@ -63,12 +63,11 @@ struct Evaluation {
 };
 Evaluation evaluate(Network& net, const LabelledImages& data, std::size_t batch = 1000);
 
-/// Trains for settings.epochs; `after_epoch(epoch, train_loss)` is called after each (may be empty).
-/// `adjust_gradients`, called after each batch's backward pass and before the update, may change the
-/// gradients (LC's penalty, pruning's masks).
+/// Trains for settings.epochs; `after_epoch(epoch, train_loss)` is called after each (may be
+/// empty). `adjust_gradients`, called after each batch's backward pass and before the update, may
+/// change the gradients (LC's penalty, pruning's masks).
 void train(Network& net, const LabelledImages& data, const TrainingSettings& settings,
-           Optimizer& optimizer,
-           const std::function<void(std::size_t, double)>& after_epoch = {},
+           Optimizer& optimizer, const std::function<void(std::size_t, double)>& after_epoch = {},
            const std::function<void()>& adjust_gradients = {});
 
 }  // namespace quantlab::networks

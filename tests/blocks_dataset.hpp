@@ -13,8 +13,8 @@
 
 namespace quantlab::testing {
 
-inline void write_blocks_dataset(const std::string& path, std::size_t train, std::size_t test, double noise,
-                                 std::uint64_t seed = 77) {
+inline void write_blocks_dataset(const std::string& path, std::size_t train, std::size_t test,
+                                 double noise, std::uint64_t seed = 77) {
   Generator g(seed);
   std::vector<Tensor> tensors;
   for (auto [split, n] : {std::pair<std::string, std::size_t>{"train", train}, {"test", test}}) {
@@ -26,9 +26,11 @@ inline void write_blocks_dataset(const std::string& path, std::size_t train, std
       const std::size_t label = g.below(10);
       labels.values[i] = static_cast<double>(label);
       for (std::size_t p = 0; p < 784; ++p) {
-        const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4), bx = 2 + 6 * (label % 4);
+        const std::size_t y = p / 28, x = p % 28, by = 2 + 6 * (label / 4),
+                          bx = 2 + 6 * (label % 4);
         const bool lit = y >= by && y < by + 6 && x >= bx && x < bx + 6;
-        images.values[i * 784 + p] = std::round(std::clamp((lit ? 180.0 : 30.0) + noise * g.normal(), 0.0, 255.0));
+        images.values[i * 784 + p] =
+            std::round(std::clamp((lit ? 180.0 : 30.0) + noise * g.normal(), 0.0, 255.0));
       }
     }
     tensors.push_back(images), tensors.push_back(labels);

@@ -38,7 +38,8 @@ struct Sandbox {
     FILE* pipe = ::popen(command.c_str(), "r");
     std::string output;
     std::array<char, 4096> buffer;
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+      output.append(buffer.data(), n);
     const int status = ::pclose(pipe);
     return {WEXITSTATUS(status), output};
   }
@@ -47,7 +48,8 @@ struct Sandbox {
     std::size_t count = 0;
     const std::filesystem::path runs = dir / "results" / sweep / "runs";
     if (std::filesystem::exists(runs))
-      for (const auto& entry : std::filesystem::directory_iterator(runs)) count += entry.path().extension() == ".h5";
+      for (const auto& entry : std::filesystem::directory_iterator(runs))
+        count += entry.path().extension() == ".h5";
     return count;
   }
 };

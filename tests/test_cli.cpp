@@ -1,7 +1,6 @@
 // End to end through the command line: run -> merge -> report, resuming, failures and bad input.
-#include <doctest/doctest.h>
 #include <H5Cpp.h>
-
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,7 +43,8 @@ repeat: 2
 
 // One run's recorded vector from a merged results file (distributions/<run>/<name>); empty
 // when the run recorded none by that name.
-std::vector<double> run_vector(const std::string& results, const std::string& run, const std::string& name) {
+std::vector<double> run_vector(const std::string& results, const std::string& run,
+                               const std::string& name) {
   H5::H5File f(results, H5F_ACC_RDONLY);
   H5::Group g = f.openGroup("distributions/" + run);
   if (!g.nameExists(name)) return {};
@@ -110,7 +110,8 @@ TEST_CASE("results do not depend on the thread count") {
   const ResultsTable a = read_results(one.path("results/tiny.h5"));
   const ResultsTable b = read_results(two.path("results/tiny.h5"));
   CHECK(a.text.at("run_id") == b.text.at("run_id"));
-  for (const char* metric : {"sse", "mse", "max_abs_err", "entropy_bits", "gap_to_optimal", "iterations"})
+  for (const char* metric :
+       {"sse", "mse", "max_abs_err", "entropy_bits", "gap_to_optimal", "iterations"})
     CHECK_MESSAGE(a.numbers.at(metric) == b.numbers.at(metric), metric);
 }
 
@@ -166,14 +167,20 @@ TEST_CASE("bad input: one line, a non-zero exit, and no run record") {
   const std::string head = "name: bad\nalgorithms: [optimal]\nbits: [2]\ndatasets:\n";
   expect_error(head + "  - {name: d, file: data.h5, tensors: w}\n", "has 1 NaN or Inf values");
   expect_error(head + "  - {name: d, file: data.h5, tensors: e}\n", "tensor 'e' is empty");
-  expect_error(head + "  - {name: d, file: missing.h5}\n", "dataset file missing.h5 does not exist");
-  expect_error(head + "  - {name: d, file: data.h5, tensors: nope}\n", "no tensor of data.h5 matches 'nope'");
+  expect_error(head + "  - {name: d, file: missing.h5}\n",
+               "dataset file missing.h5 does not exist");
+  expect_error(head + "  - {name: d, file: data.h5, tensors: nope}\n",
+               "no tensor of data.h5 matches 'nope'");
   expect_error(head + "  - {name: d, synthetic: {distribution: gaussian, n: 10}}\nlevels: [0]\n",
                "exactly one of 'bits' and 'levels'");
-  expect_error("name: bad\nalgorithms: [optimal]\nlevels: [0]\ndatasets:\n  - {name: d, synthetic: {distribution: gaussian, n: 10}}\n",
-               "bad.yaml:3:10: levels must be an integer in [1, 1073741824], not '0'");
+  expect_error(
+      "name: bad\nalgorithms: [optimal]\nlevels: [0]\ndatasets:\n  - {name: d, synthetic: "
+      "{distribution: gaussian, n: 10}}\n",
+      "bad.yaml:3:10: levels must be an integer in [1, 1073741824], not '0'");
 
-  box.write("ok.yaml", "name: ok\nalgorithms: [optimal]\nbits: [2]\ndatasets:\n  - {name: d, synthetic: {distribution: gaussian, n: 10}}\n");
+  box.write("ok.yaml",
+            "name: ok\nalgorithms: [optimal]\nbits: [2]\ndatasets:\n  - {name: d, synthetic: "
+            "{distribution: gaussian, n: 10}}\n");
   box.write("a-file", "");
   const Result unwritable = box.quantlab("run ok.yaml --out a-file/results");
   CHECK(unwritable.status == 1);
@@ -183,8 +190,9 @@ TEST_CASE("bad input: one line, a non-zero exit, and no run record") {
 
 TEST_CASE("more levels than distinct values are clamped and recorded") {
   Sandbox box;
-  box.write("few.yaml", "name: few\nalgorithms: [optimal, kmeans, uniform]\nlevels: [3, 16]\ndatasets:\n"
-                        "  - {name: d, synthetic: {distribution: uniform, n: 5, seed: 4}}\n");
+  box.write("few.yaml",
+            "name: few\nalgorithms: [optimal, kmeans, uniform]\nlevels: [3, 16]\ndatasets:\n"
+            "  - {name: d, synthetic: {distribution: uniform, n: 5, seed: 4}}\n");
   REQUIRE(box.quantlab("run few.yaml").status == 0);
   REQUIRE(box.quantlab("merge few.yaml").status == 0);
   const ResultsTable t = read_results(box.path("results/few.h5"));
@@ -201,14 +209,19 @@ TEST_CASE("docs/algorithms.md is what `quantlab algorithms` prints") {
   REQUIRE(listing.status == 0);
   std::ifstream doc(std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/docs/algorithms.md");
   const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
-  CHECK_MESSAGE(text == listing.output, "regenerate it: build/quantlab algorithms > docs/algorithms.md");
+  CHECK_MESSAGE(text == listing.output,
+                "regenerate it: build/quantlab algorithms > docs/algorithms.md");
 }
 
 TEST_CASE("per-channel sweeps on a file tensor; dataset make and ls") {
   Sandbox box;
-  CHECK(box.quantlab("dataset make data.h5 --name w --distribution student_t --n 3000 --param nu=4 --seed 2").status == 0);
-  CHECK(box.quantlab("dataset make data.h5 --append --name m --distribution gaussian_mixture --n 500 "
-                     "--param weights=1,1 --param means=-2,2 --param stds=0.5,0.5").status == 0);
+  CHECK(box.quantlab("dataset make data.h5 --name w --distribution student_t --n 3000 --param nu=4 "
+                     "--seed 2")
+            .status == 0);
+  CHECK(
+      box.quantlab("dataset make data.h5 --append --name m --distribution gaussian_mixture --n 500 "
+                   "--param weights=1,1 --param means=-2,2 --param stds=0.5,0.5")
+          .status == 0);
   const Result ls = box.quantlab("dataset ls data.h5");
   CHECK(ls.status == 0);
   CHECK(ls.output.find("w ") != std::string::npos);
@@ -225,9 +238,10 @@ TEST_CASE("per-channel sweeps on a file tensor; dataset make and ls") {
   Generator g(1);
   for (double& v : kernel.values) v = g.normal();
   write_dataset_file(box.path("net.h5"), {kernel});
-  box.write("chan.yaml", "name: chan\nalgorithms: [optimal, kmeans]\nbits: [1, 2]\n"
-                         "granularity: [tensor, channel, axis:0]\n"
-                         "datasets:\n  - {name: net, file: net.h5, tensors: 'conv/*'}\n");
+  box.write("chan.yaml",
+            "name: chan\nalgorithms: [optimal, kmeans]\nbits: [1, 2]\n"
+            "granularity: [tensor, channel, axis:0]\n"
+            "datasets:\n  - {name: net, file: net.h5, tensors: 'conv/*'}\n");
   REQUIRE(box.quantlab("run chan.yaml").status == 0);
   REQUIRE(box.quantlab("merge chan.yaml").status == 0);
   const ResultsTable t = read_results(box.path("results/chan.h5"));
@@ -258,8 +272,9 @@ TEST_CASE("importance weights from a companion tensor: weighted runs, their opti
   bad.name = "importance/broken/layer/kernel";
   bad.values[7] = 0;
   write_dataset_file(box.path("net.h5"), {w, hessian, bad});
-  box.write("w.yaml", "name: w\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal, kmeans, "
-                      "uniform]\nbits: [2, 3]\nweights: [none, hessian]\n");
+  box.write("w.yaml",
+            "name: w\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal, kmeans, "
+            "uniform]\nbits: [2, 3]\nweights: [none, hessian]\n");
   REQUIRE(box.quantlab("run w.yaml").status == 0);
   REQUIRE(box.quantlab("merge w.yaml").status == 0);
   const ResultsTable t = read_results(box.path("results/w.h5"));
@@ -272,20 +287,26 @@ TEST_CASE("importance weights from a companion tensor: weighted runs, their opti
   }
   // Weighted and unweighted runs of one algorithm are different runs with different results.
   std::map<std::string, std::set<std::string>> ids_by_label;
-  for (std::size_t r = 0; r < t.rows; ++r) ids_by_label[t.text.at("label")[r]].insert(t.text.at("run_id")[r]);
+  for (std::size_t r = 0; r < t.rows; ++r)
+    ids_by_label[t.text.at("label")[r]].insert(t.text.at("run_id")[r]);
   for (const auto& [label, ids] : ids_by_label) CHECK(ids.size() == 4);
 
-  box.write("bad.yaml", "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
-                        "bits: [2]\nweights: broken\n");
+  box.write("bad.yaml",
+            "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
+            "bits: [2]\nweights: broken\n");
   Result r = box.quantlab("run bad.yaml");
   CHECK(r.status == 2);
-  CHECK(r.output.find("hold a value that is not a positive finite number (at flat index 7)") != std::string::npos);
-  box.write("bad.yaml", "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
-                        "bits: [2]\nweights: fisher\n");
+  CHECK(r.output.find("hold a value that is not a positive finite number (at flat index 7)") !=
+        std::string::npos);
+  box.write("bad.yaml",
+            "name: bad\ndatasets: [{name: net, file: net.h5}]\nalgorithms: [optimal]\n"
+            "bits: [2]\nweights: fisher\n");
   r = box.quantlab("run bad.yaml");
-  CHECK(r.output.find("has no importance weights 'fisher' for tensor 'layer/kernel'") != std::string::npos);
-  box.write("bad.yaml", "name: bad\ndatasets: [{name: g, synthetic: {distribution: gaussian, n: 9}}]\n"
-                        "algorithms: [optimal]\nbits: [2]\nweights: hessian\n");
+  CHECK(r.output.find("has no importance weights 'fisher' for tensor 'layer/kernel'") !=
+        std::string::npos);
+  box.write("bad.yaml",
+            "name: bad\ndatasets: [{name: g, synthetic: {distribution: gaussian, n: 9}}]\n"
+            "algorithms: [optimal]\nbits: [2]\nweights: hessian\n");
   r = box.quantlab("run bad.yaml");
   CHECK(r.output.find("is synthetic: it has no importance weights 'hessian'") != std::string::npos);
 }
@@ -306,7 +327,8 @@ TEST_CASE("a pruned tensor: zeros stay out of the codebook and their positions a
   kept_only.shape = {kept_values.size()};
   kept_only.values = arma::vec(kept_values);
   write_dataset_file(box.path("p.h5"), {pruned, kept_only});
-  box.write("p.yaml", "name: p\ndatasets: [{name: d, file: p.h5}]\nalgorithms: [optimal]\nlevels: [4]\n");
+  box.write("p.yaml",
+            "name: p\ndatasets: [{name: d, file: p.h5}]\nalgorithms: [optimal]\nlevels: [4]\n");
   const Result run = box.quantlab("run p.yaml");
   REQUIRE_MESSAGE(run.status == 0, run.output);
   REQUIRE(box.quantlab("merge p.yaml").status == 0);
@@ -322,10 +344,13 @@ TEST_CASE("a pruned tensor: zeros stay out of the codebook and their positions a
         doctest::Approx(32 * 1000 / (kept_bits + t.numbers.at("position_bits")[p])).epsilon(1e-12));
 }
 
-TEST_CASE("sparse runs record β̂'s non-zeros with their histogram; the paper-1 plot script draws them") {
+TEST_CASE(
+    "sparse runs record β̂'s non-zeros with their histogram; the paper-1 plot script draws them") {
   Sandbox box;
-  box.write("p1.yaml", "name: p1\ndatasets:\n  - {name: g, synthetic: {distribution: laplace, n: 400, seed: 5}}\n"
-                       "algorithms: [sparse_l1, sparse_l0, sparse_cluster, kmeans, optimal]\nlevels: [3, 9]\n");
+  box.write(
+      "p1.yaml",
+      "name: p1\ndatasets:\n  - {name: g, synthetic: {distribution: laplace, n: 400, seed: 5}}\n"
+      "algorithms: [sparse_l1, sparse_l0, sparse_cluster, kmeans, optimal]\nlevels: [3, 9]\n");
   REQUIRE(box.quantlab("run p1.yaml").status == 0);
   REQUIRE(box.quantlab("merge p1.yaml").status == 0);
   const ResultsTable t = read_results(box.path("results/p1.h5"));
@@ -345,22 +370,27 @@ TEST_CASE("sparse runs record β̂'s non-zeros with their histogram; the paper-1
     CHECK(t.numbers.at("alg_beta_nonzeros")[r] == codebook.size());  // no level is exactly 0 here
   }
   CHECK(sparse_runs == 6);
-  std::ofstream(box.path("time.csv")) << "m,solver,seconds,estimated,levels,sweeps\n100,exact,1e-6,0,98,\n"
-                                         "100,dense,0.02,0,98,2000\n1000,exact,1e-5,0,979,\n";
+  std::ofstream(box.path("time.csv"))
+      << "m,solver,seconds,estimated,levels,sweeps\n100,exact,1e-6,0,98,\n"
+         "100,dense,0.02,0,98,2000\n1000,exact,1e-5,0,979,\n";
   const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper1.py " + box.path("results/p1.h5") + " " + box.path("p1") +
-                           " --timing " + box.path("time.csv") + " 2>&1";
+                           "/scripts/plot_paper1.py " + box.path("results/p1.h5") + " " +
+                           box.path("p1") + " --timing " + box.path("time.csv") + " 2>&1";
   REQUIRE(std::system(plot.c_str()) == 0);
   for (const char* figure : {"p1-loss.png", "p1-beta.png", "p1-time.png"})
     CHECK(fs::file_size(box.path(figure)) > 10000);
 }
 
-TEST_CASE("kashin runs record the decomposition and factor histograms; the paper-3 plot script draws them") {
+TEST_CASE(
+    "kashin runs record the decomposition and factor histograms; the paper-3 plot script draws "
+    "them") {
   Sandbox box;
-  box.write("p3.yaml", "name: p3\ndatasets:\n  - {name: w, synthetic: {distribution: student_t, shape: [32, 16], seed: 6}}\n"
-                       "algorithms:\n  - {name: kashin, transform: [dct, hadamard]}\n"
-                       "  - {name: kashin, transform: hadamard, max_iter: 2, on_nonconvergence: fail}\n"
-                       "  - {name: optimal, granularity: [tensor, channel]}\nbits: [2, 4]\n");
+  box.write("p3.yaml",
+            "name: p3\ndatasets:\n  - {name: w, synthetic: {distribution: student_t, shape: [32, "
+            "16], seed: 6}}\n"
+            "algorithms:\n  - {name: kashin, transform: [dct, hadamard]}\n"
+            "  - {name: kashin, transform: hadamard, max_iter: 2, on_nonconvergence: fail}\n"
+            "  - {name: optimal, granularity: [tensor, channel]}\nbits: [2, 4]\n");
   const Result run = box.quantlab("run p3.yaml");
   CHECK(run.status == 1);  // the max_iter: 2 runs fail, with the reason recorded
   REQUIRE(box.quantlab("merge p3.yaml").status == 0);
@@ -384,25 +414,30 @@ TEST_CASE("kashin runs record the decomposition and factor histograms; the paper
   CHECK(kashin == 4);
   CHECK(t.rows == 10);  // 4 + 2 kashin, optimal per tensor and per channel at 2 bit-widths
   const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper3.py " + box.path("results/p3.h5") + " " + box.path("p3") + " 2>&1";
+                           "/scripts/plot_paper3.py " + box.path("results/p3.h5") + " " +
+                           box.path("p3") + " 2>&1";
   REQUIRE(std::system(plot.c_str()) == 0);
   for (const char* figure : {"p3-error.png", "p3-residual.png", "p3-factors.png"})
     CHECK(fs::file_size(box.path(figure)) > 10000);
 }
 
-TEST_CASE("a trained network as a sweep target: its weights quantized per layer or all at once, then scored") {
+TEST_CASE(
+    "a trained network as a sweep target: its weights quantized per layer or all at once, then "
+    "scored") {
   Sandbox box;
   quantlab::testing::write_blocks_dataset(box.path("blocks.h5"), 1500, 400, 60, 21);
-  const Result trained = box.quantlab("net train --model lenet300 --data blocks.h5 --out net.h5 --epochs 2 --batch 64 --lr 0.05");
+  const Result trained = box.quantlab(
+      "net train --model lenet300 --data blocks.h5 --out net.h5 --epochs 2 --batch 64 --lr 0.05");
   REQUIRE_MESSAGE(trained.status == 0, trained.output);
   const Result eval = box.quantlab("net eval net.h5 --data blocks.h5");
   REQUIRE(eval.status == 0);
   CHECK(eval.output.find("test accuracy") != std::string::npos);
 
-  box.write("net.yaml", "name: net\ndatasets:\n"
-                        "  - {name: per-layer, network: net.h5, test_data: blocks.h5}\n"
-                        "  - {name: shared, network: net.h5, test_data: blocks.h5, scope: all}\n"
-                        "algorithms: [optimal, uniform]\nlevels: [2, 256]\n");
+  box.write("net.yaml",
+            "name: net\ndatasets:\n"
+            "  - {name: per-layer, network: net.h5, test_data: blocks.h5}\n"
+            "  - {name: shared, network: net.h5, test_data: blocks.h5, scope: all}\n"
+            "algorithms: [optimal, uniform]\nlevels: [2, 256]\n");
   const Result run = box.quantlab("run net.yaml");
   REQUIRE_MESSAGE(run.status == 0, run.output);
   REQUIRE(box.quantlab("merge net.yaml").status == 0);
@@ -424,17 +459,21 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   // Importance weights from the network: the Hessian's diagonal as companions, then weighted runs.
   const Result importance = box.quantlab("net importance net.h5 --data blocks.h5 --samples 200");
   REQUIRE_MESSAGE(importance.status == 0, importance.output);
-  box.write("weighted.yaml", "name: weighted\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
-                             "algorithms: [optimal]\nlevels: [4]\nweights: [none, hessian]\n");
+  box.write("weighted.yaml",
+            "name: weighted\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms: [optimal]\nlevels: [4]\nweights: [none, hessian]\n");
   REQUIRE(box.quantlab("run weighted.yaml").status == 0);
   REQUIRE(box.quantlab("merge weighted.yaml").status == 0);
   const ResultsTable w = read_results(box.path("results/weighted.h5"));
   REQUIRE(w.rows == 2);
-  CHECK(w.numbers.at("reference_accuracy")[0] == reference);  // the network is unchanged by its companions
-  CHECK(w.numbers.at("sse")[0] != w.numbers.at("sse")[1]);     // weighted error: another optimum
+  CHECK(w.numbers.at("reference_accuracy")[0] ==
+        reference);  // the network is unchanged by its companions
+  CHECK(w.numbers.at("sse")[0] != w.numbers.at("sse")[1]);  // weighted error: another optimum
 
   // Adam's √v̂ as the other importance: written by training with Adam.
-  const Result adam = box.quantlab("net train --model lenet300 --data blocks.h5 --out adam.h5 --epochs 1 --optimizer adam --lr 0.001");
+  const Result adam = box.quantlab(
+      "net train --model lenet300 --data blocks.h5 --out adam.h5 --epochs 1 --optimizer adam --lr "
+      "0.001");
   REQUIRE_MESSAGE(adam.status == 0, adam.output);
   const std::vector<std::string> names = list_tensors(box.path("adam.h5"));
   CHECK(std::count(names.begin(), names.end(), "importance/adam/dense1/kernel") == 1);
@@ -443,10 +482,13 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
 
   // A pruned network: 10 % of the kernels kept, retrained; its zeros stay out of quantization
   // and the kept positions are coded.
-  const Result pruned = box.quantlab("net prune net.h5 --data blocks.h5 --keep 0.1 --epochs 1 --out pruned.h5");
+  const Result pruned =
+      box.quantlab("net prune net.h5 --data blocks.h5 --keep 0.1 --epochs 1 --out pruned.h5");
   REQUIRE_MESSAGE(pruned.status == 0, pruned.output);
-  box.write("pruned.yaml", "name: pruned\ndatasets:\n  - {name: p, network: pruned.h5, test_data: blocks.h5, scope: all}\n"
-                           "algorithms: [optimal]\nlevels: [16]\n");
+  box.write("pruned.yaml",
+            "name: pruned\ndatasets:\n  - {name: p, network: pruned.h5, test_data: blocks.h5, "
+            "scope: all}\n"
+            "algorithms: [optimal]\nlevels: [16]\n");
   REQUIRE(box.quantlab("run pruned.yaml").status == 0);
   REQUIRE(box.quantlab("merge pruned.yaml").status == 0);
   const ResultsTable p = read_results(box.path("results/pruned.h5"));
@@ -456,11 +498,13 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   CHECK(p.numbers.at("test_accuracy")[0] > 0.5);
 
   // Trained compression: LC and iDC with k-means as the C step, DC with fine-tuned codewords.
-  box.write("lc.yaml", "name: lc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
-                       "algorithms:\n  - name: kmeans\n"
-                       "    network: {method: [dc, lc, idc], steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02,\n"
-                       "              batch: 64, fine_tune_epochs: [0, 2], fine_tune_lr: 0.05}\n"
-                       "levels: [2]\nseeds: [0]\n");
+  box.write("lc.yaml",
+            "name: lc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms:\n  - name: kmeans\n"
+            "    network: {method: [dc, lc, idc], steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, "
+            "lr: 0.02,\n"
+            "              batch: 64, fine_tune_epochs: [0, 2], fine_tune_lr: 0.05}\n"
+            "levels: [2]\nseeds: [0]\n");
   const Result lc_run = box.quantlab("run lc.yaml");
   REQUIRE_MESSAGE(lc_run.status == 0, lc_run.output);
   REQUIRE(box.quantlab("merge lc.yaml").status == 0);
@@ -480,29 +524,35 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
     if (lc_method) CHECK(vector(r, "lc_distance").back() < vector(r, "lc_distance").front());
     CHECK(vector(r, "fine_tune_test_accuracy").size() == (fine_tuned ? 2u : 0u));
     CHECK(vector(r, "codebook").size() == 6);  // K = 2 in each of the three layers
-    CHECK(std::isnan(lc.numbers.at("gap_to_optimal")[r]) == !(dc && !fine_tuned));  // trained: no gap
+    CHECK(std::isnan(lc.numbers.at("gap_to_optimal")[r]) ==
+          !(dc && !fine_tuned));  // trained: no gap
     // Biases count at 32 bits in the whole network's ratio.
     const double ratio = lc.numbers.at("compression_ratio")[r];
     CHECK(lc.numbers.at("network_compression_ratio")[r] ==
           doctest::Approx(32 * whole / (32 * kernels / ratio + 32 * (whole - kernels))));
     // The quantized network before training is the plain DC run's.
-    if (!(dc && !fine_tuned)) CHECK(lc.numbers.at("direct_test_accuracy")[r] == lc.numbers.at("test_accuracy")[0]);
+    if (!(dc && !fine_tuned))
+      CHECK(lc.numbers.at("direct_test_accuracy")[r] == lc.numbers.at("test_accuracy")[0]);
   }
   const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper4.py " + box.path("results/lc.h5") + " " + box.path("p4") + " > " +
-                           box.path("p4.txt") + " 2>&1";
+                           "/scripts/plot_paper4.py " + box.path("results/lc.h5") + " " +
+                           box.path("p4") + " > " + box.path("p4.txt") + " 2>&1";
   REQUIRE(std::system(plot.c_str()) == 0);
-  for (const char* figure : {"p4-error.png", "p4-schedule.png"}) CHECK(fs::file_size(box.path(figure)) > 10000);
+  for (const char* figure : {"p4-error.png", "p4-schedule.png"})
+    CHECK(fs::file_size(box.path(figure)) > 10000);
   std::ifstream printed(box.path("p4.txt"));
-  const std::string table((std::istreambuf_iterator<char>(printed)), std::istreambuf_iterator<char>());
+  const std::string table((std::istreambuf_iterator<char>(printed)),
+                          std::istreambuf_iterator<char>());
   CHECK(std::count(table.begin(), table.end(), '\n') >= 2 + 6);  // header and the six runs
 
   // k-means C steps warm-start from the previous codebook unless told not to: a run of its own.
-  box.write("cold.yaml", "name: cold\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
-                         "algorithms:\n  - name: kmeans\n"
-                         "    network: {method: lc, steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02, batch: 64,\n"
-                         "              warm_start: false}\n"
-                         "levels: [2]\nseeds: [0]\n");
+  box.write("cold.yaml",
+            "name: cold\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms:\n  - name: kmeans\n"
+            "    network: {method: lc, steps: 4, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02, "
+            "batch: 64,\n"
+            "              warm_start: false}\n"
+            "levels: [2]\nseeds: [0]\n");
   REQUIRE(box.quantlab("run cold.yaml").status == 0);
   REQUIRE(box.quantlab("merge cold.yaml").status == 0);
   const ResultsTable cold = read_results(box.path("results/cold.h5"));
@@ -514,29 +564,35 @@ TEST_CASE("a trained network as a sweep target: its weights quantized per layer 
   }
 
   // method: dc without fine-tuning is the plain run: the same id as without a network: block.
-  box.write("dc.yaml", "name: dc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
-                       "algorithms: [kmeans]\nlevels: [2]\nseeds: [0]\n");
+  box.write("dc.yaml",
+            "name: dc\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms: [kmeans]\nlevels: [2]\nseeds: [0]\n");
   REQUIRE(box.quantlab("run dc.yaml").status == 0);
   REQUIRE(box.quantlab("merge dc.yaml").status == 0);
   const ResultsTable dc = read_results(box.path("results/dc.h5"));
   CHECK(dc.text.at("run_id")[0] == lc.text.at("run_id")[0]);
 
-  // Bad input: an unknown key of a network: block is named with its line; the block needs a network.
-  box.write("bad-lc.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
-                           "algorithms:\n  - name: kmeans\n    network: {method: lc, mu: 1}\nlevels: [2]\n");
+  // Bad input: an unknown key of a network: block is named with its line; the block needs a
+  // network.
+  box.write("bad-lc.yaml",
+            "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms:\n  - name: kmeans\n    network: {method: lc, mu: 1}\nlevels: [2]\n");
   const Result bad_lc = box.quantlab("run bad-lc.yaml");
   CHECK(bad_lc.status == 2);
   CHECK(bad_lc.output.find("bad-lc.yaml:6:") != std::string::npos);
   CHECK(bad_lc.output.find("'mu'") != std::string::npos);
-  box.write("bad-target.yaml", "name: bad\ndatasets:\n  - {name: s, synthetic: {distribution: gaussian, n: 100}}\n"
-                               "algorithms:\n  - {name: kmeans, network: {method: lc}}\nlevels: [2]\n");
+  box.write("bad-target.yaml",
+            "name: bad\ndatasets:\n  - {name: s, synthetic: {distribution: gaussian, n: 100}}\n"
+            "algorithms:\n  - {name: kmeans, network: {method: lc}}\nlevels: [2]\n");
   const Result bad_target = box.quantlab("run bad-target.yaml");
   CHECK(bad_target.status != 0);
   CHECK(bad_target.output.find("is not a network") != std::string::npos);
 
   // Bad input: granularity does not apply to a network; an unknown scope is named.
-  box.write("bad.yaml", "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"
-                        "algorithms: [optimal]\nlevels: [2]\n");
+  box.write(
+      "bad.yaml",
+      "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5, scope: layers}\n"
+      "algorithms: [optimal]\nlevels: [2]\n");
   const Result bad = box.quantlab("run bad.yaml");
   CHECK(bad.status == 2);
   CHECK(bad.output.find("bad.yaml:3:") != std::string::npos);

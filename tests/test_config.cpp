@@ -4,9 +4,9 @@
 
 #include <set>
 
+#include "algorithms/registry.hpp"
 #include "experiments/config.hpp"
 #include "experiments/plan.hpp"
-#include "algorithms/registry.hpp"
 
 using namespace quantlab;
 
@@ -44,12 +44,15 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
   CHECK(error_of(std::string(kValid) + "bitz: 3\n") ==
         "c.yaml:11:1: unknown key 'bitz' in the sweep config (allowed: name, description, "
         "datasets, algorithms, bits, levels, seeds, repeat, granularity, weights)");
-  CHECK(error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
-        "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, granularity, "
-        "levels, bits, network, init, n_init, max_iter, tol)");
+  CHECK(
+      error_of(replace(kValid, "n_init: 2", "n_inti: 2")) ==
+      "c.yaml:7:20: unknown key 'n_inti' in algorithm 'kmeans' (allowed: name, label, granularity, "
+      "levels, bits, network, init, n_init, max_iter, tol)");
   CHECK(error_of(replace(kValid, "n_init: 2", "network: {method: lc, mu: 2}")) ==
-        "c.yaml:7:42: unknown key 'mu' in the network block of algorithm 'kmeans' (allowed: method, steps, mu0, "
-        "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, warm_start, train_limit, "
+        "c.yaml:7:42: unknown key 'mu' in the network block of algorithm 'kmeans' (allowed: "
+        "method, steps, mu0, "
+        "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, warm_start, "
+        "train_limit, "
         "fine_tune_epochs, fine_tune_lr)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
@@ -58,25 +61,31 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
 
 TEST_CASE("an algorithm's own levels and its network block are parsed; a wrong one is named") {
   const SweepConfig c = parse_config(
-      replace(kValid, "n_init: 2", "levels: [3, 5], network: {method: [lc, idc], steps: 5, fine_tune_epochs: 2}"), "c.yaml");
+      replace(kValid, "n_init: 2",
+              "levels: [3, 5], network: {method: [lc, idc], steps: 5, fine_tune_epochs: 2}"),
+      "c.yaml");
   const AlgorithmSpec& kmeans = c.algorithms[1];
   CHECK(kmeans.levels == std::vector<std::size_t>{3, 5});
   CHECK(c.algorithms[0].levels.empty());
   REQUIRE(kmeans.training.size() == 3);
   CHECK(kmeans.training[0].first == "method");
   CHECK(kmeans.training[0].second.size() == 2);
-  CHECK(error_of(replace(kValid, "n_init: 2", "bits: [1], levels: [2]")).find("give 'bits' or 'levels', not both") !=
-        std::string::npos);
-  CHECK(error_of(replace(kValid, "n_init: 2", "network: {method: sgd}")).find("one of dc, lc, idc") != std::string::npos);
+  CHECK(error_of(replace(kValid, "n_init: 2", "bits: [1], levels: [2]"))
+            .find("give 'bits' or 'levels', not both") != std::string::npos);
+  CHECK(
+      error_of(replace(kValid, "n_init: 2", "network: {method: sgd}")).find("one of dc, lc, idc") !=
+      std::string::npos);
   CHECK(error_of(replace(kValid, "n_init: 2", "network: {steps: 0}")).find("c.yaml:7:") == 0);
   // The plan: the algorithm's K instead of the config's; a network block needs a network dataset.
-  const Plan plan = make_plan(parse_config(replace(kValid, "n_init: 2", "levels: [3, 5]"), "c.yaml"));
+  const Plan plan =
+      make_plan(parse_config(replace(kValid, "n_init: 2", "levels: [3, 5]"), "c.yaml"));
   std::set<std::size_t> kmeans_levels;
   for (const auto& run : plan.runs)
     if (run.algorithm == "kmeans") kmeans_levels.insert(run.levels);
   CHECK(kmeans_levels == std::set<std::size_t>{3, 5});
-  CHECK_THROWS_WITH(make_plan(parse_config(replace(kValid, "n_init: 2", "network: {method: lc}"), "c.yaml")),
-                    doctest::Contains("is not a network"));
+  CHECK_THROWS_WITH(
+      make_plan(parse_config(replace(kValid, "n_init: 2", "network: {method: lc}"), "c.yaml")),
+      doctest::Contains("is not a network"));
 }
 
 TEST_CASE("wrong types and out-of-range values say what is allowed") {
@@ -84,8 +93,9 @@ TEST_CASE("wrong types and out-of-range values say what is allowed") {
         "c.yaml:7:28: parameter 'n_init' of kmeans must be an integer in [1, 10000], not 'ten'");
   CHECK(error_of(replace(kValid, "n_init: 2", "n_init: 0")) ==
         "c.yaml:7:28: 'n_init' must be an integer in [1, 10000] (in kmeans), not '0'");
-  CHECK(error_of(replace(kValid, "[minmax, symmetric]", "[minmax, sym]")) ==
-        "c.yaml:6:36: 'mode' must be one of minmax, symmetric, optimal_step (in uniform), not 'sym'");
+  CHECK(
+      error_of(replace(kValid, "[minmax, symmetric]", "[minmax, sym]")) ==
+      "c.yaml:6:36: 'mode' must be one of minmax, symmetric, optimal_step (in uniform), not 'sym'");
   CHECK(error_of(replace(kValid, "bits: [1, 2]", "levels: [0, 2]")) ==
         "c.yaml:9:10: levels must be an integer in [1, 1073741824], not '0'");
   CHECK(error_of(replace(kValid, "- optimal", "- optimum")) ==
@@ -101,7 +111,7 @@ TEST_CASE("bad lists are rejected") {
         "c.yaml:6:36: parameter 'mode' lists 'minmax' twice");
   CHECK(error_of(replace(kValid, "bits: [1, 2]", "bits: [1, 2]\nlevels: [3]")) ==
         "c.yaml:1:1: the sweep config needs exactly one of 'bits' and 'levels'");
-  CHECK(error_of("name: x\n  bad: [\n") .find("c.yaml:") == 0);  // invalid YAML keeps its place
+  CHECK(error_of("name: x\n  bad: [\n").find("c.yaml:") == 0);  // invalid YAML keeps its place
 }
 
 TEST_CASE("a valid config expands into the ordered plan with stable, content-derived ids") {
@@ -120,7 +130,8 @@ TEST_CASE("a valid config expands into the ordered plan with stable, content-der
   // Any change of data, parameter or K changes the id.
   const Plan other_data = make_plan(parse_config(replace(kValid, "seed: 3", "seed: 4"), "c.yaml"));
   CHECK(other_data.runs[0].id != plan.runs[0].id);
-  const Plan other_param = make_plan(parse_config(replace(kValid, "n_init: 2", "n_init: 3"), "c.yaml"));
+  const Plan other_param =
+      make_plan(parse_config(replace(kValid, "n_init: 2", "n_init: 3"), "c.yaml"));
   CHECK(other_param.runs[4].id != plan.runs[4].id);
   CHECK(other_param.runs[0].id == plan.runs[0].id);
 }
@@ -133,7 +144,8 @@ TEST_CASE("a duplicate run in the plan is an error") {
 TEST_CASE("labels show reals in the fewest digits that read back exactly") {
   const std::string text =
       "name: t\ndatasets:\n  - {name: g, synthetic: {distribution: gaussian, n: 10}}\n"
-      "algorithms:\n  - {name: sparse_l1l2, lambda2: [0.1, 1e-7, 0.30000000000000004]}\nlevels: [2]\n";
+      "algorithms:\n  - {name: sparse_l1l2, lambda2: [0.1, 1e-7, 0.30000000000000004]}\nlevels: "
+      "[2]\n";
   const Plan plan = make_plan(parse_config(text, "c.yaml"));
   REQUIRE(plan.runs.size() == 3);
   CHECK(plan.runs[0].label == "sparse_l1l2(lambda2=0.1)");
@@ -149,7 +161,8 @@ TEST_CASE("an algorithm's own granularity replaces the config's for that algorit
   const Plan plan = make_plan(parse_config(text, "c.yaml"));
   std::multiset<std::string> runs;
   for (const auto& r : plan.runs) runs.insert(r.algorithm + "@" + r.granularity.text());
-  CHECK(runs == std::multiset<std::string>{"optimal@tensor", "kmeans@tensor", "kmeans@axis=-1", "uniform@axis=0"});
+  CHECK(runs == std::multiset<std::string>{"optimal@tensor", "kmeans@tensor", "kmeans@axis=-1",
+                                           "uniform@axis=0"});
   CHECK(plan.runs[0].granularity.text() == "tensor");  // the config's granularities come first
   CHECK_THROWS_WITH(parse_config(replace(text, "granularity: row", "granularity: rows"), "c.yaml"),
                     doctest::Contains("c.yaml:7:34: granularity must be"));

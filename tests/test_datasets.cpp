@@ -1,7 +1,6 @@
 // The dataset format: round trips, checksums, synthetic reproducibility, bad files.
-#include <doctest/doctest.h>
-
 #include <H5Cpp.h>
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -14,7 +13,6 @@
 using namespace quantlab;
 using quantlab::testing::TempDir;
 namespace fs = std::filesystem;
-
 
 TEST_CASE("tensors round-trip with shape, dtype, values and attributes") {
   TempDir dir;
@@ -56,7 +54,8 @@ TEST_CASE("the checksum covers the stored bytes and catches damage") {
     const double changed[4] = {1, 2, 3, 5};
     file.openDataSet("x").write(changed, H5::PredType::NATIVE_DOUBLE);
   }
-  CHECK_THROWS_WITH(read_tensor(dir / "d.h5", "x"), doctest::Contains("does not match its checksum"));
+  CHECK_THROWS_WITH(read_tensor(dir / "d.h5", "x"),
+                    doctest::Contains("does not match its checksum"));
 }
 
 TEST_CASE("a synthetic spec and seed give the same bytes; another seed does not") {
@@ -110,9 +109,10 @@ TEST_CASE("every distribution draws what its parameters say") {
   auto [m3, v3] = stats("laplace", {{"loc", {1}}, {"scale", {2}}});
   CHECK(m3 == doctest::Approx(1).epsilon(0.02));
   CHECK(v3 == doctest::Approx(8).epsilon(0.03));
-  auto [m4, v4] = stats("gaussian_mixture", {{"weights", {1, 3}}, {"means", {-4, 4}}, {"stds", {1, 1}}});
-  CHECK(m4 == doctest::Approx(2).epsilon(0.02));        // 0.25(-4) + 0.75(4)
-  CHECK(v4 == doctest::Approx(1 + 12).epsilon(0.02));   // 1 + 0.25*0.75*64
+  auto [m4, v4] =
+      stats("gaussian_mixture", {{"weights", {1, 3}}, {"means", {-4, 4}}, {"stds", {1, 1}}});
+  CHECK(m4 == doctest::Approx(2).epsilon(0.02));       // 0.25(-4) + 0.75(4)
+  CHECK(v4 == doctest::Approx(1 + 12).epsilon(0.02));  // 1 + 0.25*0.75*64
 }
 
 TEST_CASE("bad specs and files get one-line messages") {

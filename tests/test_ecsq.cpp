@@ -72,7 +72,8 @@ TEST_CASE("uniform ECSQ on Gaussian data at high rate is 0.254 bit from Shannon'
   // = 0.2546 bit, with R(D) = ½ log2(σ²/D). At Δ = σ/16 the O(Δ²) terms are below 1e-3 bit
   // and the entropy estimate from 10^6 samples is good to about 5e-3 bit (about 70 bins).
   Generator unused(0);
-  const Quantized q = UniformEcsqQuantizer(std::sqrt(variance) / 16, 0).quantize(x, {}, 100000, unused);
+  const Quantized q =
+      UniformEcsqQuantizer(std::sqrt(variance) / 16, 0).quantize(x, {}, 100000, unused);
   const double mse = sse(x, {}, q.reconstruction) / x.n_elem;
   const double gap = entropy_of(q) - 0.5 * std::log2(variance / mse);
   CHECK(gap == doctest::Approx(0.5 * std::log2(2 * M_PI * M_E / 12)).epsilon(0.04));
@@ -99,11 +100,13 @@ TEST_CASE("equal importance weights change nothing: kmeans, optimal and ecsq") {
   const arma::vec x = draws(g, 3000, true);
   const arma::vec same(x.n_elem, arma::fill::value(2.5));
   Generator a(1), b(1), unused(0);
-  CHECK(arma::approx_equal(KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, {}, 12, a).reconstruction,
-                           KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, same, 12, b).reconstruction,
-                           "absdiff", 1e-12));
+  CHECK(arma::approx_equal(
+      KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, {}, 12, a).reconstruction,
+      KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, same, 12, b).reconstruction, "absdiff",
+      1e-12));
   CHECK(arma::approx_equal(OptimalQuantizer(64).quantize(x, {}, 12, unused).reconstruction,
-                           OptimalQuantizer(64).quantize(x, same, 12, unused).reconstruction, "absdiff", 1e-12));
+                           OptimalQuantizer(64).quantize(x, same, 12, unused).reconstruction,
+                           "absdiff", 1e-12));
   // With weights ecsq weighs the distortion: weights of 2.5 at λ act as λ/2.5 unweighted.
   const IterativeEcsqQuantizer ecsq(0, 0, 500);
   CHECK(arma::approx_equal(ecsq.run(x, {}, 64, 0.02, nullptr).reconstruction,

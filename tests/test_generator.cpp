@@ -25,15 +25,16 @@ TEST_CASE("raw output matches the reference xoshiro256** seeded by SplitMix64") 
 
 TEST_CASE("normal draws match an independent polar-method implementation") {
   // Python's float arithmetic and math.log on the same uniform stream (seed 1).
-  const double expected[] = {1.884396104787977, 0.18978089448693036, 1.302090250702661,
-                             -1.9094343319583578, 0.43832091511541, -0.7923272422638171};
+  const double expected[] = {1.884396104787977,   0.18978089448693036, 1.302090250702661,
+                             -1.9094343319583578, 0.43832091511541,    -0.7923272422638171};
   Generator g(1);
   for (double e : expected) CHECK(g.normal() == doctest::Approx(e).epsilon(1e-14));
 }
 
 TEST_CASE("uniform draws are the top 53 bits") {
   Generator a(7), b(7);
-  for (int i = 0; i < 100; ++i) CHECK(a.uniform() == static_cast<double>(b.next() >> 11) * 0x1.0p-53);
+  for (int i = 0; i < 100; ++i)
+    CHECK(a.uniform() == static_cast<double>(b.next() >> 11) * 0x1.0p-53);
 }
 
 TEST_CASE("below(n) is unbiased and in range") {

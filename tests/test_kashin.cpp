@@ -49,7 +49,8 @@ TEST_CASE("every transform is orthogonal to rounding and its transpose inverts i
       if (std::string(kind) != "hadamard" && n == 256) continue;  // covered at 64; keep it quick
       const auto q = make_transform(kind, n, g);
       const arma::mat m = q->matrix();
-      CHECK_MESSAGE(arma::approx_equal(m.t() * m, arma::eye(n, n), "absdiff", 1e-12), kind << " " << n);
+      CHECK_MESSAGE(arma::approx_equal(m.t() * m, arma::eye(n, n), "absdiff", 1e-12),
+                    kind << " " << n);
       arma::mat x = gaussian(n, 3, g), y = x;
       q->apply(y);
       q->apply_transpose(y);
@@ -63,7 +64,9 @@ TEST_CASE("every transform is orthogonal to rounding and its transpose inverts i
   CHECK_THROWS_WITH(make_transform("fourier", 4, g), doctest::Contains("unknown transform"));
 }
 
-TEST_CASE("the fast Walsh–Hadamard transform equals H·diag(signs)/√n; random is Haar-corrected and seeded") {
+TEST_CASE(
+    "the fast Walsh–Hadamard transform equals H·diag(signs)/√n; random is Haar-corrected and "
+    "seeded") {
   Generator g(2);
   for (std::size_t n : {2, 4, 16, 32}) {
     Generator a(7), b(7);
@@ -101,7 +104,8 @@ TEST_CASE("the decomposition reconstructs x; each step removes ⟨r, s⟩²/‖s
     const double norm = arma::norm(x, "fro");
     CHECK(arma::norm(x - d.u - v, "fro") <= 1e-8 * norm * (1 + 1e-9));
     CHECK(d.residuals.size() == d.iterations + 1);
-    for (std::size_t i = 1; i < d.residuals.size(); ++i) CHECK(d.residuals[i] <= d.residuals[i - 1]);
+    for (std::size_t i = 1; i < d.residuals.size(); ++i)
+      CHECK(d.residuals[i] <= d.residuals[i - 1]);
     // Replay the steps: the decrease of ‖r‖² is max(‖r‖₁, ‖Qr‖₁)²/N (no zero entries here).
     arma::mat r = x;
     for (std::size_t i = 0; i < 5; ++i) {
@@ -109,9 +113,11 @@ TEST_CASE("the decomposition reconstructs x; each step removes ⟨r, s⟩²/‖s
       q->apply(qr);
       const double l1 = std::max(arma::accu(arma::abs(r)), arma::accu(arma::abs(qr)));
       const double before = arma::accu(arma::square(r)), after_expected = before - l1 * l1 / N;
-      CHECK(std::pow(d.residuals[i + 1] * norm, 2) == doctest::Approx(after_expected).epsilon(1e-9));
+      CHECK(std::pow(d.residuals[i + 1] * norm, 2) ==
+            doctest::Approx(after_expected).epsilon(1e-9));
       // the step itself, to continue the replay
-      if (arma::accu(arma::abs(r)) > arma::accu(arma::abs(qr))) r -= arma::sign(r) * (arma::accu(arma::abs(r)) / N);
+      if (arma::accu(arma::abs(r)) > arma::accu(arma::abs(qr)))
+        r -= arma::sign(r) * (arma::accu(arma::abs(r)) / N);
       else {
         arma::mat step = arma::sign(qr) * (arma::accu(arma::abs(qr)) / N);
         q->apply_transpose(step);
@@ -162,13 +168,15 @@ TEST_CASE("the matrix form equals the vector form with Q = Q2 ⊗ Q1") {
       std::size_t size() const override { return q_.n_rows; }
       void apply(arma::mat& v) const override { v = q_ * v; }
       void apply_transpose(arma::mat& v) const override { v = q_.t() * v; }
+
      private:
       arma::mat q_;
     };
     const KashinDecomposition matrix_form = kashin_decompose(x, *q1, *q2, 1e-10, 300);
     const Explicit q(kron);
     const auto one = make_transform("identity", 1, g);
-    const KashinDecomposition vector_form = kashin_decompose(arma::vectorise(x), q, *one, 1e-10, 300);
+    const KashinDecomposition vector_form =
+        kashin_decompose(arma::vectorise(x), q, *one, 1e-10, 300);
     CHECK(matrix_form.iterations == vector_form.iterations);
     CHECK(arma::approx_equal(arma::vectorise(matrix_form.u), vector_form.u, "absdiff", 1e-9));
     CHECK(arma::approx_equal(arma::vectorise(matrix_form.v), vector_form.v, "absdiff", 1e-9));
@@ -190,7 +198,9 @@ TEST_CASE("the per-column form decomposes every column on its own, alternating u
   CHECK(d.u_steps - d.v_steps <= 2);
 }
 
-TEST_CASE("2-D k-means ends at a Lloyd fixed point: centroids are their points' means, points at their nearest centroid") {
+TEST_CASE(
+    "2-D k-means ends at a Lloyd fixed point: centroids are their points' means, points at their "
+    "nearest centroid") {
   Generator g(8);
   arma::mat points(2, 3000);
   for (std::size_t i = 0; i < points.n_cols; ++i) {
@@ -204,7 +214,8 @@ TEST_CASE("2-D k-means ends at a Lloyd fixed point: centroids are their points' 
     double sse = 0;
     for (std::size_t i = 0; i < points.n_cols; ++i) {
       double nearest = 1e300;
-      for (std::size_t c = 0; c < K; ++c) nearest = std::min(nearest, arma::accu(arma::square(points.col(i) - k.centroids.col(c))));
+      for (std::size_t c = 0; c < K; ++c)
+        nearest = std::min(nearest, arma::accu(arma::square(points.col(i) - k.centroids.col(c))));
       const double own = arma::accu(arma::square(points.col(i) - k.centroids.col(k.labels[i])));
       CHECK(own == doctest::Approx(nearest).epsilon(1e-12));
       sse += own;
@@ -213,7 +224,8 @@ TEST_CASE("2-D k-means ends at a Lloyd fixed point: centroids are their points' 
     for (std::size_t c = 0; c < K; ++c) {
       const arma::uvec members = arma::find(k.labels == c);
       REQUIRE(!members.is_empty());
-      CHECK(arma::approx_equal(k.centroids.col(c), arma::mat(arma::mean(points.cols(members), 1)), "absdiff", 1e-12));
+      CHECK(arma::approx_equal(k.centroids.col(c), arma::mat(arma::mean(points.cols(members), 1)),
+                               "absdiff", 1e-12));
     }
   }
 }
@@ -249,8 +261,11 @@ TEST_CASE("kashin with 1-D factor quantizers equals the pipeline recomputed step
     const double norm = arma::norm(X, "fro");
     const KashinDecomposition d = kashin_decompose(X / norm, *q1, *q2, 1e-6, 500);
     Generator unused(0);
-    const arma::vec uq = OptimalQuantizer(64).quantize(arma::vectorise(d.u), {}, 4, unused).reconstruction;
-    arma::mat vq = arma::reshape(OptimalQuantizer(64).quantize(arma::vectorise(d.v), {}, 4, unused).reconstruction, rows, cols);
+    const arma::vec uq =
+        OptimalQuantizer(64).quantize(arma::vectorise(d.u), {}, 4, unused).reconstruction;
+    arma::mat vq = arma::reshape(
+        OptimalQuantizer(64).quantize(arma::vectorise(d.v), {}, 4, unused).reconstruction, rows,
+        cols);
     apply_kronecker(*q1, *q2, vq, true);
     const arma::mat expected = norm * (arma::reshape(uq, rows, cols) + vq);
     CHECK(arma::approx_equal(as_matrix(q.reconstruction, rows, cols), expected, "absdiff", 1e-12));
@@ -263,14 +278,17 @@ TEST_CASE("kashin with 1-D factor quantizers equals the pipeline recomputed step
   }
 }
 
-TEST_CASE("kashin with 2-D k-means: seeded, K codewords, better with more of them, and non-convergence recorded or failed") {
+TEST_CASE(
+    "kashin with 2-D k-means: seeded, K codewords, better with more of them, and non-convergence "
+    "recorded or failed") {
   Generator data(10);
   const std::size_t rows = 64, cols = 32;
   arma::vec x(rows * cols);
   for (double& v : x) v = data.laplace();
   auto run = [&](std::size_t K, std::uint64_t seed, std::size_t max_iter = 200, bool fail = false) {
     Generator g(seed);
-    return KashinQuantizer("random", "matrix", "kmeans2d", 1e-4, max_iter, fail, 1).quantize_matrix(x, rows, cols, {}, K, g);
+    return KashinQuantizer("random", "matrix", "kmeans2d", 1e-4, max_iter, fail, 1)
+        .quantize_matrix(x, rows, cols, {}, K, g);
   };
   const Quantized a = run(16, 1), b = run(16, 1), c = run(16, 2);
   CHECK(arma::approx_equal(a.reconstruction, b.reconstruction, "absdiff", 0));
@@ -301,7 +319,8 @@ TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups
   const KashinQuantizer kashin("dct", "matrix", "kmeans2d", 1e-6, 500, false, 1);
   Generator g1(4), g2(4);
   const auto whole = groups_of(t, Granularity{});
-  const GroupedResult grouped = quantize_groups(kashin, t.values, {}, whole, distinct_counts(t.values, whole), 8, g1, t.shape);
+  const GroupedResult grouped = quantize_groups(kashin, t.values, {}, whole,
+                                                distinct_counts(t.values, whole), 8, g1, t.shape);
   const Quantized direct = kashin.quantize_matrix(t.values, 16, 8, {}, 8, g2);
   CHECK(arma::approx_equal(grouped.reconstruction, direct.reconstruction, "absdiff", 0));
   CHECK(grouped.side_bits == 96);
@@ -333,7 +352,8 @@ TEST_CASE("every 1-D quantizer the registry offers for the factors gives a valid
   for (const char* factors : {"optimal", "kmeans", "uniform", "sparse_l1", "sparse_l1l2",
                               "sparse_cluster", "sparse_l0"}) {
     Generator g(1);
-    const Quantized q = KashinQuantizer("dct", "matrix", factors, 1e-6, 500, false, 1).quantize_matrix(x, 16, 8, {}, 16, g);
+    const Quantized q = KashinQuantizer("dct", "matrix", factors, 1e-6, 500, false, 1)
+                            .quantize_matrix(x, 16, 8, {}, 16, g);
     CHECK_MESSAGE(q.codewords <= 16, factors);
     CHECK(q.indices.max() < q.codewords);
     CHECK(q.reconstruction.is_finite());

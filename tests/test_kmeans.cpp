@@ -65,7 +65,8 @@ std::vector<NaiveStep> naive_lloyd(const arma::vec& x, const arma::vec& w, arma:
   return steps;
 }
 
-std::vector<std::size_t> labels_of(const SortedValues& sorted, const std::vector<std::size_t>& starts) {
+std::vector<std::size_t> labels_of(const SortedValues& sorted,
+                                   const std::vector<std::size_t>& starts) {
   std::vector<std::size_t> labels(sorted.of.n_elem);
   for (arma::uword i = 0; i < sorted.of.n_elem; ++i)
     labels[i] = std::upper_bound(starts.begin(), starts.end(), sorted.of[i]) - starts.begin() - 1;
@@ -80,7 +81,9 @@ TEST_CASE("sorted Lloyd produces the iterates of the naive Lloyd from the same s
   for (int trial = 0; trial < 40; ++trial) {
     const std::size_t n = 50 + g.below(400);
     arma::vec x(n);
-    for (double& v : x) v = trial % 4 == 0 ? static_cast<double>(g.below(30)) : g.normal() + (g.uniform() < 0.3 ? 4 : 0);
+    for (double& v : x)
+      v = trial % 4 == 0 ? static_cast<double>(g.below(30))
+                         : g.normal() + (g.uniform() < 0.3 ? 4 : 0);
     const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
     const SortedValues sorted = SortedValues::from(x, w);
     const PrefixSums sums(sorted);
@@ -152,7 +155,9 @@ TEST_CASE("n_init keeps the restart with the least SSE, and a seed fixes the res
     single_worst = std::max(single_worst, sse(x, arma::vec(), one.reconstruction));
   }
   Generator c(0);
-  best_of_ten = sse(x, arma::vec(), KmeansQuantizer("random", 10, 300, 0).quantize(x, arma::vec(), 9, c).reconstruction);
+  best_of_ten =
+      sse(x, arma::vec(),
+          KmeansQuantizer("random", 10, 300, 0).quantize(x, arma::vec(), 9, c).reconstruction);
   CHECK(best_of_ten <= single_worst);
 }
 
@@ -168,7 +173,9 @@ TEST_CASE("a positive tol stops earlier and reports convergence") {
   CHECK(loose.iterations < exact.iterations);
 }
 
-TEST_CASE("a warm start runs the naive Lloyd from the previous codebook, draws nothing, and falls back when it cannot") {
+TEST_CASE(
+    "a warm start runs the naive Lloyd from the previous codebook, draws nothing, and falls back "
+    "when it cannot") {
   Generator g(17);
   arma::vec x(600);
   for (double& v : x) v = g.uniform() < 0.4 ? g.normal() : 5 + g.normal();
@@ -195,6 +202,6 @@ TEST_CASE("a warm start runs the naive Lloyd from the previous codebook, draws n
   CHECK(arma::approx_equal(fallback.reconstruction, cold.reconstruction, "absdiff", 0.0));
   Generator d(9);
   const arma::vec not_finite{0.0, 1.0, arma::datum::nan, 3.0, 4.0};
-  CHECK(arma::approx_equal(kmeans.quantize_from(x, w, 5, d, not_finite).reconstruction, cold.reconstruction,
-                           "absdiff", 0.0));
+  CHECK(arma::approx_equal(kmeans.quantize_from(x, w, 5, d, not_finite).reconstruction,
+                           cold.reconstruction, "absdiff", 0.0));
 }

@@ -24,13 +24,16 @@ arma::vec gaussian(Generator& g, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("ordering on every input: ls2 <= lsT <= ls1, ls2 <= gf(2) <= ls1, gf non-increasing in k") {
+TEST_CASE(
+    "ordering on every input: ls2 <= lsT <= ls1, ls2 <= gf(2) <= ls1, gf non-increasing in k") {
   Generator g(17);
   for (int trial = 0; trial < 60; ++trial) {
     const std::size_t n = 1 + g.below(300);
     arma::vec x(n);
-    for (double& v : x) v = trial % 3 == 0 ? g.laplace() : trial % 3 == 1 ? g.normal() * 5 + 1
-                                                                          : static_cast<double>(g.below(5)) - 2;
+    for (double& v : x)
+      v = trial % 3 == 0   ? g.laplace()
+          : trial % 3 == 1 ? g.normal() * 5 + 1
+                           : static_cast<double>(g.below(5)) - 2;
     const double ls1 = error_of(x, BinaryMethod::ls1), ls2 = error_of(x, BinaryMethod::ls2),
                  lsT = error_of(x, BinaryMethod::lsT), gf2 = error_of(x, BinaryMethod::gf, 2);
     const double slack = 1e-9 * (1 + arma::dot(x, x));
@@ -56,7 +59,8 @@ TEST_CASE("ls2 equals the exact 2-level optimum of |x|, weighted or not") {
     const arma::vec magnitude = arma::abs(x);
     if (arma::vec(arma::unique(magnitude)).n_elem < 2) continue;
     Generator unused(0);
-    const double optimum = sse(magnitude, w, OptimalQuantizer(64).quantize(magnitude, w, 2, unused).reconstruction);
+    const double optimum =
+        sse(magnitude, w, OptimalQuantizer(64).quantize(magnitude, w, 2, unused).reconstruction);
     const BinaryExpansion e = least_squares_binary(x, w, BinaryMethod::ls2, 2);
     CHECK(sse(x, w, e.reconstruct()) == doctest::Approx(optimum).epsilon(1e-10).scale(1e-12));
     CHECK(e.scales()[0] >= e.scales()[1]);  // v1 >= v2 >= 0
@@ -64,7 +68,8 @@ TEST_CASE("ls2 equals the exact 2-level optimum of |x|, weighted or not") {
   }
 }
 
-TEST_CASE("lsT is the best ternary code: brute force over every threshold and scale on small inputs") {
+TEST_CASE(
+    "lsT is the best ternary code: brute force over every threshold and scale on small inputs") {
   Generator g(8);
   for (int trial = 0; trial < 40; ++trial) {
     const arma::vec x = gaussian(g, 1 + g.below(12));
@@ -89,7 +94,8 @@ TEST_CASE("closed forms: ls1 error, all-equal input for lsT, bsign(0) = +1") {
   CHECK(error_of(x, BinaryMethod::ls1) == doctest::Approx(arma::dot(x, x) - l1 * l1 / 1000));
   const arma::vec same(10, arma::fill::value(0.7));
   CHECK(error_of(same, BinaryMethod::lsT) == doctest::Approx(0).scale(1));
-  CHECK(arma::approx_equal(least_squares_binary(same, {}, BinaryMethod::lsT, 0).reconstruct(), same, "absdiff", 1e-15));
+  CHECK(arma::approx_equal(least_squares_binary(same, {}, BinaryMethod::lsT, 0).reconstruct(), same,
+                           "absdiff", 1e-15));
   CHECK(bsign(0.0) == 1.0);
   CHECK(bsign(-0.0) == 1.0);
   const arma::vec with_zero = "0 -1 2";
@@ -106,13 +112,15 @@ TEST_CASE("Gaussian n = 10^6: ls1 -> 1 - 2/pi and ls2 -> 0.1175 (Lloyd-Max, 4 le
   CHECK(error_of(x, BinaryMethod::ls2) / energy == doctest::Approx(0.1175).epsilon(0.005));
 }
 
-TEST_CASE("compat apple is never better than exact, and with skip 1 it is within its candidate gap") {
+TEST_CASE(
+    "compat apple is never better than exact, and with skip 1 it is within its candidate gap") {
   Generator g(6);
   for (int trial = 0; trial < 20; ++trial) {
     const arma::vec x = trial % 2 ? gaussian(g, 576) : arma::vec(gaussian(g, 4608) * 3);
     for (BinaryMethod m : {BinaryMethod::ls2, BinaryMethod::lsT}) {
       const double exact = error_of(x, m);
-      for (std::size_t skip : {1, 3, 7}) CHECK(error_of(x, m, 2, true, skip) >= exact * (1 - 1e-12));
+      for (std::size_t skip : {1, 3, 7})
+        CHECK(error_of(x, m, 2, true, skip) >= exact * (1 - 1e-12));
       // Data-value candidates instead of the exact fixed point: 0.12066 vs 0.12065 at n = 576.
       CHECK(error_of(x, m, 2, true, 1) <= exact * (1 + 2e-3));
     }
@@ -131,6 +139,8 @@ TEST_CASE("the packed inner product equals the float inner product of the recons
     }
     const BinaryExpansion t = least_squares_binary(x, {}, BinaryMethod::lsT, 0);
     const BinaryExpansion l2 = least_squares_binary(w, {}, BinaryMethod::ls2, 0);
-    CHECK(t.dot(l2) == doctest::Approx(arma::dot(t.reconstruct(), l2.reconstruct())).epsilon(1e-12).scale(1e-12));
+    CHECK(
+        t.dot(l2) ==
+        doctest::Approx(arma::dot(t.reconstruct(), l2.reconstruct())).epsilon(1e-12).scale(1e-12));
   }
 }

@@ -2,9 +2,8 @@
 // differences, the layers against direct computations, reproducible training, model files.
 #include <doctest/doctest.h>
 
-#include <cmath>
-
 #include <algorithm>
+#include <cmath>
 
 #include "algorithms/generator.hpp"
 #include "algorithms/kmeans.hpp"
@@ -51,7 +50,8 @@ double readout(const arma::fmat& y, const arma::fmat& c) {
 }
 
 // Checks d(Σ c ⊙ layer(x))/dx and /dθ against central differences at `probes` entries each.
-void check_layer(Layer& layer, arma::fmat x, Generator& g, double eps, double tolerance, int probes = 40) {
+void check_layer(Layer& layer, arma::fmat x, Generator& g, double eps, double tolerance,
+                 int probes = 40) {
   const arma::fmat y = layer.forward(x);
   const arma::fmat c = random_matrix(y.n_rows, y.n_cols, g);
   for (auto& p : layer.parameters()) p.gradient->zeros();
@@ -68,14 +68,16 @@ void check_layer(Layer& layer, arma::fmat x, Generator& g, double eps, double to
   for (int k = 0; k < probes; ++k) {
     const std::size_t i = g.below(x.n_elem);
     const double expected = numeric(x[i]);
-    CHECK_MESSAGE(std::abs(dx[i] - expected) <= tolerance * (1 + std::abs(expected)), layer.name() << " input " << i);
+    CHECK_MESSAGE(std::abs(dx[i] - expected) <= tolerance * (1 + std::abs(expected)),
+                  layer.name() << " input " << i);
   }
   for (auto& p : layer.parameters()) {
     const arma::fmat analytic = *p.gradient;
     for (int k = 0; k < probes; ++k) {
       const std::size_t i = g.below(p.value->n_elem);
       const double expected = numeric((*p.value)[i]);
-      CHECK_MESSAGE(std::abs(analytic[i] - expected) <= tolerance * (1 + std::abs(expected)), p.name << " " << i);
+      CHECK_MESSAGE(std::abs(analytic[i] - expected) <= tolerance * (1 + std::abs(expected)),
+                    p.name << " " << i);
     }
   }
 }
@@ -88,12 +90,14 @@ TEST_CASE("dense, ReLU, convolution and max-pooling gradients equal central diff
   check_layer(dense, random_matrix(7, 4, g), g, 1e-2, 1e-3);
   Relu relu;
   arma::fmat away = random_matrix(30, 3, g);
-  away.transform([](float v) { return v >= 0 ? v + 0.1f : v - 0.1f; });  // no input within eps of the kink
+  away.transform(
+      [](float v) { return v >= 0 ? v + 0.1f : v - 0.1f; });  // no input within eps of the kink
   check_layer(relu, away, g, 1e-2, 1e-3);
   Conv2d conv("c", 8, 7, 3, 4, 3, g);
   check_layer(conv, random_matrix(8 * 7 * 3, 2, g), g, 1e-2, 2e-3);
   MaxPool2 pool(6, 4, 3);
-  arma::fmat distinct = arma::reshape(arma::shuffle(arma::regspace<arma::fvec>(0, 6 * 4 * 3 * 2 - 1)), 6 * 4 * 3, 2);
+  arma::fmat distinct =
+      arma::reshape(arma::shuffle(arma::regspace<arma::fvec>(0, 6 * 4 * 3 * 2 - 1)), 6 * 4 * 3, 2);
   distinct *= 0.1f;  // gaps of 0.1 between values: no tie within eps
   check_layer(pool, distinct, g, 1e-3, 1e-3);
 }
@@ -117,7 +121,8 @@ TEST_CASE("the convolution equals its definition; max-pooling picks each window'
           for (std::size_t ky = 0; ky < k; ++ky)
             for (std::size_t kx = 0; kx < k; ++kx)
               for (std::size_t c = 0; c < C; ++c) {
-                const double w = kernel.memptr()[((ky * k + kx) * C + c) * F + f];  // HWIO, row-major
+                const double w =
+                    kernel.memptr()[((ky * k + kx) * C + c) * F + f];  // HWIO, row-major
                 s += w * x(((oy + ky) * W + ox + kx) * C + c, b);
               }
           CHECK(y((oy * ow + ox) * F + f, b) == doctest::Approx(s).epsilon(1e-5));
@@ -130,7 +135,8 @@ TEST_CASE("the convolution equals its definition; max-pooling picks each window'
     for (std::size_t x2 = 0; x2 < 2; ++x2) {
       float most = -1;
       for (std::size_t dy = 0; dy < 2; ++dy)
-        for (std::size_t dx = 0; dx < 2; ++dx) most = std::max(most, image[(2 * y2 + dy) * 4 + 2 * x2 + dx]);
+        for (std::size_t dx = 0; dx < 2; ++dx)
+          most = std::max(most, image[(2 * y2 + dy) * 4 + 2 * x2 + dx]);
       CHECK(pooled[y2 * 2 + x2] == most);
     }
 }
@@ -189,8 +195,9 @@ TEST_CASE("both models: parameter counts, and their loss gradients equal central
         const double down = SoftmaxCrossEntropy::loss(net.forward(x), labels, nullptr);
         *p.value = saved;
         const double expected = arma::accu(arma::conv_to<arma::mat>::from(analytic % direction));
-        CHECK_MESSAGE(std::abs((up - down) / (2 * eps) - expected) <= 2e-2 * norm + 1e-4,
-                      model << " " << p.name << ": " << (up - down) / (2 * eps) << " vs " << expected);
+        CHECK_MESSAGE(
+            std::abs((up - down) / (2 * eps) - expected) <= 2e-2 * norm + 1e-4,
+            model << " " << p.name << ": " << (up - down) / (2 * eps) << " vs " << expected);
       }
     }
   }
@@ -199,8 +206,8 @@ TEST_CASE("both models: parameter counts, and their loss gradients equal central
 namespace {
 
 // The blocks dataset (tests/blocks_dataset.hpp) in `dir`.
-std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::size_t train, std::size_t test,
-                                 double noise = 40) {
+std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::size_t train,
+                                 std::size_t test, double noise = 40) {
   const std::string path = dir / "blocks.h5";
   quantlab::testing::write_blocks_dataset(path, train, test, noise);
   return path;
@@ -211,7 +218,8 @@ std::string write_blocks_dataset(const quantlab::testing::TempDir& dir, std::siz
 TEST_CASE("training is bit-identical for a seed, learns, and a saved network reads back the same") {
   const quantlab::testing::TempDir dir;
   const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 1200, 300));
-  CHECK(std::abs(arma::mean(arma::vectorise(data.train.images))) < 1e-4);  // centred on the training mean
+  CHECK(std::abs(arma::mean(arma::vectorise(data.train.images))) <
+        1e-4);  // centred on the training mean
   TrainingSettings s;
   s.epochs = 2;
   s.batch = 64;
@@ -236,7 +244,8 @@ TEST_CASE("training is bit-identical for a seed, learns, and a saved network rea
       bool all_equal = true, any_differs = false;
       for (std::size_t i = 0; i < pa.size(); ++i) {
         all_equal = all_equal && arma::approx_equal(*pa[i].value, *pb[i].value, "absdiff", 0.0f);
-        any_differs = any_differs || !arma::approx_equal(*pa[i].value, *pc[i].value, "absdiff", 1e-6f);
+        any_differs =
+            any_differs || !arma::approx_equal(*pa[i].value, *pc[i].value, "absdiff", 1e-6f);
       }
       CHECK_MESSAGE(all_equal, model << " " << optimizer);
       CHECK(any_differs);
@@ -265,7 +274,8 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
       arma::vec d = a * (arma::conv_to<arma::vec>::from(v >= 0) * 2 - 1);
       CHECK(scaled <= error(d) + 1e-12);
     }
-    // {−a, 0, +a}: every support (the j largest |v|) with its best a = their mean |v|, and a on a grid.
+    // {−a, 0, +a}: every support (the j largest |v|) with its best a = their mean |v|, and a on a
+    // grid.
     const double ternary = error(c_step("ternary", v, 3, unused));
     const arma::vec magnitudes = arma::sort(arma::abs(v), "descend");
     for (std::size_t j = 1; j <= v.n_elem; ++j) {
@@ -279,7 +289,8 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
     const arma::vec p2 = c_step("powers_of_two", v, 0, unused, {}, -4, 0);
     for (std::size_t i = 0; i < v.n_elem; ++i) {
       double nearest = std::abs(v[i]);  // the codeword 0
-      for (int e = -4; e <= 0; ++e) nearest = std::min(nearest, std::abs(std::abs(v[i]) - std::ldexp(1.0, e)));
+      for (int e = -4; e <= 0; ++e)
+        nearest = std::min(nearest, std::abs(std::abs(v[i]) - std::ldexp(1.0, e)));
       CHECK(std::abs(v[i] - p2[i]) == doctest::Approx(nearest).epsilon(1e-12));
     }
     const arma::vec sign = c_step("sign", v, 2, unused);
@@ -289,27 +300,32 @@ TEST_CASE("LC's closed-form C steps equal brute force on small vectors") {
     // (K = 9: four exponents up to e_max = 0, i.e. −3 … 0), ls1 = {−a, +a}, lsT = {−a, 0, +a}.
     auto registered = [&](const std::string& name, std::size_t K) {
       const AlgorithmInfo& info = *find_algorithm(name);
-      const Quantized q = info.make(Parameters(info.parameters, {}))->quantize(v, arma::vec(), K, unused);
+      const Quantized q =
+          info.make(Parameters(info.parameters, {}))->quantize(v, arma::vec(), K, unused);
       CHECK(info.levels_rule(K).empty());
       CHECK(q.codebook.n_elem <= K);
       CHECK(arma::approx_equal(q.codebook.elem(q.indices), q.reconstruction, "absdiff", 0.0));
       return q.reconstruction;
     };
     CHECK(arma::approx_equal(registered("sign", 2), sign, "absdiff", 0.0));
-    CHECK(arma::approx_equal(registered("powers_of_two", 9), c_step("powers_of_two", v, 0, unused, {}, -3, 0), "absdiff", 0.0));
+    CHECK(arma::approx_equal(registered("powers_of_two", 9),
+                             c_step("powers_of_two", v, 0, unused, {}, -3, 0), "absdiff", 0.0));
     if (v.n_elem >= 2) CHECK(error(registered("ls1", 2)) == doctest::Approx(scaled).epsilon(1e-12));
-    if (arma::vec(arma::unique(v)).n_elem >= 3) CHECK(error(registered("lsT", 3)) == doctest::Approx(ternary).epsilon(1e-12));
+    if (arma::vec(arma::unique(v)).n_elem >= 3)
+      CHECK(error(registered("lsT", 3)) == doctest::Approx(ternary).epsilon(1e-12));
   }
   CHECK(!find_algorithm("powers_of_two")->levels_rule(8).empty());
   CHECK(!find_algorithm("sign")->levels_rule(3).empty());
-  CHECK_THROWS_WITH(c_step("nearest", arma::vec{1.0, 2.0}, 2, unused), doctest::Contains("unknown C step"));
+  CHECK_THROWS_WITH(c_step("nearest", arma::vec{1.0, 2.0}, 2, unused),
+                    doctest::Contains("unknown C step"));
 }
 
 TEST_CASE("LC's k-means C step warm-starts each layer from that layer's previous codebook") {
   Generator g(8);
   arma::fmat w1 = random_matrix(40, 30, g), w2 = random_matrix(30, 20, g);
   w2 *= 3.0f;  // the layers' codebooks differ
-  const std::vector<Parameter> layers{{"a/kernel", &w1, nullptr, {40, 30}}, {"b/kernel", &w2, nullptr, {30, 20}}};
+  const std::vector<Parameter> layers{{"a/kernel", &w1, nullptr, {40, 30}},
+                                      {"b/kernel", &w2, nullptr, {30, 20}}};
   Generator c_step_generator(4);
   CompressionStep compress = per_parameter_c_step("kmeans", 4, layers, c_step_generator);
   arma::vec v(w1.n_elem + w2.n_elem);
@@ -324,17 +340,22 @@ TEST_CASE("LC's k-means C step warm-starts each layer from that layer's previous
   const KmeansQuantizer kmeans("kmeans++", 1, 300, 0);
   Generator unused(123);
   const arma::vec head = moved.head(w1.n_elem), tail = moved.tail(w2.n_elem);
-  CHECK(arma::approx_equal(second.head(w1.n_elem),
-                           kmeans.quantize_from(head, arma::vec(), 4, unused, arma::unique(first.head(w1.n_elem))).reconstruction,
-                           "absdiff", 0.0));
-  CHECK(arma::approx_equal(second.tail(w2.n_elem),
-                           kmeans.quantize_from(tail, arma::vec(), 4, unused, arma::unique(first.tail(w2.n_elem))).reconstruction,
-                           "absdiff", 0.0));
+  CHECK(arma::approx_equal(
+      second.head(w1.n_elem),
+      kmeans.quantize_from(head, arma::vec(), 4, unused, arma::unique(first.head(w1.n_elem)))
+          .reconstruction,
+      "absdiff", 0.0));
+  CHECK(arma::approx_equal(
+      second.tail(w2.n_elem),
+      kmeans.quantize_from(tail, arma::vec(), 4, unused, arma::unique(first.tail(w2.n_elem)))
+          .reconstruction,
+      "absdiff", 0.0));
   // From its own fixed point nothing moves.
   CHECK(arma::approx_equal(compress(moved), second, "absdiff", 0.0));
 }
 
-TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy that direct compression loses") {
+TEST_CASE(
+    "LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy that direct compression loses") {
   const quantlab::testing::TempDir dir;
   const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 1500, 400, 120));
   Network trained = trained_lenet300(data.train, 3, 3);
@@ -348,8 +369,8 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   auto run = [&](Network& net) {
     Generator c_steps(0);
     const std::vector<Parameter> kernels = net.kernels();
-    return learning_compression(net, kernels, per_parameter_c_step("kmeans", 2, kernels, c_steps), data.train,
-                                data.test, s);
+    return learning_compression(net, kernels, per_parameter_c_step("kmeans", 2, kernels, c_steps),
+                                data.train, data.test, s);
   };
   Network lc_net = load_network(dir / "net.h5");
   const LcResult lc = run(lc_net);
@@ -359,8 +380,9 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   const double reference = lc.reference.accuracy, direct = lc.direct.accuracy;
   const double final_accuracy = lc.steps.back().quantized.accuracy;
   MESSAGE("reference " << reference << ", direct " << direct << ", LC " << final_accuracy);
-  CHECK(direct < reference - 0.1);                               // K = 2 per layer without retraining
-  CHECK(final_accuracy - direct >= 0.7 * (reference - direct));  // LC recovers most of it (10 short steps)
+  CHECK(direct < reference - 0.1);  // K = 2 per layer without retraining
+  CHECK(final_accuracy - direct >=
+        0.7 * (reference - direct));  // LC recovers most of it (10 short steps)
   // iDC: the same rounds without a penalty or multipliers.
   s.method = "idc";
   Network idc_net = load_network(dir / "net.h5");
@@ -371,10 +393,12 @@ TEST_CASE("LC drives ‖w − Δ(Θ)‖ to 0 as μ grows, and recovers accuracy 
   MESSAGE("iDC " << idc.steps.back().quantized.accuracy);
   // The net returned holds Δ(Θ): two values per kernel.
   for (auto& p : lc_net.parameters())
-    if (p.name.find("kernel") != std::string::npos) CHECK(arma::fvec(arma::unique(*p.value)).n_elem <= 2);
+    if (p.name.find("kernel") != std::string::npos)
+      CHECK(arma::fvec(arma::unique(*p.value)).n_elem <= 2);
 }
 
-TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient and keeps the clusters") {
+TEST_CASE(
+    "fine-tuning the codewords moves each by its cluster's mean gradient and keeps the clusters") {
   const quantlab::testing::TempDir dir;
   const ImageSplits data = load_image_splits(write_blocks_dataset(dir, 600, 200));
   Network net = trained_lenet300(data.train, 5, 2);
@@ -386,8 +410,10 @@ TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient a
   std::size_t offset = 0;
   for (std::size_t l = 0; l < kernels.size(); ++l) {
     arma::fmat& w = *kernels[l].value;
-    const arma::vec q = c_step("kmeans", arma::conv_to<arma::vec>::from(arma::vectorise(w)), 3, unused);
-    for (arma::uword i = 0; i < w.n_elem; ++i) w[i] = l == 0 && i < 50 ? 0.0f : static_cast<float>(q[i]);
+    const arma::vec q =
+        c_step("kmeans", arma::conv_to<arma::vec>::from(arma::vectorise(w)), 3, unused);
+    for (arma::uword i = 0; i < w.n_elem; ++i)
+      w[i] = l == 0 && i < 50 ? 0.0f : static_cast<float>(q[i]);
     for (double c : arma::vec(arma::unique(q))) {
       std::vector<arma::uword> members;
       for (arma::uword i = 0; i < w.n_elem; ++i)
@@ -419,7 +445,10 @@ TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient a
     for (arma::uword i : cluster) {
       arma::uword flat = i;
       for (const auto& k : kernels) {
-        if (flat < k.gradient->n_elem) { sum += (*k.gradient)[flat]; break; }
+        if (flat < k.gradient->n_elem) {
+          sum += (*k.gradient)[flat];
+          break;
+        }
         flat -= k.gradient->n_elem;
       }
     }
@@ -443,12 +472,15 @@ TEST_CASE("fine-tuning the codewords moves each by its cluster's mean gradient a
   for (arma::uword i = 0; i < 50; ++i) CHECK((*kernels[0].value)[i] == 0.0f);
   std::size_t b = 0;
   for (auto& p : net.parameters())
-    if (!is_kernel(p.name)) CHECK(arma::approx_equal(*p.value, biases_before[b++], "absdiff", 0.0f));
+    if (!is_kernel(p.name))
+      CHECK(arma::approx_equal(*p.value, biases_before[b++], "absdiff", 0.0f));
   for (std::size_t l = 0; l < kernels.size(); ++l)
-    CHECK(arma::fvec(arma::unique(arma::vectorise(*kernels[l].value))).n_elem <= (l == 0 ? 4u : 3u));
+    CHECK(arma::fvec(arma::unique(arma::vectorise(*kernels[l].value))).n_elem <=
+          (l == 0 ? 4u : 3u));
 
   clusters[0][1] = 49;  // a pruned (zero) weight in a non-zero cluster
-  CHECK_THROWS_WITH(fine_tune_codewords(net, kernels, clusters, data.train, s), doctest::Contains("differ"));
+  CHECK_THROWS_WITH(fine_tune_codewords(net, kernels, clusters, data.train, s),
+                    doctest::Contains("differ"));
 }
 
 TEST_CASE("the Hessian diagonal equals central differences of the gradient on tiny nets") {
@@ -459,7 +491,7 @@ TEST_CASE("the Hessian diagonal equals central differences of the gradient on ti
   dense.add(std::make_unique<Dense>("d2", 5, 4, g));
   Network conv("tiny-conv");
   conv.add(std::make_unique<Conv2d>("c1", 6, 6, 1, 2, 3, g));  // → 4 × 4 × 2
-  conv.add(std::make_unique<MaxPool2>(4, 4, 2));                // → 2 × 2 × 2
+  conv.add(std::make_unique<MaxPool2>(4, 4, 2));               // → 2 × 2 × 2
   conv.add(std::make_unique<Dense>("d1", 8, 4, g));
   for (Network* net : {&dense, &conv}) {
     const std::size_t inputs = net == &dense ? 6 : 36;
@@ -468,7 +500,8 @@ TEST_CASE("the Hessian diagonal equals central differences of the gradient on ti
     auto gradient_of = [&](std::size_t which, std::size_t i) {
       net->zero_gradients();
       arma::fmat d;
-      SoftmaxCrossEntropy::loss(net->forward(data.images), data.labels, &d);  // mean over the 7 samples
+      SoftmaxCrossEntropy::loss(net->forward(data.images), data.labels,
+                                &d);  // mean over the 7 samples
       net->backward(d);
       return static_cast<double>((*net->parameters()[which].gradient)[i]);
     };
@@ -489,19 +522,22 @@ TEST_CASE("the Hessian diagonal equals central differences of the gradient on ti
         w = saved;
         CHECK(h[which](i) >= 0);
         ++probes;
-        if (std::abs((up - middle) - (middle - down)) > 0.05 * (std::abs(up - middle) + std::abs(middle - down)) + 1e-7)
+        if (std::abs((up - middle) - (middle - down)) >
+            0.05 * (std::abs(up - middle) + std::abs(middle - down)) + 1e-7)
           continue;
         ++smooth;
         const double expected = (up - down) / (2 * eps);
         CHECK_MESSAGE(std::abs(h[which](i) - expected) <= 0.03 * std::abs(expected) + 2e-4,
-                      net->model() << " " << parameters[which].name << " " << i << ": " << h[which](i) << " vs " << expected);
+                      net->model() << " " << parameters[which].name << " " << i << ": "
+                                   << h[which](i) << " vs " << expected);
       }
     }
     CHECK_MESSAGE(smooth >= 0.8 * probes, net->model() << ": " << smooth << " of " << probes);
   }
 }
 
-TEST_CASE("magnitude pruning keeps exactly the requested fraction, the largest weights over all layers") {
+TEST_CASE(
+    "magnitude pruning keeps exactly the requested fraction, the largest weights over all layers") {
   Generator g(51);
   Network net = make_network("lenet300", g);
   std::size_t total = 0;
@@ -523,8 +559,10 @@ TEST_CASE("magnitude pruning keeps exactly the requested fraction, the largest w
       kept += arma::accu(m);
       CHECK(arma::all(arma::vectorise((m == 0.0f) + (m == 1.0f)) == 1));
       for (std::size_t i = 0; i < m.n_elem; ++i) {
-        if (m[i] == 1) smallest_kept = std::min(smallest_kept, std::abs((*p.value)[i]));
-        else largest_dropped = std::max(largest_dropped, std::abs((*p.value)[i]));
+        if (m[i] == 1)
+          smallest_kept = std::min(smallest_kept, std::abs((*p.value)[i]));
+        else
+          largest_dropped = std::max(largest_dropped, std::abs((*p.value)[i]));
       }
     }
     CHECK(kept == std::round(keep * static_cast<double>(total)));

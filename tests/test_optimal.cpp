@@ -31,7 +31,8 @@ double brute_force_contiguous(const arma::vec& x, const arma::vec& w, std::size_
       std::size_t start = 0;
       for (std::size_t c = 0; c <= cuts.size(); ++c) {
         const std::size_t end = c < cuts.size() ? cuts[c] : n;
-        total += group_sse({xs.begin() + start, xs.begin() + end}, {ws.begin() + start, ws.begin() + end});
+        total += group_sse({xs.begin() + start, xs.begin() + end},
+                           {ws.begin() + start, ws.begin() + end});
         start = end;
       }
       best = std::min(best, total);
@@ -67,7 +68,9 @@ double brute_force_labelling(const arma::vec& x, const arma::vec& w, std::size_t
   return best;
 }
 
-std::size_t distinct(const arma::vec& x) { return arma::vec(arma::unique(x)).n_elem; }
+std::size_t distinct(const arma::vec& x) {
+  return arma::vec(arma::unique(x)).n_elem;
+}
 
 Quantized run_optimal(const arma::vec& x, const arma::vec& w, std::size_t K) {
   Generator unused(0);
@@ -154,7 +157,8 @@ TEST_CASE("in-sample optimum on 10^6 Gaussian samples is within 1 % of Lloyd-Max
   const std::vector<std::pair<std::size_t, double>> lloyd_max = {
       {2, 1 - 2 / M_PI}, {4, 0.1175}, {8, 0.03454}};
   for (const auto& [K, expected] : lloyd_max) {
-    const double mse = sse(x, arma::vec(), run_optimal(x, arma::vec(), K).reconstruction) / x.n_elem;
+    const double mse =
+        sse(x, arma::vec(), run_optimal(x, arma::vec(), K).reconstruction) / x.n_elem;
     CHECK(mse == doctest::Approx(expected).epsilon(0.01));
   }
 }

@@ -16,8 +16,10 @@ TEST_CASE("distinct values, their weights and each element's position are exact"
     arma::vec x(n);
     for (double& v : x) {
       const auto kind = g.below(4);
-      v = kind == 0 ? static_cast<double>(g.below(50)) - 25 : kind == 1 ? g.normal() * 1e6
-          : kind == 2 ? (g.below(2) ? 0.0 : -0.0) : g.laplace() * 1e-200;
+      v = kind == 0   ? static_cast<double>(g.below(50)) - 25
+          : kind == 1 ? g.normal() * 1e6
+          : kind == 2 ? (g.below(2) ? 0.0 : -0.0)
+                      : g.laplace() * 1e-200;
     }
     const arma::vec w = positive_weights(g, n);
     const SortedValues s = SortedValues::from(x, w);

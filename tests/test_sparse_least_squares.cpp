@@ -61,7 +61,9 @@ TEST_CASE("sparse_l1 equals an independent solver of the same problem (m <= 25)"
   }
 }
 
-TEST_CASE("sparse_l1: non-decreasing, interior means, ends moved by λ/W, K(λ) non-increasing, fused at λ_max") {
+TEST_CASE(
+    "sparse_l1: non-decreasing, interior means, ends moved by λ/W, K(λ) non-increasing, fused at "
+    "λ_max") {
   Generator g(2);
   for (int trial = 0; trial < 20; ++trial) {
     const std::size_t n = 20 + g.below(300);
@@ -90,7 +92,8 @@ TEST_CASE("sparse_l1: non-decreasing, interior means, ends moved by λ/W, K(λ) 
   }
 }
 
-TEST_CASE("sparse_l0 equals brute force, and with the λ that yields K it is the optimal quantizer") {
+TEST_CASE(
+    "sparse_l0 equals brute force, and with the λ that yields K it is the optimal quantizer") {
   Generator g(3);
   for (int trial = 0; trial < 30; ++trial) {
     const std::size_t n = 2 + g.below(10);
@@ -112,8 +115,9 @@ TEST_CASE("sparse_l0 equals brute force, and with the λ that yields K it is the
       best = std::min(best, cost);
     }
     Generator unused(0);
-    const Quantized q = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, lambda, false, false)
-                            .quantize(x, {}, 1, unused);
+    const Quantized q =
+        SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, lambda, false, false)
+            .quantize(x, {}, 1, unused);
     const double cost = 0.5 * sse(x, {}, q.reconstruction) + lambda * (q.codebook.n_elem - 1.0);
     CHECK(cost == doctest::Approx(best).epsilon(1e-10));
   }
@@ -121,11 +125,14 @@ TEST_CASE("sparse_l0 equals brute force, and with the λ that yields K it is the
   for (double& v : x) v = g.laplace();
   Generator unused(0);
   for (std::size_t K : {2, 3, 5, 8, 13}) {
-    const Quantized l0 = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, 0, false, false)
-                             .quantize(x, {}, K, unused);
+    const Quantized l0 =
+        SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l0, 0, false, false)
+            .quantize(x, {}, K, unused);
     REQUIRE(l0.codebook.n_elem == K);
-    CHECK(sse(x, {}, l0.reconstruction) ==
-          doctest::Approx(sse(x, {}, OptimalQuantizer(64).quantize(x, {}, K, unused).reconstruction)).epsilon(1e-10));
+    CHECK(
+        sse(x, {}, l0.reconstruction) ==
+        doctest::Approx(sse(x, {}, OptimalQuantizer(64).quantize(x, {}, K, unused).reconstruction))
+            .epsilon(1e-10));
   }
 }
 
@@ -134,26 +141,31 @@ TEST_CASE("the λ search reaches every K on random data, and records λ and the 
   arma::vec x(500);
   for (double& v : x) v = g.normal();
   Generator unused(0);
-  for (auto penalty : {SparseLeastSquaresQuantizer::Penalty::l1, SparseLeastSquaresQuantizer::Penalty::l0})
+  for (auto penalty :
+       {SparseLeastSquaresQuantizer::Penalty::l1, SparseLeastSquaresQuantizer::Penalty::l0})
     for (std::size_t K = 1; K <= 40; K += 3) {
-      const Quantized q = SparseLeastSquaresQuantizer(penalty, 0, false, false).quantize(x, {}, K, unused);
+      const Quantized q =
+          SparseLeastSquaresQuantizer(penalty, 0, false, false).quantize(x, {}, K, unused);
       CHECK(q.codebook.n_elem == K);
       CHECK(q.scalars.at("solves") >= 1);
       CHECK(q.diagnostics.at("beta_gaps").n_elem == K - 1);
       CHECK(q.diagnostics.at("beta_first")[0] == q.codebook[0]);
-      CHECK(arma::accu(q.diagnostics.at("beta_gaps")) == doctest::Approx(q.codebook.max() - q.codebook.min()));
+      CHECK(arma::accu(q.diagnostics.at("beta_gaps")) ==
+            doctest::Approx(q.codebook.max() - q.codebook.min()));
     }
   // Equally spaced values with unit weights tie: several K may fuse at one λ; the search
   // then keeps the largest K below the target.
   const arma::vec ramp = arma::regspace<arma::vec>(0, 99);
   for (std::size_t K : {3, 7, 50}) {
-    const Quantized q = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l1, 0, false, false)
-                            .quantize(ramp, {}, K, unused);
+    const Quantized q =
+        SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l1, 0, false, false)
+            .quantize(ramp, {}, K, unused);
     CHECK(q.codebook.n_elem <= K);
   }
 }
 
-TEST_CASE("coordinate descent on the explicit design equals the exact l1 solver; l1+l2 with λ2 = 0 too") {
+TEST_CASE(
+    "coordinate descent on the explicit design equals the exact l1 solver; l1+l2 with λ2 = 0 too") {
   Generator g(6);
   for (int trial = 0; trial < 8; ++trial) {
     const std::size_t n = 20 + g.below(180);
@@ -163,19 +175,22 @@ TEST_CASE("coordinate descent on the explicit design equals the exact l1 solver;
     const double lambda = sparse_l1_lambda_max(s, false) * (0.001 + 0.2 * g.uniform());
     const arma::vec exact = expand(sparse_l1_solve(s, lambda, false), s.size());
     std::size_t sweeps = 0;
-    const arma::vec dense =
-        expand(sparse_coordinate_descent(s, lambda, 0, false, true, 1e-13, 200000, &sweeps), s.size());
+    const arma::vec dense = expand(
+        sparse_coordinate_descent(s, lambda, 0, false, true, 1e-13, 200000, &sweeps), s.size());
     CHECK_MESSAGE(arma::approx_equal(dense, exact, "absdiff", 1e-9), "sweeps: " << sweeps);
-    const arma::vec fast = expand(sparse_coordinate_descent(s, lambda, 0, false, false, 1e-13, 200000), s.size());
+    const arma::vec fast =
+        expand(sparse_coordinate_descent(s, lambda, 0, false, false, 1e-13, 200000), s.size());
     CHECK(arma::approx_equal(fast, exact, "absdiff", 1e-9));
     bool converged = false;
-    const arma::vec active = expand(sparse_l1l2_solve(s, lambda, 0, false, 1000, &converged), s.size());
+    const arma::vec active =
+        expand(sparse_l1l2_solve(s, lambda, 0, false, 1000, &converged), s.size());
     CHECK(converged);
     CHECK(arma::approx_equal(active, exact, "absdiff", 1e-12));
   }
 }
 
-TEST_CASE("l1+l2 (active set) satisfies its optimality (KKT) conditions and equals coordinate descent") {
+TEST_CASE(
+    "l1+l2 (active set) satisfies its optimality (KKT) conditions and equals coordinate descent") {
   Generator g(7);
   for (int trial = 0; trial < 24; ++trial) {
     const std::size_t n = 30 + g.below(170);
@@ -201,9 +216,12 @@ TEST_CASE("l1+l2 (active set) satisfies its optimality (KKT) conditions and equa
       suffix += s.weights[j] * (s.values[j] - z[j]);  // c_j: the weights (rows: weighted)
       const double beta = j == 0 ? z[0] : z[j] - z[j - 1];
       const double gradient = -suffix + (j == 0 ? 0.0 : l2 * beta);
-      if (j == 0) CHECK(std::abs(gradient) < 1e-8);
-      else if (beta != 0) CHECK(gradient == doctest::Approx(-l1 * (beta > 0 ? 1 : -1)).epsilon(1e-7).scale(1));
-      else CHECK(std::abs(gradient) <= l1 * (1 + 1e-7));
+      if (j == 0)
+        CHECK(std::abs(gradient) < 1e-8);
+      else if (beta != 0)
+        CHECK(gradient == doctest::Approx(-l1 * (beta > 0 ? 1 : -1)).epsilon(1e-7).scale(1));
+      else
+        CHECK(std::abs(gradient) <= l1 * (1 + 1e-7));
     }
   }
 }
@@ -212,7 +230,8 @@ TEST_CASE("sparse_cluster is seed-independent and never worse than its initial l
   Generator g(9);
   arma::vec x(3000);
   for (double& v : x) v = g.uniform() < 0.3 ? g.normal() - 3 : g.laplace();
-  const SparseLeastSquaresQuantizer cluster(SparseLeastSquaresQuantizer::Penalty::cluster, 0, false, false);
+  const SparseLeastSquaresQuantizer cluster(SparseLeastSquaresQuantizer::Penalty::cluster, 0, false,
+                                            false);
   for (std::size_t K : {2, 5, 9, 20}) {
     Generator a(1), b(987654321);
     const Quantized qa = cluster.quantize(x, {}, K, a), qb = cluster.quantize(x, {}, K, b);

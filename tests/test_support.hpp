@@ -34,8 +34,7 @@ inline double group_sse(const std::vector<double>& x, const std::vector<double>&
 /// multiplicities occur.
 inline arma::vec small_data(Generator& g, std::size_t n, bool with_duplicates) {
   arma::vec x(n);
-  for (double& v : x)
-    v = with_duplicates ? static_cast<double>(g.below(6)) : g.normal() * 3 + 1;
+  for (double& v : x) v = with_duplicates ? static_cast<double>(g.below(6)) : g.normal() * 3 + 1;
   return x;
 }
 

@@ -1,7 +1,7 @@
 // Sweeps at cluster scale: shards, status, regression checks, and reliability under kill -9
 // and a full disk, all through the command line.
-#include <doctest/doctest.h>
 #include <H5Cpp.h>
+#include <doctest/doctest.h>
 
 #include <chrono>
 #include <thread>
@@ -55,14 +55,14 @@ TEST_CASE("any shard split gives the records of one unsharded run, bit for bit")
     Sandbox split;
     split.write("sweep.yaml", kSweep);
     for (std::size_t i = 0; i < shards; ++i) {
-      const Result r = split.quantlab("run sweep.yaml --threads 1 --shard " + std::to_string(i) + "/" +
-                                      std::to_string(shards));
+      const Result r = split.quantlab("run sweep.yaml --threads 1 --shard " + std::to_string(i) +
+                                      "/" + std::to_string(shards));
       REQUIRE_MESSAGE(r.status == 0, r.output);
     }
     CHECK(split.records("sweep") == 30);
     REQUIRE(split.quantlab("merge sweep.yaml").status == 0);
-    const Result c = split.quantlab("check results/sweep.h5 --against " + whole.path("results/sweep.h5") +
-                                    " --rtol 0 --atol 0");
+    const Result c = split.quantlab("check results/sweep.h5 --against " +
+                                    whole.path("results/sweep.h5") + " --rtol 0 --atol 0");
     CHECK_MESSAGE(c.status == 0, c.output);
     CHECK(check_line(c).rfind("check passed: 30 runs", 0) == 0);
   }
@@ -75,10 +75,12 @@ TEST_CASE("any shard split gives the records of one unsharded run, bit for bit")
                                    "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=4");
   CHECK(task.output.find("sweep shard 1/4: 8 runs: 8 done") != std::string::npos);
   // A sweep split over several arrays: the offset and the shard count come from quantlab.
-  const Result chunk = env.quantlab("run sweep.yaml --shard-from-env",
-                                    "SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 QUANTLAB_SHARDS=6 "
-                                    "QUANTLAB_SHARD_OFFSET=3");
-  CHECK(chunk.output.find("sweep shard 5/6: 5 runs: 2 done, 3 already recorded") != std::string::npos);
+  const Result chunk =
+      env.quantlab("run sweep.yaml --shard-from-env",
+                   "SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 QUANTLAB_SHARDS=6 "
+                   "QUANTLAB_SHARD_OFFSET=3");
+  CHECK(chunk.output.find("sweep shard 5/6: 5 runs: 2 done, 3 already recorded") !=
+        std::string::npos);
   CHECK(env.quantlab("run sweep.yaml --shard 4/4").status == 2);
 }
 
@@ -90,9 +92,11 @@ TEST_CASE("status counts done, failed and missing runs and names the shards with
   CHECK(s.output.find("30 runs: 10 done, 0 failed, 20 missing") != std::string::npos);
   CHECK(s.output.find("2 of 3 shards have work: --array=1,2") != std::string::npos);
   s = box.quantlab("status sweep.yaml --shards 30");
-  CHECK(s.output.find("--array=1,2,4,5,7,8,10,11,13,14,16,17,19,20,22,23,25,26,28,29") != std::string::npos);
+  CHECK(s.output.find("--array=1,2,4,5,7,8,10,11,13,14,16,17,19,20,22,23,25,26,28,29") !=
+        std::string::npos);
   REQUIRE(box.quantlab("run sweep.yaml").status == 0);
-  CHECK(box.quantlab("status sweep.yaml --shards 3").output.find("no shard has work left") != std::string::npos);
+  CHECK(box.quantlab("status sweep.yaml --shards 3").output.find("no shard has work left") !=
+        std::string::npos);
 
   // Failed runs count as work only with --rerun-failed (see test_cli for why this fails).
   Sandbox fail;
@@ -101,12 +105,16 @@ TEST_CASE("status counts done, failed and missing runs and names the shards with
   ramp.shape = {1000};
   ramp.values = arma::regspace<arma::vec>(0, 999);
   write_dataset_file(fail.path("ramp.h5"), {ramp});
-  fail.write("fail.yaml", "name: fail\ndatasets: [{name: ramp, file: ramp.h5}]\n"
-                          "algorithms: [{name: optimal, max_memory_mb: 1}]\nlevels: [4, 700]\n");
+  fail.write("fail.yaml",
+             "name: fail\ndatasets: [{name: ramp, file: ramp.h5}]\n"
+             "algorithms: [{name: optimal, max_memory_mb: 1}]\nlevels: [4, 700]\n");
   CHECK(fail.quantlab("run fail.yaml").status == 1);
-  CHECK(fail.quantlab("status fail.yaml --shards 2").output.find("1 done, 1 failed, 0 missing\nno shard") != std::string::npos);
-  CHECK(fail.quantlab("status fail.yaml --shards 2 --rerun-failed").output.find("--array=1") != std::string::npos);
-  CHECK(fail.quantlab("run fail.yaml").output.find("0 done, 2 already recorded, 0 failed") != std::string::npos);
+  CHECK(fail.quantlab("status fail.yaml --shards 2")
+            .output.find("1 done, 1 failed, 0 missing\nno shard") != std::string::npos);
+  CHECK(fail.quantlab("status fail.yaml --shards 2 --rerun-failed").output.find("--array=1") !=
+        std::string::npos);
+  CHECK(fail.quantlab("run fail.yaml").output.find("0 done, 2 already recorded, 0 failed") !=
+        std::string::npos);
   const Result rerun = fail.quantlab("run fail.yaml --rerun-failed");
   CHECK(rerun.output.find("0 done, 1 already recorded, 1 failed") != std::string::npos);
 }
@@ -135,7 +143,8 @@ TEST_CASE("check passes on identical results and fails on a perturbed, missing o
   CHECK(box.quantlab("check reference.h5 --against results/sweep.h5").status == 1);
 
   // A missing run (its record deleted before merging), and the same seen from the other side.
-  const std::string victim = fs::directory_iterator(box.dir / "results/sweep/runs")->path().string();
+  const std::string victim =
+      fs::directory_iterator(box.dir / "results/sweep/runs")->path().string();
   fs::remove(victim);
   REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
   c = box.quantlab("check results/sweep.h5 --against reference.h5");
@@ -143,7 +152,8 @@ TEST_CASE("check passes on identical results and fails on a perturbed, missing o
   CHECK(c.output.find("missing run: " + fs::path(victim).stem().string()) != std::string::npos);
   c = box.quantlab("check reference.h5 --against results/sweep.h5");
   CHECK(c.status == 1);
-  CHECK(c.output.find("extra run (not in the reference): " + fs::path(victim).stem().string()) != std::string::npos);
+  CHECK(c.output.find("extra run (not in the reference): " + fs::path(victim).stem().string()) !=
+        std::string::npos);
 }
 
 TEST_CASE("kill -9 at random points, then resume: nothing lost, corrupted or duplicated") {
@@ -192,8 +202,8 @@ repeat: 2
   for (const auto& entry : fs::directory_iterator(box.dir / "results/crash/runs"))
     CHECK(entry.path().extension() == ".h5");
   REQUIRE(box.quantlab("merge crash.yaml").status == 0);
-  const Result c = box.quantlab("check results/crash.h5 --against " + reference.path("results/crash.h5") +
-                                " --rtol 0 --atol 0");
+  const Result c = box.quantlab("check results/crash.h5 --against " +
+                                reference.path("results/crash.h5") + " --rtol 0 --atol 0");
   CHECK_MESSAGE(c.status == 0, c.output);
 }
 
@@ -202,7 +212,8 @@ TEST_CASE("a full disk fails the sweep with a clear message and leaves no partia
   box.write("sweep.yaml", kSweep);
   // A file-size limit of 4 KiB makes every record write fail as on a full disk (EFBIG).
   const std::string bin = std::getenv("QUANTLAB_BIN");
-  const std::string command = "cd " + box.dir.string() + " && bash -c 'trap \"\" XFSZ; ulimit -f 8; " + bin +
+  const std::string command = "cd " + box.dir.string() +
+                              " && bash -c 'trap \"\" XFSZ; ulimit -f 8; " + bin +
                               " run sweep.yaml --out full --threads 1' > out.txt 2>&1";
   const int status = std::system(command.c_str());
   CHECK(WEXITSTATUS(status) == 1);

@@ -37,7 +37,8 @@ TEST_CASE("centroid reconstruction replaces each bin's level by its weighted mea
   const Quantized q = uniform(x, 3, "minmax", "centroid", 0, w);
   // Bins of the 0/5/10 grid: {0,1,2}, {6,7}, {10}.
   const double low = (0 + 1 + 4) / 4.0, mid = (6 + 21) / 4.0;
-  CHECK(arma::approx_equal(q.reconstruction, arma::vec{low, low, low, mid, mid, 10}, "absdiff", 1e-12));
+  CHECK(arma::approx_equal(q.reconstruction, arma::vec{low, low, low, mid, mid, 10}, "absdiff",
+                           1e-12));
   // An empty bin disappears from the codebook.
   CHECK(uniform("0 0.1 9.9 10", 3, "minmax", "centroid").codebook.n_elem == 2);
 }
@@ -48,8 +49,9 @@ TEST_CASE("the optimal step beats min-max and matches a fine scan of steps") {
     arma::vec x(1500);
     // Gaussian, Laplace, and image-like data: half zeros, the rest integers up to 255.
     for (double& v : x)
-      v = trial % 3 == 0 ? g.normal() : trial % 3 == 1 ? g.laplace()
-          : (g.uniform() < 0.5 ? 0.0 : static_cast<double>(g.below(256)));
+      v = trial % 3 == 0   ? g.normal()
+          : trial % 3 == 1 ? g.laplace()
+                           : (g.uniform() < 0.5 ? 0.0 : static_cast<double>(g.below(256)));
     for (std::size_t K : {2, 4, 8, 16}) {
       const double best = sse(x, {}, uniform(x, K, "optimal_step").reconstruction);
       CHECK(best <= sse(x, {}, uniform(x, K, "minmax").reconstruction) * (1 + 1e-12));

@@ -26,14 +26,17 @@ int main(int argc, char** argv) {
   const arma::vec flat = arma::vectorise(arma::mat(x.t()));  // row-major, as a tensor holds it
 
   std::printf("n = %zu x %zu, one thread\n\n", n, n);
-  std::printf("| transform | steps | decomposition | per step | quantize, 4 bits, kmeans2d | quantize, 4 bits, optimal per factor |\n");
+  std::printf(
+      "| transform | steps | decomposition | per step | quantize, 4 bits, kmeans2d | quantize, 4 "
+      "bits, optimal per factor |\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
   for (const char* kind : {"random", "dct", "hadamard"}) {
     Generator seeded(1);
     const auto q1 = make_transform(kind, n, seeded);
     const auto q2 = make_transform(kind, n, seeded);
     KashinDecomposition d;
-    const double decomposition = median_time(3, [&] { d = kashin_decompose(x, *q1, *q2, 1e-4, 200); });
+    const double decomposition =
+        median_time(3, [&] { d = kashin_decompose(x, *q1, *q2, 1e-4, 200); });
     double totals[2];
     int i = 0;
     for (const char* factors : {"kmeans2d", "optimal"}) {

@@ -69,7 +69,8 @@ int main() {
   for (std::size_t r = 0; r < rows; ++r) {
     data[r].set_size(width);
     weights[r].set_size(width);
-    for (std::size_t i = 0; i < width; ++i) data[r][i] = g.normal(), weights[r][i] = 0.1 + g.uniform();
+    for (std::size_t i = 0; i < width; ++i)
+      data[r][i] = g.normal(), weights[r][i] = 0.1 + g.uniform();
   }
   const OptimalQuantizer optimal(2048);
   Generator unused(0);

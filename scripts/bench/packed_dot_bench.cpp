@@ -32,7 +32,8 @@ double time_per_call(F&& f) {
 
 int main() {
   Generator g(7);
-  std::printf("| n | bits (x × w) | packed | float64 dot | float32 dot | packed speed-up vs float32 |\n");
+  std::printf(
+      "| n | bits (x × w) | packed | float64 dot | float32 dot | packed speed-up vs float32 |\n");
   std::printf("|---:|---|---:|---:|---:|---:|\n");
   for (std::size_t n : {1000, 10000, 100000, 1000000, 10000000}) {
     arma::vec x(n), w(n);
@@ -41,7 +42,8 @@ int main() {
       const BinaryExpansion ex = least_squares_binary(x, {}, BinaryMethod::gf, bits);
       const BinaryExpansion ew = least_squares_binary(w, {}, BinaryMethod::gf, bits);
       const arma::vec rx = ex.reconstruct(), rw = ew.reconstruct();
-      const arma::fvec fx = arma::conv_to<arma::fvec>::from(rx), fw = arma::conv_to<arma::fvec>::from(rw);
+      const arma::fvec fx = arma::conv_to<arma::fvec>::from(rx),
+                       fw = arma::conv_to<arma::fvec>::from(rw);
       const double packed = time_per_call([&] { return ex.dot(ew); });
       const double dense = time_per_call([&] { return arma::dot(rx, rw); });
       const double single = time_per_call([&] { return static_cast<double>(arma::dot(fx, fw)); });

@@ -47,9 +47,12 @@ int main(int argc, char** argv) {
   std::size_t largest_dense = 10000;
   std::ofstream csv;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--max-dense")) largest_dense = std::strtoul(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--csv")) csv.open(argv[i + 1]);
-    else return std::fprintf(stderr, "usage: sparse_l1_bench [--max-dense M] [--csv FILE]\n"), 2;
+    if (!std::strcmp(argv[i], "--max-dense"))
+      largest_dense = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--csv"))
+      csv.open(argv[i + 1]);
+    else
+      return std::fprintf(stderr, "usage: sparse_l1_bench [--max-dense M] [--csv FILE]\n"), 2;
   }
   if (csv.is_open()) csv << "m,solver,seconds,estimated,levels,sweeps\n";
   const double tol = 1e-9;
@@ -62,7 +65,8 @@ int main(int argc, char** argv) {
     const SortedValues s = gaussian_distinct(m, g);
     const double lambda = sparse_l1_lambda_max(s, false) / 100;
     SparseSolution exact;
-    const double exact_time = median_time(m <= 1000000 ? 7 : 3, [&] { exact = sparse_l1_solve(s, lambda, false); });
+    const double exact_time =
+        median_time(m <= 1000000 ? 7 : 3, [&] { exact = sparse_l1_solve(s, lambda, false); });
     std::printf("| %zu | %.3g s | %zu |", m, exact_time, exact.levels.size());
     if (csv.is_open()) csv << m << ",exact," << exact_time << ",0," << exact.levels.size() << ",\n";
     if (m > largest_dense) {
@@ -70,18 +74,20 @@ int main(int argc, char** argv) {
       continue;
     }
     std::size_t sweeps = 0;
-    const SparseSolution fast = sparse_coordinate_descent(s, lambda, 0, false, false, tol, 1000000, &sweeps);
+    const SparseSolution fast =
+        sparse_coordinate_descent(s, lambda, 0, false, false, tol, 1000000, &sweeps);
     const std::size_t measured = std::min(sweeps, m >= 10000 ? dense_sweep_budget : sweeps);
     std::size_t dense_sweeps = 0;
     SparseSolution dense;
     const double dense_time = median_time(m >= 10000 ? 1 : 3, [&] {
       dense = sparse_coordinate_descent(s, lambda, 0, false, true, tol, measured, &dense_sweeps);
     });
-    const double total = dense_time / static_cast<double>(dense_sweeps) * static_cast<double>(sweeps);
+    const double total =
+        dense_time / static_cast<double>(dense_sweeps) * static_cast<double>(sweeps);
     const bool estimated = dense_sweeps < sweeps;
     if (csv.is_open())
-      csv << m << ",dense," << total << "," << estimated << "," << (estimated ? fast : dense).levels.size()
-          << "," << sweeps << "\n";
+      csv << m << ",dense," << total << "," << estimated << ","
+          << (estimated ? fast : dense).levels.size() << "," << sweeps << "\n";
     std::printf(" %zu | %.3g s%s | %.3g | %.2g |\n", sweeps, total, estimated ? " est." : "",
                 total / exact_time, largest_level_difference(exact, estimated ? fast : dense, m));
   }
@@ -98,8 +104,9 @@ int main(int argc, char** argv) {
     q = SparseLeastSquaresQuantizer(SparseLeastSquaresQuantizer::Penalty::l1, 0, false, false)
             .quantize(x, arma::vec(), 16, unused);
   });
-  std::printf("\nsparse_l1, n = 10^6, λ searched for K = 16 (sort and grouping included): %.3f s, "
-              "%g solves, K = %zu\n",
-              search, q.scalars.at("solves"), static_cast<std::size_t>(q.codebook.n_elem));
+  std::printf(
+      "\nsparse_l1, n = 10^6, λ searched for K = 16 (sort and grouping included): %.3f s, "
+      "%g solves, K = %zu\n",
+      search, q.scalars.at("solves"), static_cast<std::size_t>(q.codebook.n_elem));
   return 0;
 }
