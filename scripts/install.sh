@@ -4,6 +4,7 @@
 #   scripts/install.sh --bench    also what the benchmarks compare with (scikit-learn)
 #   scripts/install.sh --data     also an npm client, for real data (quantlab dataset import)
 #   scripts/install.sh --cluster  also Slurm and munge, for the local-cluster test
+#   scripts/install.sh --lint     also clang-format, for CI's formatting check
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
   libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev libfftw3-dev python3 python3-h5py python3-numpy
@@ -14,6 +15,7 @@ for option in "$@"; do
     # Real data comes from the npm registry: any npm client will do.
     --data) command -v npm >/dev/null 2>&1 || packages+=(npm) ;;
     --cluster) packages+=(slurmctld slurmd slurm-client munge) ;;
+    --lint) packages+=(clang-format) ;;
     *) echo "install.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
