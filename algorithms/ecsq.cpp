@@ -49,6 +49,7 @@ UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double
   for (arma::uword i : r.q.indices) counts[i] += 1;
   r.entropy = entropy_of(counts);
   r.q.scalars["step"] = step;
+  r.q.scalars["entropy"] = r.entropy;
   return r;
 }
 
@@ -65,10 +66,7 @@ Quantized UniformEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w,
   // would clip the tails. Bisect on log Δ in between.
   double small = span / static_cast<double>(std::max<std::size_t>(K, 2) - 1), large = span * 2;
   UniformResult finest = uniform_bins(s, sums, small, K);
-  if (finest.entropy <= rate_) {
-    finest.q.scalars["entropy"] = finest.entropy;
-    return finest.q;
-  }
+  if (finest.entropy <= rate_) return finest.q;
   UniformResult best = uniform_bins(s, sums, large, K);
   for (int it = 0; it < 80 && large / small > 1 + 1e-9; ++it) {
     const double mid = std::sqrt(small * large);
@@ -78,7 +76,6 @@ Quantized UniformEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w,
     else
       small = mid;
   }
-  best.q.scalars["entropy"] = best.entropy;
   return best.q;
 }
 

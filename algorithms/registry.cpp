@@ -42,7 +42,9 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
             const std::size_t skip = has_compat ? static_cast<std::size_t>(p.integer("skip")) : 1;
             return std::make_unique<LeastSquaresBinaryQuantizer>(method, apple, skip);
           },
-          std::move(rule)};
+          std::move(rule),
+          {},
+          {diagnostic_output("scales", "value", "the k scales of the expansion, per group")}};
 }
 
 AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penalty penalty,
@@ -75,6 +77,16 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
         integer_parameter("max_sweeps", 10000, 1, 100000000,
                           "solver dense: most sweeps per solve (then: not converged)"));
   }
+  std::vector<OutputSpec> outputs{
+      scalar_output("lambda", Combine::per_group, "",
+                    "the penalty weight λ used (searched for K when lambda is 0)"),
+      scalar_output("solves", Combine::sum, "", "programmes solved (the λ search's steps)"),
+      scalar_output("beta_nonzeros", Combine::sum, "", "non-zero entries of β̂"),
+      diagnostic_output("beta_first", "value", "β̂_1: the lowest level"),
+      diagnostic_output("beta_gaps", "value", "the non-zero β̂_j, j > 1: gaps between levels")};
+  if (penalty == Penalty::cluster)
+    outputs.push_back(scalar_output("initial_sse", Combine::sum, "value²",
+                                    "SSE of the l1 groups that k-means starts from"));
   return {std::move(name),
           std::move(summary),
           std::move(reference),
@@ -90,7 +102,9 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
                 v.count("tol") ? p.real("tol") : 1e-12,
                 v.count("max_sweeps") ? static_cast<std::size_t>(p.integer("max_sweeps")) : 10000);
           },
-          {}};
+          {},
+          {},
+          std::move(outputs)};
 }
 
 }  // namespace
@@ -111,7 +125,10 @@ const std::vector<AlgorithmInfo>& algorithms() {
          return std::make_unique<UniformQuantizer>(p.choice("mode"), p.choice("reconstruction"),
                                                    p.real("clip"));
        },
-       {}},
+       {},
+       {},
+       {scalar_output("step", Combine::per_group, "value", "the grid's step"),
+        scalar_output("center", Combine::per_group, "value", "the grid's centre")}},
       {"kmeans",
        "Lloyd's k-means on sorted data (O(K log n) per iteration)",
        "00-baselines.md (k-means); weights: paper 5 eq. (8)",
@@ -128,7 +145,12 @@ const std::vector<AlgorithmInfo>& algorithms() {
              p.choice("init"), static_cast<std::size_t>(p.integer("n_init")),
              static_cast<std::size_t>(p.integer("max_iter")), p.real("tol"));
        },
-       {}},
+       {},
+       {},
+       {scalar_output("empty_cluster_reseeds", Combine::sum, "",
+                      "clusters left empty by an update and reseeded"),
+        scalar_output("restarts", Combine::max, "", "restarts run (n_init)"),
+        scalar_output("total_iterations", Combine::sum, "", "update steps over all restarts")}},
       {"optimal",
        "exact optimal K-level quantizer (dynamic programme on the distinct values)",
        "00-baselines.md (exact optimal 1-D quantizer); Wang & Song 2011; Gronlund et al. 2017",
@@ -138,7 +160,10 @@ const std::vector<AlgorithmInfo>& algorithms() {
        [](const Parameters& p) {
          return std::make_unique<OptimalQuantizer>(p.real("max_memory_mb"));
        },
-       {}},
+       {},
+       {},
+       {scalar_output("distinct_values", Combine::sum, "",
+                      "distinct values the programme ran on")}},
       {"ecsq_uniform",
        "entropy-constrained uniform quantizer: bins of width step around 0, bin-mean levels, "
        "at most K bins",
@@ -148,11 +173,17 @@ const std::vector<AlgorithmInfo>& algorithms() {
                        "bin width (0: the least width whose entropy is at most rate)"),
         real_parameter("rate", 0, 0, 64, "target entropy in bits per value, with step 0")},
        [](const Parameters& p) {
-         if (p.real("step") <= 0 && p.real("rate") <= 0)
-           throw std::invalid_argument("ecsq_uniform needs a step or a rate");
          return std::make_unique<UniformEcsqQuantizer>(p.real("step"), p.real("rate"));
        },
-       {}},
+       {},
+       [](const Parameters& p) {
+         return p.real("step") > 0 || p.real("rate") > 0
+                    ? std::string()
+                    : "ecsq_uniform needs a step or a rate (both are 0)";
+       },
+       {scalar_output("step", Combine::per_group, "value", "the bin width used"),
+        scalar_output("entropy", Combine::size_weighted_mean, "bits/value",
+                      "entropy of the bin frequencies")}},
       {"ecsq",
        "iterative entropy-constrained quantizer minimising D + λH from K grid levels",
        "paper 5, section 4 (iterative ECSQ; Chou, Lookabaugh, Gray 1989)",
@@ -164,7 +195,11 @@ const std::vector<AlgorithmInfo>& algorithms() {
          return std::make_unique<IterativeEcsqQuantizer>(
              p.real("lambda"), p.real("rate"), static_cast<std::size_t>(p.integer("max_iter")));
        },
-       {}},
+       {},
+       {},
+       {scalar_output("lambda", Combine::per_group, "", "the Lagrange multiplier λ used"),
+        scalar_output("entropy", Combine::size_weighted_mean, "bits/value",
+                      "entropy of the level frequencies")}},
       sparse_method("sparse_l1", SparseLeastSquaresQuantizer::Penalty::l1,
                     "sparse least squares with an l1 penalty (1-D total variation), exact in O(m)",
                     "paper 1, l1 quantizer (weighted TV denoising of the sorted values)"),
@@ -201,7 +236,9 @@ const std::vector<AlgorithmInfo>& algorithms() {
        [](const Parameters&) {
          return std::make_unique<FixedCodebookQuantizer>(FixedCodebookQuantizer::Codebook::sign, 0);
        },
-       exactly(2)},
+       exactly(2),
+       {},
+       {}},
       {"powers_of_two",
        "fixed codebook {0, ±2^e}: (K - 1)/2 exponents up to e_max, the nearest codeword",
        "paper 4, powers of two (sign(v)·2^⌊log2(4|v|/3)⌋, clipped; 0 below 2^(e_min − 1))",
@@ -216,7 +253,9 @@ const std::vector<AlgorithmInfo>& algorithms() {
                     ? std::string()
                     : "powers_of_two takes an odd K >= 3 (0 and (K - 1)/2 powers a sign), not " +
                           std::to_string(K);
-       }},
+       },
+       {},
+       {}},
       {"kashin",
        "Kashin decomposition x ≈ u + Qᵀv (flat factors), then the factors quantized",
        "paper 3, greedy decomposition and 2-D k-means of the (u, v) pairs",
@@ -244,7 +283,20 @@ const std::vector<AlgorithmInfo>& algorithms() {
                                                   p.choice("on_nonconvergence") == "fail",
                                                   static_cast<std::size_t>(p.integer("n_init")));
        },
-       {}},
+       {},
+       {},
+       {timing_output("decomposition_s", "wall time of the Kashin decomposition"),
+        timing_output("quantization_s", "wall time of quantizing the factors"),
+        scalar_output("residual", Combine::per_group, "", "‖r‖/‖x‖ when the decomposition stopped"),
+        scalar_output("u_steps", Combine::sum, "", "decomposition steps on u"),
+        scalar_output("v_steps", Combine::sum, "", "decomposition steps on v"),
+        scalar_output("nonconverged", Combine::sum, "",
+                      "groups whose decomposition did not reach tol"),
+        scalar_output("kmeans_iterations", Combine::sum, "",
+                      "factors kmeans2d: Lloyd steps of the 2-D k-means"),
+        diagnostic_output("residuals", "", "‖r‖/‖x‖ after each decomposition step"),
+        histogram_output("u", "value", "the factor u at the tensor's scale"),
+        histogram_output("v", "value", "the factor v at the tensor's scale")}},
   };
   return all;
 }
@@ -253,6 +305,13 @@ const AlgorithmInfo* find_algorithm(const std::string& name) {
   for (const auto& a : algorithms())
     if (a.name == name) return &a;
   return nullptr;
+}
+
+std::string rule_violation(const AlgorithmInfo& info, const Parameters& parameters, std::size_t K) {
+  if (info.levels_rule)
+    if (std::string why = info.levels_rule(K); !why.empty()) return why;
+  if (info.parameters_rule) return info.parameters_rule(parameters);
+  return "";
 }
 
 std::string algorithm_names() {

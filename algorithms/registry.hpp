@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/outputs.hpp"
 #include "algorithms/parameters.hpp"
 #include "algorithms/quantizer.hpp"
 
@@ -20,7 +21,17 @@ struct AlgorithmInfo {
   /// Methods with a fixed number of levels (ls1: 2) run only at the K they produce; empty:
   /// any K. Returns why K does not fit, or an empty string.
   std::function<std::string(std::size_t K)> levels_rule;
+  /// A rule across parameters (ecsq_uniform needs a step or a rate), checked when the plan is
+  /// made, before anything runs: returns why the resolved parameters do not fit, or "".
+  std::function<std::string(const Parameters&)> parameters_rule;
+  /// Everything the quantizer reports besides its reconstruction (Quantized::scalars,
+  /// diagnostics, histograms): the run's alg_*, diag_* and hist_* columns.
+  std::vector<OutputSpec> outputs;
 };
+
+/// Why the algorithm cannot run with these parameters at K levels (its levels rule, then its
+/// parameters rule), or "".
+std::string rule_violation(const AlgorithmInfo& info, const Parameters& parameters, std::size_t K);
 
 /// Every registered algorithm, in a fixed order.
 const std::vector<AlgorithmInfo>& algorithms();

@@ -1,13 +1,17 @@
 #include "datasets/hdf5_io.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+
+#include "datasets/sha256.hpp"
 
 namespace quantlab::hdf5 {
 namespace {
@@ -136,7 +140,21 @@ std::string temporary_suffix() {
   return ".tmp." + std::string(host) + "." + std::to_string(::getpid()) + ".";
 }
 
-void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill) {
+namespace {
+
+constexpr std::size_t kUserBlock = 512;
+const std::string kSealTag = "quantlab-sealed sha256 ";
+
+std::string digest_after_user_block(const std::vector<char>& image) {
+  Sha256 h;
+  h.update(image.data() + kUserBlock, image.size() - kUserBlock);
+  return h.hex();
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill,
+                           bool sealed) {
   // The file is built in memory (HDF5's core driver), then written with plain POSIX calls:
   // a full disk or a size limit is then an ordinary write error, reported once, and HDF5 is
   // never left holding a half-written file.
@@ -144,7 +162,9 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
   try {
     H5::FileAccPropList access;
     access.setCore(1 << 16, false);
-    H5::H5File file(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+    H5::FileCreatPropList create;
+    if (sealed) create.setUserblock(kUserBlock);
+    H5::H5File file(path, H5F_ACC_TRUNC, create, access);
     fill(file);
     file.flush(H5F_SCOPE_GLOBAL);
     const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
@@ -154,7 +174,18 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
   }
+  if (sealed) {
+    // The core driver's image starts at the superblock: the user block goes in front of it.
+    std::vector<char> block(kUserBlock, '\0');
+    image.insert(image.begin(), block.begin(), block.end());
+    const std::string seal = kSealTag + digest_after_user_block(image) + "\n";
+    std::copy(seal.begin(), seal.end(), image.begin());
+  }
 
+  write_bytes_atomically(path, image);
+}
+
+void write_bytes_atomically(const std::string& path, const std::vector<char>& image) {
   static std::atomic<unsigned> counter{0};
   const std::string temporary = path + temporary_suffix() + std::to_string(counter++);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -174,6 +205,63 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
     throw std::runtime_error("cannot write " + path + ": " + std::strerror(error) +
                              (error == ENOSPC || error == EFBIG ? " (is the disk full?)" : ""));
   }
+}
+
+std::vector<char> read_sealed_file(const std::string& path, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(path + ": cannot open (" + std::strerror(errno) + ")");
+  struct stat info;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error(path + ": not a regular file");
+  }
+  const auto size = static_cast<std::size_t>(info.st_size);
+  if (size > max_bytes) {
+    ::close(fd);
+    throw std::runtime_error(path + ": " + std::to_string(size) + " bytes, more than the " +
+                             std::to_string(max_bytes) + " such a file can have");
+  }
+  std::vector<char> image(size);
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, image.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (done != size) throw std::runtime_error(path + ": cannot read it whole");
+  if (size < kUserBlock + 8 || std::string(image.data(), kSealTag.size()) != kSealTag)
+    throw std::runtime_error(path +
+                             ": no checksum (not a sealed quantlab file, or its first "
+                             "block is damaged)");
+  // The rest of the block is zeros: any change to the file is then a change the check sees.
+  const std::size_t seal_end = kSealTag.size() + 64 + 1;
+  if (image[seal_end - 1] != '\n' ||
+      std::any_of(image.begin() + seal_end, image.begin() + kUserBlock, [](char c) { return c; }))
+    throw std::runtime_error(path + ": checksum block damaged (the file is corrupt)");
+  const std::string stored(image.data() + kSealTag.size(), 64);
+  if (stored != digest_after_user_block(image))
+    throw std::runtime_error(path + ": checksum mismatch (the file is corrupt)");
+  return image;
+}
+
+H5::H5File open_file_image(std::vector<char>& image) {
+  // A sealed file's image: HDF5's part starts after the user block.
+  const std::size_t skip =
+      image.size() > kUserBlock && std::string(image.data(), kSealTag.size()) == kSealTag
+          ? kUserBlock
+          : 0;
+  const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_core(access, 1 << 16, 0);
+  H5Pset_file_image(access, image.data() + skip, image.size() - skip);
+  const hid_t id = H5Fopen("image", H5F_ACC_RDONLY, access);
+  H5Pclose(access);
+  if (id < 0) throw std::runtime_error("not an HDF5 file");
+  H5::H5File file;
+  file.setId(id);
+  H5Idec_ref(id);  // setId took its own reference
+  return file;
 }
 
 }  // namespace quantlab::hdf5

@@ -37,6 +37,22 @@ std::string temporary_suffix();
 /// Creates `path`: `fill` writes the file in memory, which is then written to a temporary
 /// file in the same folder, synced, and renamed into place. Readers never see a partial file,
 /// and a failure (an exception from `fill`, a full disk) leaves nothing behind.
-void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill);
+/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place;
+/// throws std::runtime_error (one line) and leaves nothing behind when it cannot.
+void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes);
+
+/// `sealed`: the file starts with a 512-byte user block (HDF5 skips it; h5py reads the file
+/// as usual) holding the SHA-256 of every byte after it, so read_sealed_file can tell a
+/// corrupt file before HDF5 parses a byte of it.
+void write_file_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill,
+                           bool sealed = false);
+
+/// A sealed file's bytes, checked: throws std::runtime_error with the reason (not sealed,
+/// checksum mismatch, larger than `max_bytes`, unreadable) in one line naming the file.
+std::vector<char> read_sealed_file(const std::string& path, std::size_t max_bytes);
+
+/// Opens an HDF5 file image held in memory (a sealed one from read_sealed_file, or any),
+/// read-only.
+H5::H5File open_file_image(std::vector<char>& image);
 
 }  // namespace quantlab::hdf5

@@ -193,6 +193,7 @@ AlgorithmSpec parse_algorithm(const Reader& r, const YAML::Node& node) {
   const YAML::Node name_node = node.IsMap() ? node["name"] : node;
   if (!name_node) r.fail(node, "an algorithm needs a name (one of " + algorithm_names() + ")");
   spec.name = r.text(name_node, "algorithm name");
+  spec.where = r.where(node);
   const AlgorithmInfo* info = find_algorithm(spec.name);
   if (!info)
     r.fail(name_node, "unknown algorithm '" + spec.name + "' (one of " + algorithm_names() + ")");

@@ -53,6 +53,7 @@ struct AlgorithmSpec {
   /// Its `network:` block (experiments/network_training.hpp): LC or iDC, fine-tuning; each key
   /// with its values, swept like the parameters. Network datasets only.
   std::vector<std::pair<std::string, std::vector<ParameterValue>>> training;
+  std::string where;  ///< "file:line:col" of the entry, for rules checked when planning
 };
 
 struct SweepConfig {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 
 #include "algorithms/huffman.hpp"
 #include "experiments/metrics.hpp"
@@ -54,8 +56,22 @@ std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction,
   return out;
 }
 
-GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
-                              const arma::vec& weights, const std::vector<arma::uvec>& groups,
+namespace {
+
+const OutputSpec& declared(const std::vector<OutputSpec>& outputs, const std::string& name,
+                           OutputKind kind) {
+  const OutputSpec* o = find_output(outputs, name, kind);
+  if (!o)
+    throw std::logic_error("the quantizer reported '" + name +
+                           "', which its algorithm does not declare");
+  return *o;
+}
+
+}  // namespace
+
+GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
+                              const arma::vec& values, const arma::vec& weights,
+                              const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<std::size_t>& shape,
                               const std::vector<arma::vec>& previous) {
@@ -95,15 +111,51 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& value
     weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;
-    for (const auto& [key, value] : q.scalars) r.scalars[key] += value;
-    for (const auto& [key, value] : q.diagnostics)
+    const double size = static_cast<double>(index.n_elem);
+    for (const auto& [key, value] : q.scalars) {
+      const OutputSpec& o = declared(outputs, key, OutputKind::scalar);
+      auto [it, fresh] = r.scalars.emplace(key, 0.0);
+      double& combined = it->second;
+      switch (o.combine) {
+        case Combine::max:
+          combined = fresh ? value : std::max(combined, value);
+          break;
+        case Combine::min:
+          combined = fresh ? value : std::min(combined, value);
+          break;
+        case Combine::size_weighted_mean:
+          combined += value * size;
+          break;
+        case Combine::per_group:
+          r.per_group[key].push_back(value);
+          break;
+        default:
+          combined += value;
+          break;
+      }
+    }
+    for (const auto& [key, value] : q.diagnostics) {
+      declared(outputs, key, OutputKind::diagnostic);
       r.diagnostics[key].insert(r.diagnostics[key].end(), value.begin(), value.end());
-    for (const auto& [key, value] : q.histograms)
+    }
+    for (const auto& [key, value] : q.histograms) {
+      declared(outputs, key, OutputKind::histogram);
       r.histograms[key].insert(r.histograms[key].end(), value.begin(), value.end());
+    }
   }
   std::size_t members = 0;
   for (const auto& g : groups) members += g.n_elem;
   r.entropy_bits = weighted_entropy / static_cast<double>(members);
+  for (auto& [key, value] : r.scalars) {
+    const OutputSpec& o = declared(outputs, key, OutputKind::scalar);
+    if (o.combine == Combine::size_weighted_mean) value /= static_cast<double>(members);
+    // A per-group output has no meaningful value for several groups: NaN, and the vector.
+    if (o.combine == Combine::per_group)
+      value = r.per_group[key].size() == 1 ? r.per_group[key][0]
+                                           : std::numeric_limits<double>::quiet_NaN();
+  }
+  for (auto it = r.per_group.begin(); it != r.per_group.end();)
+    it = it->second.size() > 1 ? std::next(it) : r.per_group.erase(it);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/outputs.hpp"
 #include "algorithms/quantizer.hpp"
 #include "datasets/tensor.hpp"
 #include "experiments/config.hpp"
@@ -32,25 +33,31 @@ struct GroupedResult {
   double entropy_bits = 0;                    ///< size-weighted mean of the groups' index entropy
   // Entropy coding of every group's indices with its own Huffman code (paper 5), filled in by
   // add_coding_statistics:
-  double huffman_bits = 0;                ///< coded index bits, all groups
-  double huffman_table_bits = 0;          ///< code tables, one length per codeword
-  double variable_length_bits = 0;        ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
-  double fixed_length_bits = 0;           ///< eq. (2)'s denominator: n ⌈log2 k⌉ + 32 k
-  std::size_t iterations = 0;             ///< the most any group took
-  bool converged = true;                  ///< every group converged
-  std::size_t clamped_groups = 0;         ///< groups with fewer distinct values than K
-  std::map<std::string, double> scalars;  ///< summed over groups
+  double huffman_bits = 0;          ///< coded index bits, all groups
+  double huffman_table_bits = 0;    ///< code tables, one length per codeword
+  double variable_length_bits = 0;  ///< eq. (1)'s denominator: Σ (|C_i| + 1) b_i + 32 k
+  double fixed_length_bits = 0;     ///< eq. (2)'s denominator: n ⌈log2 k⌉ + 32 k
+  std::size_t iterations = 0;       ///< the most any group took
+  bool converged = true;            ///< every group converged
+  std::size_t clamped_groups = 0;   ///< groups with fewer distinct values than K
+  /// The algorithm's scalar outputs, combined over groups as each declares (a per-group one
+  /// only when there is one group).
+  std::map<std::string, double> scalars;
+  std::map<std::string, std::vector<double>> per_group;    ///< per-group outputs, group by group
   std::map<std::string, std::vector<double>> diagnostics;  ///< concatenated over groups
   std::map<std::string, std::vector<double>> histograms;   ///< concatenated; kept as histograms
 };
 
-/// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none. A
+/// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none;
+/// `outputs` is the quantizer's declaration of what it reports (AlgorithmInfo::outputs): an
+/// undeclared scalar, diagnostic or histogram throws std::logic_error. A
 /// group that is the whole tensor of `shape` (2-D or more) is passed as the row-major matrix
 /// [product of all but the last axis, last axis] (Quantizer::quantize_matrix). `previous`,
 /// if given, holds each group's codebook from an earlier call to warm-start from
 /// (Quantizer::quantize_from).
-GroupedResult quantize_groups(const Quantizer& quantizer, const arma::vec& values,
-                              const arma::vec& weights, const std::vector<arma::uvec>& groups,
+GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
+                              const arma::vec& values, const arma::vec& weights,
+                              const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<std::size_t>& shape = {},
                               const std::vector<arma::vec>& previous = {});

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -17,14 +19,17 @@
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
 #include "datasets/hdf5_io.hpp"
+#include "datasets/sha256.hpp"
 #include "datasets/synthetic.hpp"
 #include "experiments/check.hpp"
 #include "experiments/config.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/network_training.hpp"
 #include "experiments/plan.hpp"
+#include "experiments/plan_file.hpp"
 #include "experiments/provenance.hpp"
 #include "experiments/report.hpp"
+#include "experiments/result_schema.hpp"
 #include "experiments/runner.hpp"
 #include "networks/importance.hpp"
 #include "networks/learning_compression.hpp"
@@ -63,6 +68,7 @@ const char* kUsage =
     "(importance/hessian/...)\n"
     "  net prune FILE    magnitude-prune a saved network's kernels to a kept fraction and retrain\n"
     "  algorithms        list the algorithms and their parameters\n"
+    "  columns           list every result column: type, group, unit, how groups combine\n"
     "  version           print the version and build\n"
     "\n"
     "quantlab COMMAND --help shows a command's options.\n";
@@ -107,10 +113,10 @@ po::positional_options_description config_and_out(po::options_description& o, st
   return p;
 }
 
-Plan plan_from(const std::string& config_path) {
+Plan plan_from(const std::string& config_path, bool fetch = true) {
   const SweepConfig config = load_config(config_path);
   try {
-    return make_plan(config);
+    return make_plan(config, fetch);
   } catch (const ConfigError&) {
     throw;
   } catch (const std::exception& e) {
@@ -178,6 +184,8 @@ int command_run(const std::vector<std::string>& args) {
   options.shards = shards;
   options.rerun_failed = rerun_failed;
   const RunSummary s = run_plan(plan, options);
+  for (const auto& problem : s.bad_records)
+    std::cerr << "quantlab: " << problem << ": not counted as done, run again\n";
   std::cout << plan.config.name;
   if (shards > 1) std::cout << " shard " << shard_index << "/" << shards;
   std::cout << ": " << s.total << " runs: " << s.succeeded << " done, " << s.skipped
@@ -191,23 +199,62 @@ int command_run(const std::vector<std::string>& args) {
 
 int command_plan(const std::vector<std::string>& args) {
   po::options_description o("options");
-  std::string config, out;
+  std::string config, out, format;
+  bool fetch = false;
   const auto p = config_and_out(o, config, out, "results folder (to mark recorded runs)");
+  o.add_options()("format", po::value(&format)->default_value("text"), "text or json")(
+      "fetch", po::bool_switch(&fetch), "import the sources not imported yet (downloads them)");
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "plan CONFIG [--out DIR]")) return 0;
-  const Plan plan = plan_from(config);
+  if (!parse(args, o, p, vm, "plan CONFIG [--out DIR] [--format text|json] [--fetch]")) return 0;
+  if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+  const Plan plan = plan_from(config, fetch);
+  const SavedPlan saved = saved_plan(plan);
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::parse(plan_json(saved, false));
+    for (std::size_t i = 0; i < saved.runs.size(); ++i)
+      j["runs"][i]["done"] =
+          record_state(record_path(out, saved.sweep, saved.runs[i].run_id)).state == RunState::done;
+    j["not_imported"] = plan.not_imported;
+    std::cout << j.dump(1) << "\n";
+    return 0;
+  }
   std::printf("%-5s %-16s %-4s %-12s %-24s %-10s %-32s %6s %5s\n", "#", "run_id", "done", "dataset",
               "tensor", "granular.", "algorithm", "K", "seed");
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const PlannedRun& r = plan.runs[i];
-    const bool done = std::filesystem::exists(record_path(out, plan.config.name, r.id));
-    std::printf("%-5zu %-16s %-4s %-12s %-24s %-10s %-32s %6zu %5s\n", i + 1, r.id.c_str(),
-                done ? "yes" : "no", plan.tensors[r.tensor].dataset.c_str(),
-                plan.tensors[r.tensor].tensor.name.c_str(), r.granularity.text().c_str(),
+  for (std::size_t i = 0; i < saved.runs.size(); ++i) {
+    const SavedRun& r = saved.runs[i];
+    const bool done = std::filesystem::exists(record_path(out, saved.sweep, r.run_id));
+    std::printf("%-5zu %-16s %-4s %-12s %-24s %-10s %-32s %6zu %5s\n", i, r.run_id.c_str(),
+                done ? "yes" : "no", r.dataset.c_str(), r.tensor.c_str(), r.granularity.c_str(),
                 r.label.c_str(), r.levels, r.seed ? std::to_string(*r.seed).c_str() : "-");
   }
-  std::printf("%zu runs\n", plan.runs.size());
+  for (const auto& d : plan.not_imported)
+    std::printf("dataset %s: not imported yet (quantlab plan --fetch, or run, imports it)\n",
+                d.c_str());
+  std::printf("%zu runs\n", saved.runs.size());
   return 0;
+}
+
+// The plan the records were made by: the saved one when the config is the one it was saved
+// for (no dataset is read), else the config's (datasets read, nothing fetched).
+SavedPlan plan_of_records(const std::string& config_path, const std::string& out, bool saved_only) {
+  const SweepConfig config = load_config(config_path);
+  std::optional<SavedPlan> saved = read_plan_file(out, config.name);
+  if (saved && (saved_only || saved->config_sha256 == sha256_hex(config.text))) {
+    if (saved->config_sha256 != sha256_hex(config.text))
+      std::cerr << "quantlab: note: " << config_path << " changed since the sweep last ran: "
+                << "using the plan it ran (" << plan_file_path(out, config.name) << ")\n";
+    return *saved;
+  }
+  if (saved_only)
+    throw UsageError("no run of sweep '" + config.name + "' is recorded in " + out + " (no " +
+                     plan_file_path(out, config.name) + "): run it first");
+  try {
+    return saved_plan(make_plan(config, false));
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
 }
 
 // "3,7,10-12": a Slurm --array list of the given (ascending) indices.
@@ -225,30 +272,57 @@ std::string array_spec(const std::vector<std::size_t>& indices) {
 
 int command_status(const std::vector<std::string>& args) {
   po::options_description o("options");
-  std::string config, out;
-  std::size_t shards = 1;
+  std::string config, out, format;
+  long long shards = 1;
   bool rerun_failed = false;
   const auto p = config_and_out(o, config, out, "results folder");
   o.add_options()("shards", po::value(&shards)->default_value(1),
                   "the number of shards the sweep is split into")(
-      "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do");
+      "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do")(
+      "format", po::value(&format)->default_value("text"), "text or json");
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "status CONFIG [--out DIR] [--shards N] [--rerun-failed]")) return 0;
-  if (shards < 1) throw UsageError("--shards must be at least 1");
-  const Plan plan = plan_from(config);
+  if (!parse(args, o, p, vm,
+             "status CONFIG [--out DIR] [--shards N] [--rerun-failed] [--format text|json]"))
+    return 0;
+  if (shards < 1 || shards > 1000000) throw UsageError("--shards must be in [1, 1000000]");
+  if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+  const SavedPlan plan = plan_of_records(config, out, false);
   std::size_t done = 0, failed = 0, missing = 0;
-  std::vector<bool> work(shards, false);
+  std::vector<std::string> bad;
+  std::vector<bool> work(static_cast<std::size_t>(shards), false);
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const RunState state = run_state(record_path(out, plan.config.name, plan.runs[i].id));
-    (state == RunState::done ? done : state == RunState::failed ? failed : missing)++;
-    if (state == RunState::missing || (state == RunState::failed && rerun_failed))
-      work[i % shards] = true;
+    const RecordState s = record_state(record_path(out, plan.sweep, plan.runs[i].run_id));
+    if (s.state == RunState::done) ++done;
+    if (s.state == RunState::failed) ++failed;
+    if (s.state == RunState::missing) ++missing;
+    if (s.state == RunState::bad) bad.push_back(s.problem);
+    if (s.state == RunState::missing || s.state == RunState::bad ||
+        (s.state == RunState::failed && rerun_failed))
+      work[i % work.size()] = true;
   }
   std::vector<std::size_t> pending;
-  for (std::size_t s = 0; s < shards; ++s)
+  for (std::size_t s = 0; s < work.size(); ++s)
     if (work[s]) pending.push_back(s);
-  std::cout << plan.config.name << ": " << plan.runs.size() << " runs: " << done << " done, "
-            << failed << " failed, " << missing << " missing\n";
+  if (format == "json") {
+    const nlohmann::json j = {{"format", "quantlab-status"},
+                              {"format_version", 1},
+                              {"sweep", plan.sweep},
+                              {"runs", plan.runs.size()},
+                              {"done", done},
+                              {"failed", failed},
+                              {"missing", missing},
+                              {"bad", bad},
+                              {"shards", shards},
+                              {"pending_shards", pending},
+                              {"array", array_spec(pending)}};
+    std::cout << j.dump(1) << "\n";
+    return 0;
+  }
+  std::cout << plan.sweep << ": " << plan.runs.size() << " runs: " << done << " done, " << failed
+            << " failed, " << missing << " missing";
+  if (!bad.empty()) std::cout << ", " << bad.size() << " bad records (run again)";
+  std::cout << "\n";
+  for (const auto& b : bad) std::cout << "bad record: " << b << "\n";
   if (pending.empty())
     std::cout << "no shard has work left\n";
   else
@@ -261,13 +335,16 @@ int command_check(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string results, reference;
   std::vector<std::string> rtols, atols, ignore;
+  bool compare_all = false;
   o.add_options()("results", po::value(&results)->required(), "merged results file (.h5)")(
       "against", po::value(&reference)->required(), "reference results file (.h5)")(
       "rtol", po::value(&rtols)->composing(),
       "relative tolerance: X (every metric) or METRIC=X; repeatable")(
       "atol", po::value(&atols)->composing(), "absolute tolerance: X or METRIC=X; repeatable")(
       "ignore", po::value(&ignore)->composing(),
-      "a column, or the group 'timing' (ignored by default); repeatable");
+      "a group (identity, quality, coding, algorithm, timing, network, provenance) or a column; "
+      "repeatable (timing and provenance are ignored unless --compare-all)")(
+      "compare-all", po::bool_switch(&compare_all), "compare the timing and provenance groups too");
   po::positional_options_description p;
   p.add("results", 1);
   po::variables_map vm;
@@ -275,6 +352,7 @@ int command_check(const std::vector<std::string>& args) {
              "check RESULTS --against REFERENCE [--rtol [M=]X] [--atol [M=]X] [--ignore C]"))
     return 0;
   CheckOptions options;
+  if (compare_all) options.ignore.clear();
   for (const auto& c : ignore) options.ignore.insert(c);
   auto apply = [&](const std::vector<std::string>& given, bool relative) {
     for (const auto& g : given) {
@@ -295,7 +373,13 @@ int command_check(const std::vector<std::string>& args) {
   };
   apply(rtols, true);
   apply(atols, false);
-  const CheckReport report = check_results(read_results(results), read_results(reference), options);
+  CheckReport report;
+  try {
+    report = check_results(read_results(results), read_distributions(results),
+                           read_results(reference), read_distributions(reference), options);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   std::cout << format_check(report);
   return report.passed() ? 0 : 1;
 }
@@ -303,14 +387,25 @@ int command_check(const std::vector<std::string>& args) {
 int command_merge(const std::vector<std::string>& args) {
   po::options_description o("options");
   std::string config, out;
+  bool skip_bad = false;
   const auto p = config_and_out(o, config, out, "results folder");
+  o.add_options()("skip-bad", po::bool_switch(&skip_bad),
+                  "write the table without the bad records (the exit status is still 1)");
   po::variables_map vm;
-  if (!parse(args, o, p, vm, "merge CONFIG [--out DIR]")) return 0;
-  const Plan plan = plan_from(config);
-  const MergeSummary s = merge_plan(plan, out);
+  if (!parse(args, o, p, vm, "merge CONFIG [--out DIR] [--skip-bad]")) return 0;
+  const SavedPlan plan = plan_of_records(config, out, true);
+  const MergeSummary s = merge_plan(plan, out, skip_bad);
+  for (const auto& b : s.bad) std::cerr << "bad record: " << b << "\n";
+  if (s.path.empty()) {
+    std::cerr << "quantlab: " << s.bad.size() << " bad record" << (s.bad.size() > 1 ? "s" : "")
+              << ": no table written (run the sweep again to redo them, or merge --skip-bad)\n";
+    return 1;
+  }
   std::cout << s.path << ": " << s.runs << " runs (" << s.failed << " failed), " << s.missing
-            << " of " << plan.runs.size() << " planned runs not recorded yet\n";
-  return 0;
+            << " of " << plan.runs.size() << " planned runs not recorded yet";
+  if (!s.bad.empty()) std::cout << ", " << s.bad.size() << " bad records left out";
+  std::cout << "\n";
+  return s.bad.empty() ? 0 : 1;
 }
 
 int command_report(const std::vector<std::string>& args) {
@@ -803,6 +898,11 @@ int command_algorithms(const std::vector<std::string>&) {
   return 0;
 }
 
+int command_columns(const std::vector<std::string>&) {
+  std::cout << schema_markdown();
+  return 0;
+}
+
 int dispatch(const std::vector<std::string>& argv) {
   if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
     std::cout << kUsage;
@@ -817,7 +917,8 @@ int dispatch(const std::vector<std::string>& argv) {
   if (command == "check") return command_check(rest);
   if (command == "report") return command_report(rest);
   if (command == "algorithms") return command_algorithms(rest);
-  if (command == "version") {
+  if (command == "columns") return command_columns(rest);
+  if (command == "version" || command == "--version") {
     std::cout << "quantlab " << QUANTLAB_VERSION << " (" << QUANTLAB_BUILD_TYPE << ")\n";
     return 0;
   }

@@ -4,88 +4,53 @@
 #include <limits>
 #include <set>
 
+#include "experiments/result_schema.hpp"
 #include "experiments/results_table.hpp"
 #include "experiments/run_record.hpp"
 #include "experiments/runner.hpp"
 
 namespace quantlab {
-namespace {
 
-// Identity first, then the common metrics, in the order a reader scans them.
-const std::vector<std::string> kLeadingColumns = {"run_id",
-                                                  "status",
-                                                  "error",
-                                                  "sweep",
-                                                  "dataset",
-                                                  "source",
-                                                  "tensor",
-                                                  "shape",
-                                                  "granularity",
-                                                  "algorithm",
-                                                  "label",
-                                                  "parameters",
-                                                  "levels_requested",
-                                                  "bits",
-                                                  "seed",
-                                                  "n",
-                                                  "data_mean",
-                                                  "data_var",
-                                                  "sse",
-                                                  "mse",
-                                                  "rel_sse",
-                                                  "sqnr_db",
-                                                  "max_abs_err",
-                                                  "levels",
-                                                  "bits_fixed",
-                                                  "entropy_bits",
-                                                  "huffman_bits",
-                                                  "compression_ratio",
-                                                  "compression_ratio_fixed",
-                                                  "huffman_table_bits",
-                                                  "mse_optimal",
-                                                  "gap_to_optimal",
-                                                  "time_s",
-                                                  "iterations",
-                                                  "converged",
-                                                  "groups",
-                                                  "clamped_groups"};
-
-}  // namespace
-
-MergeSummary merge_plan(const Plan& plan, const std::string& out) {
+MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad) {
   MergeSummary summary;
   std::vector<RunRecord> records;
   for (const auto& run : plan.runs) {
-    const std::string path = record_path(out, plan.config.name, run.id);
-    if (!std::filesystem::exists(path)) {
+    const std::string path = record_path(out, plan.sweep, run.run_id);
+    std::error_code error;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, error))) {
       ++summary.missing;
       continue;
     }
-    records.push_back(read_run_record(path));
+    try {
+      records.push_back(read_run_record(path));
+    } catch (const std::exception& e) {
+      summary.bad.push_back(e.what());
+      continue;
+    }
     if (records.back().text["status"] != "ok") ++summary.failed;
   }
   summary.runs = records.size();
+  if (!summary.bad.empty() && !skip_bad) return summary;
 
   ResultsTable table;
-  table.sweep = plan.config.name;
-  table.config = plan.config.text;
+  table.sweep = plan.sweep;
+  table.config = plan.config;
   table.rows = records.size();
-  std::set<std::string> text_columns, number_columns, provenance_columns;
+  std::set<std::string> text_columns, number_columns;
   for (const auto& r : records) {
     for (const auto& [k, v] : r.text) text_columns.insert(k);
+    for (const auto& [k, v] : r.provenance) text_columns.insert(k);
     for (const auto& [k, v] : r.numbers) number_columns.insert(k);
-    for (const auto& [k, v] : r.provenance) provenance_columns.insert(k);
   }
   for (const auto& c : text_columns) table.text[c].reserve(records.size());
-  for (const auto& c : provenance_columns) table.text[c].reserve(records.size());
+  for (const auto& c : number_columns) table.numbers[c].reserve(records.size());
   for (const auto& r : records) {
     for (const auto& c : text_columns) {
-      auto it = r.text.find(c);
-      table.text[c].push_back(it == r.text.end() ? "" : it->second);
-    }
-    for (const auto& c : provenance_columns) {
-      auto it = r.provenance.find(c);
-      table.text[c].push_back(it == r.provenance.end() ? "" : it->second);
+      auto text = r.text.find(c);
+      auto provenance = r.provenance.find(c);
+      table.text[c].push_back(text != r.text.end()               ? text->second
+                              : provenance != r.provenance.end() ? provenance->second
+                                                                 : "");
     }
     for (const auto& c : number_columns) {
       auto it = r.numbers.find(c);
@@ -93,16 +58,17 @@ MergeSummary merge_plan(const Plan& plan, const std::string& out) {
                                                        : it->second);
     }
   }
-  std::set<std::string> placed;
-  for (const auto& c : kLeadingColumns)
-    if (table.has(c) && placed.insert(c).second) table.columns.push_back(c);
-  for (const auto* group : {&number_columns, &text_columns, &provenance_columns})
-    for (const auto& c : *group)
+  // The schema's order: the core columns, then the algorithms' (sorted by name).
+  for (const auto& c : core_columns())
+    if (c.type != ColumnType::vector && table.has(c.name)) table.columns.push_back(c.name);
+  std::set<std::string> placed(table.columns.begin(), table.columns.end());
+  for (const auto* names : {&number_columns, &text_columns})
+    for (const auto& c : *names)
       if (placed.insert(c).second) table.columns.push_back(c);
 
   Distributions distributions;
   for (const auto& r : records) distributions[r.text.at("run_id")] = r.vectors;
-  summary.path = (std::filesystem::path(out) / (plan.config.name + ".h5")).string();
+  summary.path = (std::filesystem::path(out) / (plan.sweep + ".h5")).string();
   write_results(summary.path, table, distributions);
   return summary;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -224,6 +225,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
     for (std::size_t K : levels) {
       if (info.levels_rule && !info.levels_rule(K).empty()) continue;
       ++fitting;
+      if (const std::string why = rule_violation(info, parameters, K); !why.empty())
+        throw ConfigError(a.where + ": " + label + ": " + why);
       std::vector<std::optional<std::uint64_t>> seeds;
       if (info.uses_seed)
         seeds.assign(config.seeds.begin(), config.seeds.end());
@@ -262,9 +265,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
       }
     }
     if (fitting == 0)
-      throw std::runtime_error(config.path + ": " + a.name + " " +
-                               info.levels_rule(levels.front()) +
-                               "; none of the config's levels fits it");
+      throw ConfigError(a.where + ": " + a.name + " " + info.levels_rule(levels.front()) +
+                        "; none of the config's levels fits it");
   }
 }
 
@@ -276,11 +278,22 @@ int bits_for_levels(std::size_t levels) {
   return bits;
 }
 
-Plan make_plan(const SweepConfig& config) {
+Plan make_plan(const SweepConfig& config, bool fetch) {
   Plan plan;
   plan.config = config;
   std::map<std::string, std::string> owner_of_data;
   for (const auto& d : config.datasets) {
+    if (!fetch) {
+      // A source is imported once into its file (or its test data's); until then the data,
+      // and so the run ids, are unknown.
+      const bool data_missing = !d.import.empty() && !std::filesystem::exists(d.file);
+      const bool test_missing = !d.test_import.empty() && !std::filesystem::exists(d.test_data);
+      if (data_missing || test_missing) {
+        plan.not_imported.push_back(d.name + " (" + (data_missing ? d.import : d.test_import) +
+                                    ")");
+        continue;
+      }
+    }
     std::vector<PlannedTensor> loaded = load_tensors(d);
     for (const auto& w : config.weights)
       if (w != "none") load_weights(d, w, loaded);

@@ -47,10 +47,16 @@ struct Plan {
   SweepConfig config;
   std::vector<PlannedTensor> tensors;
   std::vector<PlannedRun> runs;
+  /// Without fetching: the datasets whose source is not imported yet ("name (source)"); their
+  /// runs are not in the plan.
+  std::vector<std::string> not_imported;
 };
 
-/// Throws std::runtime_error (one line) for unusable data.
-Plan make_plan(const SweepConfig& config);
+/// Throws std::runtime_error (one line) for unusable data, and ConfigError (naming the
+/// algorithm entry's file:line) when an algorithm's parameters break its rule. `fetch`: import
+/// the sources not imported yet (downloading them); without it they are listed in
+/// not_imported and nothing is downloaded.
+Plan make_plan(const SweepConfig& config, bool fetch = true);
 
 /// ceil(log2 K): bits per value of a fixed-length code for K levels.
 int bits_for_levels(std::size_t levels);

@@ -25,7 +25,11 @@ using Distributions = std::map<std::string, std::map<std::string, std::vector<do
 
 void write_results(const std::string& path, const ResultsTable& table,
                    const Distributions& distributions);
-/// Throws std::runtime_error (one line) when the file is missing or not a results file.
+/// Throws std::runtime_error (one line) when the file is missing, corrupt (its checksum),
+/// of another format version, or not a well-formed table (columns of unequal length, no
+/// run_id).
 ResultsTable read_results(const std::string& path);
+/// Every run's vectors (check compares them).
+Distributions read_distributions(const std::string& path);
 
 }  // namespace quantlab

@@ -1,38 +1,81 @@
 #include "experiments/run_record.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "datasets/hdf5_io.hpp"
+#include "experiments/result_schema.hpp"
 
 namespace quantlab {
 namespace {
+
 const char* kFormat = "quantlab-run";
-const std::int64_t kFormatVersion = 1;
+// A record holds a run's vectors (diagnostics of up to n values): far below this.
+constexpr std::size_t kMaxRecordBytes = std::size_t{4} << 30;
+
+const std::string& algorithm_of(const RunRecord& r) {
+  static const std::string none;
+  auto it = r.text.find("algorithm");
+  return it == r.text.end() ? none : it->second;
+}
+
 }  // namespace
 
+std::string undeclared_field(const RunRecord& r) {
+  const std::string& algorithm = algorithm_of(r);
+  for (const auto& [key, value] : r.text) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->type != ColumnType::text || c->group == ColumnGroup::provenance)
+      return "text '" + key + "'";
+  }
+  for (const auto& [key, value] : r.numbers) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->type != ColumnType::number) return "number '" + key + "'";
+  }
+  for (const auto& [key, value] : r.vectors)
+    if (!find_column(key, true, algorithm)) return "vector '" + key + "'";
+  for (const auto& [key, value] : r.provenance) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->group != ColumnGroup::provenance) return "provenance '" + key + "'";
+  }
+  return "";
+}
+
 void write_run_record(const std::string& path, const RunRecord& record) {
-  hdf5::write_file_atomically(path, [&](H5::H5File& file) {
-    H5::Group root = file.openGroup("/");
-    hdf5::set_attribute(root, "format", std::string(kFormat));
-    hdf5::set_attribute(root, "format_version", kFormatVersion);
-    H5::Group fields = root.createGroup("fields");
-    for (const auto& [key, value] : record.text) hdf5::set_attribute(fields, key, value);
-    for (const auto& [key, value] : record.numbers) hdf5::set_attribute(fields, key, value);
-    H5::Group vectors = root.createGroup("vectors");
-    for (const auto& [key, value] : record.vectors) hdf5::write_vector(vectors, key, value);
-    H5::Group provenance = root.createGroup("provenance");
-    for (const auto& [key, value] : record.provenance) hdf5::set_attribute(provenance, key, value);
-    hdf5::set_attribute(provenance, "config", record.config);
-  });
+  if (const std::string field = undeclared_field(record); !field.empty())
+    throw std::logic_error("run record " + path + ": the result schema declares no " + field);
+  hdf5::write_file_atomically(
+      path,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_attribute(root, "format", std::string(kFormat));
+        hdf5::set_attribute(root, "format_version", std::int64_t{kRunRecordVersion});
+        H5::Group fields = root.createGroup("fields");
+        for (const auto& [key, value] : record.text) hdf5::set_attribute(fields, key, value);
+        for (const auto& [key, value] : record.numbers) hdf5::set_attribute(fields, key, value);
+        H5::Group vectors = root.createGroup("vectors");
+        for (const auto& [key, value] : record.vectors) hdf5::write_vector(vectors, key, value);
+        H5::Group provenance = root.createGroup("provenance");
+        for (const auto& [key, value] : record.provenance)
+          hdf5::set_attribute(provenance, key, value);
+      },
+      /*sealed=*/true);
 }
 
 RunRecord read_run_record(const std::string& path) {
+  std::vector<char> image = hdf5::read_sealed_file(path, kMaxRecordBytes);
+  RunRecord r;
   try {
-    H5::H5File file(path, H5F_ACC_RDONLY);
+    H5::H5File file = hdf5::open_file_image(image);
     H5::Group root = file.openGroup("/");
     if (!hdf5::has_attribute(root, "format") || hdf5::string_attribute(root, "format") != kFormat)
-      throw std::runtime_error(path + " is not a quantlab run record");
-    RunRecord r;
+      throw std::runtime_error("not a quantlab run record");
+    const double version = hdf5::number_attribute(root, "format_version");
+    if (version != kRunRecordVersion)
+      throw std::runtime_error(
+          "run record format version " + std::to_string(static_cast<long long>(version)) +
+          ", this quantlab reads version " + std::to_string(kRunRecordVersion) +
+          " (run the sweep again to record it anew)");
     H5::Group fields = root.openGroup("fields");
     for (int i = 0, n = fields.getNumAttrs(); i < n; ++i) {
       H5::Attribute a = fields.openAttribute(static_cast<unsigned>(i));
@@ -52,14 +95,24 @@ RunRecord read_run_record(const std::string& path) {
       const std::string name = vectors.getObjnameByIdx(i);
       r.vectors[name] = hdf5::read_doubles(vectors, name);
     }
-    H5::Group provenance = root.openGroup("provenance");
-    r.provenance = hdf5::string_attributes(provenance);
-    r.config = r.provenance["config"];
-    r.provenance.erase("config");
-    return r;
+    r.provenance = hdf5::string_attributes(root.openGroup("provenance"));
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read run record " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error(path + ": not a readable run record (" + e.getDetailMsg() + ")");
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": " + e.what());
   }
+  const std::string stem = std::filesystem::path(path).stem().string();
+  auto id = r.text.find("run_id");
+  if (id == r.text.end() || id->second != stem)
+    throw std::runtime_error(path + ": the record of run " +
+                             (id == r.text.end() ? std::string("(none)") : id->second) +
+                             ", filed under another run's name");
+  auto status = r.text.find("status");
+  if (status == r.text.end() || (status->second != "ok" && status->second != "failed"))
+    throw std::runtime_error(path + ": no status ok or failed");
+  if (const std::string field = undeclared_field(r); !field.empty())
+    throw std::runtime_error(path + ": holds an undeclared " + field);
+  return r;
 }
 
 }  // namespace quantlab

@@ -1,10 +1,12 @@
 #pragma once
 // Runs a plan: every run not yet recorded is quantized (with its timing repetitions),
 // measured, compared with the exact optimum for the same data and K, and written as its own
-// record under <out>/<sweep>/runs/<run-id>.h5. Runs go to a pool of threads; a run that
+// record under <out>/<sweep>/runs/<run-id>.h5; the plan itself goes to <out>/<sweep>/plan.json
+// (experiments/plan_file.hpp). Runs go to a pool of threads; a run that
 // throws is recorded as failed and the sweep goes on.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "experiments/plan.hpp"
 
@@ -21,12 +23,17 @@ struct RunnerOptions {
 
 struct RunSummary {
   std::size_t total = 0, skipped = 0, succeeded = 0, failed = 0;
+  std::vector<std::string> bad_records;  ///< run again: each record's problem
 };
 
-/// Whether a run is recorded, and how it ended. A record that cannot be read (it cannot be
-/// partial: records appear by rename) counts as missing.
-enum class RunState { done, failed, missing };
-RunState run_state(const std::string& record);
+/// Whether a run is recorded, and how it ended. A record that does not verify (corrupt,
+/// foreign, another run's, of another format version) is bad: never read as a result.
+enum class RunState { done, failed, missing, bad };
+struct RecordState {
+  RunState state = RunState::missing;
+  std::string problem;  ///< bad: the reason, naming the file
+};
+RecordState record_state(const std::string& record);
 
 /// Whether plan index `index` belongs to shard `shard` of `shards` (round robin, so every
 /// shard gets a similar mix of datasets and algorithms).

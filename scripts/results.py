@@ -9,12 +9,18 @@ Run with Debian's interpreter, /usr/bin/python3 (python3-h5py, python3-numpy).
 import h5py
 import numpy as np
 
+FORMAT_VERSION = 2  # of results files; the column table is in results/README.md
+
 
 def load_columns(path):
     """The tidy table as a dict of numpy arrays, in the file's column order."""
     with h5py.File(path, "r") as f:
         if f.attrs.get("format") != "quantlab-results":
             raise SystemExit(f"{path} is not a quantlab results file (made by quantlab merge)")
+        version = f.attrs.get("format_version")
+        if version != FORMAT_VERSION:
+            raise SystemExit(f"{path}: results format version {version}, this script reads "
+                             f"version {FORMAT_VERSION} (merge the sweep again)")
         table = f["table"]
         order = table.attrs["columns"].split(",")
         columns = {}

@@ -213,6 +213,22 @@ TEST_CASE("docs/algorithms.md is what `quantlab algorithms` prints") {
                 "regenerate it: build/quantlab algorithms > docs/algorithms.md");
 }
 
+TEST_CASE("results/README.md's column table is what `quantlab columns` prints") {
+  Sandbox box;
+  const Result listing = box.quantlab("columns");
+  REQUIRE(listing.status == 0);
+  std::ifstream doc(std::string(std::getenv("QUANTLAB_SOURCE_DIR")) + "/results/README.md");
+  const std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- quantlab columns: begin -->\n",
+                    end = "<!-- quantlab columns: end -->";
+  const auto from = text.find(begin), to = text.find(end);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  CHECK_MESSAGE(
+      text.substr(from + begin.size(), to - from - begin.size()) == listing.output,
+      "regenerate the table between the markers of results/README.md: build/quantlab columns");
+}
+
 TEST_CASE("per-channel sweeps on a file tensor; dataset make and ls") {
   Sandbox box;
   CHECK(box.quantlab("dataset make data.h5 --name w --distribution student_t --n 3000 --param nu=4 "

@@ -8,6 +8,7 @@
 
 #include "algorithms/generator.hpp"
 #include "algorithms/optimal.hpp"
+#include "algorithms/registry.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
 #include "tests/test_support.hpp"
@@ -46,7 +47,8 @@ TEST_CASE("per-row quantization equals quantizing each row alone, K clamped per 
   CHECK(distinct[1] == 1);
   const OptimalQuantizer optimal(64);
   Generator unused(0);
-  const GroupedResult r = quantize_groups(optimal, t.values, {}, groups, distinct, 4, unused);
+  const GroupedResult r = quantize_groups(optimal, find_algorithm("optimal")->outputs, t.values, {},
+                                          groups, distinct, 4, unused);
   CHECK(r.clamped_groups == 1);
   CHECK(r.group_levels == std::vector<double>{4, 1, 4, 4, 4});
   for (std::size_t row = 0; row < 5; ++row) {

@@ -8,6 +8,7 @@
 #include "algorithms/huffman.hpp"
 #include "algorithms/optimal.hpp"
 #include "algorithms/position_coding.hpp"
+#include "algorithms/registry.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
 #include "tests/test_support.hpp"
@@ -94,7 +95,8 @@ TEST_CASE("compression ratios of paper 5, eq. (1) and (2), by hand") {
   const arma::vec x = "0 0 0 0 0 0 1 1 5 5";
   const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 9)};
   Generator unused(0);
-  GroupedResult r = quantize_groups(OptimalQuantizer(64), x, {}, groups, {3}, 3, unused);
+  GroupedResult r = quantize_groups(OptimalQuantizer(64), find_algorithm("optimal")->outputs, x, {},
+                                    groups, {3}, 3, unused);
   add_coding_statistics(r, groups);
   CHECK(r.huffman_bits == 6 * 1 + 2 * 2 + 2 * 2);
   // (1): Σ (|C_i| + 1) b_i + k·32 = 7·1 + 3·2 + 3·2 + 96 = 115 bits for 10·32 = 320.

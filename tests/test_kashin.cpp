@@ -12,6 +12,7 @@
 #include "algorithms/kmeans2d.hpp"
 #include "algorithms/optimal.hpp"
 #include "algorithms/orthogonal_transform.hpp"
+#include "algorithms/registry.hpp"
 #include "experiments/grouped_quantization.hpp"
 
 using namespace quantlab;
@@ -319,8 +320,9 @@ TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups
   const KashinQuantizer kashin("dct", "matrix", "kmeans2d", 1e-6, 500, false, 1);
   Generator g1(4), g2(4);
   const auto whole = groups_of(t, Granularity{});
-  const GroupedResult grouped = quantize_groups(kashin, t.values, {}, whole,
-                                                distinct_counts(t.values, whole), 8, g1, t.shape);
+  const GroupedResult grouped =
+      quantize_groups(kashin, find_algorithm("kashin")->outputs, t.values, {}, whole,
+                      distinct_counts(t.values, whole), 8, g1, t.shape);
   const Quantized direct = kashin.quantize_matrix(t.values, 16, 8, {}, 8, g2);
   CHECK(arma::approx_equal(grouped.reconstruction, direct.reconstruction, "absdiff", 0));
   CHECK(grouped.side_bits == 96);
