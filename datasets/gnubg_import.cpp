@@ -4,27 +4,25 @@
 // biases, output biases; nets follow each other to the end of the file.
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
+#include <utility>
 
+#include "datasets/gzip_reader.hpp"
 #include "datasets/importers.hpp"
+#include "datasets/tensor.hpp"
 
 namespace quantlab {
 
 void import_gnubg_weights(const std::string& path, const SourceInfo& info, DatasetWriter& out,
                           ImportReport& report) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes = read_regular_file(path);
   std::size_t at = 0;
   auto word = [&](const char* what) {
     if (at + 4 > bytes.size())
       throw std::runtime_error(path + " is truncated (in " + std::string(what) + " at byte " +
                                std::to_string(at) + ")");
     std::uint32_t v = 0;
-    for (int b = 0; b < 4; ++b)
-      v |= std::uint32_t(static_cast<std::uint8_t>(bytes[at + b])) << (8 * b);
+    for (int b = 0; b < 4; ++b) v |= std::uint32_t(bytes[at + b]) << (8 * b);
     at += 4;
     return v;
   };
@@ -47,12 +45,34 @@ void import_gnubg_weights(const std::string& path, const SourceInfo& info, Datas
                       outputs = word("a net header");
     word("a net header");                        // nTrained
     real("a net header"), real("a net header");  // betaHidden, betaOutput
-    if (inputs == 0 || hidden == 0 || outputs == 0 || inputs * hidden > bytes.size())
-      throw std::runtime_error(path + ": net " + std::to_string(net) + " has an impossible size");
+    // The net's four tensors must fit in what is left of the file before any is allocated:
+    // a 48-byte file must not declare a gigabyte of weights.
+    const std::string where = path + ": net " + std::to_string(net);
+    if (inputs == 0 || hidden == 0 || outputs == 0)
+      throw std::runtime_error(where + " has an impossible size");
+    const std::vector<std::pair<const char*, std::size_t>> sizes{
+        {"hidden_weights", checked_multiply(inputs, hidden, where + ": its hidden weights")},
+        {"output_weights", checked_multiply(hidden, outputs, where + ": its output weights")},
+        {"hidden_bias", hidden},
+        {"output_bias", outputs}};
+    std::size_t declared = 0;
+    for (const auto& [name, count] : sizes) declared = checked_add(declared, count, where);
+    const std::size_t fit = (bytes.size() - at) / 4;  // whole float32 values left
+    if (declared > fit) {
+      // Named as the value-by-value read would have found it: the tensor the file ends in.
+      const char* name = sizes.back().first;
+      for (std::size_t before = 0, i = 0; i < sizes.size(); before += sizes[i++].second)
+        if (fit < before + sizes[i].second) {
+          name = sizes[i].first;
+          break;
+        }
+      throw std::runtime_error(path + " is truncated (in " + name + " at byte " +
+                               std::to_string(at + 4 * fit) + "; net " + std::to_string(net) +
+                               " declares " + std::to_string(declared) + " values)");
+    }
     const std::string prefix = "net" + std::to_string(net) + "/";
     auto tensor = [&](const std::string& name, std::vector<std::size_t> shape) {
-      std::size_t count = 1;
-      for (auto d : shape) count *= d;
+      const std::size_t count = checked_product(shape, where);
       std::vector<float> values(count);
       for (auto& v : values) v = real(name.c_str());
       out.add_float32(prefix + name, shape, values, attributes);

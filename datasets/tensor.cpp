@@ -40,6 +40,34 @@ std::string checksum_of(const T* values, std::size_t n) {
 
 }  // namespace
 
+std::size_t checked_multiply(std::size_t a, std::size_t b, const std::string& what) {
+  std::size_t product;
+  if (__builtin_mul_overflow(a, b, &product))
+    throw std::runtime_error(what + " overflows (" + std::to_string(a) + " x " + std::to_string(b) +
+                             ")");
+  return product;
+}
+
+std::size_t checked_add(std::size_t a, std::size_t b, const std::string& what) {
+  std::size_t sum;
+  if (__builtin_add_overflow(a, b, &sum))
+    throw std::runtime_error(what + " overflows (" + std::to_string(a) + " + " + std::to_string(b) +
+                             ")");
+  return sum;
+}
+
+std::size_t checked_product(const std::vector<std::size_t>& shape, const std::string& what) {
+  std::size_t count = 1;
+  for (std::size_t d : shape)
+    if (__builtin_mul_overflow(count, d, &count)) {
+      std::string text = "[";
+      for (std::size_t i = 0; i < shape.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+      throw std::runtime_error(what + ": shape " + text + "] has more values than a size_t holds");
+    }
+  return count;
+}
+
 std::string checksum_float32(const float* values, std::size_t n) {
   return checksum_of<float, std::uint32_t>(values, n);
 }

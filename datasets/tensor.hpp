@@ -13,6 +13,15 @@ enum class DType { float32, float64 };
 
 const char* dtype_name(DType dtype);
 
+/// a * b, or std::runtime_error "<what> overflows (<a> x <b>)" when it does not fit a size_t.
+std::size_t checked_multiply(std::size_t a, std::size_t b, const std::string& what);
+/// a + b, or std::runtime_error "<what> overflows (<a> + <b>)".
+std::size_t checked_add(std::size_t a, std::size_t b, const std::string& what);
+/// The number of values of a shape read from a file, checked: a hostile header's dimensions
+/// must not wrap around to a small count (accepted, then read past its end). Throws
+/// std::runtime_error "<what>: shape [..] has more values than a size_t holds".
+std::size_t checked_product(const std::vector<std::size_t>& shape, const std::string& what);
+
 /// "sha256:<hex>" of values stored as little-endian float32, row-major.
 std::string checksum_float32(const float* values, std::size_t n);
 /// "sha256:<hex>" of values stored as little-endian float64, row-major.

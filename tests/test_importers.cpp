@@ -11,6 +11,7 @@
 
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
+#include "datasets/gzip_reader.hpp"
 #include "datasets/sha512.hpp"
 #include "datasets/sources.hpp"
 #include "tests/test_support.hpp"
@@ -239,6 +240,42 @@ TEST_CASE("digits CSV (gzip): 8 x 8 images and labels; a short row is rejected")
   CHECK(error_of([&] {
           import_files("digits", {dir / "short.csv.gz"}, "", dir / "bad.h5", false);
         }) == (dir / "short.csv.gz") + ": row 4 has 3 fields, not 65");
+}
+
+TEST_CASE("checked shape products: exact below 2^64, one line naming the tensor above") {
+  CHECK(checked_product({}, "t") == 1);
+  CHECK(checked_product({2, 3, 4}, "t") == 24);
+  CHECK(checked_product({0, SIZE_MAX, SIZE_MAX}, "t") == 0);
+  CHECK(checked_product({SIZE_MAX}, "t") == SIZE_MAX);
+  CHECK(error_of([] {
+          checked_product({65536, 65536, 65536, 65536}, "f: tensor 'w'");
+        }) ==
+        "f: tensor 'w': shape [65536, 65536, 65536, 65536] has more values than a size_t holds");
+  CHECK(error_of([] {
+          checked_multiply(SIZE_MAX / 2, 3, "its bytes");
+        }).rfind("its bytes overflows", 0) == 0);
+  CHECK(error_of([] { checked_add(SIZE_MAX, 1, "the sum"); }).rfind("the sum overflows", 0) == 0);
+}
+
+TEST_CASE("bounded reads: a gzip bomb stops one byte past the expected size") {
+  TempDir dir;
+  write_gzip(dir / "bomb.gz", std::string(64 << 20, '\0'));
+  CHECK(fs::file_size(dir / "bomb.gz") < (1 << 20));
+  CHECK(error_of([&] { read_maybe_gzipped(dir / "bomb.gz", 4096); }) ==
+        (dir / "bomb.gz") + " holds more than the 4096 bytes expected (decompressed)");
+  write_gzip(dir / "small.gz", "hello");
+  CHECK(read_maybe_gzipped(dir / "small.gz", 5) ==
+        std::vector<std::uint8_t>{'h', 'e', 'l', 'l', 'o'});
+  write_file(dir / "plain", "hello");
+  CHECK(read_maybe_gzipped(dir / "plain", 5).size() == 5);
+  CHECK(error_of([&] { read_maybe_gzipped(dir / "plain", 4); }).find("more than the 4 bytes") !=
+        std::string::npos);
+  CHECK(read_regular_file(dir / "plain").size() == 5);
+  CHECK(error_of([&] { read_regular_file(dir / "plain", 4); }) ==
+        (dir / "plain") + " holds 5 bytes, more than the 4 expected");
+  CHECK(error_of([] { read_regular_file("/dev/zero"); }) ==
+        "cannot read /dev/zero: it is a character device, not a regular file");
+  CHECK(!regular_file_size(dir / "missing"));
 }
 
 TEST_CASE("package checksums: SHA-512 known answer, and a mismatch names the file") {
