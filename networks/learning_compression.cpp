@@ -4,7 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "algorithms/fixed_codebook.hpp"
 #include "algorithms/registry.hpp"
 
 namespace quantlab::networks {
@@ -16,39 +15,24 @@ void assign(arma::fmat& m, const arma::vec& v) {
 
 }  // namespace
 
-arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels,
-                 Generator& generator, const arma::vec& previous, int e_min, int e_max) {
-  if (kind == "sign") return nearest_sign(v);
-  if (kind == "scaled_sign") {  // a = mean |v|
-    const double a = arma::mean(arma::abs(v));
-    return arma::vec(a * (arma::conv_to<arma::vec>::from(v >= 0) * 2 - 1));
-  }
-  if (kind == "ternary") {
-    // Sort |v| descending; j* = argmax_j (Σ_{i≤j} |v|_(i)) / √j, a = mean of the j* largest;
-    // Δ_i = a sign(v_i) where |v_i| > a/2, else 0.
-    const arma::vec sorted = arma::sort(arma::abs(v), "descend");
-    double sum = 0, best = -1;
-    std::size_t best_j = 1;
-    for (std::size_t j = 1; j <= sorted.n_elem; ++j) {
-      sum += sorted[j - 1];
-      const double score = sum / std::sqrt(static_cast<double>(j));
-      if (score > best) best = score, best_j = j;
-    }
-    const double a = arma::accu(sorted.head(best_j)) / static_cast<double>(best_j);
-    arma::vec out(v.n_elem);
-    for (std::size_t i = 0; i < v.n_elem; ++i)
-      out[i] = std::abs(v[i]) > a / 2 ? (v[i] >= 0 ? a : -a) : 0.0;
-    return out;
-  }
-  if (kind == "powers_of_two") return nearest_power_of_two(v, e_min, e_max);
+const AlgorithmInfo& c_step_quantizer(const std::string& kind, std::size_t levels) {
   const AlgorithmInfo* info = find_algorithm(kind);
   if (!info)
-    throw std::invalid_argument("unknown C step '" + kind +
-                                "' (sign, scaled_sign, ternary, powers_of_two, or " +
-                                algorithm_names() + ")");
-  const std::size_t distinct = arma::vec(arma::unique(v)).n_elem;
-  return info->make(Parameters(info->parameters, {}))
-      ->quantize_from(v, arma::vec(), std::min(levels, distinct), generator, previous)
+    throw std::invalid_argument("unknown C step '" + kind + "' (one of " + algorithm_names() + ")");
+  const std::string why = rule_violation(*info, Parameters(info->parameters, {}), levels);
+  if (!why.empty()) throw std::invalid_argument("C step " + kind + ": " + why);
+  return *info;
+}
+
+arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels,
+                 Generator& generator, const arma::vec& previous) {
+  const AlgorithmInfo& info = c_step_quantizer(kind, levels);
+  // An adaptive codebook has at most as many codewords as the layer has distinct values; a
+  // fixed codebook's K is its shape (powers_of_two: the number of exponents).
+  const std::size_t K =
+      info.levels_rule ? levels : std::min<std::size_t>(levels, arma::vec(arma::unique(v)).n_elem);
+  return info.make(Parameters(info.parameters, {}))
+      ->quantize_from(v, arma::vec(), K, generator, previous)
       .reconstruction;
 }
 

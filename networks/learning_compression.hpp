@@ -7,24 +7,28 @@
 //     C step: Θ ← C(w − λ/μ)                            (quantization of the shifted weights)
 //     λ ← λ − μ (w − Δ(Θ))
 // and iterated direct compression (iDC): train from Δ(Θ) without a penalty, quantize, repeat.
-// C steps: any function of the concatenated values; c_step() gives the registered quantizers
-// with K levels (adaptive codebooks) and the fixed codebooks, one codebook per layer.
+// C steps: any function of the concatenated values; c_step() gives a registered quantizer
+// with K levels (an adaptive or a fixed codebook), one codebook per layer.
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "algorithms/registry.hpp"
 #include "networks/training.hpp"
 
 namespace quantlab::networks {
 
-/// Δ(Θ) for one layer's values v by the C step `kind`: a registered quantizer name with K
-/// levels (kmeans, optimal, ...), or a fixed codebook — sign {−1, +1}, scaled_sign {−a, +a},
-/// ternary {−a, 0, +a}, powers_of_two {0, ±2^e : e_min ≤ e ≤ e_max} (closed forms of
-/// paper 4). `generator` feeds seeded quantizers; `previous`, the codebook of the previous C
-/// step, warm-starts those that refine a start (k-means, Quantizer::quantize_from).
+/// The registered quantizer called `kind` as a C step with `levels` codewords: adaptive
+/// codebooks (kmeans, optimal, ...) and paper 4's fixed ones (sign {−1, +1}, ls1 {−a, +a},
+/// lsT {−a, 0, +a}, powers_of_two {0, ±2^e}). Throws std::invalid_argument naming the C step
+/// when there is none of that name or `levels` breaks its rules (sign: 2; powers_of_two: odd).
+const AlgorithmInfo& c_step_quantizer(const std::string& kind, std::size_t levels);
+
+/// Δ(Θ) for one layer's values v by the C step `kind` with its default parameters.
+/// `generator` feeds seeded quantizers; `previous`, the codebook of the previous C step,
+/// warm-starts those that refine a start (k-means, Quantizer::quantize_from).
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels,
-                 Generator& generator, const arma::vec& previous = {}, int e_min = -7,
-                 int e_max = 0);
+                 Generator& generator, const arma::vec& previous = {});
 
 /// A C step: Δ(Θ) for the compressed parameters' values v (their concatenation, each in its
 /// memory order), whatever codebooks it keeps (one per layer, one for all, ...).

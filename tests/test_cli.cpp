@@ -13,6 +13,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <sstream>
 
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
@@ -613,4 +614,58 @@ TEST_CASE(
   CHECK(bad.status == 2);
   CHECK(bad.output.find("bad.yaml:3:") != std::string::npos);
   CHECK(bad.output.find("scope must be layer or all") != std::string::npos);
+}
+
+TEST_CASE("the usage lists every command, and each one answers --help with its own synopsis") {
+  Sandbox box;
+  const Result usage = box.quantlab("--help");
+  CHECK(usage.status == 0);
+  // The command list: "  NAME [ARGUMENTS]  summary" lines between "commands:" and the blank line.
+  std::vector<std::string> names;
+  std::istringstream lines(usage.output.substr(usage.output.find("commands:\n") + 10));
+  for (std::string line; std::getline(lines, line) && !line.empty();) {
+    std::istringstream words(line);
+    std::string first, second;
+    words >> first >> second;
+    const bool group = first == "net" || first == "dataset";
+    names.push_back(group ? first + " " + second : first);
+  }
+  CHECK(names.size() == 18);
+  for (const auto& name : names) {
+    CAPTURE(name);
+    const Result help = box.quantlab(name + " --help");
+    CHECK(help.status == 0);
+    CHECK(help.output.rfind("usage: quantlab " + name, 0) == 0);
+  }
+  for (const std::string group : {"net", "dataset"}) {
+    CAPTURE(group);
+    const Result help = box.quantlab(group + " --help");
+    CHECK(help.status == 0);
+    CHECK(help.output.find("usage: quantlab " + group + " SUBCOMMAND") == 0);
+    for (const auto& name : names)
+      if (name.rfind(group + " ", 0) == 0)
+        CHECK(help.output.find("  " + name) != std::string::npos);
+    CHECK(box.quantlab(group).status == 2);  // no subcommand: the group's usage, exit 2
+    const Result unknown = box.quantlab(group + " frobnicate");
+    CHECK(unknown.status == 2);
+    CHECK(unknown.output.find("unknown " + group + " subcommand 'frobnicate'") !=
+          std::string::npos);
+  }
+  const Result version = box.quantlab("--version");
+  CHECK(version.status == 0);
+  CHECK(version.output.rfind("quantlab ", 0) == 0);
+  CHECK(box.quantlab("version").output == version.output);
+  CHECK(box.quantlab("frobnicate").status == 2);
+}
+
+TEST_CASE("net lc refuses a C step or a --levels it cannot honour, before reading anything") {
+  Sandbox box;
+  for (const std::string args : {"--c-step sign --levels 4", "--c-step powers_of_two --levels 8",
+                                 "--c-step lsT", "--c-step nearest"}) {
+    CAPTURE(args);
+    const Result r = box.quantlab("net lc missing.h5 " + args);
+    CHECK(r.status == 2);
+    CHECK(r.output.find("C step") != std::string::npos);
+    CHECK(r.output.find("missing.h5") == std::string::npos);  // refused before the file is read
+  }
 }

@@ -1,0 +1,48 @@
+#pragma once
+// What every quantlab command shares: the command table's entry, its parsed options and the
+// usage error (exit status 2; a failed run or an I/O error gives 1).
+#include <boost/program_options.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace quantlab::cli {
+
+namespace po = boost::program_options;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Invocation;
+
+/// One entry of the command table (cli/commands.cpp), from which the usage texts are made.
+struct Command {
+  std::vector<std::string> path;  ///< {"run"}, {"net", "lc"}
+  std::string arguments;          ///< the positional arguments, shown in the command list
+  std::string options;            ///< the rest of the synopsis, shown by --help
+  std::string summary;            ///< one line
+  int (*run)(const Invocation&);
+
+  std::string name() const;      ///< "net lc"
+  std::string synopsis() const;  ///< "net lc FILE [--method lc|idc] ..."
+};
+
+struct Invocation {
+  const Command& command;
+  std::vector<std::string> args;  ///< after the command's name
+};
+
+/// Parses the invocation's options; false when --help was asked for (and printed).
+bool parse(const Invocation& invocation, po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm);
+
+/// The CONFIG positional argument and --out DIR that the sweep commands take.
+po::positional_options_description config_and_out(po::options_description& options,
+                                                  std::string& config, std::string& out,
+                                                  const char* out_doc);
+
+/// "a,b,,c" → {a, b, c}.
+std::vector<std::string> split(const std::string& text);
+
+}  // namespace quantlab::cli

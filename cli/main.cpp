@@ -1,0 +1,27 @@
+// The quantlab command line: one executable, one command per verb (cli/commands.cpp).
+#include <H5Cpp.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "experiments/config.hpp"
+
+int main(int argc, char** argv) {
+  using namespace quantlab;
+  H5::Exception::dontPrint();  // errors are reported once, as one line, below
+  try {
+    return cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const cli::UsageError& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "quantlab: error: " << e.what() << "\n";
+    return 1;
+  } catch (const H5::Exception& e) {  // HDF5's exceptions are not std::exceptions
+    std::cerr << "quantlab: error: HDF5: " << e.getFuncName() << ": " << e.getDetailMsg() << "\n";
+    return 1;
+  }
+}
