@@ -55,8 +55,8 @@ UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double
 
 }  // namespace
 
-Quantized UniformEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w, std::size_t K,
-                                         Generator&) const {
+Quantized UniformEcsqQuantizer::quantize_values(const arma::vec& x, const arma::vec& w,
+                                                std::size_t K, Generator&) const {
   const SortedValues s = SortedValues::from(x, w);
   const PrefixSums sums(s);
   const double span = s.values.back() - s.values.front();
@@ -175,8 +175,8 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
   return q;
 }
 
-Quantized IterativeEcsqQuantizer::quantize(const arma::vec& x, const arma::vec& w, std::size_t K,
-                                           Generator&) const {
+Quantized IterativeEcsqQuantizer::quantize_values(const arma::vec& x, const arma::vec& w,
+                                                  std::size_t K, Generator&) const {
   if (rate_ <= 0) return run(x, w, K, lambda_, nullptr);
   // The entropy falls as λ grows: bisect (on log λ, after a bracket) for the least λ whose
   // result has entropy at most the target.

@@ -21,10 +21,11 @@ namespace quantlab {
 class UniformEcsqQuantizer : public Quantizer {
  public:
   UniformEcsqQuantizer(double step, double rate) : step_(step), rate_(rate) {}
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
 
  private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   double step_, rate_;
 };
 
@@ -36,14 +37,14 @@ class IterativeEcsqQuantizer : public Quantizer {
  public:
   IterativeEcsqQuantizer(double lambda, double rate, std::size_t max_iter)
       : lambda_(lambda), rate_(rate), max_iter_(max_iter) {}
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
   /// One run at a fixed λ from K grid levels (for tests): the result and J per iteration.
   Quantized run(const arma::vec& x, const arma::vec& weights, std::size_t levels, double lambda,
                 EcsqTrace* trace) const;
 
  private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   double lambda_, rate_;
   std::size_t max_iter_;
 };

@@ -31,9 +31,9 @@ arma::vec nearest_sign(const arma::vec& v) {
   return out;
 }
 
-Quantized FixedCodebookQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                           std::size_t levels, Generator&) const {
-  validate_input(x, weights, levels);
+// The nearest codeword is the weighted least-squares choice whatever the (positive) weights.
+Quantized FixedCodebookQuantizer::quantize_values(const arma::vec& x, const arma::vec&,
+                                                  std::size_t levels, Generator&) const {
   if (codebook_ == Codebook::sign) {
     if (levels != 2) throw std::invalid_argument("sign takes K = 2, not " + std::to_string(levels));
     return quantized_from_reconstruction(nearest_sign(x));

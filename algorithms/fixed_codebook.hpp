@@ -20,11 +20,11 @@ class FixedCodebookQuantizer : public Quantizer {
   enum class Codebook { sign, powers_of_two };
   FixedCodebookQuantizer(Codebook codebook, int e_max) : codebook_(codebook), e_max_(e_max) {}
 
-  /// sign: levels must be 2; powers_of_two: levels odd, at least 3 (C = (levels − 1)/2).
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
  private:
+  /// sign: levels must be 2; powers_of_two: levels odd, at least 3 (C = (levels − 1)/2).
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   Codebook codebook_;
   int e_max_;
 };

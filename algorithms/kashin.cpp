@@ -50,14 +50,14 @@ KashinQuantizer::KashinQuantizer(std::string transform, std::string form, std::s
       fail_on_nonconvergence_(fail_on_nonconvergence),
       n_init_(n_init) {}
 
-Quantized KashinQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                    std::size_t levels, Generator& generator) const {
+Quantized KashinQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                           std::size_t levels, Generator& generator) const {
   return quantize_matrix(x, x.n_elem, 1, weights, levels, generator);
 }
 
-Quantized KashinQuantizer::quantize_matrix(const arma::vec& x, std::size_t rows, std::size_t cols,
-                                           const arma::vec& weights, std::size_t levels,
-                                           Generator& generator) const {
+Quantized KashinQuantizer::quantize_matrix_values(const arma::vec& x, std::size_t rows,
+                                                  std::size_t cols, const arma::vec& weights,
+                                                  std::size_t levels, Generator& generator) const {
   if (!weights.is_empty()) throw std::invalid_argument("kashin does not take importance weights");
   // Row-major rows × cols: read as its column-major transpose, then transpose.
   const arma::mat X = arma::mat(const_cast<double*>(x.memptr()), cols, rows, false, true).t();

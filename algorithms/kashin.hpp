@@ -29,14 +29,14 @@ class KashinQuantizer : public Quantizer {
   KashinQuantizer(std::string transform, std::string form, std::string factors, double tol,
                   std::size_t max_iter, bool fail_on_nonconvergence, std::size_t n_init);
 
-  /// A flat x is a vector (an N × 1 matrix).
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-  Quantized quantize_matrix(const arma::vec& x, std::size_t rows, std::size_t cols,
-                            const arma::vec& weights, std::size_t levels,
-                            Generator& generator) const override;
-
  private:
+  /// A flat x is a vector (an N × 1 matrix).
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+  Quantized quantize_matrix_values(const arma::vec& x, std::size_t rows, std::size_t cols,
+                                   const arma::vec& weights, std::size_t levels,
+                                   Generator& generator) const override;
+
   std::string transform_, form_, factors_;
   double tol_;
   std::size_t max_iter_;

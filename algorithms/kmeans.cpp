@@ -24,8 +24,8 @@ Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& re
 
 }  // namespace
 
-Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t K,
-                                    Generator& gen) const {
+Quantized KmeansQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                           std::size_t K, Generator& gen) const {
   const SortedValues sorted = SortedValues::from(x, weights);
   const PrefixSums sums(sorted);
   LloydResult best;
@@ -43,9 +43,9 @@ Quantized KmeansQuantizer::quantize(const arma::vec& x, const arma::vec& weights
   return quantized_from_lloyd(sorted, best, restarts, total_iterations);
 }
 
-Quantized KmeansQuantizer::quantize_from(const arma::vec& x, const arma::vec& weights,
-                                         std::size_t K, Generator& gen,
-                                         const arma::vec& previous) const {
+Quantized KmeansQuantizer::quantize_values_from(const arma::vec& x, const arma::vec& weights,
+                                                std::size_t K, Generator& gen,
+                                                const arma::vec& previous) const {
   if (previous.n_elem != K || !previous.is_finite()) return quantize(x, weights, K, gen);
   const SortedValues sorted = SortedValues::from(x, weights);
   const LloydResult result =

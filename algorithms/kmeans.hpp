@@ -13,15 +13,15 @@ class KmeansQuantizer : public Quantizer {
   KmeansQuantizer(std::string init, std::size_t n_init, std::size_t max_iter, double tol)
       : init_(std::move(init)), n_init_(n_init), max_iter_(max_iter), tol_(tol) {}
 
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
+ private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
 
   /// Lloyd from `previous` when it has `levels` finite entries (one run, no draws), else
   /// quantize().
-  Quantized quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                          Generator& generator, const arma::vec& previous) const override;
+  Quantized quantize_values_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                                 Generator& generator, const arma::vec& previous) const override;
 
- private:
   std::string init_;
   std::size_t n_init_;
   std::size_t max_iter_;

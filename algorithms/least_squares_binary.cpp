@@ -143,8 +143,8 @@ BinaryExpansion least_squares_binary(const arma::vec& x, const arma::vec& w, Bin
   return BinaryExpansion(x.n_elem);
 }
 
-Quantized LeastSquaresBinaryQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                                std::size_t levels, Generator&) const {
+Quantized LeastSquaresBinaryQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                                       std::size_t levels, Generator&) const {
   std::size_t bits = 0;
   while ((std::size_t{1} << bits) < levels) ++bits;
   const BinaryExpansion e = least_squares_binary(x, weights, method_, bits, apple_compat_, skip_);

@@ -29,11 +29,11 @@ class LeastSquaresBinaryQuantizer : public Quantizer {
   LeastSquaresBinaryQuantizer(BinaryMethod method, bool apple_compat, std::size_t skip)
       : method_(method), apple_compat_(apple_compat), skip_(skip) {}
 
-  /// `levels` fixes the bits of gf (K = 2^k); the other methods have fixed level counts.
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
  private:
+  /// `levels` fixes the bits of gf (K = 2^k); the other methods have fixed level counts.
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   BinaryMethod method_;
   bool apple_compat_;
   std::size_t skip_;

@@ -7,8 +7,8 @@
 
 namespace quantlab {
 
-Quantized OptimalQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t K,
-                                     Generator&) const {
+Quantized OptimalQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                            std::size_t K, Generator&) const {
   const SortedValues sorted = SortedValues::from(x, weights);
   const PrefixSums sums(sorted);
   const Partition p = optimal_partition(sums, K, max_bytes_);

@@ -9,10 +9,10 @@ class OptimalQuantizer : public Quantizer {
  public:
   explicit OptimalQuantizer(double max_memory_mb) : max_bytes_(max_memory_mb * 1048576.0) {}
 
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
  private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   double max_bytes_;
 };
 

@@ -25,30 +25,45 @@ struct Quantized {
   std::map<std::string, arma::vec> histograms;   ///< vectors too long to keep: histogram only
 };
 
+// The public entry points validate the input (validate_input) and then call the private
+// virtual functions the algorithms implement, so no call site can hand an algorithm data it
+// was not written for.
 class Quantizer {
  public:
   virtual ~Quantizer() = default;
 
   /// Quantize `x` to at most `levels` distinct values. `weights` is empty (all ones) or one
-  /// positive weight per element. Precondition (checked by the caller, see validate_input):
-  /// x is non-empty and finite and 1 <= levels <= number of distinct values.
-  virtual Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                             Generator& generator) const = 0;
+  /// positive weight per element. Throws std::invalid_argument when x is empty or not finite,
+  /// the weights do not fit, or levels < 1; callers keep levels <= the number of distinct
+  /// values (grouped_quantization clamps it and records that it did).
+  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                     Generator& generator) const;
 
   /// The same for x holding a row-major rows × cols matrix, for quantizers that use the
   /// layout (Kashin's matrix form); the others ignore it.
-  virtual Quantized quantize_matrix(const arma::vec& x, std::size_t /*rows*/, std::size_t /*cols*/,
-                                    const arma::vec& weights, std::size_t levels,
-                                    Generator& generator) const {
-    return quantize(x, weights, levels, generator);
-  }
+  Quantized quantize_matrix(const arma::vec& x, std::size_t rows, std::size_t cols,
+                            const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const;
 
   /// The same, warm-started from `previous`, the codebook this quantizer gave for nearby data
   /// (LC's C steps quantize slowly moving weights, paper 4): quantizers that refine a start
   /// (k-means) begin there instead of drawing one; the others quantize afresh.
-  virtual Quantized quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                                  Generator& generator, const arma::vec& /*previous*/) const {
-    return quantize(x, weights, levels, generator);
+  Quantized quantize_from(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                          Generator& generator, const arma::vec& previous) const;
+
+ private:
+  // What each algorithm implements, on validated input.
+  virtual Quantized quantize_values(const arma::vec& x, const arma::vec& weights,
+                                    std::size_t levels, Generator& generator) const = 0;
+  virtual Quantized quantize_matrix_values(const arma::vec& x, std::size_t /*rows*/,
+                                           std::size_t /*cols*/, const arma::vec& weights,
+                                           std::size_t levels, Generator& generator) const {
+    return quantize_values(x, weights, levels, generator);
+  }
+  virtual Quantized quantize_values_from(const arma::vec& x, const arma::vec& weights,
+                                         std::size_t levels, Generator& generator,
+                                         const arma::vec& /*previous*/) const {
+    return quantize_values(x, weights, levels, generator);
   }
 };
 

@@ -10,24 +10,6 @@
 
 namespace quantlab {
 
-void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t levels) {
-  if (x.is_empty()) throw std::invalid_argument("the data are empty");
-  for (arma::uword i = 0; i < x.n_elem; ++i)
-    if (!std::isfinite(x[i]))
-      throw std::invalid_argument("the data contain a non-finite value (" + std::to_string(x[i]) +
-                                  " at index " + std::to_string(i) + ")");
-  if (!weights.is_empty()) {
-    if (weights.n_elem != x.n_elem)
-      throw std::invalid_argument("there are " + std::to_string(weights.n_elem) + " weights for " +
-                                  std::to_string(x.n_elem) + " values");
-    for (arma::uword i = 0; i < weights.n_elem; ++i)
-      if (!(weights[i] > 0) || !std::isfinite(weights[i]))
-        throw std::invalid_argument("weight " + std::to_string(i) +
-                                    " is not a positive finite number");
-  }
-  if (levels < 1) throw std::invalid_argument("the number of levels must be at least 1");
-}
-
 namespace {
 
 // An unsigned key with the order of the (finite) doubles: flip the sign bit of positives and

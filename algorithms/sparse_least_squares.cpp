@@ -176,8 +176,8 @@ SparseSolution SparseLeastSquaresQuantizer::solve(const SortedValues& s, const P
   return out;
 }
 
-Quantized SparseLeastSquaresQuantizer::quantize(const arma::vec& x, const arma::vec& weights,
-                                                std::size_t K, Generator&) const {
+Quantized SparseLeastSquaresQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                                       std::size_t K, Generator&) const {
   SortedValues s = SortedValues::from(x, weights);
   if (rows_unique_) s.weights.ones();  // every distinct value counts once (sums below too)
   const PrefixSums sums(s);

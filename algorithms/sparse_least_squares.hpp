@@ -64,10 +64,10 @@ class SparseLeastSquaresQuantizer : public Quantizer {
         tol_(tol),
         max_sweeps_(max_sweeps) {}
 
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
  private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   /// One solve at λ; *capped is set when the solver stopped at its cap (max_sweeps, rounds);
   /// its sweeps or rounds are added to *iterations.
   SparseSolution solve(const SortedValues& sorted, const PrefixSums& sums, double lambda,

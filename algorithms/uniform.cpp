@@ -99,8 +99,8 @@ Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& m
 
 }  // namespace
 
-Quantized UniformQuantizer::quantize(const arma::vec& x, const arma::vec& weights, std::size_t K,
-                                     Generator&) const {
+Quantized UniformQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
+                                            std::size_t K, Generator&) const {
   const SortedValues sorted = SortedValues::from(x, weights);
   const PrefixSums sums(sorted);
   const double lo = sorted.values.front(), hi = sorted.values.back();

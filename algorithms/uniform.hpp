@@ -18,10 +18,10 @@ class UniformQuantizer : public Quantizer {
   UniformQuantizer(std::string mode, std::string reconstruction, double clip)
       : mode_(std::move(mode)), reconstruction_(std::move(reconstruction)), clip_(clip) {}
 
-  Quantized quantize(const arma::vec& x, const arma::vec& weights, std::size_t levels,
-                     Generator& generator) const override;
-
  private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
+                            Generator& generator) const override;
+
   std::string mode_;
   std::string reconstruction_;
   double clip_;

@@ -87,7 +87,6 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
     const arma::vec w = weights.is_empty() ? arma::vec()
                         : whole            ? weights
                                            : arma::vec(weights.elem(index));
-    validate_input(x, w, levels);
     std::size_t rows = 0, cols = 0;
     if (whole && shape.size() >= 2) {
       cols = shape.back();

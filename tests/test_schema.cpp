@@ -22,8 +22,9 @@ namespace {
 
 // A quantizer that reports an output nobody declared.
 class Chatty : public Quantizer {
- public:
-  Quantized quantize(const arma::vec& x, const arma::vec&, std::size_t, Generator&) const override {
+ private:
+  Quantized quantize_values(const arma::vec& x, const arma::vec&, std::size_t,
+                            Generator&) const override {
     Quantized q;
     q.reconstruction = x;
     q.codebook = arma::unique(x);
