@@ -8,7 +8,9 @@
 #include "algorithms/sorted_values.hpp"
 
 namespace quantlab {
+namespace {
 
+// The nearest of {0, ±2^e : e_min ≤ e ≤ e_max} to each value (paper 4's closed form).
 arma::vec nearest_power_of_two(const arma::vec& v, int e_min, int e_max) {
   if (e_min > e_max) throw std::invalid_argument("powers of two need e_min <= e_max");
   arma::vec out(v.n_elem);
@@ -25,11 +27,14 @@ arma::vec nearest_power_of_two(const arma::vec& v, int e_min, int e_max) {
   return out;
 }
 
+// The nearest of {−1, +1} (0 goes to +1).
 arma::vec nearest_sign(const arma::vec& v) {
   arma::vec out(v.n_elem);
   for (std::size_t i = 0; i < v.n_elem; ++i) out[i] = v[i] >= 0 ? 1.0 : -1.0;
   return out;
 }
+
+}  // namespace
 
 // The nearest codeword is the weighted least-squares choice whatever the (positive) weights.
 Quantized FixedCodebookQuantizer::quantize_values(const arma::vec& x, const arma::vec&,

@@ -9,12 +9,6 @@
 
 namespace quantlab {
 
-/// The nearest of {0, ±2^e : e_min ≤ e ≤ e_max} to each value (paper 4's closed form).
-arma::vec nearest_power_of_two(const arma::vec& v, int e_min, int e_max);
-
-/// The nearest of {−1, +1} (0 goes to +1).
-arma::vec nearest_sign(const arma::vec& v);
-
 class FixedCodebookQuantizer : public Quantizer {
  public:
   enum class Codebook { sign, powers_of_two };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include "algorithms/registry.hpp"
@@ -24,30 +25,42 @@ const AlgorithmInfo& c_step_quantizer(const std::string& kind, std::size_t level
   return *info;
 }
 
+namespace {
+
+// Δ(Θ) for v by the quantizer of a C step. An adaptive codebook has at most as many codewords
+// as the layer has distinct values; a fixed codebook's K is its shape (powers_of_two: the
+// number of exponents).
+arma::vec c_step_by(const AlgorithmInfo& info, const Quantizer& quantizer, const arma::vec& v,
+                    std::size_t levels, Generator& generator, const arma::vec& previous) {
+  const std::size_t K =
+      info.levels_rule ? levels : std::min<std::size_t>(levels, arma::vec(arma::unique(v)).n_elem);
+  return quantizer.quantize_from(v, arma::vec(), K, generator, previous).reconstruction;
+}
+
+}  // namespace
+
 arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels,
                  Generator& generator, const arma::vec& previous) {
   const AlgorithmInfo& info = c_step_quantizer(kind, levels);
-  // An adaptive codebook has at most as many codewords as the layer has distinct values; a
-  // fixed codebook's K is its shape (powers_of_two: the number of exponents).
-  const std::size_t K =
-      info.levels_rule ? levels : std::min<std::size_t>(levels, arma::vec(arma::unique(v)).n_elem);
-  return info.make(Parameters(info.parameters, {}))
-      ->quantize_from(v, arma::vec(), K, generator, previous)
-      .reconstruction;
+  return c_step_by(info, *info.make(Parameters(info.parameters, {})), v, levels, generator,
+                   previous);
 }
 
 CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
                                      const std::vector<Parameter>& compressed,
                                      Generator& generator) {
+  // The quantizer is resolved and checked once, not at every C step.
+  const AlgorithmInfo& info = c_step_quantizer(kind, levels);
+  const std::shared_ptr<const Quantizer> quantizer = info.make(Parameters(info.parameters, {}));
   std::vector<std::size_t> sizes;
   for (const auto& p : compressed) sizes.push_back(p.value->n_elem);
   std::vector<arma::vec> codebooks(sizes.size());  // each parameter's previous codebook
-  return [kind, levels, sizes, codebooks, &generator](const arma::vec& v) mutable {
+  return [&info, quantizer, levels, sizes, codebooks, &generator](const arma::vec& v) mutable {
     arma::vec out(v.n_elem);
     std::size_t offset = 0;
     for (std::size_t i = 0; i < sizes.size(); ++i) {
-      const arma::vec part =
-          c_step(kind, v.subvec(offset, offset + sizes[i] - 1), levels, generator, codebooks[i]);
+      const arma::vec part = c_step_by(info, *quantizer, v.subvec(offset, offset + sizes[i] - 1),
+                                       levels, generator, codebooks[i]);
       codebooks[i] = arma::unique(part);
       out.subvec(offset, offset + sizes[i] - 1) = part;
       offset += sizes[i];

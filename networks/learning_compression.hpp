@@ -35,7 +35,7 @@ arma::vec c_step(const std::string& kind, const arma::vec& v, std::size_t levels
 using CompressionStep = std::function<arma::vec(const arma::vec& v)>;
 
 /// The C step of one codebook per parameter by c_step(kind, ·, levels, generator), each
-/// warm-started from that parameter's previous codebook.
+/// warm-started from that parameter's previous codebook; throws as c_step_quantizer does.
 CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels,
                                      const std::vector<Parameter>& compressed,
                                      Generator& generator);
