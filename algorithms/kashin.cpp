@@ -6,8 +6,6 @@
 
 #include "algorithms/kashin_decomposition.hpp"
 #include "algorithms/kmeans2d.hpp"
-#include "algorithms/orthogonal_transform.hpp"
-#include "algorithms/registry.hpp"
 
 namespace quantlab {
 namespace {
@@ -18,14 +16,11 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// One factor quantized by the registered 1-D quantizer `name` (default parameters), with at
-// most as many levels as it has distinct values.
-Quantized quantize_factor(const std::string& name, const arma::vec& values, std::size_t levels,
+// One factor quantized with at most as many levels as it has distinct values.
+Quantized quantize_factor(const Quantizer& quantizer, const arma::vec& values, std::size_t levels,
                           Generator& generator) {
-  const AlgorithmInfo* info = find_algorithm(name);
-  const auto quantizer = info->make(Parameters(info->parameters, {}));
   const std::size_t distinct = arma::vec(arma::unique(values)).n_elem;
-  return quantizer->quantize(values, arma::vec(), std::min(levels, distinct), generator);
+  return quantizer.quantize(values, arma::vec(), std::min(levels, distinct), generator);
 }
 
 }  // namespace
@@ -39,12 +34,13 @@ std::pair<std::size_t, std::size_t> factor_levels(std::size_t K) {
   return {best_u, best_v};
 }
 
-KashinQuantizer::KashinQuantizer(std::string transform, std::string form, std::string factors,
-                                 double tol, std::size_t max_iter, bool fail_on_nonconvergence,
+KashinQuantizer::KashinQuantizer(TransformKind transform, KashinForm form,
+                                 std::shared_ptr<const Quantizer> factor_quantizer, double tol,
+                                 std::size_t max_iter, bool fail_on_nonconvergence,
                                  std::size_t n_init)
-    : transform_(std::move(transform)),
-      form_(std::move(form)),
-      factors_(std::move(factors)),
+    : transform_(transform),
+      form_(form),
+      factor_quantizer_(std::move(factor_quantizer)),
       tol_(tol),
       max_iter_(max_iter),
       fail_on_nonconvergence_(fail_on_nonconvergence),
@@ -66,10 +62,10 @@ Quantized KashinQuantizer::quantize_matrix_values(const arma::vec& x, std::size_
   // Q from the run's seed: one 64-bit seed regenerates it.
   const std::uint64_t seed = generator.next();
   Generator q_generator(seed);
-  const bool columns = form_ == "columns";
+  const bool columns = form_ == KashinForm::columns;
   const auto q1 = make_transform(transform_, rows, q_generator);
-  const auto q2 =
-      make_transform(columns ? "identity" : transform_, columns ? 1 : cols, q_generator);
+  const auto q2 = columns ? make_transform(TransformKind::identity, 1, q_generator)
+                          : make_transform(transform_, cols, q_generator);
 
   const auto decomposition_start = Clock::now();
   const arma::mat unit = norm > 0 ? arma::mat(X / norm) : X;
@@ -85,7 +81,7 @@ Quantized KashinQuantizer::quantize_matrix_values(const arma::vec& x, std::size_
   const std::size_t n = X.n_elem;
   Quantized q;
   arma::mat uq(arma::size(X)), vq(arma::size(X));
-  if (factors_ == "kmeans2d") {
+  if (!factor_quantizer_) {
     arma::mat points(2, n);
     points.row(0) = arma::vectorise(d.u).t();
     points.row(1) = arma::vectorise(d.v).t();
@@ -99,8 +95,8 @@ Quantized KashinQuantizer::quantize_matrix_values(const arma::vec& x, std::size_
     q.scalars["kmeans_iterations"] = static_cast<double>(k.iterations);
   } else {
     const auto [ku, kv] = factor_levels(levels);
-    const Quantized a = quantize_factor(factors_, arma::vectorise(d.u), ku, generator);
-    const Quantized b = quantize_factor(factors_, arma::vectorise(d.v), kv, generator);
+    const Quantized a = quantize_factor(*factor_quantizer_, arma::vectorise(d.u), ku, generator);
+    const Quantized b = quantize_factor(*factor_quantizer_, arma::vectorise(d.v), kv, generator);
     uq = arma::reshape(a.reconstruction, arma::size(X));
     vq = arma::reshape(b.reconstruction, arma::size(X));
     q.indices = a.indices * b.codebook.n_elem + b.indices;

@@ -10,12 +10,19 @@
 //              index of a weight being the pair (i_u, i_v).
 // Stored besides the indices and codebook: the norm (32 bits) and Q's 64-bit seed.
 #include <cstddef>
-#include <string>
+#include <memory>
 #include <utility>
 
+#include "algorithms/orthogonal_transform.hpp"
+#include "algorithms/parameters.hpp"
 #include "algorithms/quantizer.hpp"
 
 namespace quantlab {
+
+enum class KashinForm { matrix, columns };
+
+inline constexpr OptionName<KashinForm> kashin_forms[] = {{KashinForm::matrix, "matrix"},
+                                                          {KashinForm::columns, "columns"}};
 
 /// Levels (K_u, K_v) of the two factors for K codewords: the largest product K_u·K_v ≤ K with
 /// K_u ≥ K_v as close as possible.
@@ -23,10 +30,11 @@ std::pair<std::size_t, std::size_t> factor_levels(std::size_t K);
 
 class KashinQuantizer : public Quantizer {
  public:
-  /// transform: random, dct, hadamard; form: matrix (Kronecker Q, greedy steps) or columns
-  /// (one Q for every column, alternating steps); factors: kmeans2d or a 1-D algorithm name.
-  /// on_nonconvergence: quantize (record it) or fail (throw).
-  KashinQuantizer(std::string transform, std::string form, std::string factors, double tol,
+  /// form: matrix (Kronecker Q, greedy steps) or columns (one Q for every column, alternating
+  /// steps); factor_quantizer: the 1-D quantizer of u and v̂, or null for kmeans2d (with
+  /// n_init restarts). fail_on_nonconvergence: throw instead of quantizing the factors reached.
+  KashinQuantizer(TransformKind transform, KashinForm form,
+                  std::shared_ptr<const Quantizer> factor_quantizer, double tol,
                   std::size_t max_iter, bool fail_on_nonconvergence, std::size_t n_init);
 
  private:
@@ -37,7 +45,9 @@ class KashinQuantizer : public Quantizer {
                                    const arma::vec& weights, std::size_t levels,
                                    Generator& generator) const override;
 
-  std::string transform_, form_, factors_;
+  TransformKind transform_;
+  KashinForm form_;
+  std::shared_ptr<const Quantizer> factor_quantizer_;
   double tol_;
   std::size_t max_iter_;
   bool fail_on_nonconvergence_;

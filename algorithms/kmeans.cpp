@@ -31,11 +31,11 @@ Quantized KmeansQuantizer::quantize_values(const arma::vec& x, const arma::vec& 
   LloydResult best;
   std::size_t total_iterations = 0;
   // A deterministic start gives the same result every time: one restart is enough.
-  const std::size_t restarts = init_ == "quantile" ? 1 : n_init_;
+  const std::size_t restarts = init_ == KmeansInit::quantile ? 1 : n_init_;
   for (std::size_t r = 0; r < restarts; ++r) {
-    arma::vec start = init_ == "kmeans++" ? kmeanspp_initialization(sorted, K, gen)
-                      : init_ == "random" ? random_initialization(sorted, K, gen)
-                                          : quantile_initialization(sorted, K);
+    arma::vec start = init_ == KmeansInit::kmeanspp ? kmeanspp_initialization(sorted, K, gen)
+                      : init_ == KmeansInit::random ? random_initialization(sorted, K, gen)
+                                                    : quantile_initialization(sorted, K);
     LloydResult result = lloyd(sorted, sums, std::move(start), max_iter_, tol_);
     total_iterations += result.iterations;
     if (r == 0 || result.sse < best.sse) best = std::move(result);

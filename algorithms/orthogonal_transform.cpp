@@ -142,13 +142,19 @@ arma::mat OrthogonalTransform::matrix() const {
   return m;
 }
 
-std::unique_ptr<OrthogonalTransform> make_transform(const std::string& kind, std::size_t n,
+std::unique_ptr<OrthogonalTransform> make_transform(TransformKind kind, std::size_t n,
                                                     Generator& generator) {
-  if (kind == "identity") return std::make_unique<IdentityTransform>(n);
-  if (kind == "random") return std::make_unique<RandomTransform>(n, generator);
-  if (kind == "dct") return std::make_unique<DctTransform>(n);
-  if (kind == "hadamard") return std::make_unique<HadamardTransform>(n, generator);
-  throw std::invalid_argument("unknown transform '" + kind + "' (random, dct, hadamard)");
+  switch (kind) {
+    case TransformKind::identity:
+      return std::make_unique<IdentityTransform>(n);
+    case TransformKind::random:
+      return std::make_unique<RandomTransform>(n, generator);
+    case TransformKind::dct:
+      return std::make_unique<DctTransform>(n);
+    case TransformKind::hadamard:
+      return std::make_unique<HadamardTransform>(n, generator);
+  }
+  throw std::logic_error("unknown transform kind");
 }
 
 void apply_kronecker(const OrthogonalTransform& q1, const OrthogonalTransform& q2, arma::mat& x,

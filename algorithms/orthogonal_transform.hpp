@@ -11,11 +11,19 @@
 
 #include <armadillo>
 #include <memory>
-#include <string>
 
 #include "algorithms/generator.hpp"
+#include "algorithms/parameters.hpp"
 
 namespace quantlab {
+
+enum class TransformKind { random, dct, hadamard, identity };
+
+/// The transforms a user names (identity is internal: a vector's second Kronecker factor).
+inline constexpr OptionName<TransformKind> transform_kinds[] = {
+    {TransformKind::dct, "dct"},
+    {TransformKind::random, "random"},
+    {TransformKind::hadamard, "hadamard"}};
 
 class OrthogonalTransform {
  public:
@@ -29,10 +37,9 @@ class OrthogonalTransform {
   arma::mat matrix() const;
 };
 
-/// `kind`: random, dct, hadamard or identity; throws std::invalid_argument with a one-line
-/// message for an unknown kind or a size hadamard cannot take. `random` and `hadamard` draw
-/// from `generator`.
-std::unique_ptr<OrthogonalTransform> make_transform(const std::string& kind, std::size_t n,
+/// Throws std::invalid_argument with a one-line message for a size hadamard cannot take.
+/// `random` and `hadamard` draw from `generator`.
+std::unique_ptr<OrthogonalTransform> make_transform(TransformKind kind, std::size_t n,
                                                     Generator& generator);
 
 /// Q X for the Kronecker form Q = Q2 ⊗ Q1 on vec(X): Q1 X Q2ᵀ (Q1 on the columns, Q2 on

@@ -13,6 +13,12 @@ namespace quantlab {
 
 namespace {
 
+// Two-valued options read as booleans: one table for the declaration and the conversion.
+constexpr OptionName<bool> compat_names[] = {{false, "none"}, {true, "apple"}};
+constexpr OptionName<bool> unique_rows_names[] = {{false, "weighted"}, {true, "unique"}};
+constexpr OptionName<bool> dense_solver_names[] = {{false, "exact"}, {true, "dense"}};
+constexpr OptionName<bool> fail_names[] = {{false, "quantize"}, {true, "fail"}};
+
 std::function<std::string(std::size_t)> exactly(std::size_t levels) {
   return [levels](std::size_t K) {
     return K == levels ? std::string()
@@ -26,9 +32,8 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
                             std::function<std::string(std::size_t)> rule) {
   std::vector<ParameterSpec> parameters;
   if (has_compat) {
-    parameters.push_back(
-        choice_parameter("compat", "none", {"none", "apple"},
-                         "apple: the published code's data-value candidates for v1"));
+    parameters.push_back(option_parameter(
+        "compat", false, compat_names, "apple: the published code's data-value candidates for v1"));
     parameters.push_back(integer_parameter("skip", 3, 1, 1000000,
                                            "compat apple: search v1 on every skip-th element"));
   }
@@ -38,7 +43,7 @@ AlgorithmInfo binary_method(std::string name, BinaryMethod method, std::string s
           false,
           std::move(parameters),
           [method, has_compat](const Parameters& p) {
-            const bool apple = has_compat && p.choice("compat") == "apple";
+            const bool apple = has_compat && p.option("compat", compat_names);
             const std::size_t skip = has_compat ? static_cast<std::size_t>(p.integer("skip")) : 1;
             return std::make_unique<LeastSquaresBinaryQuantizer>(method, apple, skip);
           },
@@ -53,18 +58,18 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
   std::vector<ParameterSpec> parameters{
       real_parameter("lambda", 0, 0, 1e300,
                      "penalty weight λ (0: search λ for the sweep's K levels)"),
-      choice_parameter("rows", "weighted", {"weighted", "unique"},
+      option_parameter("rows", false, unique_rows_names,
                        "weighted: each distinct value counts its multiplicity (the loss is "
                        "‖x − x̂‖²); unique: every distinct value once")};
   if (penalty != Penalty::cluster)
     parameters.push_back(
         boolean_parameter("refit", false, "replace every level by its group's mean"));
   if (penalty == Penalty::l1)
-    parameters.push_back(choice_parameter("solver", "exact", {"exact", "dense"},
+    parameters.push_back(option_parameter("solver", false, dense_solver_names,
                                           "exact: O(m) isotonic regression; dense: coordinate "
                                           "descent on the explicit m × m design"));
   if (penalty == Penalty::l1l2)
-    parameters.push_back(choice_parameter("solver", "exact", {"exact", "dense"},
+    parameters.push_back(option_parameter("solver", false, dense_solver_names,
                                           "exact: active set on the fused groups, O(m) a round "
                                           "(iterations = rounds); dense: coordinate descent on the "
                                           "explicit m × m design"));
@@ -95,10 +100,10 @@ AlgorithmInfo sparse_method(std::string name, SparseLeastSquaresQuantizer::Penal
           [penalty](const Parameters& p) {
             const auto& v = p.values();
             return std::make_unique<SparseLeastSquaresQuantizer>(
-                penalty, p.real("lambda"), p.choice("rows") == "unique",
+                penalty, p.real("lambda"), p.option("rows", unique_rows_names),
                 v.count("refit") ? p.boolean("refit") : false,
                 v.count("lambda2") ? p.real("lambda2") : 0.0,
-                v.count("solver") ? p.choice("solver") == "dense" : false,
+                v.count("solver") ? p.option("solver", dense_solver_names) : false,
                 v.count("tol") ? p.real("tol") : 1e-12,
                 v.count("max_sweeps") ? static_cast<std::size_t>(p.integer("max_sweeps")) : 10000);
           },
@@ -115,15 +120,16 @@ const std::vector<AlgorithmInfo>& algorithms() {
        "K equally spaced levels, each value rounded to the nearest",
        "00-baselines.md (uniform); centroid reconstruction: paper 5, section 4",
        false,
-       {choice_parameter("mode", "minmax", {"minmax", "symmetric", "optimal_step"},
+       {option_parameter("mode", UniformMode::minmax, uniform_modes,
                          "how the step and centre of the grid are chosen"),
-        choice_parameter("reconstruction", "grid", {"grid", "centroid"},
+        option_parameter("reconstruction", UniformReconstruction::grid, uniform_reconstructions,
                          "grid levels, or the weighted mean of each bin"),
         real_parameter("clip", 0, 0, 1e300,
                        "symmetric mode: clipping value A (0: the largest magnitude)")},
        [](const Parameters& p) {
-         return std::make_unique<UniformQuantizer>(p.choice("mode"), p.choice("reconstruction"),
-                                                   p.real("clip"));
+         return std::make_unique<UniformQuantizer>(
+             p.option("mode", uniform_modes), p.option("reconstruction", uniform_reconstructions),
+             p.real("clip"));
        },
        {},
        {},
@@ -133,8 +139,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
        "Lloyd's k-means on sorted data (O(K log n) per iteration)",
        "00-baselines.md (k-means); weights: paper 5 eq. (8)",
        true,
-       {choice_parameter("init", "kmeans++", {"kmeans++", "random", "quantile"},
-                         "starting centroids"),
+       {option_parameter("init", KmeansInit::kmeanspp, kmeans_inits, "starting centroids"),
         integer_parameter("n_init", 1, 1, 10000, "restarts; the least SSE is kept"),
         integer_parameter("max_iter", 300, 1, 1000000, "most update steps per restart"),
         real_parameter("tol", 0, 0, 1,
@@ -142,7 +147,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
                        "assignments repeat)")},
        [](const Parameters& p) {
          return std::make_unique<KmeansQuantizer>(
-             p.choice("init"), static_cast<std::size_t>(p.integer("n_init")),
+             p.option("init", kmeans_inits), static_cast<std::size_t>(p.integer("n_init")),
              static_cast<std::size_t>(p.integer("max_iter")), p.real("tol"));
        },
        {},
@@ -260,10 +265,10 @@ const std::vector<AlgorithmInfo>& algorithms() {
        "Kashin decomposition x ≈ u + Qᵀv (flat factors), then the factors quantized",
        "paper 3, greedy decomposition and 2-D k-means of the (u, v) pairs",
        true,
-       {choice_parameter("transform", "dct", {"dct", "random", "hadamard"},
+       {option_parameter("transform", TransformKind::dct, transform_kinds,
                          "Q: orthonormal DCT-II (FFTW), Haar random (QR, from the seed), or "
                          "random signs + Walsh–Hadamard (power-of-two sizes)"),
-        choice_parameter("form", "matrix", {"matrix", "columns"},
+        option_parameter("form", KashinForm::matrix, kashin_forms,
                          "matrix: Kronecker Q = Q2 ⊗ Q1, greedy steps; columns: each column "
                          "alone, alternating two u and two v steps"),
         choice_parameter("factors", "kmeans2d",
@@ -273,14 +278,22 @@ const std::vector<AlgorithmInfo>& algorithms() {
                          "u and v, with ⌈b/2⌉ and ⌊b/2⌋ bits for K = 2^b"),
         real_parameter("tol", 1e-4, 0, 1, "stop when ‖r‖ ≤ tol ‖x‖"),
         integer_parameter("max_iter", 200, 1, 1000000, "most decomposition steps"),
-        choice_parameter("on_nonconvergence", "quantize", {"quantize", "fail"},
+        option_parameter("on_nonconvergence", false, fail_names,
                          "quantize the factors reached (recorded: converged = 0) or fail the run"),
         integer_parameter("n_init", 1, 1, 10000, "kmeans2d restarts; the least SSE is kept")},
        [](const Parameters& p) {
-         return std::make_unique<KashinQuantizer>(p.choice("transform"), p.choice("form"),
-                                                  p.choice("factors"), p.real("tol"),
+         // A 1-D factor quantizer is the registered one with its default parameters.
+         const std::string& factors = p.choice("factors");
+         std::shared_ptr<const Quantizer> factor_quantizer;
+         if (factors != "kmeans2d") {
+           const AlgorithmInfo* info = find_algorithm(factors);
+           factor_quantizer = info->make(Parameters(info->parameters, {}));
+         }
+         return std::make_unique<KashinQuantizer>(p.option("transform", transform_kinds),
+                                                  p.option("form", kashin_forms),
+                                                  std::move(factor_quantizer), p.real("tol"),
                                                   static_cast<std::size_t>(p.integer("max_iter")),
-                                                  p.choice("on_nonconvergence") == "fail",
+                                                  p.option("on_nonconvergence", fail_names),
                                                   static_cast<std::size_t>(p.integer("n_init")));
        },
        {},

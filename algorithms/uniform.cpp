@@ -107,17 +107,17 @@ Quantized UniformQuantizer::quantize_values(const arma::vec& x, const arma::vec&
   const double span = K > 1 ? static_cast<double>(K - 1) : 1.0;
 
   Grid grid{0.5 * (lo + hi), (hi - lo) / span};
-  if (mode_ == "symmetric") {
+  if (mode_ == UniformMode::symmetric) {
     const double a = clip_ > 0 ? clip_ : std::max(std::abs(lo), std::abs(hi));
     grid = {0.0, 2 * a / span};
-  } else if (mode_ == "optimal_step" && K > 1 && hi > lo) {
+  } else if (mode_ == UniformMode::optimal_step && K > 1 && hi > lo) {
     grid = optimal_grid(sums, sorted.values, grid, K);
   }
 
   const auto starts = bin_starts(sorted.values, grid, K);
   std::vector<double> levels(K);
   for (std::size_t k = 0; k < K; ++k)
-    levels[k] = (reconstruction_ == "centroid" && starts[k] < starts[k + 1])
+    levels[k] = (reconstruction_ == UniformReconstruction::centroid && starts[k] < starts[k + 1])
                     ? sums.mean(starts[k], starts[k + 1])
                     : level(grid, k, K);
   Quantized q = quantized_from_groups(sorted, starts, levels);

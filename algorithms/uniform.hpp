@@ -7,23 +7,32 @@
 //   optimal_step: the centre and Δ minimising the (weighted) MSE of the clipped grid
 // reconstruction grid keeps the levels; centroid replaces each non-empty bin's level by the
 // weighted mean of its members (paper 5's uniform quantizer); empty bins disappear.
-#include <string>
-
+#include "algorithms/parameters.hpp"
 #include "algorithms/quantizer.hpp"
 
 namespace quantlab {
 
+enum class UniformMode { minmax, symmetric, optimal_step };
+enum class UniformReconstruction { grid, centroid };
+
+inline constexpr OptionName<UniformMode> uniform_modes[] = {
+    {UniformMode::minmax, "minmax"},
+    {UniformMode::symmetric, "symmetric"},
+    {UniformMode::optimal_step, "optimal_step"}};
+inline constexpr OptionName<UniformReconstruction> uniform_reconstructions[] = {
+    {UniformReconstruction::grid, "grid"}, {UniformReconstruction::centroid, "centroid"}};
+
 class UniformQuantizer : public Quantizer {
  public:
-  UniformQuantizer(std::string mode, std::string reconstruction, double clip)
-      : mode_(std::move(mode)), reconstruction_(std::move(reconstruction)), clip_(clip) {}
+  UniformQuantizer(UniformMode mode, UniformReconstruction reconstruction, double clip)
+      : mode_(mode), reconstruction_(reconstruction), clip_(clip) {}
 
  private:
   Quantized quantize_values(const arma::vec& x, const arma::vec& weights, std::size_t levels,
                             Generator& generator) const override;
 
-  std::string mode_;
-  std::string reconstruction_;
+  UniformMode mode_;
+  UniformReconstruction reconstruction_;
   double clip_;
 };
 

@@ -121,11 +121,12 @@ int command_net_lc(const Invocation& in) {
   nn::LcWorkflow w;
   nn::LcSettings& s = w.settings;
   int threads = 1;
+  std::string method;
   o.add_options()("network", po::value(&w.network_file)->required(),
                   "dataset file of a trained network")(
       "data", po::value(&w.data_file)->default_value("datasets/mnist.h5"),
       "dataset file with train/ and test/ images")("method",
-                                                   po::value(&s.method)->default_value("lc"),
+                                                   po::value(&method)->default_value("lc"),
                                                    "lc, or idc (iterated direct compression)")(
       "c-step", po::value(&w.c_step)->default_value("kmeans"),
       "a registered quantizer (quantlab algorithms): adaptive (kmeans, optimal, ...) or a fixed "
@@ -153,6 +154,11 @@ int command_net_lc(const Invocation& in) {
   p.add("network", 1);
   po::variables_map vm;
   if (!parse(in, o, p, vm)) return 0;
+  if (auto m = option_value(method, nn::lc_methods))
+    s.method = *m;
+  else
+    throw UsageError("--method must be one of " + option_list(nn::lc_methods) + ", not '" + method +
+                     "'");
   try {
     nn::c_step_quantizer(w.c_step, w.levels);
   } catch (const std::invalid_argument& e) {
@@ -182,7 +188,7 @@ int command_net_lc(const Invocation& in) {
   const nn::LcResult& lc = r.result;
   std::printf(
       "reference %.2f %%, direct compression %.2f %%, %s %.2f %% test error\n",
-      100 * (1 - lc.reference.accuracy), 100 * (1 - lc.direct.accuracy), s.method.c_str(),
+      100 * (1 - lc.reference.accuracy), 100 * (1 - lc.direct.accuracy), method.c_str(),
       100 * (1 - (lc.steps.empty() ? lc.direct.accuracy : lc.steps.back().quantized.accuracy)));
   if (!out.empty()) nn::save_network(r.network, out, r.attributes);
   return 0;

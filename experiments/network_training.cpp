@@ -8,11 +8,19 @@
 #include "networks/model_file.hpp"
 
 namespace quantlab {
+namespace {
+
+enum class TrainingMethod { dc, lc, idc };
+
+constexpr OptionName<TrainingMethod> training_methods[] = {
+    {TrainingMethod::dc, "dc"}, {TrainingMethod::lc, "lc"}, {TrainingMethod::idc, "idc"}};
+
+}  // namespace
 
 const std::vector<ParameterSpec>& network_training_parameters() {
   static const std::vector<ParameterSpec> specs{
-      choice_parameter(
-          "method", "dc", {"dc", "lc", "idc"},
+      option_parameter(
+          "method", TrainingMethod::dc, training_methods,
           "dc: quantize once (direct compression); lc: learning-compression (paper 4) with "
           "the algorithm as its C step; idc: iterated DC (quantize, retrain, repeat)"),
       integer_parameter("steps", 40, 1, 100000, "lc: μ steps; idc: rounds"),
@@ -40,7 +48,8 @@ const std::vector<ParameterSpec>& network_training_parameters() {
 
 bool trains_network(const Parameters& training) {
   return !training.values().empty() &&
-         (training.choice("method") != "dc" || training.integer("fine_tune_epochs") > 0);
+         (training.option("method", training_methods) != TrainingMethod::dc ||
+          training.integer("fine_tune_epochs") > 0);
 }
 
 namespace {
@@ -99,12 +108,12 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
   settings.batch = count(training, "batch");
   settings.momentum = training.real("momentum");
   settings.seed = seed;
-  const std::string method = training.choice("method");
-  if (method == "dc") {
+  const TrainingMethod method = training.option("method", training_methods);
+  if (method == TrainingMethod::dc) {
     nn::assign_concatenated(selected, last.reconstruction);
   } else {
     nn::LcSettings lc;
-    lc.method = method;
+    lc.method = method == TrainingMethod::lc ? nn::LcMethod::lc : nn::LcMethod::idc;
     lc.steps = count(training, "steps");
     lc.mu0 = training.real("mu0");
     lc.mu_factor = training.real("mu_factor");

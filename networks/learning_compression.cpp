@@ -74,9 +74,7 @@ LcResult learning_compression(Network& net, const std::vector<Parameter>& compre
                               const LabelledImages& test, const LcSettings& s,
                               const std::function<void(const LcStep&)>& after_step,
                               const std::function<void()>& mask_gradients) {
-  if (s.method != "lc" && s.method != "idc")
-    throw std::invalid_argument("method must be lc or idc");
-  const bool lc = s.method == "lc";
+  const bool lc = s.method == LcMethod::lc;
   LcResult result;
   result.reference = evaluate(net, test);
 

@@ -40,8 +40,13 @@ CompressionStep per_parameter_c_step(const std::string& kind, std::size_t levels
                                      const std::vector<Parameter>& compressed,
                                      Generator& generator);
 
+/// lc: the LC algorithm; idc: iterated direct compression.
+enum class LcMethod { lc, idc };
+
+inline constexpr OptionName<LcMethod> lc_methods[] = {{LcMethod::lc, "lc"}, {LcMethod::idc, "idc"}};
+
 struct LcSettings {
-  std::string method = "lc";  ///< lc, or idc (iterated direct compression)
+  LcMethod method = LcMethod::lc;
   double mu0 = 9e-5, mu_factor = 1.1;
   std::size_t steps = 40;
   TrainingSettings l_step;  ///< per L step: epochs, batch, optimizer; lr × lr_step_decay^j

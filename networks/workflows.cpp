@@ -30,8 +30,8 @@ CompressedNetwork compress_saved_network(const LcWorkflow& w,
       net, kernels, per_parameter_c_step(w.c_step, w.levels, kernels, generator), train_images,
       test, settings, after_step);
   attributes["source"] = "quantlab net lc";
-  attributes["compression"] =
-      settings.method + ",c_step=" + w.c_step + ",levels=" + std::to_string(w.levels);
+  attributes["compression"] = std::string(option_name(settings.method, lc_methods)) +
+                              ",c_step=" + w.c_step + ",levels=" + std::to_string(w.levels);
   return {std::move(net), std::move(result), std::move(attributes)};
 }
 

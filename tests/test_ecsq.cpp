@@ -101,9 +101,9 @@ TEST_CASE("equal importance weights change nothing: kmeans, optimal and ecsq") {
   const arma::vec same(x.n_elem, arma::fill::value(2.5));
   Generator a(1), b(1), unused(0);
   CHECK(arma::approx_equal(
-      KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, {}, 12, a).reconstruction,
-      KmeansQuantizer("kmeans++", 2, 300, 0).quantize(x, same, 12, b).reconstruction, "absdiff",
-      1e-12));
+      KmeansQuantizer(KmeansInit::kmeanspp, 2, 300, 0).quantize(x, {}, 12, a).reconstruction,
+      KmeansQuantizer(KmeansInit::kmeanspp, 2, 300, 0).quantize(x, same, 12, b).reconstruction,
+      "absdiff", 1e-12));
   CHECK(arma::approx_equal(OptimalQuantizer(64).quantize(x, {}, 12, unused).reconstruction,
                            OptimalQuantizer(64).quantize(x, same, 12, unused).reconstruction,
                            "absdiff", 1e-12));

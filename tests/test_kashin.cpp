@@ -19,6 +19,16 @@ using namespace quantlab;
 
 namespace {
 
+const TransformKind user_transforms[] = {TransformKind::random, TransformKind::dct,
+                                         TransformKind::hadamard};
+
+// The registered 1-D quantizer `name` with its default parameters, as kashin's factors option
+// builds it.
+std::shared_ptr<const Quantizer> registered(const char* name) {
+  const AlgorithmInfo* info = find_algorithm(name);
+  return info->make(Parameters(info->parameters, {}));
+}
+
 arma::mat gaussian(std::size_t rows, std::size_t cols, Generator& g) {
   arma::mat x(rows, cols);
   for (double& v : x) v = g.normal();
@@ -45,24 +55,24 @@ arma::mat hadamard_matrix(std::size_t n) {
 
 TEST_CASE("every transform is orthogonal to rounding and its transpose inverts it") {
   Generator g(1);
-  for (const char* kind : {"random", "dct", "hadamard"})
+  for (const TransformKind kind : user_transforms)
     for (std::size_t n : {1, 2, 8, 64, 256}) {
-      if (std::string(kind) != "hadamard" && n == 256) continue;  // covered at 64; keep it quick
+      if (kind != TransformKind::hadamard && n == 256) continue;  // covered at 64; keep it quick
       const auto q = make_transform(kind, n, g);
       const arma::mat m = q->matrix();
       CHECK_MESSAGE(arma::approx_equal(m.t() * m, arma::eye(n, n), "absdiff", 1e-12),
-                    kind << " " << n);
+                    option_name(kind, transform_kinds) << " " << n);
       arma::mat x = gaussian(n, 3, g), y = x;
       q->apply(y);
       q->apply_transpose(y);
       CHECK(arma::approx_equal(y, x, "absdiff", 1e-12));
     }
   for (std::size_t n : {3, 5, 7, 100}) {  // DCT of any size, including odd ones
-    const auto q = make_transform("dct", n, g);
+    const auto q = make_transform(TransformKind::dct, n, g);
     CHECK(arma::approx_equal(q->matrix(), dct_matrix(n), "absdiff", 1e-12));
   }
-  CHECK_THROWS_WITH(make_transform("hadamard", 12, g), doctest::Contains("power-of-two"));
-  CHECK_THROWS_WITH(make_transform("fourier", 4, g), doctest::Contains("unknown transform"));
+  CHECK_THROWS_WITH(make_transform(TransformKind::hadamard, 12, g),
+                    doctest::Contains("power-of-two"));
 }
 
 TEST_CASE(
@@ -71,16 +81,18 @@ TEST_CASE(
   Generator g(2);
   for (std::size_t n : {2, 4, 16, 32}) {
     Generator a(7), b(7);
-    const auto q = make_transform("hadamard", n, a);
+    const auto q = make_transform(TransformKind::hadamard, n, a);
     arma::vec signs(n);
     for (double& s : signs) s = b.uniform() < 0.5 ? -1.0 : 1.0;  // the transform's own draws
     const arma::mat expected = hadamard_matrix(n) * arma::diagmat(signs) / std::sqrt(double(n));
     CHECK(arma::approx_equal(q->matrix(), expected, "absdiff", 1e-12));
   }
   Generator a(5), b(5), c(6);
-  const arma::mat qa = make_transform("random", 16, a)->matrix();
-  CHECK(arma::approx_equal(qa, make_transform("random", 16, b)->matrix(), "absdiff", 0));
-  CHECK(!arma::approx_equal(qa, make_transform("random", 16, c)->matrix(), "absdiff", 1e-3));
+  const arma::mat qa = make_transform(TransformKind::random, 16, a)->matrix();
+  CHECK(
+      arma::approx_equal(qa, make_transform(TransformKind::random, 16, b)->matrix(), "absdiff", 0));
+  CHECK(!arma::approx_equal(qa, make_transform(TransformKind::random, 16, c)->matrix(), "absdiff",
+                            1e-3));
   // Sign correction: Q = G R⁻¹ with R's diagonal positive, so Qᵀ G is upper triangular with a
   // positive diagonal.
   Generator d(5);
@@ -93,11 +105,11 @@ TEST_CASE(
 
 TEST_CASE("the decomposition reconstructs x; each step removes ⟨r, s⟩²/‖s‖² from ‖r‖²") {
   Generator g(3);
-  for (const char* kind : {"random", "dct", "hadamard"}) {
+  for (const TransformKind kind : user_transforms) {
     const std::size_t N = 256;
     const arma::mat x = gaussian(N, 1, g);
     const auto q = make_transform(kind, N, g);
-    const auto one = make_transform("identity", 1, g);
+    const auto one = make_transform(TransformKind::identity, 1, g);
     const KashinDecomposition d = kashin_decompose(x, *q, *one, 1e-8, 500);
     CHECK(d.converged);
     arma::mat v = d.v;
@@ -134,23 +146,25 @@ TEST_CASE("the factors are flat: ‖u‖∞ and ‖v‖∞ are O(‖x‖/√N) o
   // factors stay within C = 4 on Gaussian x, while ‖x‖∞ itself is about √(2 ln N) ‖x‖/√N
   // (≈ 4.4 at N = 16384, and growing with N).
   Generator g(4);
-  for (const char* kind : {"random", "dct", "hadamard"})
+  for (const TransformKind kind : user_transforms)
     for (std::size_t N : {256, 4096}) {
-      if (std::string(kind) == "random" && N == 4096) continue;  // dense 4096² QR: slow in debug
+      if (kind == TransformKind::random && N == 4096) continue;  // dense 4096² QR: slow in debug
       const arma::mat x = gaussian(N, 1, g);
       const auto q = make_transform(kind, N, g);
-      const auto one = make_transform("identity", 1, g);
+      const auto one = make_transform(TransformKind::identity, 1, g);
       const KashinDecomposition d = kashin_decompose(x, *q, *one, 1e-6, 1000);
       REQUIRE(d.converged);
       const double flat = arma::norm(x, "fro") / std::sqrt(double(N));
-      CHECK_MESSAGE(arma::abs(d.u).max() <= 4 * flat, kind << " N = " << N);
-      CHECK_MESSAGE(arma::abs(d.v).max() <= 4 * flat, kind << " N = " << N);
+      CHECK_MESSAGE(arma::abs(d.u).max() <= 4 * flat, option_name(kind, transform_kinds)
+                                                          << " N = " << N);
+      CHECK_MESSAGE(arma::abs(d.v).max() <= 4 * flat, option_name(kind, transform_kinds)
+                                                          << " N = " << N);
     }
 }
 
 TEST_CASE("the matrix form equals the vector form with Q = Q2 ⊗ Q1") {
   Generator g(5);
-  for (const char* kind : {"random", "dct", "hadamard"}) {
+  for (const TransformKind kind : user_transforms) {
     const std::size_t m = 8, n = 4;
     const arma::mat x = gaussian(m, n, g);
     const auto q1 = make_transform(kind, m, g);
@@ -175,7 +189,7 @@ TEST_CASE("the matrix form equals the vector form with Q = Q2 ⊗ Q1") {
     };
     const KashinDecomposition matrix_form = kashin_decompose(x, *q1, *q2, 1e-10, 300);
     const Explicit q(kron);
-    const auto one = make_transform("identity", 1, g);
+    const auto one = make_transform(TransformKind::identity, 1, g);
     const KashinDecomposition vector_form =
         kashin_decompose(arma::vectorise(x), q, *one, 1e-10, 300);
     CHECK(matrix_form.iterations == vector_form.iterations);
@@ -187,7 +201,7 @@ TEST_CASE("the matrix form equals the vector form with Q = Q2 ⊗ Q1") {
 TEST_CASE("the per-column form decomposes every column on its own, alternating u and v̂ steps") {
   Generator g(6);
   const arma::mat x = gaussian(64, 5, g);
-  const auto q = make_transform("dct", 64, g);
+  const auto q = make_transform(TransformKind::dct, 64, g);
   const KashinDecomposition d = kashin_decompose_columns(x, *q, 1e-8, 2000);
   REQUIRE(d.converged);
   arma::mat v = d.v;
@@ -248,10 +262,11 @@ TEST_CASE("kashin with 1-D factor quantizers equals the pipeline recomputed step
   const std::size_t rows = 32, cols = 16, K = 16;
   arma::vec x(rows * cols);
   for (double& v : x) v = data.student_t(4);
-  for (const char* kind : {"dct", "random", "hadamard"}) {
+  for (const TransformKind kind : user_transforms) {
     Generator run(11);
-    const Quantized q = KashinQuantizer(kind, "matrix", "optimal", 1e-6, 500, false, 1)
-                            .quantize_matrix(x, rows, cols, {}, K, run);
+    const Quantized q =
+        KashinQuantizer(kind, KashinForm::matrix, registered("optimal"), 1e-6, 500, false, 1)
+            .quantize_matrix(x, rows, cols, {}, K, run);
     // By hand: Q from the seed the run draws first, X / ‖X‖ decomposed, u and v quantized
     // with 4 levels each, X̂ = ‖X‖ (U_q + Qᵀ V_q).
     Generator replay(11);
@@ -288,7 +303,8 @@ TEST_CASE(
   for (double& v : x) v = data.laplace();
   auto run = [&](std::size_t K, std::uint64_t seed, std::size_t max_iter = 200, bool fail = false) {
     Generator g(seed);
-    return KashinQuantizer("random", "matrix", "kmeans2d", 1e-4, max_iter, fail, 1)
+    return KashinQuantizer(TransformKind::random, KashinForm::matrix, nullptr, 1e-4, max_iter, fail,
+                           1)
         .quantize_matrix(x, rows, cols, {}, K, g);
   };
   const Quantized a = run(16, 1), b = run(16, 1), c = run(16, 2);
@@ -317,7 +333,8 @@ TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups
   t.shape = {16, 8};
   t.values.set_size(128);
   for (double& v : t.values) v = data.normal();
-  const KashinQuantizer kashin("dct", "matrix", "kmeans2d", 1e-6, 500, false, 1);
+  const KashinQuantizer kashin(TransformKind::dct, KashinForm::matrix, nullptr, 1e-6, 500, false,
+                               1);
   Generator g1(4), g2(4);
   const auto whole = groups_of(t, Granularity{});
   const GroupedResult grouped =
@@ -354,7 +371,8 @@ TEST_CASE("every 1-D quantizer the registry offers for the factors gives a valid
   for (const char* factors : {"optimal", "kmeans", "uniform", "sparse_l1", "sparse_l1l2",
                               "sparse_cluster", "sparse_l0"}) {
     Generator g(1);
-    const Quantized q = KashinQuantizer("dct", "matrix", factors, 1e-6, 500, false, 1)
+    const Quantized q = KashinQuantizer(TransformKind::dct, KashinForm::matrix, registered(factors),
+                                        1e-6, 500, false, 1)
                             .quantize_matrix(x, 16, 8, {}, 16, g);
     CHECK_MESSAGE(q.codewords <= 16, factors);
     CHECK(q.indices.max() < q.codewords);

@@ -149,15 +149,17 @@ TEST_CASE("n_init keeps the restart with the least SSE, and a seed fixes the res
   double single_worst = 0, best_of_ten = 0;
   for (int s = 0; s < 10; ++s) {
     Generator a(s), b(s);
-    const auto one = KmeansQuantizer("random", 1, 300, 0).quantize(x, arma::vec(), 9, a);
-    const auto again = KmeansQuantizer("random", 1, 300, 0).quantize(x, arma::vec(), 9, b);
+    const auto one = KmeansQuantizer(KmeansInit::random, 1, 300, 0).quantize(x, arma::vec(), 9, a);
+    const auto again =
+        KmeansQuantizer(KmeansInit::random, 1, 300, 0).quantize(x, arma::vec(), 9, b);
     CHECK(arma::approx_equal(one.reconstruction, again.reconstruction, "absdiff", 0));
     single_worst = std::max(single_worst, sse(x, arma::vec(), one.reconstruction));
   }
   Generator c(0);
-  best_of_ten =
-      sse(x, arma::vec(),
-          KmeansQuantizer("random", 10, 300, 0).quantize(x, arma::vec(), 9, c).reconstruction);
+  best_of_ten = sse(x, arma::vec(),
+                    KmeansQuantizer(KmeansInit::random, 10, 300, 0)
+                        .quantize(x, arma::vec(), 9, c)
+                        .reconstruction);
   CHECK(best_of_ten <= single_worst);
 }
 
@@ -166,8 +168,10 @@ TEST_CASE("a positive tol stops earlier and reports convergence") {
   arma::vec x(5000);
   for (double& v : x) v = g.normal();
   Generator a(1), b(1);
-  const auto exact = KmeansQuantizer("kmeans++", 1, 10000, 0).quantize(x, arma::vec(), 32, a);
-  const auto loose = KmeansQuantizer("kmeans++", 1, 10000, 1e-3).quantize(x, arma::vec(), 32, b);
+  const auto exact =
+      KmeansQuantizer(KmeansInit::kmeanspp, 1, 10000, 0).quantize(x, arma::vec(), 32, a);
+  const auto loose =
+      KmeansQuantizer(KmeansInit::kmeanspp, 1, 10000, 1e-3).quantize(x, arma::vec(), 32, b);
   CHECK(exact.converged);
   CHECK(loose.converged);
   CHECK(loose.iterations < exact.iterations);
@@ -180,7 +184,7 @@ TEST_CASE(
   arma::vec x(600);
   for (double& v : x) v = g.uniform() < 0.4 ? g.normal() : 5 + g.normal();
   const arma::vec w = positive_weights(g, x.n_elem);
-  const KmeansQuantizer kmeans("kmeans++", 1, 300, 0);
+  const KmeansQuantizer kmeans(KmeansInit::kmeanspp, 1, 300, 0);
   const arma::vec previous{4.0, -1.0, 0.5, 6.0, 2.0};  // unsorted on purpose
   Generator a(5), untouched(5);
   const Quantized warm = kmeans.quantize_from(x, w, 5, a, previous);

@@ -323,7 +323,7 @@ TEST_CASE("LC's k-means C step warm-starts each layer from that layer's previous
   arma::vec moved = v;
   for (double& x : moved) x += 0.05 * g.normal();
   const arma::vec second = compress(moved);
-  const KmeansQuantizer kmeans("kmeans++", 1, 300, 0);
+  const KmeansQuantizer kmeans(KmeansInit::kmeanspp, 1, 300, 0);
   Generator unused(123);
   const arma::vec head = moved.head(w1.n_elem), tail = moved.tail(w2.n_elem);
   CHECK(arma::approx_equal(
@@ -370,7 +370,7 @@ TEST_CASE(
   CHECK(final_accuracy - direct >=
         0.7 * (reference - direct));  // LC recovers most of it (10 short steps)
   // iDC: the same rounds without a penalty or multipliers.
-  s.method = "idc";
+  s.method = LcMethod::idc;
   Network idc_net = load_network(dir / "net.h5");
   const LcResult idc = run(idc_net);
   REQUIRE(idc.steps.size() == 10);

@@ -129,7 +129,8 @@ TEST_CASE("the optimal mse never increases with K and k-means never beats it") {
       const double opt = sse(x, w, run_optimal(x, w, K).reconstruction);
       CHECK(opt <= previous * (1 + 1e-12));
       previous = opt;
-      for (const char* init : {"kmeans++", "random", "quantile"}) {
+      for (const KmeansInit init :
+           {KmeansInit::kmeanspp, KmeansInit::random, KmeansInit::quantile}) {
         Generator kg(trial * 100 + K);
         const Quantized km = KmeansQuantizer(init, 2, 300, 0).quantize(x, w, K, kg);
         CHECK(sse(x, w, km.reconstruction) >= opt * (1 - 1e-12));

@@ -63,3 +63,44 @@ TEST_CASE("every registered quantizer refuses unusable input at its public entry
                          "a 8 x 7 matrix cannot hold 64 values", std::invalid_argument);
   }
 }
+
+TEST_CASE("every value of every option builds a quantizer that runs") {
+  // Options are enums converted at the registry boundary: a value without a conversion (or a
+  // kashin factor quantizer that is not registered) would throw or crash here.
+  arma::vec good(64);
+  for (std::size_t i = 0; i < good.n_elem; ++i) good[i] = std::cos(0.3 * static_cast<double>(i));
+  std::size_t built = 0;
+  for (const AlgorithmInfo& info : algorithms())
+    for (const ParameterSpec& spec : info.parameters) {
+      if (spec.type != ParameterType::choice) continue;
+      for (const std::string& value : spec.choices) {
+        CAPTURE(info.name + " " + spec.name + "=" + value);
+        Parameters parameters(info.parameters, {{spec.name, value}});
+        std::size_t K = 2;
+        while (K < 64 && !rule_violation(info, parameters, K).empty()) ++K;
+        REQUIRE(K < 64);
+        Generator generator(2);
+        const Quantized q = info.make(parameters)->quantize_matrix(good, 8, 8, {}, K, generator);
+        CHECK(q.reconstruction.is_finite());
+        CHECK(q.reconstruction.n_elem == good.n_elem);
+        ++built;
+      }
+    }
+  CHECK(built >= 30);
+}
+
+TEST_CASE("an option's table converts both ways and names every value") {
+  enum class Colour { red, green };
+  static constexpr OptionName<Colour> colours[] = {{Colour::red, "red"}, {Colour::green, "green"}};
+  CHECK(std::string(option_name(Colour::green, colours)) == "green");
+  CHECK(option_value("red", colours) == Colour::red);
+  CHECK(!option_value("blue", colours));
+  CHECK(option_list(colours) == "red, green");
+  const ParameterSpec spec = option_parameter("colour", Colour::green, colours, "a colour");
+  CHECK(spec.choices == std::vector<std::string>{"red", "green"});
+  CHECK(std::get<std::string>(spec.default_value) == "green");
+  CHECK(Parameters({spec}, {}).option("colour", colours) == Colour::green);
+  CHECK(Parameters({spec}, {{"colour", std::string("red")}}).option("colour", colours) ==
+        Colour::red);
+  CHECK(spec.reject(std::string("blue")));
+}

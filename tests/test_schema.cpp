@@ -91,7 +91,7 @@ TEST_CASE("per-group outputs combine as declared: a step per group, entropy weig
                                           arma::regspace<arma::uvec>(4, 7),
                                           arma::regspace<arma::uvec>(8, 11)};
   Generator g(0);
-  const UniformQuantizer uniform("minmax", "grid", 0);
+  const UniformQuantizer uniform(UniformMode::minmax, UniformReconstruction::grid, 0);
   const GroupedResult r =
       quantize_groups(uniform, find_algorithm("uniform")->outputs, x, {}, groups, {4, 4, 4}, 2, g);
   CHECK(std::isnan(r.scalars.at("step")));  // no single step for three rows

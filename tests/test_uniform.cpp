@@ -8,39 +8,43 @@ using namespace quantlab;
 using namespace quantlab::testing;
 
 namespace {
-Quantized uniform(const arma::vec& x, std::size_t K, const char* mode,
-                  const char* reconstruction = "grid", double clip = 0, const arma::vec& w = {}) {
+using Mode = UniformMode;
+using Reconstruction = UniformReconstruction;
+
+Quantized uniform(const arma::vec& x, std::size_t K, Mode mode,
+                  Reconstruction reconstruction = Reconstruction::grid, double clip = 0,
+                  const arma::vec& w = {}) {
   Generator unused(0);
   return UniformQuantizer(mode, reconstruction, clip).quantize(x, w, K, unused);
 }
 }  // namespace
 
 TEST_CASE("min-max grid: levels min + kΔ, values on a threshold go up") {
-  const Quantized q = uniform("0 2.5 7.4 10 1.2", 3, "minmax");
+  const Quantized q = uniform("0 2.5 7.4 10 1.2", 3, Mode::minmax);
   CHECK(arma::approx_equal(q.reconstruction, arma::vec("0 5 5 10 0"), "absdiff", 1e-12));
   CHECK(arma::approx_equal(q.codebook, arma::vec("0 5 10"), "absdiff", 1e-12));
 }
 
 TEST_CASE("symmetric grid: mid-rise for even K, mid-tread for odd K") {
   const arma::vec x = "-3 -0.5 0.2 1.1 2.9";
-  CHECK(arma::approx_equal(uniform(x, 4, "symmetric").reconstruction, arma::vec("-3 -1 1 1 3"),
+  CHECK(arma::approx_equal(uniform(x, 4, Mode::symmetric).reconstruction, arma::vec("-3 -1 1 1 3"),
                            "absdiff", 1e-12));
-  CHECK(arma::approx_equal(uniform(x, 3, "symmetric").reconstruction, arma::vec("-3 0 0 0 3"),
+  CHECK(arma::approx_equal(uniform(x, 3, Mode::symmetric).reconstruction, arma::vec("-3 0 0 0 3"),
                            "absdiff", 1e-12));
   // A clipping value narrows the grid and saturates the tails.
-  CHECK(arma::approx_equal(uniform(x, 3, "symmetric", "grid", 1).reconstruction,
+  CHECK(arma::approx_equal(uniform(x, 3, Mode::symmetric, Reconstruction::grid, 1).reconstruction,
                            arma::vec("-1 0 0 1 1"), "absdiff", 1e-12));  // -0.5 is a threshold
 }
 
 TEST_CASE("centroid reconstruction replaces each bin's level by its weighted mean") {
   const arma::vec x = "0 1 2 6 7 10", w = "1 1 2 1 3 1";
-  const Quantized q = uniform(x, 3, "minmax", "centroid", 0, w);
+  const Quantized q = uniform(x, 3, Mode::minmax, Reconstruction::centroid, 0, w);
   // Bins of the 0/5/10 grid: {0,1,2}, {6,7}, {10}.
   const double low = (0 + 1 + 4) / 4.0, mid = (6 + 21) / 4.0;
   CHECK(arma::approx_equal(q.reconstruction, arma::vec{low, low, low, mid, mid, 10}, "absdiff",
                            1e-12));
   // An empty bin disappears from the codebook.
-  CHECK(uniform("0 0.1 9.9 10", 3, "minmax", "centroid").codebook.n_elem == 2);
+  CHECK(uniform("0 0.1 9.9 10", 3, Mode::minmax, Reconstruction::centroid).codebook.n_elem == 2);
 }
 
 TEST_CASE("the optimal step beats min-max and matches a fine scan of steps") {
@@ -53,8 +57,8 @@ TEST_CASE("the optimal step beats min-max and matches a fine scan of steps") {
           : trial % 3 == 1 ? g.laplace()
                            : (g.uniform() < 0.5 ? 0.0 : static_cast<double>(g.below(256)));
     for (std::size_t K : {2, 4, 8, 16}) {
-      const double best = sse(x, {}, uniform(x, K, "optimal_step").reconstruction);
-      CHECK(best <= sse(x, {}, uniform(x, K, "minmax").reconstruction) * (1 + 1e-12));
+      const double best = sse(x, {}, uniform(x, K, Mode::optimal_step).reconstruction);
+      CHECK(best <= sse(x, {}, uniform(x, K, Mode::minmax).reconstruction) * (1 + 1e-12));
       // Independent scan: every step on a grid of 5,000, centred at the mid-range and at the
       // mean, rounding done here.
       const double max_step = (x.max() - x.min()) / (K - 1);
@@ -80,7 +84,7 @@ TEST_CASE("the optimal step beats min-max and matches a fine scan of steps") {
 
 TEST_CASE("one level: the mid-range on the grid, the mean with centroids") {
   const arma::vec x = "1 2 6";
-  CHECK(arma::all(uniform(x, 1, "minmax").reconstruction == 3.5));
-  CHECK(arma::approx_equal(uniform(x, 1, "minmax", "centroid").reconstruction, arma::vec("3 3 3"),
-                           "absdiff", 1e-12));
+  CHECK(arma::all(uniform(x, 1, Mode::minmax).reconstruction == 3.5));
+  CHECK(arma::approx_equal(uniform(x, 1, Mode::minmax, Reconstruction::centroid).reconstruction,
+                           arma::vec("3 3 3"), "absdiff", 1e-12));
 }

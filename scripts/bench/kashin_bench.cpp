@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "algorithms/generator.hpp"
 #include "algorithms/kashin.hpp"
 #include "algorithms/kashin_decomposition.hpp"
 #include "algorithms/orthogonal_transform.hpp"
+#include "algorithms/registry.hpp"
 #include "scripts/bench/timing.hpp"
 
 using namespace quantlab;
@@ -30,7 +32,8 @@ int main(int argc, char** argv) {
       "| transform | steps | decomposition | per step | quantize, 4 bits, kmeans2d | quantize, 4 "
       "bits, optimal per factor |\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
-  for (const char* kind : {"random", "dct", "hadamard"}) {
+  for (const TransformKind kind :
+       {TransformKind::random, TransformKind::dct, TransformKind::hadamard}) {
     Generator seeded(1);
     const auto q1 = make_transform(kind, n, seeded);
     const auto q2 = make_transform(kind, n, seeded);
@@ -39,14 +42,19 @@ int main(int argc, char** argv) {
         median_time(3, [&] { d = kashin_decompose(x, *q1, *q2, 1e-4, 200); });
     double totals[2];
     int i = 0;
-    for (const char* factors : {"kmeans2d", "optimal"}) {
-      const KashinQuantizer kashin(kind, "matrix", factors, 1e-4, 200, false, 1);
+    // kmeans2d (no 1-D factor quantizer), then the optimal quantizer on each factor.
+    const AlgorithmInfo* optimal = find_algorithm("optimal");
+    const std::shared_ptr<const Quantizer> factor_quantizers[] = {
+        nullptr, optimal->make(Parameters(optimal->parameters, {}))};
+    for (const auto& factors : factor_quantizers) {
+      const KashinQuantizer kashin(kind, KashinForm::matrix, factors, 1e-4, 200, false, 1);
       totals[i++] = median_time(3, [&] {
         Generator run(1);
         kashin.quantize_matrix(flat, n, n, arma::vec(), 16, run);
       });
     }
-    std::printf("| %s | %zu%s | %.3f s | %.2f ms | %.2f s | %.2f s |\n", kind, d.iterations,
+    std::printf("| %s | %zu%s | %.3f s | %.2f ms | %.2f s | %.2f s |\n",
+                option_name(kind, transform_kinds), d.iterations,
                 d.converged ? "" : " (not converged)", decomposition,
                 1e3 * decomposition / static_cast<double>(d.iterations), totals[0], totals[1]);
   }
