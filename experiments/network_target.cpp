@@ -5,12 +5,52 @@
 #include <stdexcept>
 
 #include "algorithms/parameters.hpp"
+#include "datasets/dataset_file.hpp"
+#include "datasets/dataset_import.hpp"
+#include "experiments/network_training.hpp"
 #include "networks/model_file.hpp"
 #include "networks/training.hpp"
 
 namespace quantlab {
 
-std::vector<arma::uvec> NetworkTarget::groups() const {
+PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::string>& names) {
+  if (!d.test_import.empty())
+    import_package(*find_package_source(d.test_import), "datasets/cache", d.test_data, false);
+  auto target = std::make_shared<NetworkTarget>();
+  target->file = d.file;
+  target->test_data = d.test_data;
+  target->per_layer = d.per_layer;
+  std::vector<arma::vec> parts;
+  bool all_pruned = true;
+  for (const auto& name : names) {
+    const Tensor t = read_tensor(d.file, name);
+    const auto pruned = t.attributes.find("pruned");
+    all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
+    target->names.push_back(name);
+    target->sizes.push_back(t.size());
+    parts.push_back(t.values);
+  }
+  target->network_parameters = networks::load_network(d.file).parameter_count();
+  PlannedTensor p;
+  p.dataset = d.name;
+  p.source = d.file;
+  std::string joined;
+  for (const auto& name : target->names) joined += (joined.empty() ? "" : ", ") + name;
+  p.tensor.name = (d.per_layer ? "per layer: " : "all layers: ") + joined;
+  p.tensor.dtype = DType::float32;
+  std::size_t n = 0;
+  for (const auto& v : parts) n += v.n_elem;
+  p.tensor.shape = {n};
+  p.tensor.values.set_size(n);
+  std::size_t offset = 0;
+  for (const auto& v : parts)
+    p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
+  if (all_pruned) p.tensor.attributes["pruned"] = "zeros";  // zeros left out, positions coded
+  p.network = std::move(target);
+  return p;
+}
+
+std::vector<arma::uvec> NetworkTarget::groups(const Tensor&, const Granularity&) const {
   std::size_t total = 0;
   for (std::size_t s : sizes) total += s;
   if (!per_layer) return {arma::regspace<arma::uvec>(0, total - 1)};
@@ -38,41 +78,57 @@ const networks::LabelledImages& target_images(const NetworkTarget& target, const
   return it->second;
 }
 
-NetworkScore score_network(const NetworkTarget& target, const arma::vec& values) {
-  std::map<std::string, std::string> attributes;
-  networks::Network net = networks::load_network(target.file, &attributes);
-  const double mean_pixel = networks::training_mean_pixel(target.file, attributes);
-
-  const networks::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
-
-  std::size_t offset = 0;
-  for (std::size_t i = 0; i < target.names.size(); ++i) {
-    bool found = false;
-    for (auto& p : net.parameters()) {
-      if (p.name != target.names[i]) continue;
-      found = true;
-      for (std::size_t j = 0; j < target.sizes[i]; ++j)
-        (*p.value)[j] = static_cast<float>(values[offset + j]);
-    }
-    if (!found)
-      throw std::runtime_error(target.file + ": the network has no parameter " + target.names[i]);
-    offset += target.sizes[i];
-  }
-  const networks::Evaluation e = networks::evaluate(net, test);
-  return {e.accuracy, e.loss};
+bool NetworkTarget::trains(const Parameters& training) const {
+  return trains_network(training);
 }
 
-NetworkScore reference_score(const NetworkTarget& target, const arma::vec& values) {
+TrainedCompression NetworkTarget::train(const Parameters& training,
+                                        const NetworkCompressor& compress,
+                                        std::uint64_t seed) const {
+  return train_compressed(*this, training, compress, seed);
+}
+
+std::optional<NetworkScore> NetworkTarget::score(const arma::vec& reconstruction) const {
+  std::map<std::string, std::string> attributes;
+  networks::Network net = networks::load_network(file, &attributes);
+  const double mean_pixel = networks::training_mean_pixel(file, attributes);
+
+  const networks::LabelledImages& test = target_images(*this, "test", 0, mean_pixel);
+
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    bool found = false;
+    for (auto& p : net.parameters()) {
+      if (p.name != names[i]) continue;
+      found = true;
+      for (std::size_t j = 0; j < sizes[i]; ++j)
+        (*p.value)[j] = static_cast<float>(reconstruction[offset + j]);
+    }
+    if (!found) throw std::runtime_error(file + ": the network has no parameter " + names[i]);
+    offset += sizes[i];
+  }
+  const networks::Evaluation e = networks::evaluate(net, test);
+  return NetworkScore{e.accuracy, e.loss};
+}
+
+std::optional<NetworkScore> NetworkTarget::reference_score(const arma::vec& values) const {
   static std::mutex mutex;
   static std::map<std::string, NetworkScore> scores;
-  const std::string key = target.file + "|" + target.test_data;
+  const std::string key = file + "|" + test_data;
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (auto it = scores.find(key); it != scores.end()) return it->second;
   }
-  const NetworkScore score = score_network(target, values);
+  const NetworkScore unquantized = *score(values);
   std::lock_guard<std::mutex> lock(mutex);
-  return scores.emplace(key, score).first->second;
+  return scores.emplace(key, unquantized).first->second;
+}
+
+std::optional<ModelRatios> NetworkTarget::model_ratios(double n, double variable_bits,
+                                                       double fixed_bits) const {
+  const double whole = static_cast<double>(network_parameters);
+  return ModelRatios{32 * whole / (variable_bits + 32 * (whole - n)),
+                     32 * whole / (fixed_bits + 32 * (whole - n))};
 }
 
 }  // namespace quantlab

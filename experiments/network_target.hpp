@@ -1,17 +1,22 @@
 #pragma once
 // A trained network as the target of a sweep (papers 4 and 5 judge a quantizer by the network
 // it leaves): its selected tensors are quantized together — a codebook per tensor (scope:
-// layer) or one for all of them (scope: all) — and the network with the reconstructed
-// tensors is scored on its test images.
+// layer) or one for all of them (scope: all) — possibly trained with the quantizer (the
+// run's `network:` block, experiments/network_training.hpp), and the network with the
+// reconstructed tensors is scored on its test images. Everything a network run does beyond
+// quantizing values is here.
 #include <armadillo>
 #include <string>
 #include <vector>
 
+#include "experiments/plan.hpp"
+#include "experiments/run_target.hpp"
 #include "networks/training.hpp"
 
 namespace quantlab {
 
-struct NetworkTarget {
+class NetworkTarget : public RunTarget {
+ public:
   std::string file;       ///< the network's dataset file (quantlab net train)
   std::string test_data;  ///< dataset file with test/images and test/labels
   bool per_layer = true;
@@ -19,24 +24,30 @@ struct NetworkTarget {
   std::vector<std::size_t> sizes;
   std::size_t network_parameters = 0;  ///< all the network's parameters (selected or not)
 
-  /// Flat indices of each codebook's values in the concatenation.
-  std::vector<arma::uvec> groups() const;
+  /// A codebook per selected tensor, or one for their concatenation (the granularity is
+  /// the scope's, not the run's).
+  std::vector<arma::uvec> groups(const Tensor& values, const Granularity&) const override;
+  bool trains(const Parameters& training) const override;
+  TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
+                           std::uint64_t seed) const override;
+  /// The network of `file` with its selected tensors replaced by `reconstruction` (their
+  /// concatenation), on the test images (read once per file and kept).
+  std::optional<NetworkScore> score(const arma::vec& reconstruction) const override;
+  /// The unquantized network's score (computed once per network and test file).
+  std::optional<NetworkScore> reference_score(const arma::vec& values) const override;
+  /// The parameters left out (biases) count as 32-bit floats.
+  std::optional<ModelRatios> model_ratios(double n, double variable_bits,
+                                          double fixed_bits) const override;
 };
+
+/// The network of d.file with its tensors `names` (d's selection) as one tensor, their
+/// concatenation, and its NetworkTarget; imports d's test data first when it comes from a
+/// package. All selected tensors pruned (attribute pruned = zeros) make the whole pruned.
+PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::string>& names);
 
 /// A split (train or test) of target.test_data shifted by the network's mean pixel; `limit`
 /// > 0 keeps the first that many. Read once per process and kept.
 const networks::LabelledImages& target_images(const NetworkTarget& target, const std::string& split,
                                               std::size_t limit, double mean_pixel);
-
-struct NetworkScore {
-  double accuracy = 0, loss = 0;
-};
-
-/// The network of target.file with its selected tensors replaced by `values` (their
-/// concatenation), on the test images (read once per file and cached).
-NetworkScore score_network(const NetworkTarget& target, const arma::vec& values);
-
-/// The unquantized network's score (computed once per network and test file).
-NetworkScore reference_score(const NetworkTarget& target, const arma::vec& values);
 
 }  // namespace quantlab

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "experiments/network_target.hpp"
 #include "networks/codeword_fine_tuning.hpp"
 #include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"

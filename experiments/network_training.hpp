@@ -9,32 +9,17 @@
 #include <vector>
 
 #include "algorithms/parameters.hpp"
-#include "experiments/network_target.hpp"
+#include "experiments/run_target.hpp"
 
 namespace quantlab {
+
+class NetworkTarget;
 
 /// The keys of a `network:` block, declared like a quantizer's parameters.
 const std::vector<ParameterSpec>& network_training_parameters();
 
 /// True when the settings do more than quantize once (method lc or idc, or fine-tuning).
 bool trains_network(const Parameters& training);
-
-/// One quantization of the selected weights (their concatenation): the reconstruction, and
-/// each codeword's flat indices (for fine-tuning).
-struct CompressionOutcome {
-  arma::vec reconstruction;
-  std::vector<arma::uvec> clusters;
-};
-using NetworkCompressor = std::function<CompressionOutcome(const arma::vec& values)>;
-
-struct TrainedCompression {
-  arma::vec reconstruction;  ///< the final quantized weights
-  NetworkScore score;        ///< the final network on the test images
-  NetworkScore direct;       ///< the first quantization, before any training
-  std::vector<double> mu, train_loss, test_loss, test_accuracy, distance;  ///< per LC/iDC step
-  std::vector<double> fine_tune_test_accuracy;  ///< per fine-tuning epoch
-  double training_s = 0;
-};
 
 /// Loads target's network, compresses its selected weights by `compress` as `training`
 /// says (dc, lc or idc; then fine-tuning), on the training images of target.test_data.

@@ -13,10 +13,17 @@
 #include "datasets/dataset_import.hpp"
 #include "datasets/sha256.hpp"
 #include "datasets/synthetic.hpp"
+#include "experiments/network_target.hpp"
 #include "experiments/network_training.hpp"
 #include "networks/model_file.hpp"
 
 namespace quantlab {
+
+const RunTarget& PlannedTensor::target() const {
+  if (network) return *network;
+  return tensor_target();
+}
+
 namespace {
 
 const std::string kImportancePrefix = "importance/";
@@ -40,48 +47,10 @@ std::vector<std::string> matching_names(const DatasetSpec& d) {
   return out;
 }
 
-// A network's selected tensors as one vector (their concatenation), with its NetworkTarget.
-PlannedTensor load_network_tensors(const DatasetSpec& d) {
-  if (!d.test_import.empty())
-    import_package(*find_package_source(d.test_import), "datasets/cache", d.test_data, false);
-  auto target = std::make_shared<NetworkTarget>();
-  target->file = d.file;
-  target->test_data = d.test_data;
-  target->per_layer = d.per_layer;
-  std::vector<arma::vec> parts;
-  bool all_pruned = true;
-  for (const auto& name : matching_names(d)) {
-    const Tensor t = read_tensor(d.file, name);
-    const auto pruned = t.attributes.find("pruned");
-    all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
-    target->names.push_back(name);
-    target->sizes.push_back(t.size());
-    parts.push_back(t.values);
-  }
-  target->network_parameters = networks::load_network(d.file).parameter_count();
-  PlannedTensor p;
-  p.dataset = d.name;
-  p.source = d.file;
-  std::string joined;
-  for (const auto& name : target->names) joined += (joined.empty() ? "" : ", ") + name;
-  p.tensor.name = (d.per_layer ? "per layer: " : "all layers: ") + joined;
-  p.tensor.dtype = DType::float32;
-  std::size_t n = 0;
-  for (const auto& v : parts) n += v.n_elem;
-  p.tensor.shape = {n};
-  p.tensor.values.set_size(n);
-  std::size_t offset = 0;
-  for (const auto& v : parts)
-    p.tensor.values.subvec(offset, offset + v.n_elem - 1) = v, offset += v.n_elem;
-  if (all_pruned) p.tensor.attributes["pruned"] = "zeros";  // zeros left out, positions coded
-  p.network = std::move(target);
-  return p;
-}
-
 std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   std::vector<PlannedTensor> out;
   if (!d.network.empty()) {
-    out.push_back(load_network_tensors(d));
+    out.push_back(load_network_target(d, matching_names(d)));
   } else if (d.synthetic) {
     Tensor t = make_synthetic(d.name, *d.synthetic);
     out.push_back({d.name, "synthetic", std::move(t), "", {}, nullptr});

@@ -12,9 +12,11 @@
 #include "algorithms/parameters.hpp"
 #include "datasets/tensor.hpp"
 #include "experiments/config.hpp"
-#include "experiments/network_target.hpp"
+#include "experiments/run_target.hpp"
 
 namespace quantlab {
+
+class NetworkTarget;
 
 struct PlannedTensor {
   std::string dataset;  ///< the config's dataset name
@@ -25,6 +27,8 @@ struct PlannedTensor {
   std::map<std::string, std::pair<arma::vec, std::string>> weights;
   /// Set when the tensor is a trained network's weights (scored after quantization).
   std::shared_ptr<const NetworkTarget> network;
+  /// What a run of this tensor quantizes and how it is judged: the network, or the tensor.
+  const RunTarget& target() const;
 };
 
 struct PlannedRun {

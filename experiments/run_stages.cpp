@@ -21,12 +21,12 @@ const arma::vec& run_weights(const PlannedTensor& t, const PlannedRun& run) {
   return run.weights == "none" ? none : t.weights.at(run.weights).first;
 }
 
-// A network trained with its quantization (LC, iDC) or fine-tuned afterwards, the run's
-// quantizer as the compression step. `result` becomes the last quantization, holding the
-// final weights (and codewords, if fine-tuned).
-TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run,
-                                 const AlgorithmInfo& info, const Quantizer& quantizer,
-                                 const std::vector<arma::uvec>& groups, GroupedResult& result) {
+// The target trained with its quantization (a network: LC, iDC, or fine-tuning afterwards),
+// the run's quantizer as the compression step. `result` becomes the last quantization,
+// holding the final weights (and codewords, if fine-tuned).
+TrainedCompression train_target(const PlannedTensor& t, const PlannedRun& run,
+                                const AlgorithmInfo& info, const Quantizer& quantizer,
+                                const std::vector<arma::uvec>& groups, GroupedResult& result) {
   GroupedResult last;
   const arma::vec& weights = run_weights(t, run);
   const bool warm_start = run.training.boolean("warm_start");
@@ -44,8 +44,7 @@ TrainedCompression train_network(const PlannedTensor& t, const PlannedRun& run,
                                   "'s codewords are not scalar levels: they cannot be fine-tuned");
     return outcome;
   };
-  TrainedCompression trained =
-      train_compressed(*t.network, run.training, compress, run.seed.value_or(0));
+  TrainedCompression trained = t.target().train(run.training, compress, run.seed.value_or(0));
   const std::vector<arma::uvec> members = codeword_members(last.reconstruction, groups);
   result = std::move(last);
   // The same indices; fine-tuning moved the codewords.
@@ -72,9 +71,9 @@ void record_columns(const RunGroups& g, const RunQuantization& q, const RunCodin
   if (coding.position_bits) r.numbers["position_bits"] = *coding.position_bits;
   r.numbers["compression_ratio"] = 32 * coding.n / coding.variable_bits;
   r.numbers["compression_ratio_fixed"] = 32 * coding.n / coding.fixed_bits;
-  if (coding.network_ratio) {
-    r.numbers["network_compression_ratio"] = *coding.network_ratio;
-    r.numbers["network_compression_ratio_fixed"] = *coding.network_ratio_fixed;
+  if (coding.model) {
+    r.numbers["network_compression_ratio"] = coding.model->variable_length;
+    r.numbers["network_compression_ratio_fixed"] = coding.model->fixed_length;
   }
   r.numbers["time_s"] = median(q.times);
   r.numbers["iterations"] = static_cast<double>(result.iterations);
@@ -173,7 +172,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   if (auto g = t.tensor.attributes.find("generator"); g != t.tensor.attributes.end())
     r.text["data_generator"] = g->second;
   if (t.network)  // the network: block's settings, resolved ("" when the run quantizes once)
-    r.text["network_training"] = trains_network(run.training) ? run.training.canonical() : "";
+    r.text["network_training"] = t.target().trains(run.training) ? run.training.canonical() : "";
   const arma::vec& x = t.tensor.values;
   r.numbers["data_mean"] = arma::mean(x);
   r.numbers["data_var"] = x.n_elem > 1 ? arma::var(x, 1) : 0.0;
@@ -182,7 +181,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
 
 RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
   RunGroups g;
-  g.groups = t.network ? t.network->groups() : groups_of(t.tensor, run.granularity);
+  g.groups = t.target().groups(t.tensor, run.granularity);
   // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
   // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
   const auto pruned = t.tensor.attributes.find("pruned");
@@ -215,8 +214,8 @@ RunQuantization quantize_run(const PlannedTensor& t, const PlannedRun& run, cons
                                g.distinct, run.levels, generator, t.tensor.shape);
     q.times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
-  if (t.network && trains_network(run.training))
-    q.trained = train_network(t, run, info, *quantizer, g.groups, q.result);
+  if (t.target().trains(run.training))
+    q.trained = train_target(t, run, info, *quantizer, g.groups, q.result);
   return q;
 }
 
@@ -233,19 +232,16 @@ RunCoding coding_costs(const PlannedTensor& t, const RunGroups& g, GroupedResult
     c.variable_bits += positions.huffman;
     c.fixed_bits += positions.fixed;
   }
-  if (t.network) {  // the whole network: the parameters left out (biases) as 32-bit floats
-    const double whole = static_cast<double>(t.network->network_parameters);
-    c.network_ratio = 32 * whole / (c.variable_bits + 32 * (whole - c.n));
-    c.network_ratio_fixed = 32 * whole / (c.fixed_bits + 32 * (whole - c.n));
-  }
+  c.model = t.target().model_ratios(c.n, c.variable_bits, c.fixed_bits);
   return c;
 }
 
 std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const RunQuantization& q) {
-  if (!t.network) return std::nullopt;
-  return RunNetworkScore{
-      q.trained ? q.trained->score : score_network(*t.network, q.result.reconstruction),
-      reference_score(*t.network, t.tensor.values)};
+  const RunTarget& target = t.target();
+  const std::optional<NetworkScore> reference = target.reference_score(t.tensor.values);
+  if (!reference) return std::nullopt;
+  return RunNetworkScore{q.trained ? q.trained->score : *target.score(q.result.reconstruction),
+                         *reference};
 }
 
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const PlannedRun& run,

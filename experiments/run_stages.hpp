@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "experiments/grouped_quantization.hpp"
-#include "experiments/network_training.hpp"
 #include "experiments/plan.hpp"
 #include "experiments/run_record.hpp"
 
@@ -55,7 +54,7 @@ RunQuantization quantize_run(const PlannedTensor& tensor, const PlannedRun& run,
 struct RunCoding {
   double n = 0, variable_bits = 0, fixed_bits = 0;
   std::optional<double> pruned_fraction, position_bits;
-  std::optional<double> network_ratio, network_ratio_fixed;
+  std::optional<ModelRatios> model;  ///< the whole model (a network target)
 };
 RunCoding coding_costs(const PlannedTensor& tensor, const RunGroups& groups, GroupedResult& result);
 

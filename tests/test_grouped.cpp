@@ -11,6 +11,7 @@
 #include "algorithms/registry.hpp"
 #include "experiments/grouped_quantization.hpp"
 #include "experiments/metrics.hpp"
+#include "experiments/network_target.hpp"
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
@@ -81,4 +82,33 @@ TEST_CASE("a histogram counts every value once, in the bin whose edges hold it")
   CHECK(constant.counts == std::vector<double>{3});
   CHECK(constant.edges == std::vector<double>{2.5, 2.5});
   CHECK(histogram({}, 32).counts.empty());
+}
+
+TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network by its scope") {
+  Tensor t;
+  t.shape = {3, 4};
+  t.values = arma::regspace(0, 11);
+  Granularity rows;
+  rows.axis = 0;
+  const RunTarget& tensor = tensor_target();
+  CHECK(tensor.groups(t, rows).size() == 3);
+  CHECK(tensor.groups(t, Granularity{}).size() == 1);
+  CHECK(!tensor.trains(Parameters()));
+  CHECK(!tensor.reference_score(t.values));
+  CHECK(!tensor.model_ratios(12, 24, 24));
+
+  NetworkTarget network;  // two layers of 5 and 7 selected weights, 20 parameters in all
+  network.names = {"fc1/kernel", "fc2/kernel"};
+  network.sizes = {5, 7};
+  network.network_parameters = 20;
+  const auto layers = network.groups(t, rows);  // the scope decides, not the granularity
+  REQUIRE(layers.size() == 2);
+  CHECK(arma::all(layers[0] == arma::regspace<arma::uvec>(0, 4)));
+  CHECK(arma::all(layers[1] == arma::regspace<arma::uvec>(5, 11)));
+  network.per_layer = false;
+  CHECK(network.groups(t, rows).size() == 1);
+  // 12 quantized values in 24 bits (fixed: 36), the 8 others as 32-bit floats.
+  const ModelRatios ratios = *network.model_ratios(12, 24, 36);
+  CHECK(ratios.variable_length == doctest::Approx(32.0 * 20 / (24 + 32 * 8)));
+  CHECK(ratios.fixed_length == doctest::Approx(32.0 * 20 / (36 + 32 * 8)));
 }

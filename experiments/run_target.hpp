@@ -1,0 +1,77 @@
+#pragma once
+// What a run quantizes and how it is judged; experiments/run_stages.hpp composes the stages
+// around it. Two targets:
+//   a tensor  — a dataset tensor: a codebook per group of the run's granularity, judged by the
+//               error metrics alone;
+//   a network — a trained network's selected weights (experiments/network_target.hpp): a
+//               codebook per layer or one for all, possibly trained with the quantizer (LC,
+//               iDC, fine-tuning), judged on the network's test images, and coded with the
+//               parameters it leaves out.
+#include <armadillo>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "algorithms/parameters.hpp"
+#include "datasets/tensor.hpp"
+#include "experiments/config.hpp"
+
+namespace quantlab {
+
+struct NetworkScore {
+  double accuracy = 0, loss = 0;
+};
+
+/// One quantization of the target's values: the reconstruction, and each codeword's flat
+/// indices (for fine-tuning).
+struct CompressionOutcome {
+  arma::vec reconstruction;
+  std::vector<arma::uvec> clusters;
+};
+using NetworkCompressor = std::function<CompressionOutcome(const arma::vec& values)>;
+
+struct TrainedCompression {
+  arma::vec reconstruction;  ///< the final quantized weights
+  NetworkScore score;        ///< the final network on the test images
+  NetworkScore direct;       ///< the first quantization, before any training
+  std::vector<double> mu, train_loss, test_loss, test_accuracy, distance;  ///< per LC/iDC step
+  std::vector<double> fine_tune_test_accuracy;  ///< per fine-tuning epoch
+  double training_s = 0;
+};
+
+/// Compression ratios of a whole model: 32-bit floats over the coded model.
+struct ModelRatios {
+  double variable_length = 0, fixed_length = 0;
+};
+
+class RunTarget {
+ public:
+  virtual ~RunTarget() = default;
+
+  /// Flat indices of each codebook's values in `tensor` (the target's values).
+  virtual std::vector<arma::uvec> groups(const Tensor& tensor,
+                                         const Granularity& granularity) const = 0;
+
+  /// True when `training` (the run's network block) trains the target with its quantizer.
+  virtual bool trains(const Parameters& training) const = 0;
+  /// Trains with `compress` as the compression step, as `training` says; `seed` seeds the
+  /// shuffling. Only when trains(training).
+  virtual TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
+                                   std::uint64_t seed) const = 0;
+
+  /// The target with its values replaced by `reconstruction`, and unquantized (`values`);
+  /// nothing when the target is not scored beyond its error metrics.
+  virtual std::optional<NetworkScore> score(const arma::vec& reconstruction) const = 0;
+  virtual std::optional<NetworkScore> reference_score(const arma::vec& values) const = 0;
+
+  /// The whole model's ratios when its `n` quantized values take these bits; nothing when the
+  /// target is the values alone.
+  virtual std::optional<ModelRatios> model_ratios(double n, double variable_bits,
+                                                  double fixed_bits) const = 0;
+};
+
+/// The target of every plain tensor (it holds nothing).
+const RunTarget& tensor_target();
+
+}  // namespace quantlab
