@@ -278,8 +278,10 @@ int command_check(const Invocation& in) {
   apply(atols, false);
   CheckReport report;
   try {
-    report = check_results(read_results(results), read_distributions(results),
-                           read_results(reference), read_distributions(reference), options);
+    Distributions ours, theirs;
+    const ResultsTable table = read_results(results, &ours);
+    const ResultsTable against = read_results(reference, &theirs);
+    report = check_results(table, ours, against, theirs, options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }

@@ -9,8 +9,7 @@
 
 namespace quantlab {
 namespace {
-const char* kFormat = "quantlab-results";
-const std::int64_t kFormatVersion = 2;
+const hdf5::FileFormat kFormat{"quantlab-results", 2, "results file", "merge the sweep again"};
 // Far above any sweep's table; the file is read whole to verify its checksum.
 constexpr std::size_t kMaxResultsBytes = std::size_t{1} << 40;
 }  // namespace
@@ -28,8 +27,7 @@ void write_results(const std::string& path, const ResultsTable& table,
       path,
       [&](H5::H5File& file) {
         H5::Group root = file.openGroup("/");
-        hdf5::set_attribute(root, "format", std::string(kFormat));
-        hdf5::set_attribute(root, "format_version", kFormatVersion);
+        hdf5::set_format(root, kFormat);
         hdf5::set_attribute(root, "sweep", table.sweep);
         hdf5::set_attribute(root, "config", table.config);
         H5::Group group = root.createGroup("table");
@@ -51,7 +49,7 @@ void write_results(const std::string& path, const ResultsTable& table,
       /*sealed=*/true);
 }
 
-ResultsTable read_results(const std::string& path) {
+ResultsTable read_results(const std::string& path, Distributions* distributions) {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0)
     throw std::runtime_error("results file " + path + " does not exist");
@@ -60,14 +58,7 @@ ResultsTable read_results(const std::string& path) {
   try {
     H5::H5File file = hdf5::open_file_image(image);
     H5::Group root = file.openGroup("/");
-    if (!hdf5::has_attribute(root, "format") || hdf5::string_attribute(root, "format") != kFormat)
-      throw std::runtime_error("not a quantlab results file (made by quantlab merge)");
-    const double version = hdf5::number_attribute(root, "format_version");
-    if (version != static_cast<double>(kFormatVersion))
-      throw std::runtime_error("results format version " +
-                               std::to_string(static_cast<long long>(version)) +
-                               ", this quantlab reads version " + std::to_string(kFormatVersion) +
-                               " (merge the sweep again)");
+    hdf5::check_format(root, kFormat);
     table.sweep = hdf5::string_attribute(root, "sweep");
     table.config = hdf5::string_attribute(root, "config");
     H5::Group group = root.openGroup("table");
@@ -100,32 +91,23 @@ ResultsTable read_results(const std::string& path) {
     }
     if (!table.text.count("run_id")) throw std::runtime_error("no run_id column");
     if (!table.text.count("status")) throw std::runtime_error("no status column");
+    if (distributions) {
+      H5::Group runs = file.openGroup("distributions");
+      for (hsize_t i = 0, n = runs.getNumObjs(); i < n; ++i) {
+        const std::string id = runs.getObjnameByIdx(i);
+        H5::Group run = runs.openGroup(id);
+        for (hsize_t j = 0, m = run.getNumObjs(); j < m; ++j) {
+          const std::string name = run.getObjnameByIdx(j);
+          (*distributions)[id][name] = hdf5::read_doubles(run, name);
+        }
+      }
+    }
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot read results file " + path + ": " + e.getDetailMsg());
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("results file " + path + ": " + e.what());
   }
   return table;
-}
-
-Distributions read_distributions(const std::string& path) {
-  std::vector<char> image = hdf5::read_sealed_file(path, kMaxResultsBytes);
-  Distributions out;
-  try {
-    H5::H5File file = hdf5::open_file_image(image);
-    H5::Group runs = file.openGroup("distributions");
-    for (hsize_t i = 0, n = runs.getNumObjs(); i < n; ++i) {
-      const std::string id = runs.getObjnameByIdx(i);
-      H5::Group run = runs.openGroup(id);
-      for (hsize_t j = 0, m = run.getNumObjs(); j < m; ++j) {
-        const std::string name = run.getObjnameByIdx(j);
-        out[id][name] = hdf5::read_doubles(run, name);
-      }
-    }
-  } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read results file " + path + ": " + e.getDetailMsg());
-  }
-  return out;
 }
 
 }  // namespace quantlab

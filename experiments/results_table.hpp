@@ -27,9 +27,8 @@ void write_results(const std::string& path, const ResultsTable& table,
                    const Distributions& distributions);
 /// Throws std::runtime_error (one line) when the file is missing, corrupt (its checksum),
 /// of another format version, or not a well-formed table (columns of unequal length, no
-/// run_id).
-ResultsTable read_results(const std::string& path);
-/// Every run's vectors (check compares them).
-Distributions read_distributions(const std::string& path);
+/// run_id). `distributions`, when given, receives every run's vectors (check compares them)
+/// from the same read of the file.
+ResultsTable read_results(const std::string& path, Distributions* distributions = nullptr);
 
 }  // namespace quantlab

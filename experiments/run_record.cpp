@@ -9,7 +9,9 @@
 namespace quantlab {
 namespace {
 
-const char* kFormat = "quantlab-run";
+const hdf5::FileFormat kFormat{"quantlab-run", kRunRecordVersion, "run record",
+                               "run the sweep again to record it anew"};
+
 // A record holds a run's vectors (diagnostics of up to n values): far below this.
 constexpr std::size_t kMaxRecordBytes = std::size_t{4} << 30;
 
@@ -48,8 +50,7 @@ void write_run_record(const std::string& path, const RunRecord& record) {
       path,
       [&](H5::H5File& file) {
         H5::Group root = file.openGroup("/");
-        hdf5::set_attribute(root, "format", std::string(kFormat));
-        hdf5::set_attribute(root, "format_version", std::int64_t{kRunRecordVersion});
+        hdf5::set_format(root, kFormat);
         H5::Group fields = root.createGroup("fields");
         for (const auto& [key, value] : record.text) hdf5::set_attribute(fields, key, value);
         for (const auto& [key, value] : record.numbers) hdf5::set_attribute(fields, key, value);
@@ -68,14 +69,7 @@ RunRecord read_run_record(const std::string& path) {
   try {
     H5::H5File file = hdf5::open_file_image(image);
     H5::Group root = file.openGroup("/");
-    if (!hdf5::has_attribute(root, "format") || hdf5::string_attribute(root, "format") != kFormat)
-      throw std::runtime_error("not a quantlab run record");
-    const double version = hdf5::number_attribute(root, "format_version");
-    if (version != kRunRecordVersion)
-      throw std::runtime_error(
-          "run record format version " + std::to_string(static_cast<long long>(version)) +
-          ", this quantlab reads version " + std::to_string(kRunRecordVersion) +
-          " (run the sweep again to record it anew)");
+    hdf5::check_format(root, kFormat);
     H5::Group fields = root.openGroup("fields");
     for (int i = 0, n = fields.getNumAttrs(); i < n; ++i) {
       H5::Attribute a = fields.openAttribute(static_cast<unsigned>(i));

@@ -45,15 +45,6 @@ std::vector<fs::path> records(const Sandbox& box, const std::string& sweep) {
   return out;
 }
 
-std::vector<char> bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::vector<char>& b) {
-  std::ofstream(path, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
-}
-
 }  // namespace
 
 TEST_CASE("a flipped byte and a mis-filed record: run redoes them, status and merge name them") {

@@ -16,6 +16,7 @@
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
+using namespace quantlab::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -41,15 +42,6 @@ RunRecord minimal_record(const std::string& id) {
   r.vectors = {{"codebook", {-1, 1}}};
   r.provenance = {{"host", "h"}};
   return r;
-}
-
-std::vector<char> bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const std::string& path, const std::vector<char>& b) {
-  std::ofstream(path, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 
 }  // namespace

@@ -4,12 +4,24 @@
 
 #include <armadillo>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "algorithms/generator.hpp"
 
 namespace quantlab::testing {
+
+/// Every byte of a file (empty when it cannot be read).
+inline std::vector<char> bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline void write_bytes(const std::string& path, const std::vector<char>& b) {
+  std::ofstream(path, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
+}
 
 /// Σ w (x - x̂)^2 by direct summation; `w` empty = unit weights.
 inline double sse(const arma::vec& x, const arma::vec& w, const arma::vec& xhat) {
