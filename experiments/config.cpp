@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -41,6 +42,28 @@ class Reader {
       if (!known)
         fail(item.first,
              "unknown key '" + key + "' in " + context + " (allowed: " + join(allowed) + ")");
+    }
+  }
+
+  // yaml-cpp keeps every entry of a mapping and looks a key up by its first: a key given twice
+  // would be read from its first line without a word. Merge keys (<<) it does not merge.
+  // `budget`: nodes left to visit (aliases can make a small file a huge tree).
+  void check_mappings(const YAML::Node& node, std::size_t& budget) const {
+    if (budget-- == 0) fail(node, "the config expands (through aliases) to too many nodes");
+    if (node.IsSequence())
+      for (const auto& item : node) check_mappings(item, budget);
+    if (!node.IsMap()) return;
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto& item : node) {
+      if (!item.first.IsScalar()) fail(item.first, "a key must be a plain name");
+      const std::string& key = item.first.Scalar();
+      if (key == "<<" && item.first.Tag() != "!")
+        fail(item.first, "YAML merge keys (<<) are not supported: write the keys out");
+      const auto [first, fresh] = seen.emplace(key, item.first.Mark());
+      if (!fresh)
+        fail(item.first, "key '" + key + "' is given twice (first at line " +
+                             std::to_string(first->second.line + 1) + ")");
+      check_mappings(item.second, budget);
     }
   }
 
@@ -356,6 +379,8 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
                       std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
   }
   if (!root.IsMap()) throw ConfigError(path + ": a sweep config must be a mapping of keys");
+  std::size_t budget = 1000000;
+  r.check_mappings(root, budget);
   r.check_keys(root,
                {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
                 "repeat", "granularity", "weights"},
@@ -372,6 +397,15 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
              "name may only hold letters, digits, '-', '_' and '.' (it names "
              "the results folder), not '" +
                  c.name + "'");
+  // The name is a folder inside the results folder, beside the merged <name>.h5 files: '', '.'
+  // and '..' are not folders of their own, and a name ending in .h5 is another sweep's file.
+  if (c.name.find_first_not_of('.') == std::string::npos)
+    r.fail(root["name"], "name needs a letter, digit, '-' or '_' (it names the results folder)");
+  if (c.name.size() >= 3 && c.name.compare(c.name.size() - 3, 3, ".h5") == 0)
+    r.fail(root["name"],
+           "name must not end in .h5 (results/<name>.h5 holds a sweep's merged "
+           "results), not '" +
+               c.name + "'");
   if (root["description"]) c.description = r.text(root["description"], "description");
 
   const YAML::Node datasets = root["datasets"];

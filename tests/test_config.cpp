@@ -167,3 +167,48 @@ TEST_CASE("an algorithm's own granularity replaces the config's for that algorit
   CHECK_THROWS_WITH(parse_config(replace(text, "granularity: row", "granularity: rows"), "c.yaml"),
                     doctest::Contains("c.yaml:7:34: granularity must be"));
 }
+
+TEST_CASE("a key given twice and a merge key are errors naming both places") {
+  CHECK(error_of(std::string(kValid) + "bits: [3]\n") ==
+        "c.yaml:11:1: key 'bits' is given twice (first at line 9)");
+  CHECK(error_of(replace(kValid, "n_init: 2", "n_init: 2, n_init: 3")) ==
+        "c.yaml:7:31: key 'n_init' is given twice (first at line 7)");
+  CHECK(error_of(replace(kValid, "seed: 3}", "seed: 3, n: 7}")) ==
+        "c.yaml:4:58: key 'n' is given twice (first at line 4)");
+  CHECK(error_of("base: &b {n: 5}\n" + std::string(kValid) + "extra:\n  <<: *b\n") ==
+        "c.yaml:13:3: YAML merge keys (<<) are not supported: write the keys out");
+  // A quoted "<<" is an ordinary key (here an unknown one).
+  CHECK(error_of(std::string(kValid) + "\"<<\": 1\n").find("unknown key '<<'") !=
+        std::string::npos);
+  // Aliases that expand a small file into a huge tree are refused, not walked for ever.
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 8; ++i)
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" +
+            std::string("*a" + std::to_string(i - 1) + ", ") + "*a" + std::to_string(i - 1) +
+            ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+  CHECK(error_of(bomb + kValid).find("too many nodes") != std::string::npos);
+}
+
+TEST_CASE("a sweep name is a folder of its own: not only dots, not ending in .h5") {
+  for (const char* bad : {"'.'", "'..'", "'...'", "''"})
+    CHECK(error_of(replace(kValid, "name: tiny", std::string("name: ") + bad))
+              .find("name needs a letter, digit") != std::string::npos);
+  CHECK(error_of(replace(kValid, "name: tiny", "name: x.h5")) ==
+        "c.yaml:1:7: name must not end in .h5 (results/<name>.h5 holds a sweep's merged "
+        "results), not 'x.h5'");
+  CHECK(error_of(replace(kValid, "name: tiny", "name: ../up")).find("may only hold") !=
+        std::string::npos);
+  for (const char* good : {"v1.2", ".hidden", "a.h5x", "h5"})
+    CHECK(error_of(replace(kValid, "name: tiny", std::string("name: ") + good)) == "(no error)");
+}
+
+TEST_CASE("data outside quantlab's range are refused at plan time, naming the tensor") {
+  for (const char* std_text : {"1e120", "1e-120"}) {
+    const SweepConfig c = parse_config(
+        replace(kValid, "seed: 3}", std::string("seed: 3, std: ") + std_text + "}"), "c.yaml");
+    CHECK_THROWS_WITH(make_plan(c), doctest::Contains("outside [1e-100, 1e100] (rescale"));
+  }
+}
