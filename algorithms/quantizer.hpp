@@ -25,9 +25,10 @@ struct Quantized {
   std::map<std::string, arma::vec> histograms;   ///< vectors too long to keep: histogram only
 };
 
-// The public entry points validate the input (validate_input) and then call the private
-// virtual functions the algorithms implement, so no call site can hand an algorithm data it
-// was not written for.
+// The public entry points validate the input (validate_input), call the private virtual
+// functions the algorithms implement, and validate their output (validate_output): no call
+// site can hand an algorithm data it was not written for, nor record a result that is not a
+// code of the input.
 class Quantizer {
  public:
   virtual ~Quantizer() = default;
@@ -70,5 +71,8 @@ class Quantizer {
 /// Throws std::invalid_argument with a one-line message when x or weights are unusable
 /// (empty, NaN/Inf, weights of the wrong length or not positive) or levels < 1.
 void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t levels);
+/// Throws std::runtime_error unless `q` is a code of n values: n finite reconstructed values,
+/// a finite codebook, and n indices (when given) inside it.
+void validate_output(const Quantized& q, std::size_t n);
 
 }  // namespace quantlab

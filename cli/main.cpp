@@ -1,5 +1,6 @@
 // The quantlab command line: one executable, one command per verb (cli/commands.cpp).
 #include <H5Cpp.h>
+#include <signal.h>
 
 #include <iostream>
 
@@ -9,6 +10,9 @@
 int main(int argc, char** argv) {
   using namespace quantlab;
   H5::Exception::dontPrint();  // errors are reported once, as one line, below
+  // Past a file size limit (ulimit -f) a write fails with EFBIG and its own message, instead
+  // of the signal killing the process mid-sweep.
+  ::signal(SIGXFSZ, SIG_IGN);
   try {
     return cli::dispatch(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const cli::UsageError& e) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 
@@ -52,9 +53,12 @@ struct DatasetWriter::File {
 
 DatasetWriter::DatasetWriter(const std::string& path,
                              const std::map<std::string, std::string>& file_attributes)
-    : path_(path), temporary_(path + ".tmp." + std::to_string(::getpid())) {
+    : path_(path), temporary_(hdf5::temporary_path(path)) {
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  hdf5::remove_dead_temporaries(folder.empty() ? "." : folder.string());
   try {
-    file_ = std::make_unique<File>(File{H5::H5File(temporary_, H5F_ACC_TRUNC)});
+    // Exclusive: never over another file, and never through a link.
+    file_ = std::make_unique<File>(File{H5::H5File(temporary_, H5F_ACC_EXCL)});
     hdf5::set_attribute(file_->h5, "format", std::string(kFormat));
     hdf5::set_attribute(file_->h5, "format_version", kFormatVersion);
     for (const auto& [key, value] : file_attributes) hdf5::set_attribute(file_->h5, key, value);

@@ -1,14 +1,19 @@
 #include "datasets/hdf5_io.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
 #include <stdexcept>
 
 #include "datasets/sha256.hpp"
@@ -81,6 +86,22 @@ std::map<std::string, std::string> string_attributes(const H5::H5Object& object)
   return out;
 }
 
+void set_format(H5::H5Object& root, const FileFormat& format) {
+  set_attribute(root, "format", std::string(format.name));
+  set_attribute(root, "format_version", format.version);
+}
+
+void check_format(const H5::H5Object& root, const FileFormat& format) {
+  if (!has_attribute(root, "format") || string_attribute(root, "format") != format.name)
+    throw std::runtime_error(std::string("not a quantlab ") + format.kind);
+  const double version = number_attribute(root, "format_version");
+  if (version != static_cast<double>(format.version))
+    throw std::runtime_error(std::string(format.kind) + " format version " +
+                             std::to_string(static_cast<long long>(version)) +
+                             ", this quantlab reads version " + std::to_string(format.version) +
+                             " (" + format.remedy + ")");
+}
+
 void write_vector(H5::Group& group, const std::string& name, const std::vector<double>& v) {
   hsize_t n = v.size();
   H5::DataSet d = group.createDataSet(name, H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n));
@@ -134,10 +155,59 @@ H5::Group ensure_group(H5::Group root, const std::string& path) {
   return rest.empty() ? child : ensure_group(child, rest);
 }
 
+namespace {
+
+// 64 random bits as hex, for temporary file names only (never for data: data draw from the
+// run's seed).
+std::string random_hex() {
+  static std::mutex mutex;
+  static std::random_device device;
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::uint64_t bits = (std::uint64_t{device()} << 32) ^ device();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits));
+  return text;
+}
+
+}  // namespace
+
 std::string temporary_suffix() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return ".tmp." + std::string(host) + "." + std::to_string(::getpid()) + ".";
+}
+
+namespace {
+
+// A killed process whose parent has not reaped it is a zombie: it exists but writes nothing.
+bool process_alive(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: assume it runs
+  const auto paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
+}
+
+}  // namespace
+
+std::string temporary_path(const std::string& path) {
+  return path + temporary_suffix() + random_hex();
+}
+
+void remove_dead_temporaries(const std::string& folder) {
+  const std::string ours = temporary_suffix();
+  const std::string host_part =
+      ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.find(host_part);
+    if (at == std::string::npos) continue;
+    const std::string rest = name.substr(at + host_part.size());  // "<pid>.<random>"
+    const pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
+    if (pid > 0 && !process_alive(pid)) std::filesystem::remove(entry.path(), error);
+  }
 }
 
 namespace {
@@ -186,9 +256,15 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
 }
 
 void write_bytes_atomically(const std::string& path, const std::vector<char>& image) {
-  static std::atomic<unsigned> counter{0};
-  const std::string temporary = path + temporary_suffix() + std::to_string(counter++);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // A fresh name (a random part after the pid) created exclusively, never through a link: no
+  // other writer's temporary file, and no file a link points to, is ever written over.
+  std::string temporary;
+  int fd = -1;
+  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+    temporary = temporary_path(path);
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
   std::size_t written = 0;
   int error = 0;
@@ -203,7 +279,10 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& im
   if (error) {
     std::remove(temporary.c_str());
     throw std::runtime_error("cannot write " + path + ": " + std::strerror(error) +
-                             (error == ENOSPC || error == EFBIG ? " (is the disk full?)" : ""));
+                             (error == ENOSPC   ? " (is the disk full?)"
+                              : error == EFBIG  ? " (the file size limit, ulimit -f)"
+                              : error == EDQUOT ? " (the disk quota)"
+                                                : ""));
   }
 }
 

@@ -21,6 +21,19 @@ double number_attribute(const H5::H5Object& object, const std::string& name);
 /// Every attribute whose type is a string.
 std::map<std::string, std::string> string_attributes(const H5::H5Object& object);
 
+/// A kind of quantlab file: the root's "format" and "format_version" attributes, and for
+/// messages what it is and how to make it anew.
+struct FileFormat {
+  const char* name;  ///< "quantlab-results"
+  std::int64_t version;
+  const char* kind;    ///< "results file"
+  const char* remedy;  ///< "merge the sweep again"
+};
+void set_format(H5::H5Object& root, const FileFormat& format);
+/// Throws std::runtime_error: "not a quantlab results file", or "results file format version
+/// 1, this quantlab reads version 2 (merge the sweep again)".
+void check_format(const H5::H5Object& root, const FileFormat& format);
+
 void write_vector(H5::Group& group, const std::string& name, const std::vector<double>& v);
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::int64_t>& v);
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v);
@@ -30,17 +43,24 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
 /// The group at a '/'-separated path below `root`, created with its parents if missing.
 H5::Group ensure_group(H5::Group root, const std::string& path);
 
-/// ".tmp.<host>.<pid>.": what write_file_atomically appends to a path for its temporary
-/// file, so that leftovers of a killed process can be told apart (and removed) on its host.
+/// ".tmp.<host>.<pid>.": what a writer appends to a path (then a random part) for its
+/// temporary file, so that leftovers of a killed process can be told apart (and removed) on
+/// its host.
 std::string temporary_suffix();
+/// path + temporary_suffix() + 64 random bits: a name no other writer uses.
+std::string temporary_path(const std::string& path);
 
-/// Creates `path`: `fill` writes the file in memory, which is then written to a temporary
-/// file in the same folder, synced, and renamed into place. Readers never see a partial file,
-/// and a failure (an exception from `fill`, a full disk) leaves nothing behind.
+/// Removes the temporary files in `folder` of processes on this host that died before their
+/// rename: they are never read (files appear only by rename).
+void remove_dead_temporaries(const std::string& folder);
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place;
 /// throws std::runtime_error (one line) and leaves nothing behind when it cannot.
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes);
 
+/// Creates `path`: `fill` writes the file in memory, which is then written to a temporary
+/// file in the same folder, synced, and renamed into place. Readers never see a partial file,
+/// and a failure (an exception from `fill`, a full disk) leaves nothing behind.
 /// `sealed`: the file starts with a 512-byte user block (HDF5 skips it; h5py reads the file
 /// as usual) holding the SHA-256 of every byte after it, so read_sealed_file can tell a
 /// corrupt file before HDF5 parses a byte of it.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "algorithms/value_range.hpp"
 #include "datasets/sha256.hpp"
 
 namespace quantlab {
@@ -88,7 +89,7 @@ std::string Tensor::shape_text() const {
   return s + "]";
 }
 
-void Tensor::check_finite(const std::string& where) const {
+void Tensor::check_values(const std::string& where) const {
   if (values.is_empty()) throw std::invalid_argument(where + ": tensor '" + name + "' is empty");
   std::size_t bad = 0, first = 0;
   for (std::size_t i = 0; i < values.n_elem; ++i)
@@ -97,6 +98,8 @@ void Tensor::check_finite(const std::string& where) const {
     throw std::invalid_argument(where + ": tensor '" + name + "' has " + std::to_string(bad) +
                                 " NaN or Inf values (the first at flat index " +
                                 std::to_string(first) + ")");
+  if (const std::string problem = value_range_problem(values); !problem.empty())
+    throw std::invalid_argument(where + ": tensor '" + name + "' has " + problem);
 }
 
 }  // namespace quantlab

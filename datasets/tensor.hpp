@@ -39,8 +39,9 @@ struct Tensor {
   std::string checksum() const;
   /// "[3, 3, 64, 64]".
   std::string shape_text() const;
-  /// Throws std::invalid_argument naming the tensor when it is empty or has NaN/Inf.
-  void check_finite(const std::string& where) const;
+  /// Throws std::invalid_argument naming the tensor when it is empty, has NaN/Inf, or a value
+  /// outside quantlab's range (algorithms/value_range.hpp).
+  void check_values(const std::string& where) const;
 };
 
 }  // namespace quantlab

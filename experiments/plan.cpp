@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "algorithms/registry.hpp"
+#include "algorithms/value_range.hpp"
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
 #include "datasets/sha256.hpp"
@@ -66,7 +67,7 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
                                std::to_string(d.min_size) + " values or more");
   }
   for (auto& p : out) {
-    p.tensor.check_finite(d.where + ": dataset '" + d.name + "'");
+    p.tensor.check_values(d.where + ": dataset '" + d.name + "'");
     p.checksum = p.tensor.checksum();
   }
   return out;
@@ -100,6 +101,17 @@ Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::
   return w;
 }
 
+// Weights divided by the largest: equal weights become exactly 1 (the unweighted result,
+// whatever their common value), and the others are in (0, 1], within quantlab's range.
+arma::vec normalised_weights(const DatasetSpec& d, const std::string& name, const PlannedTensor& p,
+                             const arma::vec& w) {
+  const arma::vec out = w / w.max();
+  if (const std::string problem = value_range_problem(out); !problem.empty())
+    throw std::runtime_error(d.where + ": importance weights '" + name + "' of tensor '" +
+                             p.tensor.name + "', divided by the largest, hold " + problem);
+  return out;
+}
+
 void load_weights(const DatasetSpec& d, const std::string& name,
                   std::vector<PlannedTensor>& tensors) {
   for (auto& p : tensors) {
@@ -110,7 +122,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
                                name + "'");
     if (!p.network) {
       const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
-      p.weights[name] = {w.values, w.checksum()};
+      p.weights[name] = {normalised_weights(d, name, p, w.values), w.checksum()};
       continue;
     }
     // A network's kernels: their companions, concatenated in the same order.
@@ -124,7 +136,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
       offset += w.size();
       checksums += w.checksum();
     }
-    p.weights[name] = {all, sha256_hex(checksums)};
+    p.weights[name] = {normalised_weights(d, name, p, all), sha256_hex(checksums)};
   }
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "algorithms/position_coding.hpp"
 #include "algorithms/registry.hpp"
@@ -282,6 +283,11 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
   const RunCoding coding = coding_costs(t, groups, quantization.result);
   const auto errors =
       error_metrics(t.tensor.values, run_weights(t, run), quantization.result.reconstruction);
+  // An error that is not a finite number is no result (never an mse of inf beside a gap of 0).
+  for (const char* key : {"sse", "mse", "max_abs_err"})
+    if (!std::isfinite(errors.at(key)))
+      throw std::runtime_error(std::string("the ") + key + " is not finite (" +
+                               std::to_string(errors.at(key)) + ")");
   const auto score = network_score(t, quantization);
   const auto optimum = optimum_reference(t, run, groups, quantization, errors.at("sse"), optima);
   record_columns(groups, quantization, coding, errors, score, optimum, r);

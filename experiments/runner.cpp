@@ -30,16 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// A killed process whose parent has not reaped it is a zombie: it exists but writes nothing.
-bool process_alive(pid_t pid) {
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: assume it runs
-  const auto paren = line.rfind(')');
-  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
-}
-
 std::string format_seconds(double s) {
   char buffer[32];
   if (s < 60)
@@ -77,19 +67,7 @@ void prepare_output(const std::string& folder) {
   if (error || ::access(folder.c_str(), W_OK) != 0)
     throw std::runtime_error("the results folder " + folder + " is not writable" +
                              (error ? " (" + error.message() + ")" : ""));
-  // Temporary files of processes on this host that were killed before their rename: they are
-  // never read (records appear only by rename), so remove them. Other hosts' are left alone.
-  const std::string ours = hdf5::temporary_suffix();
-  const std::string host_part =
-      ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
-  for (const auto& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    const auto at = name.find(host_part);
-    if (at == std::string::npos) continue;
-    const std::string rest = name.substr(at + host_part.size());  // "<pid>.<n>"
-    const pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
-    if (pid > 0 && !process_alive(pid)) fs::remove(entry.path(), error);
-  }
+  hdf5::remove_dead_temporaries(folder);
 }
 
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {

@@ -2,6 +2,7 @@
 // Running the quantlab executable in a scratch folder, for end-to-end tests.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>

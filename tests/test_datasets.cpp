@@ -134,6 +134,6 @@ TEST_CASE("bad specs and files get one-line messages") {
   CHECK_THROWS_WITH(read_tensor(dir / "d.h5", "y"), doctest::Contains("has no tensor 'y'"));
   Tensor bad = t;
   bad.values = arma::vec{1.0, NAN, 2.0, NAN};
-  CHECK_THROWS_WITH(bad.check_finite("here"),
+  CHECK_THROWS_WITH(bad.check_values("here"),
                     "here: tensor 'x' has 2 NaN or Inf values (the first at flat index 1)");
 }

@@ -104,3 +104,63 @@ TEST_CASE("an option's table converts both ways and names every value") {
         Colour::red);
   CHECK(spec.reject(std::string("blue")));
 }
+
+namespace {
+
+// A quantizer that returns what it is told: a broken result must never pass the entry point.
+class Returns : public Quantizer {
+ public:
+  explicit Returns(Quantized q) : q_(std::move(q)) {}
+
+ private:
+  Quantized quantize_values(const arma::vec&, const arma::vec&, std::size_t,
+                            Generator&) const override {
+    return q_;
+  }
+  Quantized q_;
+};
+
+}  // namespace
+
+TEST_CASE("a quantizer's output is checked before anyone records it") {
+  const arma::vec x = {1, 2, 3};
+  Quantized good;
+  good.reconstruction = {1, 1, 3};
+  good.codebook = {1, 3};
+  good.indices = {0, 0, 1};
+  Generator g(0);
+  CHECK(Returns(good).quantize(x, {}, 2, g).reconstruction.n_elem == 3);
+  Quantized q = good;
+  q.reconstruction = {1, 1};
+  CHECK_THROWS_WITH_AS(Returns(q).quantize(x, {}, 2, g), "the quantizer returned 2 values for 3",
+                       std::runtime_error);
+  q = good;
+  q.reconstruction[1] = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(Returns(q).quantize(x, {}, 2, g), doctest::Contains("non-finite value"));
+  q = good;
+  q.codebook[0] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(Returns(q).quantize(x, {}, 2, g), doctest::Contains("codebook"));
+  q = good;
+  q.indices[2] = 2;
+  CHECK_THROWS_WITH(Returns(q).quantize(x, {}, 2, g),
+                    "the quantizer returned index 2 for 2 codewords");
+  q = good;
+  q.indices = {0, 1};
+  CHECK_THROWS_WITH(Returns(q).quantize(x, {}, 2, g), doctest::Contains("2 indices for 3"));
+  q = good;
+  q.codewords = 1;  // codewords that are not scalar levels: the indices address q.codewords
+  CHECK_THROWS_AS(Returns(q).quantize(x, {}, 2, g), std::runtime_error);
+}
+
+TEST_CASE("data beyond the range whose squares stay finite are refused at the entry point") {
+  Generator g(0);
+  const auto quantizer =
+      find_algorithm("gf")->make(Parameters(find_algorithm("gf")->parameters, {}));
+  for (double v : {1e306, -1e154, 1e-162}) {
+    const arma::vec x = {0.5, v, 1.0, 0.0};
+    CHECK_THROWS_WITH_AS(quantizer->quantize(x, {}, 4, g),
+                         doctest::Contains("outside [1e-100, 1e100]"), std::invalid_argument);
+  }
+  // Zero and the ends of the range are fine.
+  CHECK(quantizer->quantize(arma::vec{0, 1e100, -1e-100, 3}, {}, 4, g).reconstruction.is_finite());
+}

@@ -35,8 +35,8 @@ std::string check_line(const Result& r) {
 
 // Changes one value of a merged results file (written anew, so that its checksum holds).
 void perturb(const std::string& file, const std::string& column, std::size_t row, double factor) {
-  ResultsTable t = read_results(file);
-  const Distributions d = read_distributions(file);
+  Distributions d;
+  ResultsTable t = read_results(file, &d);
   t.numbers.at(column).at(row) *= factor;
   write_results(file, t, d);
 }
@@ -207,16 +207,84 @@ repeat: 2
 TEST_CASE("a full disk fails the sweep with a clear message and leaves no partial record") {
   Sandbox box;
   box.write("sweep.yaml", kSweep);
-  // A file-size limit of 4 KiB makes every record write fail as on a full disk (EFBIG).
+  // A file-size limit of 4 KiB makes every record write fail as on a full disk (EFBIG);
+  // quantlab ignores SIGXFSZ itself, so the limit's signal does not kill it.
   const std::string bin = std::getenv("QUANTLAB_BIN");
-  const std::string command = "cd " + box.dir.string() +
-                              " && bash -c 'trap \"\" XFSZ; ulimit -f 8; " + bin +
+  const std::string command = "cd " + box.dir.string() + " && bash -c 'ulimit -f 8; " + bin +
                               " run sweep.yaml --out full --threads 1' > out.txt 2>&1";
   const int status = std::system(command.c_str());
   CHECK(WEXITSTATUS(status) == 1);
   std::ifstream in(box.path("out.txt"));
   const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK_MESSAGE(output.rfind("quantlab: error: cannot write ", 0) == 0, output);
+  CHECK_MESSAGE(output.find("(the file size limit, ulimit -f)") != std::string::npos, output);
   CHECK(std::count(output.begin(), output.end(), '\n') == 1);
   CHECK(fs::is_empty(box.dir / "full/sweep/runs"));
+}
+
+TEST_CASE("leftover temporary files of dead writers are removed by the next merge and make") {
+  Sandbox box;
+  box.write("sweep.yaml", kSweep);
+  REQUIRE(box.quantlab("run sweep.yaml --threads 2").status == 0);
+  // A pid that no process holds: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string dead = std::string(".tmp.") + host + "." + std::to_string(child) + ".0123";
+  const std::string alive = std::string(".tmp.") + host + "." + std::to_string(::getpid()) + ".4";
+  for (const std::string& name :
+       {"results/sweep.h5" + dead, "results/sweep.h5" + alive, "d.h5" + dead})
+    box.write(name, "partial");
+  REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
+  CHECK(!fs::exists(box.path("results/sweep.h5" + dead)));
+  CHECK(fs::exists(box.path("results/sweep.h5" + alive)));  // a live writer's is kept
+  const Result made =
+      box.quantlab("dataset make --name d --distribution gaussian --n 100 --out d.h5");
+  REQUIRE_MESSAGE(made.status == 0, made.output);
+  CHECK(!fs::exists(box.path("d.h5" + dead)));
+  // Only the live writer's temporary file is left.
+  std::size_t temporaries = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(box.dir))
+    temporaries += entry.path().filename().string().find(".tmp.") != std::string::npos;
+  CHECK(temporaries == 1);
+}
+
+TEST_CASE("equal importance weights, whatever their value, give exactly the unweighted runs") {
+  Sandbox box;
+  Generator g(5);
+  Tensor t;
+  t.name = "w";
+  t.dtype = DType::float64;
+  t.shape = {300};
+  t.values.set_size(300);
+  for (double& v : t.values) v = g.laplace();
+  Tensor w = t;
+  w.name = "importance/equal/w";
+  w.values.fill(0.3);  // 0.3 is not a power of two: unnormalised, sums of it round
+  write_dataset_file(box.path("d.h5"), {t, w});
+  box.write("eq.yaml",
+            "name: eq\ndatasets: [{name: d, file: d.h5}]\n"
+            "algorithms: [kmeans, optimal, {name: ecsq, lambda: 0.05}, ls2]\n"
+            "bits: [2]\nweights: [none, equal]\n");
+  REQUIRE(box.quantlab("run eq.yaml").status == 0);
+  REQUIRE(box.quantlab("merge eq.yaml").status == 0);
+  Distributions d;
+  const ResultsTable r = read_results(box.path("results/eq.h5"), &d);
+  REQUIRE(r.rows == 8);
+  std::size_t pairs = 0;
+  for (std::size_t a = 0; a < r.rows; ++a)
+    for (std::size_t b = 0; b < r.rows; ++b) {
+      if (r.text.at("algorithm")[a] != r.text.at("algorithm")[b] ||
+          r.text.at("weights")[a] != "none" || r.text.at("weights")[b] != "equal")
+        continue;
+      ++pairs;
+      CAPTURE(r.text.at("algorithm")[a]);
+      CHECK(r.numbers.at("mse")[a] == r.numbers.at("mse")[b]);
+      CHECK(r.numbers.at("mse_optimal")[a] == r.numbers.at("mse_optimal")[b]);
+      CHECK(d.at(r.text.at("run_id")[a]).at("codebook") ==
+            d.at(r.text.at("run_id")[b]).at("codebook"));
+    }
+  CHECK(pairs == 4);
 }
