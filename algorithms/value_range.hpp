@@ -2,7 +2,7 @@
 // The range of values quantlab computes with. Within it the squares, products and sums of
 // squares of up to 10^12 values neither overflow nor underflow, so an mse, an SSE gap or a
 // weighted mean is a number to trust; outside it they silently become inf, NaN or 0. Data
-// beyond it are refused (rescale them: every quantizer here is scale-equivariant).
+// beyond it are refused: rescale them (and any fixed step, clip, λ or codebook with them).
 #include <armadillo>
 #include <cmath>
 #include <cstdio>

@@ -63,8 +63,9 @@ DatasetWriter::DatasetWriter(const std::string& path,
     hdf5::set_attribute(file_->h5, "format_version", kFormatVersion);
     for (const auto& [key, value] : file_attributes) hdf5::set_attribute(file_->h5, key, value);
   } catch (const H5::Exception& e) {
+    const bool created = file_ != nullptr;  // else the name was taken: not ours to remove
     file_.reset();
-    std::remove(temporary_.c_str());
+    if (created) std::remove(temporary_.c_str());
     throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
   }
 }

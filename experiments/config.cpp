@@ -47,11 +47,13 @@ class Reader {
 
   // yaml-cpp keeps every entry of a mapping and looks a key up by its first: a key given twice
   // would be read from its first line without a word. Merge keys (<<) it does not merge.
-  // `budget`: nodes left to visit (aliases can make a small file a huge tree).
-  void check_mappings(const YAML::Node& node, std::size_t& budget) const {
+  // `budget`: nodes left to visit (aliases can make a small file a huge tree); `depth`: a
+  // recursive alias (an anchor inside itself) makes an endless one.
+  void check_mappings(const YAML::Node& node, std::size_t& budget, int depth = 0) const {
     if (budget-- == 0) fail(node, "the config expands (through aliases) to too many nodes");
+    if (depth > 100) fail(node, "the config nests too deeply (or an alias holds itself)");
     if (node.IsSequence())
-      for (const auto& item : node) check_mappings(item, budget);
+      for (const auto& item : node) check_mappings(item, budget, depth + 1);
     if (!node.IsMap()) return;
     std::map<std::string, YAML::Mark> seen;
     for (const auto& item : node) {
@@ -63,7 +65,7 @@ class Reader {
       if (!fresh)
         fail(item.first, "key '" + key + "' is given twice (first at line " +
                              std::to_string(first->second.line + 1) + ")");
-      check_mappings(item.second, budget);
+      check_mappings(item.second, budget, depth + 1);
     }
   }
 

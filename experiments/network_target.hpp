@@ -3,8 +3,9 @@
 // it leaves): its selected tensors are quantized together — a codebook per tensor (scope:
 // layer) or one for all of them (scope: all) — possibly trained with the quantizer (the
 // run's `network:` block, experiments/network_training.hpp), and the network with the
-// reconstructed tensors is scored on its test images. Everything a network run does beyond
-// quantizing values is here.
+// reconstructed tensors is scored on its test images. What a network run does beyond
+// quantizing values (loading, grouping, training, scoring, coding the whole network) is here;
+// the plan adds its importance weights and identity as for any tensor.
 #include <armadillo>
 #include <string>
 #include <vector>

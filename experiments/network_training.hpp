@@ -3,8 +3,7 @@
 // `network:` block in the sweep YAML (configs/README.md) — LC or iterated DC with the run's
 // quantizer as the C step (paper 4), and fine-tuning of the codewords afterwards (paper 5).
 // Every key may be a list, swept like the algorithm's parameters.
-#include <armadillo>
-#include <functional>
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -16,7 +16,6 @@
 #include "datasets/synthetic.hpp"
 #include "experiments/network_target.hpp"
 #include "experiments/network_training.hpp"
-#include "networks/model_file.hpp"
 
 namespace quantlab {
 
@@ -108,7 +107,8 @@ arma::vec normalised_weights(const DatasetSpec& d, const std::string& name, cons
   const arma::vec out = w / w.max();
   if (const std::string problem = value_range_problem(out); !problem.empty())
     throw std::runtime_error(d.where + ": importance weights '" + name + "' of tensor '" +
-                             p.tensor.name + "', divided by the largest, hold " + problem);
+                             p.tensor.name + "', divided by the largest, hold " + problem +
+                             " (they span more than 200 orders of magnitude)");
   return out;
 }
 
@@ -226,8 +226,9 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         run.training = training;
         // Unweighted runs keep the identity they had before weights existed.
         const std::string weights_line =
-            weights == "none" ? ""
-                              : "weights=" + weights + ":" + t.weights.at(weights).second + "\n";
+            weights == "none"
+                ? ""
+                : "weights=" + weights + ":" + t.weights.at(weights).second + ":divided_by_max\n";
         // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
         // the identity they had before it was recorded.
         const std::string shape_line =

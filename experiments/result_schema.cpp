@@ -51,7 +51,8 @@ const std::vector<ColumnSpec> kCore = {
          "the text the run id hashes: data checksum, tensor, shape, granularity, weights, "
          "algorithm, parameters, K, seed"),
     // How good the reconstruction is.
-    number("sse", G::quality, "value²", C::sum, "Σ w (x − x̂)² (w = 1 without importance weights)"),
+    number("sse", G::quality, "value²", C::sum,
+           "Σ w (x − x̂)² (w: the importance weights divided by their largest; 1 without)"),
     number("mse", G::quality, "value²", C::none, "sse / Σ w"),
     number("rel_sse", G::quality, "", C::none, "‖x − x̂‖² / ‖x‖² (unweighted)"),
     number("sqnr_db", G::quality, "dB", C::none, "10 log10(Σ x² / Σ (x − x̂)²) (unweighted)"),

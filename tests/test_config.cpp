@@ -190,6 +190,11 @@ TEST_CASE("a key given twice and a merge key are errors naming both places") {
             std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
             std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
   CHECK(error_of(bomb + kValid).find("too many nodes") != std::string::npos);
+  // An anchor inside itself is an endless tree: refused, not a stack overflow.
+  CHECK(error_of("loop: &r {a: *r}\n" + std::string(kValid)).find("nests too deeply") !=
+        std::string::npos);
+  CHECK(error_of("loop: &r [*r]\n" + std::string(kValid)).find("nests too deeply") !=
+        std::string::npos);
 }
 
 TEST_CASE("a sweep name is a folder of its own: not only dots, not ending in .h5") {
