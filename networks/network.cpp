@@ -70,19 +70,19 @@ const std::vector<std::string>& model_names() {
 Network make_network(const std::string& model, Generator& g) {
   Network net(model);
   if (model == "lenet300") {
-    net.add(std::make_unique<Dense>("dense1", 784, 300, g));
+    net.add(std::make_unique<Dense>("dense1", kImageSide * kImageSide, 300, g));
     net.add(std::make_unique<Relu>());
     net.add(std::make_unique<Dense>("dense2", 300, 100, g));
     net.add(std::make_unique<Relu>());
-    net.add(std::make_unique<Dense>("dense3", 100, 10, g));
+    net.add(std::make_unique<Dense>("dense3", 100, kClasses, g));
   } else if (model == "lenet5") {
-    net.add(std::make_unique<Conv2d>("conv1", 28, 28, 1, 20, 5, g));   // → 24 × 24 × 20
+    net.add(std::make_unique<Conv2d>("conv1", kImageSide, kImageSide, 1, 20, 5, g));  // → 24² × 20
     net.add(std::make_unique<MaxPool2>(24, 24, 20));                   // → 12 × 12 × 20
     net.add(std::make_unique<Conv2d>("conv2", 12, 12, 20, 50, 5, g));  // → 8 × 8 × 50
     net.add(std::make_unique<MaxPool2>(8, 8, 50));                     // → 4 × 4 × 50 = 800
     net.add(std::make_unique<Dense>("dense1", 800, 500, g));
     net.add(std::make_unique<Relu>());
-    net.add(std::make_unique<Dense>("dense2", 500, 10, g));
+    net.add(std::make_unique<Dense>("dense2", 500, kClasses, g));
   } else {
     throw std::invalid_argument("unknown model '" + model + "' (lenet300, lenet5)");
   }

@@ -40,6 +40,10 @@ class Network {
   std::vector<std::unique_ptr<Layer>> layers_;
 };
 
+/// What every model takes: side × side grey images (0..255) of `classes` classes (MNIST's).
+constexpr std::size_t kImageSide = 28;
+constexpr std::size_t kClasses = 10;
+
 /// `model`: lenet300 or lenet5; weights drawn from `generator` (He initialisation).
 Network make_network(const std::string& model, Generator& generator);
 

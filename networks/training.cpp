@@ -14,6 +14,26 @@ LabelledImages load_split(const std::string& file, const std::string& split, std
   const Tensor labels = read_tensor(file, split + "/labels");
   if (images.shape.size() != 3 || labels.shape.size() != 1 || images.shape[0] != labels.shape[0])
     throw std::runtime_error(file + ": " + split + "/images must be [N, H, W] with N labels");
+  // The models read exactly side × side pixels and score kClasses logits: anything else would
+  // be read out of bounds or scored as garbage.
+  if (images.shape[1] != kImageSide || images.shape[2] != kImageSide)
+    throw std::runtime_error(file + ": " + split + "/images are " +
+                             std::to_string(images.shape[1]) + " × " +
+                             std::to_string(images.shape[2]) + ", the models take " +
+                             std::to_string(kImageSide) + " × " + std::to_string(kImageSide));
+  if (images.shape[0] == 0) throw std::runtime_error(file + ": " + split + " holds no images");
+  for (std::size_t i = 0; i < labels.values.n_elem; ++i) {
+    const double label = labels.values[i];
+    if (!(label >= 0 && label < static_cast<double>(kClasses) && label == std::floor(label)))
+      throw std::runtime_error(file + ": " + split + "/labels[" + std::to_string(i) + "] is " +
+                               std::to_string(label) + ", not a class in 0.." +
+                               std::to_string(kClasses - 1));
+  }
+  for (std::size_t i = 0; i < images.values.n_elem; ++i)
+    if (!(images.values[i] >= 0 && images.values[i] <= 255))
+      throw std::runtime_error(file + ": " + split + "/images hold a pixel outside 0..255 (" +
+                               std::to_string(images.values[i]) + " at flat index " +
+                               std::to_string(i) + ")");
   const std::size_t n = limit ? std::min(limit, images.shape[0]) : images.shape[0];
   const std::size_t pixels = images.shape[1] * images.shape[2];
   LabelledImages out;

@@ -563,3 +563,42 @@ TEST_CASE(
   CHECK(nonzero == std::round(0.1 * static_cast<double>(total)));
   CHECK_THROWS_WITH(magnitude_masks(pruned, 0), doctest::Contains("kept fraction"));
 }
+
+TEST_CASE("image data the models cannot read are refused with the file, split and index") {
+  quantlab::testing::TempDir dir;
+  const std::string good = (dir.path / "good.h5").string();
+  quantlab::testing::write_blocks_dataset(good, 20, 10, 10);
+  CHECK(load_images(good, "test", 0, 0).labels.n_elem == 10);
+  // Each case: the test split changed one way, and what the message must say.
+  auto refused = [&](const std::function<void(Tensor&, Tensor&)>& change) {
+    Tensor images = read_tensor(good, "test/images"), labels = read_tensor(good, "test/labels");
+    change(images, labels);
+    const std::string bad = (dir.path / "bad.h5").string();
+    write_dataset_file(bad, {images, labels});
+    try {
+      load_images(bad, "test", 0, 0);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  CHECK(refused([](Tensor&, Tensor& l) {
+          l.values[3] = 10;
+        }).find("test/labels[3] is 10.000000, not a class in 0..9") != std::string::npos);
+  CHECK(refused([](Tensor&, Tensor& l) { l.values[0] = -1; }).find("labels[0]") !=
+        std::string::npos);
+  CHECK(refused([](Tensor&, Tensor& l) { l.values[5] = 2.5; }).find("labels[5]") !=
+        std::string::npos);
+  CHECK(refused([](Tensor& i, Tensor& l) {
+          i.shape = {40, 14, 14};  // the same pixels as 14 × 14 images
+          l.shape = {40};
+          l.values = arma::vec(40, arma::fill::zeros);
+        }).find("are 14 × 14, the models take 28 × 28") != std::string::npos);
+  CHECK(refused([](Tensor& i, Tensor& l) {
+          i.shape = {0, 28, 28}, i.values.reset();
+          l.shape = {0}, l.values.reset();
+        }).find("holds no images") != std::string::npos);
+  CHECK(refused([](Tensor& i, Tensor&) {
+          i.values[7] = 300;
+        }).find("pixel outside 0..255 (300.000000 at flat index 7)") != std::string::npos);
+}
