@@ -1,6 +1,10 @@
 #include "cli/command_line.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <iostream>
+#include <typeinfo>
 
 namespace quantlab::cli {
 
@@ -22,8 +26,20 @@ bool parse(const Invocation& invocation, po::options_description& options,
   options.add_options()("help,h", "show this help");
   const std::string synopsis = invocation.command.synopsis();
   try {
-    po::store(
-        po::command_line_parser(invocation.args).options(options).positional(positional).run(), vm);
+    const po::parsed_options parsed =
+        po::command_line_parser(invocation.args).options(options).positional(positional).run();
+    po::store(parsed, vm);
+    // boost reads "-1" into an unsigned option as its wrapped value (SIZE_MAX): refuse it.
+    for (const auto& option : parsed.options)
+      for (const auto& token : option.value) {
+        const auto it = vm.find(option.string_key);
+        if (it == vm.end() || token.empty() || token[0] != '-') continue;
+        const auto& type = it->second.value().type();
+        if (type == typeid(std::size_t) || type == typeid(unsigned) ||
+            type == typeid(std::uint64_t))
+          throw UsageError("--" + option.string_key + " must be a non-negative integer, not '" +
+                           token + "'");
+      }
     if (vm.count("help")) {
       std::cout << "usage: quantlab " << synopsis << "\n\n"
                 << invocation.command.summary << ".\n\n"
@@ -35,6 +51,35 @@ bool parse(const Invocation& invocation, po::options_description& options,
     throw UsageError(std::string(e.what()) + " (usage: quantlab " + synopsis + ")");
   }
   return true;
+}
+
+void check_declared_ranges(const po::variables_map& vm,
+                           const std::vector<std::pair<std::string, std::string>>& declared,
+                           const std::vector<ParameterSpec>& specs) {
+  for (const auto& [option, parameter] : declared) {
+    const auto it = vm.find(option);
+    if (it == vm.end() || it->second.empty()) continue;
+    const boost::any& any = it->second.value();
+    double number = 0;
+    if (const auto* v = boost::any_cast<std::size_t>(&any))
+      number = static_cast<double>(*v);
+    else if (const auto* i = boost::any_cast<int>(&any))
+      number = *i;
+    else if (const auto* d = boost::any_cast<double>(&any))
+      number = *d;
+    else
+      throw std::logic_error("--" + option + " is not a number");
+    number = std::min(number, 9e18);  // beyond every declared range, and still an int64
+    for (const auto& spec : specs) {
+      if (spec.name != parameter) continue;
+      const ParameterValue value = spec.type == ParameterType::integer
+                                       ? ParameterValue(static_cast<std::int64_t>(number))
+                                       : ParameterValue(number);
+      if (spec.reject(value) || !std::isfinite(number))
+        throw UsageError("--" + option + " must be " + spec.allowed() + ", not " +
+                         display_value(ParameterValue(number)));
+    }
+  }
 }
 
 po::positional_options_description config_and_out(po::options_description& options,

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/parameters.hpp"
+
 namespace quantlab::cli {
 
 namespace po = boost::program_options;
@@ -36,6 +38,12 @@ struct Invocation {
 /// Parses the invocation's options; false when --help was asked for (and printed).
 bool parse(const Invocation& invocation, po::options_description& options,
            const po::positional_options_description& positional, po::variables_map& vm);
+
+/// Every option named in `declared` (CLI name → declared parameter name) must hold a value its
+/// declaration in `specs` allows: the command line takes what a sweep's YAML takes.
+void check_declared_ranges(const po::variables_map& vm,
+                           const std::vector<std::pair<std::string, std::string>>& declared,
+                           const std::vector<ParameterSpec>& specs);
 
 /// The CONFIG positional argument and --out DIR that the sweep commands take.
 po::positional_options_description config_and_out(po::options_description& options,

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "experiments/network_training.hpp"
 #include "experiments/provenance.hpp"
 #include "networks/importance.hpp"
 #include "networks/model_file.hpp"
@@ -34,6 +35,27 @@ void add_training_options(po::options_description& o, quantlab::networks::Traini
       "augmentation: each training image moved by up to ± this many pixels");
 }
 
+// The network block's declarations (experiments/network_training.hpp), and the thread count:
+// the ranges the options of the net commands must keep, as a sweep's YAML must.
+std::vector<ParameterSpec> declared_ranges() {
+  std::vector<ParameterSpec> specs = network_training_parameters();
+  specs.push_back(integer_parameter("threads", 1, 1, 1024, "OpenBLAS threads"));
+  specs.push_back(real_parameter("weight_decay", 0, 0, 1e6, "L2 penalty"));
+  specs.push_back(integer_parameter("shift", 0, 0, 27, "augmentation shift in pixels"));
+  return specs;
+}
+
+const std::vector<std::pair<std::string, std::string>> kTrainingOptions = {
+    {"epochs", "epochs"},
+    {"batch", "batch"},
+    {"lr", "lr"},
+    {"lr-decay", "lr_step_decay"},
+    {"momentum", "momentum"},
+    {"weight-decay", "weight_decay"},
+    {"shift", "shift"},
+    {"threads", "threads"},
+    {"train-limit", "train_limit"}};
+
 }  // namespace
 
 int command_net_train(const Invocation& in) {
@@ -57,7 +79,7 @@ int command_net_train(const Invocation& in) {
   add_training_options(o, s, {10, 256, 0.1, 0.95});
   po::variables_map vm;
   if (!parse(in, o, {}, vm)) return 0;
-  if (s.epochs == 0 || s.batch == 0) throw UsageError("--epochs and --batch must be at least 1");
+  check_declared_ranges(vm, kTrainingOptions, declared_ranges());
   const int blas_threads = set_blas_threads(threads);
   const nn::ImageSplits splits = nn::load_image_splits(data, train_limit);
   Generator init(s.seed);
@@ -154,6 +176,20 @@ int command_net_lc(const Invocation& in) {
   p.add("network", 1);
   po::variables_map vm;
   if (!parse(in, o, p, vm)) return 0;
+  check_declared_ranges(vm,
+                        {{"steps", "steps"},
+                         {"mu0", "mu0"},
+                         {"mu-factor", "mu_factor"},
+                         {"epochs", "epochs"},
+                         {"first-epochs", "first_epochs"},
+                         {"batch", "batch"},
+                         {"lr", "lr"},
+                         {"lr-step-decay", "lr_step_decay"},
+                         {"momentum", "momentum"},
+                         {"threads", "threads"}},
+                        declared_ranges());
+  if (w.levels < 1 || w.levels > (std::size_t{1} << 30))
+    throw UsageError("--levels must be in [1, 1073741824] (as a sweep's levels)");
   if (auto m = option_value(method, nn::lc_methods))
     s.method = *m;
   else
@@ -208,7 +244,7 @@ int command_net_importance(const Invocation& in) {
   p.add("network", 1);
   po::variables_map vm;
   if (!parse(in, o, p, vm)) return 0;
-  if (samples == 0) throw UsageError("--samples must be at least 1");
+  if (samples == 0 || samples > 100000000) throw UsageError("--samples must be in [1, 100000000]");
   pin_blas_to_one_thread();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
@@ -247,6 +283,7 @@ int command_net_prune(const Invocation& in) {
   po::positional_options_description p;
   p.add("network", 1);
   if (!parse(in, o, p, vm)) return 0;
+  check_declared_ranges(vm, kTrainingOptions, declared_ranges());
   if (!(w.keep > 0 && w.keep <= 1)) throw UsageError("--keep must be in (0, 1]");
   pin_blas_to_one_thread();
   nn::PrunedNetwork r =

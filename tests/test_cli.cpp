@@ -669,3 +669,31 @@ TEST_CASE("net lc refuses a C step or a --levels it cannot honour, before readin
     CHECK(r.output.find("missing.h5") == std::string::npos);  // refused before the file is read
   }
 }
+
+TEST_CASE("the net commands' numbers keep the ranges a sweep's network block declares") {
+  Sandbox box;
+  const std::pair<std::string, std::string> cases[] = {
+      {"net train --model lenet300 --out n.h5 --batch -1",
+       "--batch must be a non-negative integer, not '-1'"},
+      {"net train --model lenet300 --out n.h5 --epochs 0",
+       "--epochs must be an integer in [1, 100000], not 0"},
+      {"net train --model lenet300 --out n.h5 --momentum 2",
+       "--momentum must be a number in [0, 1], not 2"},
+      {"net train --model lenet300 --out n.h5 --threads 0",
+       "--threads must be an integer in [1, 1024], not 0"},
+      {"net prune missing.h5 --out p.h5 --batch 0",
+       "--batch must be an integer in [1, 1000000], not 0"},
+      {"net lc missing.h5 --levels 0", "--levels must be in [1, 1073741824]"},
+      {"net lc missing.h5 --steps 0", "--steps must be an integer in [1, 100000], not 0"},
+      {"net lc missing.h5 --mu-factor 0.5", "--mu-factor must be a number in [1, 1e+06], not 0.5"},
+      {"net lc missing.h5 --method dc", "--method must be one of lc, idc, not 'dc'"},
+      {"net importance missing.h5 --samples -3", "--samples must be a non-negative integer"},
+  };
+  for (const auto& [args, message] : cases) {
+    CAPTURE(args);
+    const Result r = box.quantlab(args);
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.output.find(message) != std::string::npos, r.output);
+    CHECK(r.output.find("missing.h5") == std::string::npos);  // refused before reading files
+  }
+}
