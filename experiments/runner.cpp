@@ -1,18 +1,23 @@
 #include "experiments/runner.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "datasets/hdf5_io.hpp"
@@ -58,6 +63,47 @@ std::string record_path(const std::string& out, const std::string& sweep, const 
   return (fs::path(runs_folder(out, sweep)) / (id + ".h5")).string();
 }
 
+// Held while a `run` of one shard of a sweep works in its folder, so that a second one exits
+// naming the first instead of doing the same work (and cleaning its temporary files). flock:
+// the kernel releases it when its holder dies, however it dies. Different shards of one sweep
+// (a Slurm array) run at once, each under its own lock.
+class SweepLock {
+ public:
+  SweepLock(const std::string& folder, std::size_t shard, std::size_t shards) {
+    // Beside the runs folder, not in it (the runs folder holds records alone).
+    const std::string name =
+        shards > 1 ? "run." + std::to_string(shard) + "-of-" + std::to_string(shards) + ".lock"
+                   : "run.lock";
+    path_ = (fs::path(folder).parent_path() / name).string();
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      char holder[256] = {};
+      const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
+      ::close(fd_);
+      std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
+      while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
+      throw std::runtime_error("another quantlab run of this sweep works in " + folder + " (" +
+                               (who.empty() ? "holder unknown" : who) + ", lock " + path_ +
+                               "): wait for it to finish or stop it");
+    }
+    char host[128] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    const std::string me = "pid " + std::to_string(::getpid()) + " on " + host + "\n";
+    // The holder's name only feeds a second run's message: failing to write it is harmless.
+    const bool named = ::ftruncate(fd_, 0) == 0 &&
+                       ::pwrite(fd_, me.data(), me.size(), 0) == static_cast<ssize_t>(me.size());
+    static_cast<void>(named);
+  }
+  ~SweepLock() { ::close(fd_); }  // releases the lock
+  SweepLock(const SweepLock&) = delete;
+  SweepLock& operator=(const SweepLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 void prepare_output(const std::string& folder) {
   std::error_code error;
   fs::create_directories(folder, error);
@@ -70,6 +116,7 @@ void prepare_output(const std::string& folder) {
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   const std::string folder = runs_folder(options.out, plan.config.name);
   prepare_output(folder);
+  const SweepLock lock(folder, options.shard, options.shards);
   const int blas_threads = pin_blas_to_one_thread();
 
   const SavedPlan saved = saved_plan(plan);
@@ -140,7 +187,17 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  try {
+    for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  } catch (const std::system_error& e) {
+    {  // the started workers stop after their current run; nothing is left half-written
+      std::lock_guard<std::mutex> lock(mutex);
+      fatal = "cannot start thread " + std::to_string(pool.size() + 1) + " of " +
+              std::to_string(threads) + " (" + e.what() + "): run with fewer --threads";
+    }
+    for (auto& t : pool) t.join();
+    throw std::runtime_error(fatal);
+  }
   worker();
   for (auto& t : pool) t.join();
   if (options.progress && !todo.empty()) std::fprintf(stderr, "\n");

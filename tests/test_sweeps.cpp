@@ -1,6 +1,8 @@
 // Sweeps at cluster scale: shards, status, regression checks, and reliability under kill -9
 // and a full disk, all through the command line.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 
 #include <chrono>
 #include <thread>
@@ -287,4 +289,28 @@ TEST_CASE("equal importance weights, whatever their value, give exactly the unwe
             d.at(r.text.at("run_id")[b]).at("codebook"));
     }
   CHECK(pairs == 4);
+}
+
+TEST_CASE("a second run of a sweep (or of the same shard) exits naming the one that holds it") {
+  Sandbox box;
+  box.write("sweep.yaml", kSweep);
+  fs::create_directories(box.dir / "results/sweep");
+  const std::string lock = box.path("results/sweep/run.lock");
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  const std::string holder = "pid 4242 on elsewhere\n";
+  REQUIRE(::write(fd, holder.data(), holder.size()) == static_cast<ssize_t>(holder.size()));
+  const Result second = box.quantlab("run sweep.yaml");
+  CHECK(second.status == 1);
+  CHECK_MESSAGE(
+      second.output.find("another quantlab run of this sweep works in") != std::string::npos,
+      second.output);
+  CHECK(second.output.find("pid 4242 on elsewhere") != std::string::npos);
+  CHECK(box.records("sweep") == 0);
+  // Another shard has a lock of its own; the unsharded run goes once the holder is gone.
+  CHECK(box.quantlab("run sweep.yaml --shard 0/2").status == 0);
+  ::close(fd);
+  const Result first = box.quantlab("run sweep.yaml");
+  CHECK_MESSAGE(first.status == 0, first.output);
 }
