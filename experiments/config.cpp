@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +16,34 @@
 
 namespace quantlab {
 namespace {
+
+// An integer as YAML 1.2's core schema writes it: [-+]?[0-9]+ in decimal (a leading zero is
+// not octal), 0o[0-7]+, 0x[0-9a-fA-F]+. yaml-cpp follows YAML 1.1, where 010 is eight.
+bool yaml_integer(const YAML::Node& node, std::int64_t& out) {
+  if (!node.IsScalar()) return false;
+  const std::string& text = node.Scalar();
+  int base = 10;
+  std::size_t start = 0;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'o' || text[1] == 'x')) {
+    base = text[1] == 'o' ? 8 : 16;
+    start = 2;
+  } else if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    start = 1;
+  }
+  if (start == text.size()) return false;
+  for (std::size_t i = start; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool digit = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+                                  : c >= '0' && c < static_cast<char>('0' + base);
+    if (!digit) return false;
+  }
+  errno = 0;
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str() + (base == 10 ? 0 : 2), &end, base);
+  if (errno == ERANGE || *end != '\0') return false;
+  out = value;
+  return true;
+}
 
 class Reader {
  public:
@@ -77,7 +108,7 @@ class Reader {
   std::int64_t integer(const YAML::Node& node, const std::string& what, std::int64_t min,
                        std::int64_t max) const {
     std::int64_t v;
-    if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, v) || v < min || v > max)
+    if (!yaml_integer(node, v) || v < min || v > max)
       fail(node, what + " must be an integer in [" + std::to_string(min) + ", " +
                      std::to_string(max) + "], not '" + show(node) + "'");
     return v;
@@ -136,7 +167,7 @@ ParameterValue parameter_value(const Reader& r, const YAML::Node& node, const Pa
     switch (spec.type) {
       case ParameterType::integer: {
         std::int64_t v;
-        ok = YAML::convert<std::int64_t>::decode(node, v);
+        ok = yaml_integer(node, v);
         value = v;
         break;
       }

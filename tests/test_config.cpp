@@ -197,6 +197,24 @@ TEST_CASE("a key given twice and a merge key are errors naming both places") {
         std::string::npos);
 }
 
+TEST_CASE("integers are read as YAML 1.2 writes them: 010 is ten") {
+  const std::pair<const char*, std::int64_t> read[] = {
+      {"010", 10}, {"0o10", 8}, {"0x1f", 31},
+      {"+5", 5},   {"7", 7},    {"0x7FFFFFFFFFFFFFFF", INT64_MAX}};
+  for (const auto& [text, value] : read) {
+    CAPTURE(text);
+    const SweepConfig c = parse_config(
+        replace(kValid, "seeds: [0, 1, 2]", std::string("seeds: [") + text + "]"), "c.yaml");
+    REQUIRE(c.seeds.size() == 1);
+    CHECK(static_cast<std::int64_t>(c.seeds[0]) == value);
+  }
+  for (const char* text :
+       {"1_000", "1e3", "3.0", "0b11", "0o8", "0x", "--1", "9223372036854775808"})
+    CHECK_MESSAGE(error_of(replace(kValid, "n_init: 2", std::string("n_init: ") + text))
+                          .find("must be an integer") != std::string::npos,
+                  text);
+}
+
 TEST_CASE("a sweep name is a folder of its own: not only dots, not ending in .h5") {
   for (const char* bad : {"'.'", "'..'", "'...'", "''"})
     CHECK(error_of(replace(kValid, "name: tiny", std::string("name: ") + bad))
