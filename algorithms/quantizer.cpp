@@ -10,10 +10,7 @@ namespace quantlab {
 
 void validate_input(const arma::vec& x, const arma::vec& weights, std::size_t levels) {
   if (x.is_empty()) throw std::invalid_argument("the data are empty");
-  for (arma::uword i = 0; i < x.n_elem; ++i)
-    if (!std::isfinite(x[i]))
-      throw std::invalid_argument("the data contain a non-finite value (" + std::to_string(x[i]) +
-                                  " at index " + std::to_string(i) + ")");
+  // One pass over the data: non-finite values and values beyond the range alike.
   if (const std::string problem = value_range_problem(x); !problem.empty())
     throw std::invalid_argument("the data hold " + problem);
   if (!weights.is_empty()) {

@@ -22,7 +22,7 @@ inline std::string value_range_problem(const arma::vec& values) {
       continue;
     char text[160];
     if (!std::isfinite(v))
-      std::snprintf(text, sizeof text, "a non-finite value (%g at flat index %llu)", v,
+      std::snprintf(text, sizeof text, "a non-finite value (%g at index %llu)", v,
                     static_cast<unsigned long long>(i));
     else
       std::snprintf(text, sizeof text,
