@@ -1,5 +1,6 @@
 #include "datasets/dataset_file.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <stdexcept>
 
 #include "datasets/hdf5_io.hpp"
+#include "datasets/temporary_files.hpp"
 
 namespace quantlab {
 namespace {
@@ -53,12 +55,15 @@ struct DatasetWriter::File {
 
 DatasetWriter::DatasetWriter(const std::string& path,
                              const std::map<std::string, std::string>& file_attributes)
-    : path_(path), temporary_(hdf5::temporary_path(path)) {
+    : path_(path), temporary_(temporary_path(path)) {
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  hdf5::remove_dead_temporaries(folder.empty() ? "." : folder.string());
+  remove_dead_temporaries(folder.empty() ? "." : folder.string());
   try {
     // Exclusive: never over another file, and never through a link.
     file_ = std::make_unique<File>(File{H5::H5File(temporary_, H5F_ACC_EXCL)});
+    // A descriptor of our own holds the file's lock while HDF5 writes through its own.
+    lock_fd_ = ::open(temporary_.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (lock_fd_ >= 0) hold_temporary(lock_fd_);
     hdf5::set_attribute(file_->h5, "format", std::string(kFormat));
     hdf5::set_attribute(file_->h5, "format_version", kFormatVersion);
     for (const auto& [key, value] : file_attributes) hdf5::set_attribute(file_->h5, key, value);
@@ -71,6 +76,7 @@ DatasetWriter::DatasetWriter(const std::string& path,
 }
 
 DatasetWriter::~DatasetWriter() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
   if (!file_) return;
   try {
     file_->h5.close();

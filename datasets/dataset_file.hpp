@@ -32,6 +32,7 @@ class DatasetWriter {
   struct File;
   std::string path_, temporary_;
   std::unique_ptr<File> file_;
+  int lock_fd_ = -1;
 };
 
 /// Writes all tensors atomically (a temporary file renamed into place), with their

@@ -1,7 +1,6 @@
 #include "datasets/hdf5_io.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,12 +10,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <random>
 #include <stdexcept>
 
 #include "datasets/sha256.hpp"
+#include "datasets/temporary_files.hpp"
 
 namespace quantlab::hdf5 {
 namespace {
@@ -157,61 +154,6 @@ H5::Group ensure_group(H5::Group root, const std::string& path) {
 
 namespace {
 
-// 64 random bits as hex, for temporary file names only (never for data: data draw from the
-// run's seed).
-std::string random_hex() {
-  static std::mutex mutex;
-  static std::random_device device;
-  std::lock_guard<std::mutex> lock(mutex);
-  const std::uint64_t bits = (std::uint64_t{device()} << 32) ^ device();
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(bits));
-  return text;
-}
-
-}  // namespace
-
-std::string temporary_suffix() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return ".tmp." + std::string(host) + "." + std::to_string(::getpid()) + ".";
-}
-
-namespace {
-
-// A killed process whose parent has not reaped it is a zombie: it exists but writes nothing.
-bool process_alive(pid_t pid) {
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: assume it runs
-  const auto paren = line.rfind(')');
-  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
-}
-
-}  // namespace
-
-std::string temporary_path(const std::string& path) {
-  return path + temporary_suffix() + random_hex();
-}
-
-void remove_dead_temporaries(const std::string& folder) {
-  const std::string ours = temporary_suffix();
-  const std::string host_part =
-      ours.substr(0, ours.rfind('.', ours.size() - 2) + 1);  // ".tmp.<host>."
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    const auto at = name.find(host_part);
-    if (at == std::string::npos) continue;
-    const std::string rest = name.substr(at + host_part.size());  // "<pid>.<random>"
-    const pid_t pid = static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
-    if (pid > 0 && !process_alive(pid)) std::filesystem::remove(entry.path(), error);
-  }
-}
-
-namespace {
-
 constexpr std::size_t kUserBlock = 512;
 const std::string kSealTag = "quantlab-sealed sha256 ";
 
@@ -266,6 +208,7 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& im
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  hold_temporary(fd);
   std::size_t written = 0;
   int error = 0;
   while (written < image.size() && !error) {
@@ -274,8 +217,8 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& im
     if (n > 0) written += static_cast<std::size_t>(n);
   }
   if (!error && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && !error) error = errno;
   if (!error && std::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (::close(fd) != 0 && !error) error = errno;  // the lock is held until the rename
   if (error) {
     std::remove(temporary.c_str());
     throw std::runtime_error("cannot write " + path + ": " + std::strerror(error) +

@@ -43,17 +43,6 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
 /// The group at a '/'-separated path below `root`, created with its parents if missing.
 H5::Group ensure_group(H5::Group root, const std::string& path);
 
-/// ".tmp.<host>.<pid>.": what a writer appends to a path (then a random part) for its
-/// temporary file, so that leftovers of a killed process can be told apart (and removed) on
-/// its host.
-std::string temporary_suffix();
-/// path + temporary_suffix() + 64 random bits: a name no other writer uses.
-std::string temporary_path(const std::string& path);
-
-/// Removes the temporary files in `folder` of processes on this host that died before their
-/// rename: they are never read (files appear only by rename).
-void remove_dead_temporaries(const std::string& folder);
-
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place;
 /// throws std::runtime_error (one line) and leaves nothing behind when it cannot.
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes);

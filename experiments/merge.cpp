@@ -4,7 +4,7 @@
 #include <limits>
 #include <set>
 
-#include "datasets/hdf5_io.hpp"
+#include "datasets/temporary_files.hpp"
 #include "experiments/result_schema.hpp"
 #include "experiments/results_table.hpp"
 #include "experiments/run_record.hpp"
@@ -70,7 +70,7 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
   Distributions distributions;
   for (const auto& r : records) distributions[r.text.at("run_id")] = r.vectors;
   summary.path = (std::filesystem::path(out) / (plan.sweep + ".h5")).string();
-  hdf5::remove_dead_temporaries(out);  // a killed merge's
+  remove_dead_temporaries(out);  // a killed merge's
   write_results(summary.path, table, distributions);
   return summary;
 }

@@ -20,7 +20,7 @@
 #include <system_error>
 #include <thread>
 
-#include "datasets/hdf5_io.hpp"
+#include "datasets/temporary_files.hpp"
 #include "experiments/plan_file.hpp"
 #include "experiments/provenance.hpp"
 #include "experiments/run_record.hpp"
@@ -110,7 +110,7 @@ void prepare_output(const std::string& folder) {
   if (error || ::access(folder.c_str(), W_OK) != 0)
     throw std::runtime_error("the results folder " + folder + " is not writable" +
                              (error ? " (" + error.message() + ")" : ""));
-  hdf5::remove_dead_temporaries(folder);
+  remove_dead_temporaries(folder);
 }
 
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {

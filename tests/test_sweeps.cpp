@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 #include "algorithms/generator.hpp"
@@ -234,23 +236,44 @@ TEST_CASE("leftover temporary files of dead writers are removed by the next merg
   ::waitpid(child, nullptr, 0);
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  const std::string dead = std::string(".tmp.") + host + "." + std::to_string(child) + ".0123";
-  const std::string alive = std::string(".tmp.") + host + "." + std::to_string(::getpid()) + ".4";
+  struct stat ns;
+  REQUIRE(::stat("/proc/self/ns/pid", &ns) == 0);
+  const std::string here = ".tmp." + std::string(host) + "." + std::to_string(ns.st_ino) + ".";
+  const std::string dead = here + std::to_string(child) + ".0123";
+  const std::string alive = here + std::to_string(::getpid()) + ".4";
+  // A writer in another pid namespace (a container sharing the host's name): its pid says
+  // nothing here, so only its lock and its age count.
+  const std::string elsewhere = ".tmp." + std::string(host) + ".1." + std::to_string(child);
   for (const std::string& name :
-       {"results/sweep.h5" + dead, "results/sweep.h5" + alive, "d.h5" + dead})
+       {"results/sweep.h5" + dead, "results/sweep.h5" + alive, "d.h5" + dead,
+        "results/x.h5" + elsewhere + ".5", "results/x.h5" + elsewhere + ".6",
+        "results/x.h5" + elsewhere + ".7", std::string("results/model.tmp.h5")})
     box.write(name, "partial");
+  const auto age = [&](const std::string& name) {
+    const struct timespec old[2] = {{std::time(nullptr) - 120, 0}, {std::time(nullptr) - 120, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, box.path(name).c_str(), old, 0) == 0);
+  };
+  age("results/x.h5" + elsewhere + ".6");
+  age("results/x.h5" + elsewhere + ".7");
+  age("results/model.tmp.h5");
+  // .7 is still being written: its writer holds the lock.
+  const int writing = ::open(box.path("results/x.h5" + elsewhere + ".7").c_str(), O_RDWR);
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  REQUIRE(::fcntl(writing, F_OFD_SETLK, &lock) == 0);
+
   REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
+  ::close(writing);
   CHECK(!fs::exists(box.path("results/sweep.h5" + dead)));
-  CHECK(fs::exists(box.path("results/sweep.h5" + alive)));  // a live writer's is kept
+  CHECK(fs::exists(box.path("results/sweep.h5" + alive)));          // a live writer's is kept
+  CHECK(fs::exists(box.path("results/x.h5" + elsewhere + ".5")));   // young: may be starting
+  CHECK(!fs::exists(box.path("results/x.h5" + elsewhere + ".6")));  // old and unlocked
+  CHECK(fs::exists(box.path("results/x.h5" + elsewhere + ".7")));   // locked
+  CHECK(fs::exists(box.path("results/model.tmp.h5")));              // not a temporary name
   const Result made =
       box.quantlab("dataset make --name d --distribution gaussian --n 100 --out d.h5");
   REQUIRE_MESSAGE(made.status == 0, made.output);
   CHECK(!fs::exists(box.path("d.h5" + dead)));
-  // Only the live writer's temporary file is left.
-  std::size_t temporaries = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(box.dir))
-    temporaries += entry.path().filename().string().find(".tmp.") != std::string::npos;
-  CHECK(temporaries == 1);
 }
 
 TEST_CASE("equal importance weights, whatever their value, give exactly the unweighted runs") {
