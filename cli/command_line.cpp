@@ -69,15 +69,20 @@ void check_declared_ranges(const po::variables_map& vm,
       number = *d;
     else
       throw std::logic_error("--" + option + " is not a number");
-    number = std::min(number, 9e18);  // beyond every declared range, and still an int64
     for (const auto& spec : specs) {
       if (spec.name != parameter) continue;
-      const ParameterValue value = spec.type == ParameterType::integer
-                                       ? ParameterValue(static_cast<std::int64_t>(number))
-                                       : ParameterValue(number);
-      if (spec.reject(value) || !std::isfinite(number))
+      // An integer beyond every declared range is still an int64 once clamped.
+      const bool finite = std::isfinite(number);
+      const ParameterValue value =
+          spec.type == ParameterType::integer && finite
+              ? ParameterValue(static_cast<std::int64_t>(std::min(number, 9e18)))
+              : ParameterValue(number);
+      if (!finite || spec.reject(value))
         throw UsageError("--" + option + " must be " + spec.allowed() + ", not " +
-                         display_value(ParameterValue(number)));
+                         (finite               ? display_value(value)
+                          : std::isnan(number) ? std::string("nan")
+                          : number > 0         ? std::string("inf")
+                                               : std::string("-inf")));
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "datasets/hdf5_io.hpp"
 #include "experiments/config.hpp"
 
 int main(int argc, char** argv) {
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
     std::cerr << "quantlab: error: " << e.what() << "\n";
     return 1;
   } catch (const H5::Exception& e) {  // HDF5's exceptions are not std::exceptions
-    std::cerr << "quantlab: error: HDF5: " << e.getFuncName() << ": " << e.getDetailMsg() << "\n";
+    std::cerr << "quantlab: error: an HDF5 file: " << hdf5::describe(e) << "\n";
     return 1;
   }
 }

@@ -43,7 +43,7 @@ H5::H5File open_dataset_file(const std::string& path) {
                                " attribute)");
     return file;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read dataset file " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot read dataset file " + path + ": " + hdf5::describe(e));
   }
 }
 
@@ -71,7 +71,7 @@ DatasetWriter::DatasetWriter(const std::string& path,
     const bool created = file_ != nullptr;  // else the name was taken: not ours to remove
     file_.reset();
     if (created) std::remove(temporary_.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot write " + path + ": " + hdf5::describe(e));
   }
 }
 
@@ -122,7 +122,7 @@ void DatasetWriter::add(const Tensor& t) {
     set_tensor_attributes(d, t.attributes, t.checksum());
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot write tensor '" + t.name + "' to " + path_ + ": " +
-                             e.getDetailMsg());
+                             hdf5::describe(e));
   }
 }
 
@@ -141,7 +141,7 @@ void DatasetWriter::add_float32(const std::string& name, const std::vector<std::
     set_tensor_attributes(d, attributes, checksum_float32(values.data(), values.size()));
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot write tensor '" + name + "' to " + path_ + ": " +
-                             e.getDetailMsg());
+                             hdf5::describe(e));
   }
 }
 
@@ -153,7 +153,7 @@ void DatasetWriter::commit() {
   try {
     file_->h5.close();
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot write " + path_ + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot write " + path_ + ": " + hdf5::describe(e));
   }
   file_.reset();
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
@@ -175,7 +175,7 @@ std::vector<std::string> list_tensors(const std::string& path) {
   try {
     collect(file.openGroup("/"), "", names);
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot list " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot list " + path + ": " + hdf5::describe(e));
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -210,7 +210,7 @@ Tensor read_tensor(const std::string& path, const std::string& name) {
     t.attributes = hdf5::string_attributes(d);
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot read tensor '" + name + "' from " + path + ": " +
-                             e.getDetailMsg());
+                             hdf5::describe(e));
   }
   auto stored = t.attributes.find("checksum");
   if (stored != t.attributes.end() && stored->second != t.checksum())

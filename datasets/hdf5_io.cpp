@@ -143,6 +143,19 @@ std::vector<std::string> read_strings(const H5::Group& group, const std::string&
   return v;
 }
 
+std::string describe(const H5::Exception& e) {
+  const std::string detail = e.getDetailMsg();  // "H5Fopen failed", "H5Dread failed", ...
+  const auto starts = [&](const char* prefix) { return detail.rfind(prefix, 0) == 0; };
+  if (!starts("H5")) return detail;  // a message of quantlab's own
+  if (starts("H5Fopen")) return "not an HDF5 file, or a truncated or damaged one";
+  if (starts("H5Fcreate")) return "cannot create it (it exists, or its folder is not writable)";
+  const bool writing =
+      detail.find("create") != std::string::npos || detail.find("write") != std::string::npos ||
+      detail.find("flush") != std::string::npos || detail.find("close") != std::string::npos;
+  return writing ? "cannot write it (is the disk full?)"
+                 : "part of it cannot be read (the file is damaged)";
+}
+
 H5::Group ensure_group(H5::Group root, const std::string& path) {
   const std::size_t slash = path.find('/');
   const std::string part = path.substr(0, slash);
@@ -184,7 +197,7 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
     image.resize(static_cast<std::size_t>(size));
     H5Fget_file_image(file.getId(), image.data(), image.size());
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot write " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot write " + path + ": " + describe(e));
   }
   if (sealed) {
     // The core driver's image starts at the superblock: the user block goes in front of it.

@@ -40,6 +40,10 @@ void write_vector(H5::Group& group, const std::string& name, const std::vector<s
 std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
 
+/// What an HDF5 failure means to the user, in place of the library's "H5Fopen failed": "not an
+/// HDF5 file, or a truncated or damaged one", "cannot write it (is the disk full?)", ...
+std::string describe(const H5::Exception& e);
+
 /// The group at a '/'-separated path below `root`, created with its parents if missing.
 H5::Group ensure_group(H5::Group root, const std::string& path);
 

@@ -103,7 +103,7 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
       }
     }
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot read results file " + path + ": " + e.getDetailMsg());
+    throw std::runtime_error("cannot read results file " + path + ": " + hdf5::describe(e));
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("results file " + path + ": " + e.what());
   }

@@ -91,7 +91,7 @@ RunRecord read_run_record(const std::string& path) {
     }
     r.provenance = hdf5::string_attributes(root.openGroup("provenance"));
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": not a readable run record (" + e.getDetailMsg() + ")");
+    throw std::runtime_error(path + ": not a readable run record (" + hdf5::describe(e) + ")");
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

@@ -686,6 +686,9 @@ TEST_CASE("the net commands' numbers keep the ranges a sweep's network block dec
       {"net lc missing.h5 --levels 0", "--levels must be in [1, 1073741824]"},
       {"net lc missing.h5 --steps 0", "--steps must be an integer in [1, 100000], not 0"},
       {"net lc missing.h5 --mu-factor 0.5", "--mu-factor must be a number in [1, 1e+06], not 0.5"},
+      {"net lc missing.h5 --mu0 inf", "--mu0 must be a number in [1e-300, 1e+300], not inf"},
+      {"net train --model lenet300 --out n.h5 --momentum 1e23",
+       "--momentum must be a number in [0, 1], not 1e+23"},
       {"net lc missing.h5 --method dc", "--method must be one of lc, idc, not 'dc'"},
       {"net importance missing.h5 --samples -3", "--samples must be a non-negative integer"},
   };
