@@ -14,6 +14,18 @@ class FenwickTree {
     }
   }
 
+  /// All values at once, in O(n): the sums are then those of `values` alone. (Updating from
+  /// earlier values by differences would leave their rounding behind: draw weights of 1 then
+  /// replaced by squared distances of 1e-18 would be sampled from the rounding.)
+  void assign(const std::vector<double>& values) {
+    value_ = values;
+    std::fill(tree_.begin(), tree_.end(), 0.0);
+    for (std::size_t k = 1; k < tree_.size(); ++k) {
+      tree_[k] += values[k - 1];
+      const std::size_t parent = k + (k & (~k + 1));
+      if (parent < tree_.size()) tree_[parent] += tree_[k];
+    }
+  }
   void set(std::size_t i, double v) {
     const double delta = v - value_[i];
     value_[i] = v;
@@ -64,16 +76,19 @@ arma::vec kmeanspp_initialization(const SortedValues& sorted, std::size_t K, Gen
   const std::size_t m = sorted.size();
   const arma::vec& u = sorted.values;
   FenwickTree weight(m);
-  for (std::size_t j = 0; j < m; ++j) weight.set(j, sorted.weights[j]);
+  weight.assign(std::vector<double>(sorted.weights.begin(), sorted.weights.end()));
   std::vector<double> d2(m, 0.0);
   std::vector<std::size_t> chosen{draw(weight, gen)};
 
-  // Squared distances to the first centroid, then only the new centroid's cell each time.
+  // Squared distances to the first centroid, then only the new centroid's cell each time
+  // (those updates replace values of the same scale).
+  std::vector<double> drawn(m);
   for (std::size_t j = 0; j < m; ++j) {
     const double d = u[j] - u[chosen[0]];
     d2[j] = d * d;
-    weight.set(j, sorted.weights[j] * d2[j]);
+    drawn[j] = sorted.weights[j] * d2[j];
   }
+  weight.assign(drawn);
   while (chosen.size() < K) {
     const std::size_t p = draw(weight, gen);
     chosen.push_back(p);
@@ -97,7 +112,7 @@ arma::vec kmeanspp_initialization(const SortedValues& sorted, std::size_t K, Gen
 
 arma::vec random_initialization(const SortedValues& sorted, std::size_t K, Generator& gen) {
   FenwickTree weight(sorted.size());
-  for (std::size_t j = 0; j < sorted.size(); ++j) weight.set(j, sorted.weights[j]);
+  weight.assign(std::vector<double>(sorted.weights.begin(), sorted.weights.end()));
   std::vector<std::size_t> chosen;
   while (chosen.size() < K) {
     const std::size_t p = draw(weight, gen);

@@ -116,7 +116,8 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
       if (slope < 0) next = lambda * std::exp((std::log(k) - std::log(g)) / slope);
     }
     last_lambda = lambda, last_groups = g;
-    if (same_side >= 2 || !(next > lo && next < hi)) next = lo > 0 ? std::sqrt(lo * hi) : hi / 64;
+    if (same_side >= 2 || !(next > lo && next < hi))
+      next = lo > 0 ? std::sqrt(lo) * std::sqrt(hi) : hi / 64;
     lambda = next;
   }
   if (solves) *solves = count;

@@ -200,7 +200,9 @@ Quantized SparseLeastSquaresQuantizer::quantize_values(const arma::vec& x, const
     double best_lambda = hi;
     ++solves;
     for (int it = 0; it < 200 && best.levels.size() != K; ++it) {
-      const double mid = lo > 0 ? std::sqrt(lo * hi) : hi * 1e-9;
+      // √lo·√hi, not √(lo·hi): λ scales with x², and the product of two would overflow
+      // (or underflow) for data far from unit scale.
+      const double mid = lo > 0 ? std::sqrt(lo) * std::sqrt(hi) : hi * 1e-9;
       const SparseSolution r = solve(s, sums, mid, &capped, &iterations);
       ++solves;
       if (r.levels.size() > K) {

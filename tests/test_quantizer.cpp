@@ -164,3 +164,34 @@ TEST_CASE("data beyond the range whose squares stay finite are refused at the en
   // Zero and the ends of the range are fine.
   CHECK(quantizer->quantize(arma::vec{0, 1e100, -1e-100, 3}, {}, 4, g).reconstruction.is_finite());
 }
+
+TEST_CASE("every registered quantizer commutes with scaling the data by a power of two") {
+  // Scaling by 2^k changes no rounding (as long as nothing overflows or underflows), so any
+  // difference is an absolute constant or an overflowing product inside the algorithm.
+  Generator data(7);
+  arma::vec x(300);
+  for (double& v : x) v = data.laplace();
+  for (const AlgorithmInfo& info : algorithms()) {
+    // The fixed codebooks (paper 4: {-1, 1}; 0 and ±2^-j) do not scale by definition.
+    if (info.name == "sign" || info.name == "powers_of_two") continue;
+    Parameters parameters(info.parameters, {});
+    const std::size_t K = usable_levels(info, parameters);
+    REQUIRE(K > 0);
+    const auto quantizer = info.make(parameters);
+    for (const std::size_t levels : {K, std::size_t{4}, std::size_t{8}}) {
+      if (!rule_violation(info, parameters, levels).empty()) continue;
+      Generator g1(3);
+      const Quantized unit = quantizer->quantize(x, {}, levels, g1);
+      for (const int k : {-300, -100, -30, 30, 100, 300}) {
+        CAPTURE(info.name);
+        CAPTURE(levels);
+        CAPTURE(k);
+        Generator g2(3);
+        const Quantized scaled = quantizer->quantize(x * std::ldexp(1.0, k), {}, levels, g2);
+        CHECK(arma::all(scaled.indices == unit.indices));
+        CHECK(arma::approx_equal(scaled.reconstruction, unit.reconstruction * std::ldexp(1.0, k),
+                                 "absdiff", 0.0));
+      }
+    }
+  }
+}
