@@ -29,119 +29,18 @@
 #include <vector>
 
 #include "datasets/dataset_import.hpp"
+#include "tests/hostile/hostile_files.hpp"
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
 using nlohmann::json;
-using quantlab::testing::TempDir;
+using namespace quantlab::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::size_t kMiB = std::size_t(1) << 20;
 const std::size_t kGiB = std::size_t(1) << 30;
-
-// ---- files ----------------------------------------------------------------------------
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-std::string gzipped(const std::string& bytes) {
-  uLongf size = compressBound(bytes.size()) + 64;
-  std::string out(size, '\0');
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);  // 15 + 16: gzip framing
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  z.avail_in = static_cast<uInt>(bytes.size());
-  z.next_out = reinterpret_cast<Bytef*>(&out[0]);
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-void put_f32(std::string& b, float v) {
-  b.append(reinterpret_cast<const char*>(&v), 4);  // little-endian host, as the formats
-}
-void put_u32le(std::string& b, std::uint32_t v) {
-  b.append(reinterpret_cast<const char*>(&v), 4);
-}
-void put_u32be(std::string& b, std::uint32_t v) {
-  const char be[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  b.append(be, 4);
-}
-
-std::string idx_file(const std::vector<std::uint32_t>& dims, std::size_t data_bytes,
-                     char type = 0x08) {
-  std::string b("\x00\x00", 2);
-  b += type;
-  b += static_cast<char>(dims.size());
-  for (auto d : dims) put_u32be(b, d);
-  for (std::size_t i = 0; i < data_bytes; ++i) b += static_cast<char>(i * 37);
-  return b;
-}
-
-std::string gnubg_file(const std::vector<std::array<std::uint32_t, 3>>& nets,
-                       std::size_t values_per_net = SIZE_MAX) {
-  std::string b;
-  put_f32(b, 472.3782f);
-  put_f32(b, 1.0f);
-  for (const auto& [inputs, hidden, outputs] : nets) {
-    for (std::uint32_t v : {inputs, hidden, outputs, 7u}) put_u32le(b, v);
-    put_f32(b, 0.1f), put_f32(b, 1.0f);
-    const std::size_t n =
-        values_per_net != SIZE_MAX
-            ? values_per_net
-            : std::size_t(inputs) * hidden + std::size_t(hidden) * outputs + hidden + outputs;
-    for (std::size_t i = 0; i < n; ++i) put_f32(b, 0.25f * static_cast<float>(i));
-  }
-  return b;
-}
-
-std::string digits_csv(int rows) {
-  std::string csv;
-  for (int row = 0; row < rows; ++row) {
-    for (int i = 0; i < 64; ++i) csv += std::to_string((row + i) % 17) + ",";
-    csv += std::to_string(row % 10) + "\n";
-  }
-  return csv;
-}
-
-std::string embeddings_json(int words, int numbers, const std::string& size = "") {
-  std::string j = "{" + (size.empty() ? "" : "\"size\":" + size + ",") + "\"vectors\":{";
-  for (int w = 0; w < words; ++w) {
-    j += std::string(w ? "," : "") + "\"w" + std::to_string(w) + "\":[";
-    for (int i = 0; i < numbers; ++i) j += (i ? "," : "") + std::to_string(w + i) + ".5";
-    j += "]";
-  }
-  return j + "}}";
-}
-
-// A TF.js manifest with one weight group and one shard, and the shard matching it.
-json tfjs_weights() {
-  return json::array({{{"name", "dense/kernel"}, {"shape", {2, 3}}, {"dtype", "float32"}},
-                      {{"name", "dense/bias"}, {"shape", {2}}, {"dtype", "float16"}},
-                      {{"name", "conv/kernel"},
-                       {"shape", {4}},
-                       {"dtype", "float32"},
-                       {"quantization", {{"dtype", "uint8"}, {"scale", 0.5}, {"min", -1.0}}}},
-                      {{"name", "shape_constant"}, {"shape", {3}}, {"dtype", "int32"}},
-                      {{"name", "scalar"}, {"shape", json::array()}, {"dtype", "float32"}}});
-}
-const std::size_t kTfjsBytes = 24 + 4 + 4 + 12 + 4;
-
-json tfjs_manifest(const json& weights, const json& paths = {"group1-shard1of1.bin"}) {
-  return {{"format", "layers-model"},
-          {"weightsManifest", {{{"paths", paths}, {"weights", weights}}}}};
-}
-
-std::string bytes_of(std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(0x3c + (i % 7));
-  return s;
-}
 
 // ---- running one import in a child ---------------------------------------------------
 

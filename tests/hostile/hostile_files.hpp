@@ -1,0 +1,117 @@
+#pragma once
+// Files in the formats quantlab imports, built byte by byte for the hostile tests: valid ones
+// to mutate, and ones whose headers lie.
+#include <zlib.h>
+
+#include <array>
+#include <cstdint>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace quantlab::testing {
+
+inline void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+inline std::string gzipped(const std::string& bytes) {
+  uLongf size = compressBound(bytes.size()) + 64;
+  std::string out(size, '\0');
+  z_stream z{};
+  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);  // 15 + 16: gzip framing
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(&out[0]);
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+inline void put_f32(std::string& b, float v) {
+  b.append(reinterpret_cast<const char*>(&v), 4);  // little-endian host, as the formats
+}
+inline void put_u32le(std::string& b, std::uint32_t v) {
+  b.append(reinterpret_cast<const char*>(&v), 4);
+}
+inline void put_u32be(std::string& b, std::uint32_t v) {
+  const char be[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  b.append(be, 4);
+}
+
+inline std::string idx_file(const std::vector<std::uint32_t>& dims, std::size_t data_bytes,
+                            char type = 0x08) {
+  std::string b("\x00\x00", 2);
+  b += type;
+  b += static_cast<char>(dims.size());
+  for (auto d : dims) put_u32be(b, d);
+  for (std::size_t i = 0; i < data_bytes; ++i) b += static_cast<char>(i * 37);
+  return b;
+}
+
+inline std::string gnubg_file(const std::vector<std::array<std::uint32_t, 3>>& nets,
+                              std::size_t values_per_net = SIZE_MAX) {
+  std::string b;
+  put_f32(b, 472.3782f);
+  put_f32(b, 1.0f);
+  for (const auto& [inputs, hidden, outputs] : nets) {
+    for (std::uint32_t v : {inputs, hidden, outputs, 7u}) put_u32le(b, v);
+    put_f32(b, 0.1f), put_f32(b, 1.0f);
+    const std::size_t n =
+        values_per_net != SIZE_MAX
+            ? values_per_net
+            : std::size_t(inputs) * hidden + std::size_t(hidden) * outputs + hidden + outputs;
+    for (std::size_t i = 0; i < n; ++i) put_f32(b, 0.25f * static_cast<float>(i));
+  }
+  return b;
+}
+
+inline std::string digits_csv(int rows) {
+  std::string csv;
+  for (int row = 0; row < rows; ++row) {
+    for (int i = 0; i < 64; ++i) csv += std::to_string((row + i) % 17) + ",";
+    csv += std::to_string(row % 10) + "\n";
+  }
+  return csv;
+}
+
+inline std::string embeddings_json(int words, int numbers, const std::string& size = "") {
+  std::string j = "{" + (size.empty() ? "" : "\"size\":" + size + ",") + "\"vectors\":{";
+  for (int w = 0; w < words; ++w) {
+    j += std::string(w ? "," : "") + "\"w" + std::to_string(w) + "\":[";
+    for (int i = 0; i < numbers; ++i) j += (i ? "," : "") + std::to_string(w + i) + ".5";
+    j += "]";
+  }
+  return j + "}}";
+}
+
+// A TF.js manifest with one weight group and one shard, and the shard matching it.
+inline nlohmann::json tfjs_weights() {
+  return nlohmann::json::array(
+      {{{"name", "dense/kernel"}, {"shape", {2, 3}}, {"dtype", "float32"}},
+       {{"name", "dense/bias"}, {"shape", {2}}, {"dtype", "float16"}},
+       {{"name", "conv/kernel"},
+        {"shape", {4}},
+        {"dtype", "float32"},
+        {"quantization", {{"dtype", "uint8"}, {"scale", 0.5}, {"min", -1.0}}}},
+       {{"name", "shape_constant"}, {"shape", {3}}, {"dtype", "int32"}},
+       {{"name", "scalar"}, {"shape", nlohmann::json::array()}, {"dtype", "float32"}}});
+}
+inline const std::size_t kTfjsBytes = 24 + 4 + 4 + 12 + 4;
+
+inline nlohmann::json tfjs_manifest(const nlohmann::json& weights,
+                                    const nlohmann::json& paths = {"group1-shard1of1.bin"}) {
+  return {{"format", "layers-model"},
+          {"weightsManifest", {{{"paths", paths}, {"weights", weights}}}}};
+}
+
+inline std::string bytes_of(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(0x3c + (i % 7));
+  return s;
+}
+
+}  // namespace quantlab::testing
