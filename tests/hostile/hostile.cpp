@@ -23,8 +23,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -76,7 +78,7 @@ pid_t start(const fs::path& dir, const std::vector<std::string>& args, const Lim
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
-  if (::chdir(dir.c_str()) != 0) ::_exit(127);
+  if (::chdir(dir.c_str()) != 0) ::_exit(126);
   const rlimit as{limits.address_space, limits.address_space};
   ::setrlimit(RLIMIT_AS, &as);
   if (limits.file_size) {
@@ -90,6 +92,9 @@ pid_t start(const fs::path& dir, const std::vector<std::string>& args, const Lim
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   ::execv(argv[0], argv.data());
+  const std::string why =
+      std::string("hostile: cannot start ") + argv[0] + ": " + std::strerror(errno) + "\n";
+  if (::write(2, why.data(), why.size()) < 0) ::_exit(127);
   ::_exit(127);
 }
 
@@ -295,6 +300,32 @@ struct Suite {
   std::vector<std::string> classes;  // in the order they ran
   std::map<std::string, Tally> tally;
   std::vector<std::string> failures;
+
+  // An IDX header for MNIST's training images, then 2 GiB of zeros, gzipped once (2 MiB).
+  std::string bomb() {
+    if (bomb_.empty()) {
+      const std::string header = idx_file({60000, 28, 28}, 0);
+      const std::string zeros(kMiB, '\0');
+      z_stream z{};
+      deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+      std::string chunk(kMiB, '\0');
+      const auto feed = [&](const std::string& in, int flush) {
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+        z.avail_in = static_cast<uInt>(in.size());
+        do {
+          z.next_out = reinterpret_cast<Bytef*>(&chunk[0]);
+          z.avail_out = static_cast<uInt>(chunk.size());
+          deflate(&z, flush);
+          bomb_.append(chunk.data(), chunk.size() - z.avail_out);
+        } while (z.avail_out == 0);
+      };
+      feed(header, Z_NO_FLUSH);
+      for (int i = 0; i < 2048; ++i) feed(zeros, i + 1 < 2048 ? Z_NO_FLUSH : Z_FINISH);
+      deflateEnd(&z);
+    }
+    return bomb_;
+  }
+  std::string bomb_;
 
   fs::path folder() {
     const fs::path f = root.path / ("case" + std::to_string(next_folder++));
@@ -724,8 +755,11 @@ void header_allocations(Suite& s) {
   const Limits small{20, 1024 * kMiB};
   for (int i = 0; i < s.cases; ++i) {
     const fs::path dir = s.folder();
+    // From a thousand to four billion: products that fit in memory but not in the file,
+    // products beyond memory, and products that wrap.
     const auto huge = [&] {
-      return static_cast<std::uint32_t>((1u << 16) + s.g.below(0xffffffffu - (1u << 16)));
+      const unsigned bits = 10 + static_cast<unsigned>(s.pick(22));
+      return static_cast<std::uint32_t>((std::uint64_t{1} << bits) + s.g.below(1000));
     };
     std::string format, label;
     std::vector<std::string> inputs;
@@ -743,11 +777,10 @@ void header_allocations(Suite& s) {
         break;
       }
       case 1: {  // a gzip bomb: a valid header, and far more zeros than it declares
-        write_file((dir / "images.idx").string(),
-                   gzipped(idx_file({60000, 28, 28}, 0) + std::string(64 * kMiB, '\0')));
+        write_file((dir / "images.idx").string(), s.bomb());
         write_file((dir / "labels.idx").string(), idx_file({60000}, 60000));
         format = "idx", inputs = {"images.idx", "labels.idx"},
-        label = "gzip bomb (64 MiB of zeros)";
+        label = "gzip bomb (2 MiB inflating to 2 GiB)";
         break;
       }
       case 2: {  // gnubg nets larger than the file
@@ -1041,6 +1074,38 @@ void run_records(Suite& s, const fs::path& pristine) {
   }
 }
 
+void results_files(Suite& s, const fs::path& pristine) {
+  const std::string klass = "damaged results files";
+  for (int i = 0; i < s.cases; ++i) {
+    const fs::path dir = s.folder();
+    fs::create_directories(dir / "results");
+    fs::copy(pristine / "results/f.h5", dir / "results/f.h5");
+    std::string label;
+    damage(s, dir / "results/f.h5", label);
+    // report and check must each refuse the file by name, or read what the sweep wrote.
+    const Process reported = run(dir, {"report", "results/f.h5", "--metric", "mse,sse"});
+    const Process pristine_report =
+        run(pristine, {"report", "results/f.h5", "--metric", "mse,sse"});
+    const Process checked =
+        run(dir, {"check", "results/f.h5", "--against", (pristine / "results/f.h5").string(),
+                  "--rtol", "0", "--atol", "0"});
+    std::string why;
+    if (crashed(reported, why) || crashed(checked, why))
+      s.count(klass, label, {kCrash, why});
+    else if (reported.code == 0 && reported.output != pristine_report.output)
+      s.count(klass, label, {kWrong, "report printed other numbers"});
+    else if (checked.code == 0 && reported.code == 0)
+      s.count(klass, label, {kCorrect, "the damage did not touch the table"});
+    else if (checked.code == 0)
+      s.count(klass, label, {kWrong, "check passed a file report refuses"});
+    else {
+      const Judged r = reported.code == 0 ? Judged{kClean, ""} : refusal(reported, {"f.h5"});
+      const Judged c = refusal(checked, {"f.h5"});
+      s.count(klass, label, r.verdict != kClean ? r : c);
+    }
+  }
+}
+
 // ---- faults -------------------------------------------------------------------------------
 
 const std::string kFaultSweep =
@@ -1217,6 +1282,7 @@ int main(int argc, char** argv) {
     const fs::path pristine = pristine_sweep(s);
     dataset_files(s, pristine);
     run_records(s, pristine);
+    results_files(s, pristine);
     faults(s);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hostile: %s\n", e.what());
