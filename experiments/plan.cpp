@@ -72,9 +72,24 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   return out;
 }
 
-// The companion weights `name` of each tensor: importance/<name>/<tensor> in its file, of the
-// same shape, finite and positive.
-// The companion importance/<name>/<tensor> of one tensor: same shape, finite and positive.
+// Importance weights of one tensor: same shape, finite and positive. `what` names them.
+void check_weights(const Tensor& w, const std::vector<std::size_t>& shape,
+                   const std::string& what) {
+  if (w.shape != shape) {
+    Tensor t;
+    t.shape = shape;
+    throw std::runtime_error(what + " have shape " + w.shape_text() + ", the tensor " +
+                             t.shape_text());
+  }
+  for (arma::uword i = 0; i < w.values.n_elem; ++i)
+    if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
+      throw std::runtime_error(what +
+                               " hold a value that is not a positive finite number (at flat "
+                               "index " +
+                               std::to_string(i) + ")");
+}
+
+// The companion importance/<name>/<tensor> of one tensor, checked.
 Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::string& tensor,
                       const std::vector<std::size_t>& shape) {
   const std::string path = kImportancePrefix + name + "/" + tensor;
@@ -85,28 +100,17 @@ Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::
     throw std::runtime_error(d.where + ": " + d.file + " has no importance weights '" + name +
                              "' for tensor '" + tensor + "' (expected at " + path + ")");
   }
-  if (w.shape != shape) {
-    Tensor t;
-    t.shape = shape;
-    throw std::runtime_error(d.where + ": weights " + path + " have shape " + w.shape_text() +
-                             ", the tensor " + t.shape_text());
-  }
-  for (arma::uword i = 0; i < w.values.n_elem; ++i)
-    if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
-      throw std::runtime_error(d.where + ": weights " + path +
-                               " hold a value that is not a "
-                               "positive finite number (at flat index " +
-                               std::to_string(i) + ")");
+  check_weights(w, shape, d.where + ": weights " + path);
   return w;
 }
 
 // Weights divided by the largest: equal weights become exactly 1 (the unweighted result,
 // whatever their common value), and the others are in (0, 1], within quantlab's range.
-arma::vec normalised_weights(const DatasetSpec& d, const std::string& name, const PlannedTensor& p,
-                             const arma::vec& w) {
+arma::vec normalised_weights(const std::string& where, const std::string& name,
+                             const PlannedTensor& p, const arma::vec& w) {
   const arma::vec out = w / w.max();
   if (const std::string problem = value_range_problem(out); !problem.empty())
-    throw std::runtime_error(d.where + ": importance weights '" + name + "' of tensor '" +
+    throw std::runtime_error(where + ": importance weights '" + name + "' of tensor '" +
                              p.tensor.name + "', divided by the largest, hold " + problem +
                              " (they span more than 200 orders of magnitude)");
   return out;
@@ -122,7 +126,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
                                name + "'");
     if (!p.network) {
       const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
-      p.weights[name] = {normalised_weights(d, name, p, w.values), w.checksum()};
+      p.weights[name] = {normalised_weights(d.where, name, p, w.values), w.checksum()};
       continue;
     }
     // A network's kernels: their companions, concatenated in the same order.
@@ -136,7 +140,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
       offset += w.size();
       checksums += w.checksum();
     }
-    p.weights[name] = {normalised_weights(d, name, p, all), sha256_hex(checksums)};
+    p.weights[name] = {normalised_weights(d.where, name, p, all), sha256_hex(checksums)};
   }
 }
 
@@ -252,45 +256,10 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
   }
 }
 
-}  // namespace
-
-int bits_for_levels(std::size_t levels) {
-  int bits = 0;
-  while ((std::size_t{1} << bits) < levels) ++bits;
-  return bits;
-}
-
-Plan make_plan(const SweepConfig& config, bool fetch) {
-  Plan plan;
-  plan.config = config;
-  std::map<std::string, std::string> owner_of_data;
-  for (const auto& d : config.datasets) {
-    if (!fetch) {
-      // A source is imported once into its file (or its test data's); until then the data,
-      // and so the run ids, are unknown.
-      const bool data_missing = !d.import.empty() && !std::filesystem::exists(d.file);
-      const bool test_missing = !d.test_import.empty() && !std::filesystem::exists(d.test_data);
-      if (data_missing || test_missing) {
-        plan.not_imported.push_back(d.name + " (" + (data_missing ? d.import : d.test_import) +
-                                    ")");
-        continue;
-      }
-    }
-    std::vector<PlannedTensor> loaded = load_tensors(d);
-    for (const auto& w : config.weights)
-      if (w != "none") load_weights(d, w, loaded);
-    for (auto& t : loaded) {
-      const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
-      // A network's weights under two scopes are two targets.
-      auto [it, fresh] =
-          owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
-      if (!fresh)
-        throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
-                                 " (runs would be identical)");
-      plan.tensors.push_back(std::move(t));
-    }
-  }
-
+// The runs of every tensor of `plan` at the config's granularities, weights and algorithms;
+// two runs with one id are an error.
+void add_planned_runs(Plan& plan) {
+  const SweepConfig& config = plan.config;
   // The config's granularities, then any an algorithm adds; each algorithm runs at its own
   // (or else the config's).
   std::vector<Granularity> granularities = config.granularities;
@@ -330,6 +299,69 @@ Plan make_plan(const SweepConfig& config, bool fetch) {
                                plan.runs[i].label + ", K = " + std::to_string(plan.runs[i].levels) +
                                "): remove the duplicate from the config");
   }
+}
+
+}  // namespace
+
+PlannedTensor in_memory_tensor(Tensor tensor, const std::string& where,
+                               const std::map<std::string, Tensor>& weights) {
+  PlannedTensor p{"", "memory", std::move(tensor), "", {}, nullptr};
+  p.dataset = p.tensor.name;
+  p.tensor.check_values(where);
+  p.checksum = p.tensor.checksum();
+  for (const auto& [name, w] : weights) {
+    check_weights(w, p.tensor.shape, where + ": weights '" + name + "'");
+    p.weights[name] = {normalised_weights(where, name, p, w.values), w.checksum()};
+  }
+  return p;
+}
+
+Plan plan_of_tensors(const SweepConfig& config, std::vector<PlannedTensor> tensors) {
+  Plan plan;
+  plan.config = config;
+  plan.tensors = std::move(tensors);
+  add_planned_runs(plan);
+  return plan;
+}
+
+int bits_for_levels(std::size_t levels) {
+  int bits = 0;
+  while ((std::size_t{1} << bits) < levels) ++bits;
+  return bits;
+}
+
+Plan make_plan(const SweepConfig& config, bool fetch) {
+  Plan plan;
+  plan.config = config;
+  std::map<std::string, std::string> owner_of_data;
+  for (const auto& d : config.datasets) {
+    if (!fetch) {
+      // A source is imported once into its file (or its test data's); until then the data,
+      // and so the run ids, are unknown.
+      const bool data_missing = !d.import.empty() && !std::filesystem::exists(d.file);
+      const bool test_missing = !d.test_import.empty() && !std::filesystem::exists(d.test_data);
+      if (data_missing || test_missing) {
+        plan.not_imported.push_back(d.name + " (" + (data_missing ? d.import : d.test_import) +
+                                    ")");
+        continue;
+      }
+    }
+    std::vector<PlannedTensor> loaded = load_tensors(d);
+    for (const auto& w : config.weights)
+      if (w != "none") load_weights(d, w, loaded);
+    for (auto& t : loaded) {
+      const std::string who = "'" + t.dataset + "'/'" + t.tensor.name + "'";
+      // A network's weights under two scopes are two targets.
+      auto [it, fresh] =
+          owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
+      if (!fresh)
+        throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
+                                 " (runs would be identical)");
+      plan.tensors.push_back(std::move(t));
+    }
+  }
+
+  add_planned_runs(plan);
   return plan;
 }
 

@@ -62,6 +62,15 @@ struct Plan {
 /// not_imported and nothing is downloaded.
 Plan make_plan(const SweepConfig& config, bool fetch = true);
 
+/// A tensor held in memory (the Python module's arrays), checked and weighted as a dataset
+/// file's tensor is: its values within quantlab's range, each weights companion of its shape,
+/// positive, finite and divided by its largest. `where` starts every message.
+PlannedTensor in_memory_tensor(Tensor tensor, const std::string& where,
+                               const std::map<std::string, Tensor>& weights = {});
+
+/// The plan of `config` over tensors already loaded (its datasets are not read).
+Plan plan_of_tensors(const SweepConfig& config, std::vector<PlannedTensor> tensors);
+
 /// ceil(log2 K): bits per value of a fixed-length code for K levels.
 int bits_for_levels(std::size_t levels);
 

@@ -276,7 +276,8 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
   return o;
 }
 
-void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& r) {
+void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& r,
+                 const MeasureOptions& options) {
   const PlannedTensor& t = plan.tensors[run.tensor];
   const RunGroups groups = run_groups(t, run);
   RunQuantization quantization = quantize_run(t, run, groups, plan.config.repeat);
@@ -289,8 +290,11 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
       throw std::runtime_error(std::string("the ") + key + " is not finite (" +
                                std::to_string(errors.at(key)) + ")");
   const auto score = network_score(t, quantization);
-  const auto optimum = optimum_reference(t, run, groups, quantization, errors.at("sse"), optima);
+  const auto optimum =
+      options.optimum ? optimum_reference(t, run, groups, quantization, errors.at("sse"), optima)
+                      : std::nullopt;
   record_columns(groups, quantization, coding, errors, score, optimum, r);
+  if (options.result) *options.result = std::move(quantization.result);
 }
 
 }  // namespace quantlab

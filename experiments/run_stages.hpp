@@ -79,8 +79,16 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& tensor,
 /// The run's identity columns (what was run), before it runs.
 RunRecord identity_record(const Plan& plan, const PlannedRun& run);
 
+/// Beyond the columns: the optimum reference can be left out (its columns are then NaN), and
+/// the quantization itself handed back (the Python module returns the reconstruction).
+struct MeasureOptions {
+  bool optimum = true;
+  GroupedResult* result = nullptr;
+};
+
 /// Runs the stages and adds their columns to `record`. Throws what a stage throws (the run
 /// then fails).
-void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& record);
+void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& record,
+                 const MeasureOptions& options = {});
 
 }  // namespace quantlab
