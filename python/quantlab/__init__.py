@@ -1,0 +1,169 @@
+"""quantlab from Python: its exact and baseline scalar quantizers on NumPy arrays, dataset
+files from any array, sweeps, and their results as pandas DataFrames.
+
+Everything here is generated from quantlab's declarations: ``algorithms()`` lists the
+registry (parameters with type, default, range and doc), a ``Result``'s fields are the
+result schema's columns (``columns()``), and ``quantize`` is one in-memory run through the
+same plan and stages as a sweep's run, so its numbers equal the sweep record's bit for bit.
+
+    import numpy as np, quantlab
+    w = np.random.default_rng(0).standard_normal((64, 256)).astype(np.float32)
+    r = quantlab.quantize(w, "optimal", levels=16, axis=0)   # a codebook per row
+    r.reconstruction.shape, r.mse, r.codebook[:16]
+"""
+import os as _os
+
+import numpy as _np
+
+from . import _core
+
+__all__ = ["algorithms", "columns", "quantize", "Result", "write_dataset", "read_results",
+           "read_vectors", "run"]
+
+
+def algorithms():
+    """Every registered algorithm: name, summary, reference, seeded, parameters (name, type,
+    default, allowed, range or choices, doc) and outputs (its alg_/diag_/hist_ columns)."""
+    return _core.algorithms()
+
+
+def columns():
+    """Every core result column: name, type, group, unit and doc (``quantlab columns``)."""
+    return _core.columns()
+
+
+class Result:
+    """One quantization. ``reconstruction`` has the input's shape and dtype; ``codebook`` holds
+    the groups' codebooks one after the other (``group_levels`` codewords each); ``indices``
+    gives each value's codeword within its group's codebook (None when the codewords are not
+    scalar levels, as Kashin's). Every column the sweep's record would hold is an attribute
+    (``r.mse``, ``r.gap_to_optimal``, ``r.entropy_bits``, ...), and in ``r.columns``; the
+    algorithm's own outputs are in ``r.scalars`` and ``r.diagnostics`` by name."""
+
+    def __init__(self, raw, like):
+        self.reconstruction = raw["reconstruction"].astype(like.dtype, copy=False)
+        self.codebook = raw["codebook"]
+        self.group_levels = raw["group_levels"].astype(_np.int64)
+        self.indices = None if raw["indices"] is None else raw["indices"].reshape(like.shape)
+        self.columns = {**raw["text"], **raw["numbers"]}
+        self.vectors = raw["vectors"]
+        self.scalars = {k[4:]: v for k, v in raw["numbers"].items() if k.startswith("alg_")}
+        self.diagnostics = {k[5:]: v for k, v in self.vectors.items() if k.startswith("diag_")}
+
+    @property
+    def levels(self):
+        return int(self.columns["levels"])
+
+    @property
+    def converged(self):
+        return bool(self.columns["converged"])
+
+    def __getattr__(self, name):
+        columns = self.__dict__.get("columns", {})
+        if name in columns:
+            return columns[name]
+        vectors = self.__dict__.get("vectors", {})
+        if name in vectors:
+            return vectors[name]
+        raise AttributeError(
+            f"a Result has no field '{name}' (fields: reconstruction, codebook, indices, "
+            f"group_levels, scalars, diagnostics, {', '.join(sorted(columns))})")
+
+    def __repr__(self):
+        return (f"Result({self.columns.get('label', '?')}, K={self.columns.get('levels_requested')}"
+                f", levels={self.levels}, mse={self.columns.get('mse'):.6g}, "
+                f"gap_to_optimal={self.columns.get('gap_to_optimal'):.6g})")
+
+
+def _float_array(x, what):
+    a = _np.asarray(x)
+    if a.dtype.kind not in "fiu" or a.dtype.kind == "f" and a.dtype.itemsize > 8:
+        raise ValueError(f"{what} must hold real numbers, not {a.dtype}")
+    return a
+
+
+def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis=None,
+             gap_to_optimal=True, **parameters):
+    """Quantizes ``x`` with ``algorithm`` to ``levels`` (K) or 2**``bits`` codewords.
+
+    ``weights``: positive importance weights of x's shape (divided by their largest, as a
+    sweep's). ``seed``: the run's seed (seeded algorithms only). ``axis``: a codebook per
+    index along this axis (rows with 0, channels with -1). ``gap_to_optimal``: also compute
+    the exact optimum's mse and the gap to it. Other keywords are the algorithm's declared
+    parameters (``algorithms()``); an unknown one is a ValueError naming the allowed ones.
+    """
+    a = _float_array(x, "x")
+    if (levels is None) == (bits is None):
+        raise ValueError("give levels or bits (one of them)")
+    if bits is not None:
+        if not isinstance(bits, int) or isinstance(bits, bool) or not 0 <= bits <= 30:
+            raise ValueError(f"bits must be an integer in [0, 30], not {bits!r}")
+        levels = 1 << bits
+    if not isinstance(levels, int) or isinstance(levels, bool) or not 1 <= levels <= 1 << 30:
+        raise ValueError(f"levels must be an integer in [1, 1073741824], not {levels!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 1 << 63:
+        raise ValueError(f"seed must be an integer in [0, 2^63), not {seed!r}")
+    if axis is not None and (not isinstance(axis, int) or isinstance(axis, bool)
+                             or not -a.ndim <= axis < a.ndim):
+        raise ValueError(f"axis {axis!r} does not fit an array of {a.ndim} dimensions")
+    single = a.dtype == _np.float32
+    values = _np.ascontiguousarray(a, dtype=_np.float64)
+    w = None
+    if weights is not None:
+        w = _np.ascontiguousarray(_float_array(weights, "weights"), dtype=_np.float64)
+        if w.shape != a.shape:
+            raise ValueError(f"weights have shape {w.shape}, x has {a.shape}")
+    raw = _core.quantize(values, single, algorithm, levels, w, seed, axis, bool(gap_to_optimal),
+                         parameters)
+    return Result(raw, a)
+
+
+def write_dataset(path, tensors, *, importance=None, source="python", licence="unknown"):
+    """Writes a quantlab dataset file (checksums and format attributes included) that a sweep
+    reads with ``file: PATH``. ``tensors``: {name: array}; float32 stays float32, other real
+    dtypes are stored as float64. ``importance``: {kind: {name: array}}, read by a sweep's
+    ``weights: [kind]``."""
+    _core.write_dataset(_os.fspath(path), dict(tensors), dict(importance or {}),
+                        {"source": str(source), "licence": str(licence)})
+
+
+def _parse_value(text):
+    if text in ("true", "false"):
+        return text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def read_results(path):
+    """A merged results file as a pandas DataFrame: every column of the schema, and each
+    resolved parameter of the runs' algorithms as a column of its own (named by the
+    parameter, or ``param_<name>`` where a result column has that name)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(_core.results_columns(_os.fspath(path)))
+    if "parameters" in frame:
+        parsed = [dict(item.split("=", 1) for item in text.split(",") if item)
+                  for text in frame["parameters"]]
+        names = sorted({name for p in parsed for name in p})
+        for name in names:
+            column = name if name not in frame.columns else "param_" + name
+            frame[column] = [_parse_value(p[name]) if name in p else None for p in parsed]
+    return frame
+
+
+def read_vectors(path):
+    """A merged results file's vectors, by run id: {run_id: {name: array}} (codebook,
+    cluster_sizes, group_levels, time_s, the diag_/hist_ vectors, ...)."""
+    return _core.results_vectors(_os.fspath(path))
+
+
+def run(config, *, out="results", threads=None):
+    """Runs the sweep of the config file ``config`` into ``out`` (skipping runs already
+    recorded, as ``quantlab run``), merges it, and returns the merged table (read_results)."""
+    threads = threads or _os.cpu_count() or 1
+    path = _core.run_sweep(_os.fspath(config), _os.fspath(out), int(threads))
+    return read_results(path)

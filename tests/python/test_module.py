@@ -1,0 +1,170 @@
+"""The Python module: generated from the registry, the same numbers as a sweep, errors as
+Python exceptions. Run by the test command (meson test python), with PYTHONPATH at the
+build's python/ folder and QUANTLAB_BIN the command line."""
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import quantlab
+
+
+def laplace(shape, seed=0):
+    return np.random.default_rng(seed).laplace(size=shape)
+
+
+def brute_force_optimum(x, k):
+    """The least SSE of k contiguous groups of sorted x, by a plain O(k n^2) recursion."""
+    v = np.sort(x)
+    n = len(v)
+
+    def cost(i, j):
+        s = v[i:j]
+        return float(((s - s.mean()) ** 2).sum()) if j > i else 0.0
+
+    best = [cost(0, j) for j in range(n + 1)]
+    for _ in range(1, k):
+        best = [min([best[i] + cost(i, j) for i in range(1, j)] + [best[j]])
+                for j in range(n + 1)]
+    return best[n]
+
+
+def test_algorithms_come_from_the_registry():
+    listed = subprocess.run([os.environ["QUANTLAB_BIN"], "algorithms"], capture_output=True,
+                            text=True, check=True).stdout
+    names = [a["name"] for a in quantlab.algorithms()]
+    assert names == [line[3:] for line in listed.splitlines()
+                     if line.startswith("## ") and line != "## The network block"]
+    kmeans = next(a for a in quantlab.algorithms() if a["name"] == "kmeans")
+    n_init = next(p for p in kmeans["parameters"] if p["name"] == "n_init")
+    assert (n_init["type"], n_init["default"], n_init["range"]) == ("integer", 1, (1, 10000))
+    assert kmeans["seeded"] and n_init["doc"]
+
+
+def test_optimal_is_the_brute_force_optimum_and_the_result_keeps_shape_and_dtype():
+    x = laplace((5, 8)).astype(np.float32)
+    r = quantlab.quantize(x, "optimal", levels=3)
+    assert r.reconstruction.shape == x.shape and r.reconstruction.dtype == np.float32
+    assert r.levels == 3 and r.converged and len(r.codebook) == 3
+    assert r.sse == pytest.approx(brute_force_optimum(x.ravel().astype(np.float64), 3), rel=1e-12)
+    assert r.gap_to_optimal == 0
+    # The indices address the codebook; the reconstruction is the codebook at them.
+    np.testing.assert_array_equal(r.codebook[r.indices].astype(np.float32), r.reconstruction)
+    assert r.mse == pytest.approx(r.sse / x.size)
+
+
+def test_axis_gives_a_codebook_per_row():
+    x = laplace((6, 50))
+    r = quantlab.quantize(x, "optimal", levels=4, axis=0)
+    assert list(r.group_levels) == [4] * 6 and len(r.codebook) == 24
+    for row in range(6):
+        alone = quantlab.quantize(x[row], "optimal", levels=4)
+        np.testing.assert_array_equal(r.codebook[4 * row:4 * row + 4], alone.codebook)
+        np.testing.assert_array_equal(r.reconstruction[row], alone.reconstruction)
+
+
+def test_equal_weights_give_the_unweighted_result_and_weights_move_the_codebook():
+    x = laplace(300)
+    plain = quantlab.quantize(x, "optimal", levels=4)
+    equal = quantlab.quantize(x, "optimal", levels=4, weights=np.full(300, 0.3))
+    np.testing.assert_array_equal(plain.codebook, equal.codebook)
+    heavy = np.where(x > 2, 1000.0, 1.0)
+    weighted = quantlab.quantize(x, "optimal", levels=4, weights=heavy)
+    assert weighted.codebook[-1] > plain.codebook[-1] or weighted.codebook[-1] != plain.codebook[-1]
+
+
+def test_parameters_are_validated_by_their_declarations():
+    x = laplace(100)
+    with pytest.raises(ValueError, match=r"unknown parameter 'nope' of kmeans \(allowed: init, "
+                                         r"n_init, max_iter, tol\)"):
+        quantlab.quantize(x, "kmeans", levels=4, nope=1)
+    with pytest.raises(ValueError, match=r"n_init' must be an integer in \[1, 10000\]"):
+        quantlab.quantize(x, "kmeans", levels=4, n_init=0)
+    with pytest.raises(ValueError, match="must be an integer"):
+        quantlab.quantize(x, "kmeans", levels=4, n_init=2.5)
+    with pytest.raises(ValueError, match="one of kmeans\\+\\+, random, quantile"):
+        quantlab.quantize(x, "kmeans", levels=4, init="best")
+    with pytest.raises(ValueError, match="unknown algorithm 'best'"):
+        quantlab.quantize(x, "best", levels=4)
+    with pytest.raises(ValueError, match="ls2 takes exactly K = 4 levels"):
+        quantlab.quantize(x, "ls2", levels=3)
+    with pytest.raises(ValueError, match="give levels or bits"):
+        quantlab.quantize(x, "kmeans")
+
+
+def test_bad_data_is_a_value_error():
+    with pytest.raises(ValueError, match="NaN or Inf"):
+        quantlab.quantize(np.array([1.0, np.nan]), "optimal", levels=2)
+    with pytest.raises(ValueError, match="outside \\[1e-100, 1e100\\]"):
+        quantlab.quantize(laplace(10) * 1e200, "optimal", levels=2)
+    with pytest.raises(ValueError, match="empty"):
+        quantlab.quantize(np.array([]), "optimal", levels=2)
+    with pytest.raises(ValueError, match="positive finite"):
+        quantlab.quantize(laplace(10), "optimal", levels=2, weights=-np.ones(10))
+    with pytest.raises(ValueError, match="weights have shape"):
+        quantlab.quantize(laplace(10), "optimal", levels=2, weights=np.ones(9))
+    with pytest.raises(ValueError, match="real numbers"):
+        quantlab.quantize(np.array(["a", "b"]), "optimal", levels=2)
+
+
+def test_a_seed_fixes_a_seeded_result():
+    x = laplace(500)
+    a = quantlab.quantize(x, "kmeans", levels=8, seed=3, init="random")
+    b = quantlab.quantize(x, "kmeans", levels=8, seed=3, init="random")
+    np.testing.assert_array_equal(a.codebook, b.codebook)
+    assert a.scalars.keys() >= {"restarts", "total_iterations"}
+
+
+def test_the_same_numbers_as_a_sweep(tmp_path, monkeypatch):
+    # A dataset file from Python, a sweep over it, and quantize() on the same arrays: the
+    # run ids (which hash data, parameters, K, seed, granularity and weights) and every
+    # number agree exactly. A config's paths are relative to where it runs, as with the CLI.
+    monkeypatch.chdir(tmp_path)
+    x = laplace((4, 300), seed=7)
+    w = np.random.default_rng(8).uniform(0.5, 2.0, size=x.shape)
+    quantlab.write_dataset(tmp_path / "d.h5", {"x": x}, importance={"python": {"x": w}})
+    (tmp_path / "s.yaml").write_text(
+        "name: s\ndatasets: [{name: d, file: d.h5}]\n"
+        "algorithms: [optimal, {name: kmeans, n_init: 2}, uniform, kashin]\n"
+        "levels: [3, 8]\nseeds: [5]\ngranularity: [tensor, row]\nweights: [none, python]\n")
+    table = quantlab.run(tmp_path / "s.yaml", out=tmp_path / "results", threads=2)
+    vectors = quantlab.read_vectors(tmp_path / "results" / "s.h5")
+    assert len(table) == 4 * 2 * 2 * 2
+    assert set(table.loc[table.status != "ok", "algorithm"]) == {"kashin"}  # takes no weights
+    assert list(table.loc[table.algorithm == "kmeans", "n_init"].unique()) == [2]
+    for _, row in table.iterrows():
+        def again():
+            return quantlab.quantize(x, row.algorithm, levels=int(row.levels_requested), seed=5,
+                                     axis=None if row.granularity == "tensor" else 0,
+                                     weights=None if row.weights == "none" else w,
+                                     **({"n_init": 2} if row.algorithm == "kmeans" else {}))
+        if row.status != "ok":  # the same failure, as a ValueError
+            with pytest.raises(ValueError, match=row.error):
+                again()
+            continue
+        r = again()
+        assert r.run_id == row.run_id
+        for column in ("sse", "mse", "gap_to_optimal", "entropy_bits", "huffman_bits"):
+            assert getattr(r, column) == row[column], column
+        np.testing.assert_array_equal(r.vectors["codebook"], vectors[row.run_id]["codebook"])
+
+
+def test_write_dataset_keeps_float32_and_refuses_what_is_not_data(tmp_path):
+    quantlab.write_dataset(tmp_path / "d.h5", {"a/b": np.ones((2, 3), np.float32),
+                                               "c": np.arange(4)})
+    listed = subprocess.run([os.environ["QUANTLAB_BIN"], "dataset", "ls", str(tmp_path / "d.h5")],
+                            capture_output=True, text=True, check=True).stdout
+    assert "a/b" in listed and "float32" in listed and "[2, 3]" in listed
+    with pytest.raises(ValueError, match="tensor 'bad'"):
+        quantlab.write_dataset(tmp_path / "e.h5", {"bad": np.array([1.0, np.inf])})
+    with pytest.raises(OSError, match="cannot write"):
+        quantlab.write_dataset(tmp_path / "missing" / "e.h5", {"x": np.ones(3)})
+
+
+def test_results_that_cannot_be_read_are_os_errors(tmp_path):
+    (tmp_path / "r.h5").write_bytes(b"not a results file")
+    with pytest.raises(OSError, match="r.h5"):
+        quantlab.read_results(tmp_path / "r.h5")
+    with pytest.raises(OSError):
+        quantlab.read_results(tmp_path / "absent.h5")
