@@ -1,10 +1,14 @@
 #include "experiments/grouped_quantization.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 #include "algorithms/huffman.hpp"
 #include "experiments/metrics.hpp"
@@ -69,33 +73,80 @@ const OutputSpec& declared(const std::vector<OutputSpec>& outputs, const std::st
 
 }  // namespace
 
+namespace {
+
+// One group's quantization, on its own values (a copy by index unless it is the tensor).
+Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
+                         const arma::vec& weights, const arma::uvec& index, std::size_t levels,
+                         Generator& generator, const std::vector<std::size_t>& shape,
+                         const arma::vec* previous) {
+  const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy by index
+  const arma::vec x = whole ? values : arma::vec(values.elem(index));
+  const arma::vec w = weights.is_empty() ? arma::vec()
+                      : whole            ? weights
+                                         : arma::vec(weights.elem(index));
+  std::size_t rows = 0, cols = 0;
+  if (whole && shape.size() >= 2) {
+    cols = shape.back();
+    rows = x.n_elem / cols;
+  }
+  return rows       ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
+         : previous ? quantizer.quantize_from(x, w, levels, generator, *previous)
+                    : quantizer.quantize(x, w, levels, generator);
+}
+
+// Runs f(g) for every group on `threads` threads (each takes the next group not taken);
+// rethrows the exception of the first group that threw, as a serial loop would.
+void for_each_group(std::size_t groups, std::size_t threads,
+                    const std::function<void(std::size_t)>& f) {
+  std::vector<std::exception_ptr> errors(groups);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t g; (g = next++) < groups;) {
+      try {
+        f(g);
+      } catch (...) {
+        errors[g] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min(threads, groups); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace
+
 GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
                               const arma::vec& values, const arma::vec& weights,
                               const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<std::size_t>& shape,
-                              const std::vector<arma::vec>& previous) {
+                              const std::vector<arma::vec>& previous, std::size_t threads) {
+  // One group draws from the run's generator; several draw from one generator each, seeded
+  // from it in group order, so that no group's draws depend on another's and the groups can
+  // run at once with the same result at any thread count.
+  const std::size_t count = groups.size();
+  std::vector<std::uint64_t> seeds(count > 1 ? count : 0);
+  for (auto& seed : seeds) seed = generator.next();
+  std::vector<Quantized> quantized(count);
+  for_each_group(count, threads, [&](std::size_t g) {
+    Generator own(count > 1 ? seeds[g] : 0);
+    quantized[g] = quantize_group(quantizer, values, weights, groups[g], std::min(K, distinct[g]),
+                                  count > 1 ? own : generator, shape,
+                                  previous.empty() ? nullptr : &previous[g]);
+  });
+
   GroupedResult r;
   r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
-  for (std::size_t g = 0; g < groups.size(); ++g) {
+  for (std::size_t g = 0; g < count; ++g) {
     const arma::uvec& index = groups[g];
-    const std::size_t levels = std::min(K, distinct[g]);
-    if (levels < K) ++r.clamped_groups;
-    const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy by index
-    const arma::vec x = whole ? values : arma::vec(values.elem(index));
-    const arma::vec w = weights.is_empty() ? arma::vec()
-                        : whole            ? weights
-                                           : arma::vec(weights.elem(index));
-    std::size_t rows = 0, cols = 0;
-    if (whole && shape.size() >= 2) {
-      cols = shape.back();
-      rows = x.n_elem / cols;
-    }
-    Quantized q = rows ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
-                  : previous.empty()
-                      ? quantizer.quantize(x, w, levels, generator)
-                      : quantizer.quantize_from(x, w, levels, generator, previous[g]);
+    if (distinct[g] < K) ++r.clamped_groups;
+    const Quantized& q = quantized[g];
     r.reconstruction.elem(index) = q.reconstruction;
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;

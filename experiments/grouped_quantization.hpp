@@ -54,13 +54,15 @@ struct GroupedResult {
 /// group that is the whole tensor of `shape` (2-D or more) is passed as the row-major matrix
 /// [product of all but the last axis, last axis] (Quantizer::quantize_matrix). `previous`,
 /// if given, holds each group's codebook from an earlier call to warm-start from
-/// (Quantizer::quantize_from).
+/// (Quantizer::quantize_from). Several groups each draw from their own generator, seeded from
+/// `generator` in group order, and run on up to `threads` threads: the result does not
+/// depend on the thread count.
 GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
                               const arma::vec& values, const arma::vec& weights,
                               const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<std::size_t>& shape = {},
-                              const std::vector<arma::vec>& previous = {});
+                              const std::vector<arma::vec>& previous = {}, std::size_t threads = 1);
 
 /// Each group's codebook, split from result.codebook.
 std::vector<arma::vec> group_codebooks(const GroupedResult& result);

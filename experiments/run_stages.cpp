@@ -203,7 +203,7 @@ RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
 }
 
 RunQuantization quantize_run(const PlannedTensor& t, const PlannedRun& run, const RunGroups& g,
-                             std::size_t repeat) {
+                             std::size_t repeat, std::size_t threads) {
   const AlgorithmInfo& info = *find_algorithm(run.algorithm);
   const auto quantizer = info.make(run.parameters);
   const arma::vec& weights = run_weights(t, run);
@@ -212,7 +212,7 @@ RunQuantization quantize_run(const PlannedTensor& t, const PlannedRun& run, cons
     Generator generator(run.seed.value_or(0));  // every repetition makes the same draws
     const auto start = Clock::now();
     q.result = quantize_groups(*quantizer, info.outputs, t.tensor.values, weights, g.groups,
-                               g.distinct, run.levels, generator, t.tensor.shape);
+                               g.distinct, run.levels, generator, t.tensor.shape, {}, threads);
     q.times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
   if (t.target().trains(run.training))
@@ -247,7 +247,8 @@ std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const RunQu
 
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const PlannedRun& run,
                                                   const RunGroups& g, const RunQuantization& q,
-                                                  double sse, OptimumCache& optima) {
+                                                  double sse, OptimumCache& optima,
+                                                  std::size_t threads) {
   if (q.trained) return std::nullopt;
   const arma::vec& weights = run_weights(t, run);
   const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
@@ -260,8 +261,9 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
       const AlgorithmInfo& exact = *find_algorithm("optimal");
       const auto optimal = exact.make(Parameters(exact.parameters, {}));
       Generator unused(0);
-      const GroupedResult r = quantize_groups(*optimal, exact.outputs, t.tensor.values, weights,
-                                              g.groups, g.distinct, run.levels, unused);
+      const GroupedResult r =
+          quantize_groups(*optimal, exact.outputs, t.tensor.values, weights, g.groups, g.distinct,
+                          run.levels, unused, {}, {}, threads);
       return error_metrics(t.tensor.values, weights, r.reconstruction).at("sse");
     });
     const double total_weight =
@@ -280,7 +282,7 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
                  const MeasureOptions& options) {
   const PlannedTensor& t = plan.tensors[run.tensor];
   const RunGroups groups = run_groups(t, run);
-  RunQuantization quantization = quantize_run(t, run, groups, plan.config.repeat);
+  RunQuantization quantization = quantize_run(t, run, groups, plan.config.repeat, options.threads);
   const RunCoding coding = coding_costs(t, groups, quantization.result);
   const auto errors =
       error_metrics(t.tensor.values, run_weights(t, run), quantization.result.reconstruction);

@@ -48,7 +48,7 @@ struct RunQuantization {
   std::optional<TrainedCompression> trained;
 };
 RunQuantization quantize_run(const PlannedTensor& tensor, const PlannedRun& run,
-                             const RunGroups& groups, std::size_t repeat);
+                             const RunGroups& groups, std::size_t repeat, std::size_t threads = 1);
 
 /// The coding costs (paper 5, eq. (1) and (2)), the kept positions included.
 struct RunCoding {
@@ -74,16 +74,18 @@ struct OptimumReference {
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& tensor,
                                                   const PlannedRun& run, const RunGroups& groups,
                                                   const RunQuantization& quantization, double sse,
-                                                  OptimumCache& optima);
+                                                  OptimumCache& optima, std::size_t threads = 1);
 
 /// The run's identity columns (what was run), before it runs.
 RunRecord identity_record(const Plan& plan, const PlannedRun& run);
 
-/// Beyond the columns: the optimum reference can be left out (its columns are then NaN), and
-/// the quantization itself handed back (the Python module returns the reconstruction).
+/// Beyond the columns: the optimum reference can be left out (its columns are then NaN), the
+/// quantization itself handed back (the Python module returns the reconstruction), and the
+/// groups quantized on several threads (a sweep runs its runs at once instead).
 struct MeasureOptions {
   bool optimum = true;
   GroupedResult* result = nullptr;
+  std::size_t threads = 1;
 };
 
 /// Runs the stages and adds their columns to `record`. Throws what a stage throws (the run

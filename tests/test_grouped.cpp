@@ -61,6 +61,40 @@ TEST_CASE("per-row quantization equals quantizing each row alone, K clamped per 
   }
 }
 
+TEST_CASE("several groups draw from their own generators: the same result on any thread count") {
+  Generator g(11);
+  Tensor t;
+  t.shape = {9, 60};
+  t.values.set_size(540);
+  for (double& v : t.values) v = g.laplace();
+  const auto groups = groups_of(t, Granularity{0});
+  const auto distinct = distinct_counts(t.values, groups);
+  const AlgorithmInfo& info = *find_algorithm("kmeans");
+  const auto kmeans = info.make(Parameters(info.parameters, {{"init", std::string("random")}}));
+  const auto quantized = [&](std::size_t threads) {
+    Generator run(5);
+    return quantize_groups(*kmeans, info.outputs, t.values, {}, groups, distinct, 6, run, {}, {},
+                           threads);
+  };
+  const GroupedResult one = quantized(1);
+  for (std::size_t threads : {2, 4, 16}) {
+    const GroupedResult many = quantized(threads);
+    CHECK(arma::approx_equal(one.reconstruction, many.reconstruction, "absdiff", 0));
+    CHECK(one.codebook == many.codebook);
+    CHECK(one.cluster_sizes == many.cluster_sizes);
+  }
+  // Group g draws from the g-th number of the run's generator: quantized alone with that
+  // seed, a row gives the same codebook.
+  Generator run(5);
+  for (std::size_t row = 0; row < 9; ++row) {
+    Generator own(run.next());
+    const arma::vec x = t.values.elem(groups[row]);
+    const Quantized alone = kmeans->quantize(x, {}, 6, own);
+    CHECK(arma::approx_equal(one.reconstruction.elem(groups[row]), alone.reconstruction, "absdiff",
+                             0));
+  }
+}
+
 TEST_CASE("a histogram counts every value once, in the bin whose edges hold it") {
   Generator g(9);
   std::vector<double> values(1000);
