@@ -116,12 +116,13 @@ int command_dataset_import(const Invocation& in) {
   po::options_description o("options");
   std::string source, out, cache, format, prefix;
   std::vector<std::string> inputs;
+  std::string format_names;
+  for (const auto& f : local_formats()) format_names += (format_names.empty() ? "" : ", ") + f;
   bool convert = false;
   o.add_options()("source", po::value(&source), "a known source (quantlab dataset sources)")(
       "out", po::value(&out), "dataset file to write (default datasets/<source>.h5)")(
       "cache", po::value(&cache)->default_value("datasets/cache"), "where packages are unpacked")(
-      "format", po::value(&format),
-      "import local files instead: tfjs, idx, gnubg, digits, embeddings")(
+      "format", po::value(&format), ("import local files instead: " + format_names).c_str())(
       "input", po::value(&inputs)->composing(), "a local input file (idx: images, then labels)")(
       "prefix", po::value(&prefix)->default_value(""), "tensor name prefix for local files")(
       "convert-quantized", po::bool_switch(&convert),

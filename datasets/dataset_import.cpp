@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "datasets/hdf5_io.hpp"
+#include "datasets/model_files.hpp"
 
 namespace quantlab {
 namespace {
@@ -94,8 +96,39 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
   return result;
 }
 
+namespace {
+
+std::optional<ModelFormat> model_format_named(const std::string& format) {
+  if (format == "npy") return ModelFormat::npy;
+  if (format == "safetensors") return ModelFormat::safetensors;
+  if (format == "hdf5") return ModelFormat::hdf5;
+  return std::nullopt;
+}
+
+// A model file's float tensors under `prefix`/, each with the file as its source.
+void import_model_file(const std::string& path, ModelFormat format, const std::string& prefix,
+                       const SourceInfo& info, DatasetWriter& out, ImportReport& report) {
+  ModelTensors m = read_model_file(path, format);
+  if (m.tensors.empty())
+    throw std::runtime_error(
+        path + " holds no floating-point tensor" +
+        (m.skipped.empty() ? "" : " (skipped: " + m.skipped.front() + ", ...)"));
+  for (Tensor& t : m.tensors) {
+    if (!prefix.empty()) t.name = prefix + "/" + t.name;
+    t.attributes["source"] = info.source;
+    t.attributes["licence"] = info.licence;
+    report.values += t.size();
+    report.imported.push_back(t.name);
+    out.add(t);
+  }
+  report.skipped.insert(report.skipped.end(), m.skipped.begin(), m.skipped.end());
+}
+
+}  // namespace
+
 const std::vector<std::string>& local_formats() {
-  static const std::vector<std::string> all = {"tfjs", "idx", "gnubg", "digits", "embeddings"};
+  static const std::vector<std::string> all = {"tfjs",       "idx", "gnubg",       "digits",
+                                               "embeddings", "npy", "safetensors", "hdf5"};
   return all;
 }
 
@@ -119,9 +152,13 @@ ImportReport import_files(const std::string& format, const std::vector<std::stri
     import_digits_csv(inputs[0], info, writer, r);
   else if (format == "embeddings")
     import_embeddings_json(inputs[0], prefix.empty() ? "vectors" : prefix, 100, info, writer, r);
-  else
-    throw std::runtime_error("unknown format '" + format +
-                             "' (tfjs, idx, gnubg, digits, embeddings)");
+  else if (const auto model = model_format_named(format))
+    import_model_file(inputs[0], *model, prefix, info, writer, r);
+  else {
+    std::string names;
+    for (const auto& f : local_formats()) names += (names.empty() ? "" : ", ") + f;
+    throw std::runtime_error("unknown format '" + format + "' (" + names + ")");
+  }
   writer.commit();
   return r;
 }

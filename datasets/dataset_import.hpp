@@ -20,7 +20,8 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
                             const std::string& out, bool convert_quantized);
 
 /// The local formats: tfjs (model.json), idx (images,labels), gnubg (.wd), digits (.csv[.gz]),
-/// embeddings (.json).
+/// embeddings (.json), and the model files of datasets/model_files.hpp: npy, safetensors,
+/// hdf5 (any HDF5 file: Keras weights, h5py).
 const std::vector<std::string>& local_formats();
 
 /// Imports local files of `format` into `out` under `prefix`.

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "datasets/contained_path.hpp"
+#include "datasets/float_decoding.hpp"
 #include "datasets/gzip_reader.hpp"
 #include "datasets/importers.hpp"
 #include "datasets/tensor.hpp"
@@ -18,26 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// IEEE half to float, exactly (subnormals, infinities and NaN included).
-float half_to_float(std::uint16_t h) {
-  const std::uint32_t sign = static_cast<std::uint32_t>(h >> 15) << 31;
-  const int exponent = (h >> 10) & 0x1f;
-  const std::uint32_t mantissa = h & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? NAN : INFINITY;
-  else
-    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
-  std::uint32_t bits;
-  std::memcpy(&bits, &magnitude, 4);
-  bits |= sign;
-  float out;
-  std::memcpy(&out, &bits, 4);
-  return out;
-}
 
 std::size_t stored_size(const std::string& dtype) {
   if (dtype == "float32" || dtype == "int32") return 4;

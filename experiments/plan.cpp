@@ -12,6 +12,7 @@
 #include "algorithms/value_range.hpp"
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
+#include "datasets/model_files.hpp"
 #include "datasets/sha256.hpp"
 #include "datasets/synthetic.hpp"
 #include "experiments/network_target.hpp"
@@ -30,8 +31,8 @@ const std::string kImportancePrefix = "importance/";
 
 // The names of d.file's tensors matching d.tensors, in pattern order, each once; companions
 // are not data. A pattern that matches nothing is an error.
-std::vector<std::string> matching_names(const DatasetSpec& d) {
-  const std::vector<std::string> names = list_tensors(d.file);
+std::vector<std::string> matching_names(const DatasetSpec& d,
+                                        const std::vector<std::string>& names) {
   std::vector<std::string> out;
   for (const auto& pattern : d.tensors) {
     bool matched = false;
@@ -47,6 +48,23 @@ std::vector<std::string> matching_names(const DatasetSpec& d) {
   return out;
 }
 
+std::vector<std::string> matching_names(const DatasetSpec& d) {
+  return matching_names(d, list_tensors(d.file));
+}
+
+// The matching tensors of a model file (.npy, .safetensors, any HDF5 file), read as they
+// are: its checksum is computed on read, as a dataset file's.
+std::vector<Tensor> model_file_tensors(const DatasetSpec& d, ModelFormat format) {
+  ModelTensors m = read_model_file(d.file, format);
+  std::vector<std::string> names;
+  for (const auto& t : m.tensors) names.push_back(t.name);
+  std::vector<Tensor> out;
+  for (const auto& name : matching_names(d, names))
+    for (auto& t : m.tensors)
+      if (t.name == name) out.push_back(std::move(t));
+  return out;
+}
+
 std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   std::vector<PlannedTensor> out;
   if (!d.network.empty()) {
@@ -57,10 +75,14 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
   } else {
     if (!d.import.empty())  // a no-op when the file already holds the source, verified
       import_package(*find_package_source(d.import), "datasets/cache", d.file, false);
-    for (const auto& name : matching_names(d)) {
-      Tensor t = read_tensor(d.file, name);
+    const auto model = d.import.empty() ? model_file_format(d.file) : std::nullopt;
+    std::vector<Tensor> tensors;
+    if (model)
+      tensors = model_file_tensors(d, *model);
+    else
+      for (const auto& name : matching_names(d)) tensors.push_back(read_tensor(d.file, name));
+    for (Tensor& t : tensors)
       if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}, nullptr});
-    }
     if (out.empty())
       throw std::runtime_error(d.where + ": no matching tensor of " + d.file + " has " +
                                std::to_string(d.min_size) + " values or more");

@@ -83,12 +83,14 @@ def _float_array(x, what):
 
 
 def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis=None,
-             gap_to_optimal=True, **parameters):
+             threads=1, gap_to_optimal=True, **parameters):
     """Quantizes ``x`` with ``algorithm`` to ``levels`` (K) or 2**``bits`` codewords.
 
     ``weights``: positive importance weights of x's shape (divided by their largest, as a
     sweep's). ``seed``: the run's seed (seeded algorithms only). ``axis``: a codebook per
-    index along this axis (rows with 0, channels with -1). ``gap_to_optimal``: also compute
+    index along this axis (rows with 0, channels with -1), the groups quantized on ``threads``
+    threads with the same result at any count (each group draws from its own generator,
+    seeded from the run's in group order, as in a sweep). ``gap_to_optimal``: also compute
     the exact optimum's mse and the gap to it. Other keywords are the algorithm's declared
     parameters (``algorithms()``); an unknown one is a ValueError naming the allowed ones.
     """
@@ -106,6 +108,8 @@ def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis
     if axis is not None and (not isinstance(axis, int) or isinstance(axis, bool)
                              or not -a.ndim <= axis < a.ndim):
         raise ValueError(f"axis {axis!r} does not fit an array of {a.ndim} dimensions")
+    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 1024:
+        raise ValueError(f"threads must be an integer in [1, 1024], not {threads!r}")
     single = a.dtype == _np.float32
     values = _np.ascontiguousarray(a, dtype=_np.float64)
     w = None
@@ -113,8 +117,8 @@ def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis
         w = _np.ascontiguousarray(_float_array(weights, "weights"), dtype=_np.float64)
         if w.shape != a.shape:
             raise ValueError(f"weights have shape {w.shape}, x has {a.shape}")
-    raw = _core.quantize(values, single, algorithm, levels, w, seed, axis, bool(gap_to_optimal),
-                         parameters)
+    raw = _core.quantize(values, single, algorithm, levels, w, seed, axis, threads,
+                         bool(gap_to_optimal), parameters)
     return Result(raw, a)
 
 

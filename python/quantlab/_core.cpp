@@ -160,7 +160,8 @@ py::object indices_of(const GroupedResult& r, const std::vector<arma::uvec>& gro
 
 py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
                   const std::string& algorithm, std::size_t levels, py::object weights,
-                  std::uint64_t seed, py::object axis, bool optimum, const py::dict& given) {
+                  std::uint64_t seed, py::object axis, std::size_t threads, bool optimum,
+                  const py::dict& given) {
   const AlgorithmInfo* info = find_algorithm(algorithm);
   if (!info)
     throw py::value_error("unknown algorithm '" + algorithm + "' (one of " + algorithm_names() +
@@ -222,6 +223,7 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
     OptimumCache optima;
     MeasureOptions options;
     options.optimum = optimum;
+    options.threads = threads;
     options.result = &result;
     measure_run(plan, run, optima, record, options);
     groups = run_groups(plan.tensors.front(), run).groups;
@@ -320,6 +322,7 @@ std::string run_sweep(const std::string& config_path, const std::string& out, st
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "quantlab's C++ core (use the quantlab package, not this module)";
+  H5::Exception::dontPrint();  // failures become one Python exception, not a printed stack
   // Bad input (data, parameters, configs) is a ValueError; files that cannot be read or
   // written are OSErrors; nothing reaches the interpreter as a crash.
   py::register_exception_translator([](std::exception_ptr p) {

@@ -114,4 +114,31 @@ inline std::string bytes_of(std::size_t n) {
   return s;
 }
 
+// A .npy file (version 1): the header's dict as given, padded to 64 bytes as numpy pads it.
+inline std::string npy_file(const std::string& descr, const std::string& shape, bool fortran,
+                            const std::string& data) {
+  std::string header = "{'descr': '" + descr +
+                       "', 'fortran_order': " + (fortran ? "True" : "False") +
+                       ", 'shape': " + shape + ", }";
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::string b("\x93NUMPY\x01\x00", 8);
+  b += static_cast<char>(header.size() & 0xff);
+  b += static_cast<char>(header.size() >> 8);
+  return b + header + data;
+}
+
+// A safetensors file: the little-endian header length, the header, the data.
+inline std::string safetensors_file(const std::string& header, const std::string& data) {
+  std::string b;
+  const std::uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) b += static_cast<char>((n >> (8 * i)) & 0xff);
+  return b + header + data;
+}
+
+template <class T>
+std::string raw_bytes(const std::vector<T>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
 }  // namespace quantlab::testing

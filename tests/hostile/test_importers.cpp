@@ -678,6 +678,12 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
   const std::string images = idx_file({3, 2, 2}, 12), labels = idx_file({3}, 3);
   const std::string gnubg = gnubg_file({{3, 2, 1}, {2, 4, 2}});
   const std::string csv = digits_csv(3), vectors = embeddings_json(3, 102, "3");
+  const std::string npy =
+      npy_file("<f4", "(2, 3)", false, raw_bytes(std::vector<float>{1, 2, 3, 4, 5, 6}));
+  const std::string safetensors = safetensors_file(
+      R"({"a/w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
+      R"("b":{"dtype":"F16","shape":[2],"data_offsets":[16,20]},"__metadata__":{"k":"v"}})",
+      raw_bytes(std::vector<float>{1, 2, 3, 4}) + std::string("\x00\x3c\x00\xc0", 4));
   for (std::size_t i = 0; i < per_format; ++i) {
     const std::string n = "#" + std::to_string(i);
     const std::size_t which = mutate.below(3);
@@ -702,6 +708,12 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
 
     write_file(dir + "/vectors.json", mutate(vectors, true));
     import("embeddings", {dir + "/vectors.json"}, n);
+
+    write_file(dir + "/w.npy", mutate(npy, mutate.below(2)));
+    import("npy", {dir + "/w.npy"}, n);
+
+    write_file(dir + "/w.safetensors", mutate(safetensors, mutate.below(2)));
+    import("safetensors", {dir + "/w.safetensors"}, n);
   }
   return m;
 }
@@ -780,6 +792,6 @@ TEST_CASE("seeded random mutations import or fail cleanly, within 1 GiB, in a ch
     CHECK_MESSAGE(t.unnamed + t.other == 0, klass);
     rows[klass] = t;
   }
-  CHECK(tried == 5 * per_format);
+  CHECK(tried == 7 * per_format);
   print_table("random mutations (seed 20240601)", rows);
 }

@@ -2,6 +2,7 @@
 Python exceptions. Run by the test command (meson test python), with PYTHONPATH at the
 build's python/ folder and QUANTLAB_BIN the command line."""
 import os
+import re
 import subprocess
 
 import numpy as np
@@ -62,6 +63,18 @@ def test_axis_gives_a_codebook_per_row():
         alone = quantlab.quantize(x[row], "optimal", levels=4)
         np.testing.assert_array_equal(r.codebook[4 * row:4 * row + 4], alone.codebook)
         np.testing.assert_array_equal(r.reconstruction[row], alone.reconstruction)
+
+
+def test_groups_on_several_threads_give_the_same_result():
+    x = laplace((16, 400), seed=2)
+    one = quantlab.quantize(x, "kmeans", levels=8, axis=0, seed=3, threads=1)
+    for threads in (2, 5):
+        many = quantlab.quantize(x, "kmeans", levels=8, axis=0, seed=3, threads=threads)
+        np.testing.assert_array_equal(one.reconstruction, many.reconstruction)
+        np.testing.assert_array_equal(one.codebook, many.codebook)
+        assert one.sse == many.sse
+    with pytest.raises(ValueError, match="threads must be"):
+        quantlab.quantize(x, "kmeans", levels=8, threads=0)
 
 
 def test_equal_weights_give_the_unweighted_result_and_weights_move_the_codebook():
@@ -168,3 +181,75 @@ def test_results_that_cannot_be_read_are_os_errors(tmp_path):
         quantlab.read_results(tmp_path / "r.h5")
     with pytest.raises(OSError):
         quantlab.read_results(tmp_path / "absent.h5")
+
+
+def safetensors_bytes(tensors):
+    """A safetensors file written from its specification (8-byte header length, JSON header,
+    data), so that the test needs no safetensors package."""
+    import json
+    header, data = {}, b""
+    for name, a in tensors.items():
+        dtype = {np.dtype("float32"): "F32", np.dtype("float64"): "F64",
+                 np.dtype("float16"): "F16"}[a.dtype]
+        raw = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(a.shape),
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    return len(text).to_bytes(8, "little") + text + data
+
+
+def test_model_files_are_read_as_they_are(tmp_path, monkeypatch):
+    # .npy (C and Fortran order), safetensors and an h5py file, as researchers have them: a
+    # sweep reads each directly, and its runs equal quantize() on the arrays numpy holds.
+    import h5py
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    conv = rng.standard_normal((4, 3, 5)).astype(np.float32)
+    fc = np.asfortranarray(rng.standard_normal((6, 7)))
+    fc2 = np.asfortranarray(rng.standard_normal((3, 8)))  # a sweep refuses the same data twice
+    half = rng.standard_normal(50).astype(np.float16)
+    np.save("conv.npy", conv)
+    np.save("fc.npy", fc)
+    (tmp_path / "m.safetensors").write_bytes(safetensors_bytes({"fc": fc2, "half": half}))
+    with h5py.File("keras.h5", "w") as f:
+        f.create_dataset("model_weights/dense/kernel:0", data=conv[::-1] * 2)
+        f.create_dataset("optimizer/iterations", data=np.int64(3))
+    (tmp_path / "s.yaml").write_text(
+        "name: s\ndatasets:\n"
+        "  - {name: conv, file: conv.npy}\n  - {name: fc, file: fc.npy}\n"
+        "  - {name: st, file: m.safetensors}\n  - {name: keras, file: keras.h5}\n"
+        "algorithms: [optimal]\nlevels: [4]\n")
+    table = quantlab.run("s.yaml", threads=2)
+    arrays = {("conv", "conv"): conv, ("fc", "fc"): fc, ("st", "fc"): fc2, ("st", "half"): half,
+              ("keras", "model_weights/dense/kernel:0"): conv[::-1] * 2}
+    assert sorted(zip(table.dataset, table.tensor)) == sorted(arrays)
+    for _, row in table.iterrows():
+        a = arrays[(row.dataset, row.tensor)]
+        r = quantlab.quantize(a.astype(np.float32) if a.dtype == np.float16 else a, "optimal",
+                              levels=4)
+        assert row.status == "ok" and row.sse == r.sse and row["shape"] == r.shape
+
+
+def test_dataset_import_of_model_files(tmp_path):
+    np.save(tmp_path / "w.npy", np.arange(12, dtype=np.float64).reshape(3, 4) + 0.5)
+    (tmp_path / "m.safetensors").write_bytes(
+        safetensors_bytes({"a": np.ones(3, np.float32), "b": np.full(2, 0.5, np.float16)}))
+    bin_ = os.environ["QUANTLAB_BIN"]
+    for fmt, name in (("npy", "w.npy"), ("safetensors", "m.safetensors")):
+        subprocess.run([bin_, "dataset", "import", "--format", fmt, "--input", str(tmp_path / name),
+                        "--out", str(tmp_path / (fmt + ".h5"))], check=True, capture_output=True)
+    def listed(name):
+        out = subprocess.run([bin_, "dataset", "ls", str(tmp_path / name)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[1:]
+        return {m.group(1): m.group(2, 3, 4) for m in
+                (re.match(r"(\S+)\s+(\[[^\]]*\])\s+(\S+)\s+(\d+)", line) for line in out)}
+    assert listed("safetensors.h5") == {"a": ("[3]", "float32", "3"),
+                                        "b": ("[2]", "float32", "2")}
+    assert listed("npy.h5") == {"w": ("[3, 4]", "float64", "12")}
+    (tmp_path / "bad.npy").write_bytes(b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f4'}")
+    bad = subprocess.run([bin_, "dataset", "import", "--format", "npy", "--input",
+                          str(tmp_path / "bad.npy"), "--out", str(tmp_path / "bad.h5")],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "bad.npy" in bad.stderr and bad.stderr.count("\n") == 1
+    assert not (tmp_path / "bad.h5").exists()

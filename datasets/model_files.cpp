@@ -1,0 +1,333 @@
+#include "datasets/model_files.hpp"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+
+#include "datasets/float_decoding.hpp"
+#include "datasets/gzip_reader.hpp"
+#include "datasets/hdf5_io.hpp"
+
+namespace quantlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::uint64_t little_u64(const std::uint8_t* p, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t b = 0; b < bytes; ++b) v |= std::uint64_t{p[b]} << (8 * b);
+  return v;
+}
+
+// One stored element as a double: `bytes` of an IEEE float, in either byte order.
+double stored_float(const std::uint8_t* p, std::size_t bytes, bool big_endian) {
+  std::uint8_t b[8];
+  for (std::size_t i = 0; i < bytes; ++i) b[i] = p[big_endian ? bytes - 1 - i : i];
+  if (bytes == 2) return half_to_float(static_cast<std::uint16_t>(little_u64(b, 2)));
+  if (bytes == 4) {
+    float f;
+    std::memcpy(&f, b, 4);
+    return f;
+  }
+  double d;
+  std::memcpy(&d, b, 8);
+  return d;
+}
+
+// HDF5 (which stores every tensor) takes '/' as a separator and refuses empty, "." and ".."
+// links: a name it would refuse is refused here, naming the file.
+void check_tensor_name(const std::string& path, const std::string& name) {
+  bool ok = !name.empty();
+  for (std::size_t start = 0; ok;) {
+    const std::size_t slash = name.find('/', start);
+    const std::string link = name.substr(start, slash - start);
+    ok = !link.empty() && link != "." && link != "..";
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (!ok) throw std::runtime_error(path + ": tensor name '" + name + "' cannot be stored");
+}
+
+Tensor float_tensor(const std::string& name, std::vector<std::size_t> shape, std::size_t itemsize,
+                    const std::string& source_dtype) {
+  Tensor t;
+  t.name = name;
+  t.shape = std::move(shape);
+  t.dtype = itemsize == 8 ? DType::float64 : DType::float32;
+  if (itemsize == 2) t.attributes["already_quantized"] = source_dtype;
+  return t;
+}
+
+// ---- .npy -------------------------------------------------------------------------------
+
+// A field of a hostile header as a message may show it: on one line, printable, short.
+std::string shown(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text.substr(0, 40)) {
+    if (c >= 32 && c < 127) {
+      out += static_cast<char>(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    }
+  }
+  return text.size() > 40 ? out + "..." : out;
+}
+
+// The value of `key` in a .npy header (a Python dict literal), as its source text.
+std::string header_field(const std::string& header, const std::string& key,
+                         const std::string& path) {
+  const std::string quoted = "'" + key + "'";
+  const auto at = header.find(quoted);
+  if (at == std::string::npos) throw std::runtime_error(path + ": the header has no " + quoted);
+  auto colon = header.find(':', at + quoted.size());
+  if (colon == std::string::npos) throw std::runtime_error(path + ": malformed header");
+  std::size_t start = header.find_first_not_of(' ', colon + 1);
+  if (start == std::string::npos) throw std::runtime_error(path + ": malformed header");
+  const char open = header[start];
+  const char close = open == '(' ? ')' : open == '\'' ? '\'' : open == '[' ? ']' : '\0';
+  std::size_t end = close ? header.find(close, start + 1) : header.find_first_of(",}", start);
+  if (end == std::string::npos) throw std::runtime_error(path + ": malformed header");
+  if (close) ++end;
+  return header.substr(start, end - start);
+}
+
+}  // namespace
+
+ModelTensors read_npy(const std::string& path, const std::string& name) {
+  check_tensor_name(path, name);
+  const std::vector<std::uint8_t> b = read_regular_file(path);
+  static const char magic[] = "\x93NUMPY";
+  if (b.size() < 10 || std::memcmp(b.data(), magic, 6) != 0)
+    throw std::runtime_error(path + " is not a .npy file (no \\x93NUMPY magic)");
+  const int major = b[6];
+  if (major < 1 || major > 3)
+    throw std::runtime_error(path + ": .npy version " + std::to_string(major) + " is unknown");
+  const std::size_t length_bytes = major == 1 ? 2 : 4;
+  const std::size_t start = 8 + length_bytes;
+  if (b.size() < start) throw std::runtime_error(path + " is truncated in its header");
+  const std::uint64_t header_length = little_u64(b.data() + 8, length_bytes);
+  if (header_length > b.size() - start)
+    throw std::runtime_error(path + ": its header declares " + std::to_string(header_length) +
+                             " bytes, the file holds " + std::to_string(b.size() - start));
+  const std::string header(b.begin() + static_cast<long>(start),
+                           b.begin() + static_cast<long>(start + header_length));
+  const std::string descr = header_field(header, "descr", path);
+  const std::string order = header_field(header, "fortran_order", path);
+  const std::string shape_text = header_field(header, "shape", path);
+  static const std::regex simple(R"('([<>|=])([a-z?])(\d{1,2})')");
+  std::smatch d;
+  if (!std::regex_match(descr, d, simple))
+    throw std::runtime_error(path + ": dtype " + shown(descr) + " is not a plain number type");
+  if (order != "True" && order != "False")
+    throw std::runtime_error(path + ": fortran_order is " + shown(order) + ", not True or False");
+  std::vector<std::size_t> shape;
+  static const std::regex dimension(R"(\s*(\d{1,19})\s*,?)");
+  std::string rest = shape_text.substr(1, shape_text.size() - 2);
+  for (std::smatch m; !rest.empty() && std::regex_search(rest, m, dimension) && m.position(0) == 0;
+       rest = m.suffix())
+    shape.push_back(static_cast<std::size_t>(std::stoull(m[1].str())));
+  if (rest.find_first_not_of(' ') != std::string::npos || shape_text.front() != '(')
+    throw std::runtime_error(path + ": shape " + shown(shape_text) + " is not a tuple of sizes");
+
+  ModelTensors out;
+  const char kind = d[2].str()[0];
+  const std::size_t itemsize = std::stoul(d[3].str());
+  if (kind != 'f' || (itemsize != 2 && itemsize != 4 && itemsize != 8)) {
+    out.skipped.push_back(name + " (" + shown(descr) + ")");
+    return out;
+  }
+  const std::size_t count = checked_product(shape, path + ": tensor '" + name + "'");
+  const std::size_t bytes = checked_multiply(count, itemsize, path + ": tensor '" + name + "'");
+  const std::size_t data = start + header_length;
+  if (b.size() - data != bytes)
+    throw std::runtime_error(path + ": tensor '" + name + "' of shape " + shown(shape_text) +
+                             " needs " + std::to_string(bytes) + " bytes, the file holds " +
+                             std::to_string(b.size() - data));
+  Tensor t = float_tensor(name, shape, itemsize, "float16");
+  t.values.set_size(count);
+  const bool big = d[1].str() == ">";
+  for (std::size_t i = 0; i < count; ++i)
+    t.values[i] = stored_float(b.data() + data + i * itemsize, itemsize, big);
+  if (order == "True" && shape.size() > 1) {
+    // Column-major: the first index varies fastest. Row-major is what quantlab stores.
+    arma::vec c(count);
+    std::vector<std::size_t> index(shape.size(), 0);
+    for (std::size_t flat = 0; flat < count; ++flat) {
+      std::size_t f = 0;
+      for (std::size_t k = shape.size(); k-- > 0;) f = f * shape[k] + index[k];
+      c[flat] = t.values[f];
+      for (std::size_t k = shape.size(); k-- > 0;)
+        if (++index[k] < shape[k])
+          break;
+        else
+          index[k] = 0;
+    }
+    t.values = std::move(c);
+  }
+  out.tensors.push_back(std::move(t));
+  return out;
+}
+
+// ---- safetensors --------------------------------------------------------------------------
+
+ModelTensors read_safetensors(const std::string& path) {
+  const std::vector<std::uint8_t> b = read_regular_file(path);
+  if (b.size() < 8) throw std::runtime_error(path + " is too short for a safetensors file");
+  const std::uint64_t n = little_u64(b.data(), 8);
+  if (n > b.size() - 8)
+    throw std::runtime_error(path + ": its header declares " + std::to_string(n) +
+                             " bytes, the file holds " + std::to_string(b.size() - 8));
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(b.begin() + 8, b.begin() + 8 + static_cast<long>(n));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": the header is not JSON (" + std::string(e.what()) + ")");
+  }
+  if (!header.is_object()) throw std::runtime_error(path + ": the header is not a JSON object");
+  const std::size_t data_start = 8 + static_cast<std::size_t>(n);
+  const std::size_t data_size = b.size() - data_start;
+  ModelTensors out;
+  for (const auto& [name, entry] : header.items()) {
+    if (name == "__metadata__") continue;
+    const std::string where = path + ": tensor '" + name + "'";
+    if (!entry.is_object() || !entry.contains("dtype") || !entry["dtype"].is_string() ||
+        !entry.contains("shape") || !entry["shape"].is_array() || !entry.contains("data_offsets") ||
+        !entry["data_offsets"].is_array() || entry["data_offsets"].size() != 2)
+      throw std::runtime_error(where + " needs a dtype, a shape and two data_offsets");
+    std::vector<std::size_t> shape;
+    for (const auto& dimension : entry["shape"]) {
+      if (!dimension.is_number_unsigned())
+        throw std::runtime_error(where + ": a dimension is not a non-negative integer");
+      shape.push_back(dimension.get<std::size_t>());
+    }
+    const auto& offsets = entry["data_offsets"];
+    if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
+      throw std::runtime_error(where + ": data_offsets are not non-negative integers");
+    const std::uint64_t begin = offsets[0].get<std::uint64_t>();
+    const std::uint64_t end = offsets[1].get<std::uint64_t>();
+    if (begin > end || end > data_size)
+      throw std::runtime_error(where + ": data_offsets [" + std::to_string(begin) + ", " +
+                               std::to_string(end) + "] are outside the " +
+                               std::to_string(data_size) + " data bytes");
+    const std::string dtype = entry["dtype"].get<std::string>();
+    const std::size_t itemsize = dtype == "F64"                      ? 8
+                                 : dtype == "F32"                    ? 4
+                                 : dtype == "F16" || dtype == "BF16" ? 2
+                                                                     : 0;
+    if (!itemsize) {
+      out.skipped.push_back(name + " (" + dtype + ")");
+      continue;
+    }
+    check_tensor_name(path, name);
+    const std::size_t count = checked_product(shape, where);
+    if (checked_multiply(count, itemsize, where) != end - begin)
+      throw std::runtime_error(where + ": " + std::to_string(count) + " " + dtype +
+                               " values need " + std::to_string(count * itemsize) +
+                               " bytes, its offsets give " + std::to_string(end - begin));
+    Tensor t = float_tensor(name, shape, itemsize, dtype == "F16" ? "float16" : "bfloat16");
+    t.values.set_size(count);
+    const std::uint8_t* p = b.data() + data_start + begin;
+    for (std::size_t i = 0; i < count; ++i)
+      t.values[i] = dtype == "BF16"
+                        ? bfloat16_to_float(static_cast<std::uint16_t>(little_u64(p + 2 * i, 2)))
+                        : stored_float(p + i * itemsize, itemsize, false);
+    out.tensors.push_back(std::move(t));
+  }
+  return out;
+}
+
+// ---- HDF5 ---------------------------------------------------------------------------------
+
+namespace {
+
+void collect_datasets(const std::string& path, const H5::Group& group, const std::string& prefix,
+                      ModelTensors& out) {
+  for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
+    const std::string name = group.getObjnameByIdx(i);
+    const std::string full = prefix.empty() ? name : prefix + "/" + name;
+    const H5G_obj_t type = group.getObjTypeByIdx(i);
+    if (type == H5G_GROUP) {
+      collect_datasets(path, group.openGroup(name), full, out);
+      continue;
+    }
+    if (type != H5G_DATASET) continue;
+    const H5::DataSet d = group.openDataSet(name);
+    const H5::DataSpace space = d.getSpace();
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(space.getSimpleExtentNdims(), 0)));
+    if (!dims.empty()) space.getSimpleExtentDims(dims.data());
+    if (d.getTypeClass() != H5T_FLOAT) {
+      out.skipped.push_back(full + " (not floating point)");
+      continue;
+    }
+    const std::size_t itemsize = d.getFloatType().getSize();
+    const std::vector<std::size_t> shape(dims.begin(), dims.end());
+    const std::string where = path + ": dataset '" + full + "'";
+    const std::size_t count = checked_product(shape, where);
+    // What HDF5 would read into memory must come from bytes in the file: its stored bytes
+    // inflate at most by deflate's best ratio (an unwritten dataset stores none).
+    const std::uint64_t stored = H5Dget_storage_size(d.getId());
+    const std::size_t needed = checked_multiply(count, itemsize, where);
+    if (count && needed / kMaxDeflateRatio > stored)
+      throw std::runtime_error(where + " declares " + std::to_string(count) +
+                               " values but stores " + std::to_string(stored) + " bytes");
+    Tensor t = float_tensor(full, shape, itemsize == 8 ? 8 : itemsize < 4 ? 2 : 4, "float16");
+    t.values.set_size(count);
+    if (count) d.read(t.values.memptr(), H5::PredType::NATIVE_DOUBLE);
+    out.tensors.push_back(std::move(t));
+  }
+}
+
+}  // namespace
+
+ModelTensors read_hdf5_datasets(const std::string& path) {
+  std::uint64_t size = 0;
+  ::close(open_regular_file(path, size));
+  ModelTensors out;
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    collect_datasets(path, file.openGroup("/"), "", out);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(path + ": " + hdf5::describe(e));
+  }
+  return out;
+}
+
+std::optional<ModelFormat> model_file_format(const std::string& path) {
+  const std::string extension = fs::path(path).extension().string();
+  if (extension == ".npy") return ModelFormat::npy;
+  if (extension == ".safetensors") return ModelFormat::safetensors;
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return std::nullopt;
+  if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    if (file.attrExists("format")) return std::nullopt;  // a quantlab file
+  } catch (const H5::Exception&) {
+    return std::nullopt;
+  }
+  return ModelFormat::hdf5;
+}
+
+ModelTensors read_model_file(const std::string& path, ModelFormat format) {
+  switch (format) {
+    case ModelFormat::npy:
+      return read_npy(path, fs::path(path).stem().string());
+    case ModelFormat::safetensors:
+      return read_safetensors(path);
+    case ModelFormat::hdf5:
+      break;
+  }
+  return read_hdf5_datasets(path);
+}
+
+}  // namespace quantlab

@@ -1,0 +1,194 @@
+// Model files read as they are: .npy, safetensors and plain HDF5, built here byte by byte (or
+// with the HDF5 library alone), so every expected value is written down independently.
+#include <H5Cpp.h>
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "datasets/model_files.hpp"
+#include "tests/hostile/hostile_files.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+using namespace quantlab::testing;
+
+namespace {
+
+std::vector<double> values_of(const Tensor& t) {
+  return {t.values.begin(), t.values.end()};
+}
+
+void check_refused(const std::function<void()>& read, const std::string& part) {
+  try {
+    read();
+    FAIL("accepted: expected an error with " << part);
+  } catch (const std::runtime_error& e) {
+    CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, e.what());
+  }
+}
+
+}  // namespace
+
+TEST_CASE(".npy: every float dtype, either byte order, C and Fortran order") {
+  TempDir dir;
+  write_file(dir / "a.npy",
+             npy_file("<f4", "(2, 3)", false, raw_bytes(std::vector<float>{1, 2, 3, 4, 5, 6})));
+  const ModelTensors a = read_npy(dir / "a.npy", "a");
+  REQUIRE(a.tensors.size() == 1);
+  CHECK(a.tensors[0].shape == std::vector<std::size_t>{2, 3});
+  CHECK(a.tensors[0].dtype == DType::float32);
+  CHECK(values_of(a.tensors[0]) == std::vector<double>{1, 2, 3, 4, 5, 6});
+
+  // Fortran order: columns stored one after the other; read back row by row.
+  write_file(dir / "f.npy",
+             npy_file("<f8", "(2, 3)", true, raw_bytes(std::vector<double>{1, 4, 2, 5, 3, 6})));
+  CHECK(values_of(read_npy(dir / "f.npy", "f").tensors[0]) ==
+        std::vector<double>{1, 2, 3, 4, 5, 6});
+
+  // Big-endian float64: 1.5 is 3f f8 00 .. 00.
+  write_file(dir / "b.npy", npy_file(">f8", "(1,)", false, std::string("\x3f\xf8\0\0\0\0\0\0", 8)));
+  CHECK(values_of(read_npy(dir / "b.npy", "b").tensors[0]) == std::vector<double>{1.5});
+
+  // float16 1.0, -2.0 and the smallest subnormal 2^-24, decoded exactly and marked.
+  write_file(dir / "h.npy",
+             npy_file("<f2", "(3,)", false, std::string("\x00\x3c\x00\xc0\x01\x00", 6)));
+  const Tensor h = read_npy(dir / "h.npy", "h").tensors[0];
+  CHECK(values_of(h) == std::vector<double>{1.0, -2.0, std::ldexp(1.0, -24)});
+  CHECK(h.attributes.at("already_quantized") == "float16");
+
+  // A scalar, and integers (skipped, not read as floats).
+  write_file(dir / "s.npy", npy_file("<f8", "()", false, raw_bytes(std::vector<double>{7})));
+  CHECK(read_npy(dir / "s.npy", "s").tensors[0].shape.empty());
+  write_file(dir / "i.npy", npy_file("<i8", "(2,)", false, raw_bytes(std::vector<long>{1, 2})));
+  const ModelTensors i = read_npy(dir / "i.npy", "i");
+  CHECK(i.tensors.empty());
+  CHECK(i.skipped == std::vector<std::string>{"i ('<i8')"});
+}
+
+TEST_CASE(".npy: headers that lie are refused naming the file") {
+  TempDir dir;
+  const std::string six = raw_bytes(std::vector<float>{1, 2, 3, 4, 5, 6});
+  const std::pair<std::string, std::string> cases[] = {
+      {npy_file("<f4", "(2, 4)", false, six), "needs 32 bytes, the file holds 24"},
+      {npy_file("<f4", "(2, 2)", false, six), "needs 16 bytes, the file holds 24"},
+      {npy_file("<f4", "(4294967296, 4294967296)", false, six), "more values than a size_t"},
+      {npy_file("<f4", "(1099511627776, 1099511627776, 3)", false, six), "more values"},
+      {npy_file("<f4", "[2, 3]", false, six), "is not a tuple"},
+      {npy_file("<f4", "(2, -3)", false, six), "is not a tuple"},
+      {npy_file("[('a', '<f4')]", "(2,)", false, six), "not a plain number type"},
+      {std::string("\x93NUMPY\x01\x00\xff\xff", 10) + "{}", "its header declares 65535 bytes"},
+      {"PK\x03\x04 not numpy", "not a .npy file"},
+      {std::string("\x93NUMPY\x07\x00", 8) + "xx", "version 7"},
+  };
+  for (const auto& [bytes, part] : cases) {
+    CAPTURE(part);
+    write_file(dir / "x.npy", bytes);
+    check_refused([&] { read_npy(dir / "x.npy", "x"); }, "x.npy");
+    check_refused([&] { read_npy(dir / "x.npy", "x"); }, part);
+  }
+  check_refused([&] { read_npy(dir / "x.npy", "a/../b"); }, "cannot be stored");
+}
+
+TEST_CASE("safetensors: F64, F32, F16 and BF16 by name; other dtypes skipped") {
+  TempDir dir;
+  const std::string data = raw_bytes(std::vector<double>{0.25, -8}) +
+                           raw_bytes(std::vector<float>{1, 2, 3, 4}) +
+                           std::string("\x00\x3c\x00\xc0", 4) +  // F16 1, -2
+                           std::string("\x80\x3f\x40\xc0", 4) +  // BF16 1, -3
+                           std::string(8, '\x01');               // I64
+  write_file(dir / "m.safetensors",
+             safetensors_file(R"({"__metadata__":{"format":"pt"},)"
+                              R"("d":{"dtype":"F64","shape":[2],"data_offsets":[0,16]},)"
+                              R"("layer/w":{"dtype":"F32","shape":[2,2],"data_offsets":[16,32]},)"
+                              R"("h":{"dtype":"F16","shape":[2],"data_offsets":[32,36]},)"
+                              R"("b":{"dtype":"BF16","shape":[2],"data_offsets":[36,40]},)"
+                              R"("steps":{"dtype":"I64","shape":[],"data_offsets":[40,48]}})",
+                              data));
+  const ModelTensors m = read_safetensors(dir / "m.safetensors");
+  REQUIRE(m.tensors.size() == 4);
+  std::map<std::string, const Tensor*> by_name;
+  for (const auto& t : m.tensors) by_name[t.name] = &t;
+  CHECK(values_of(*by_name.at("d")) == std::vector<double>{0.25, -8});
+  CHECK(by_name.at("d")->dtype == DType::float64);
+  CHECK(values_of(*by_name.at("layer/w")) == std::vector<double>{1, 2, 3, 4});
+  CHECK(by_name.at("layer/w")->shape == std::vector<std::size_t>{2, 2});
+  CHECK(values_of(*by_name.at("h")) == std::vector<double>{1, -2});
+  CHECK(values_of(*by_name.at("b")) == std::vector<double>{1, -3});
+  CHECK(by_name.at("b")->attributes.at("already_quantized") == "bfloat16");
+  CHECK(m.skipped == std::vector<std::string>{"steps (I64)"});
+}
+
+TEST_CASE("safetensors: headers that lie are refused naming the file and tensor") {
+  TempDir dir;
+  const std::string data(16, '\0');
+  const std::pair<std::string, std::string> cases[] = {
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,20]}})", data),
+       "tensor 'w': data_offsets [0, 20] are outside the 16 data bytes"},
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,16]}})", data),
+       "6 F32 values need 24 bytes"},
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],)"
+                        R"("data_offsets":[0,16]}})",
+                        data),
+       "more values than a size_t"},
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,16]}})", data),
+       "not a non-negative integer"},
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[8,4]}})", data),
+       "are outside"},
+      {safetensors_file(R"({"w":{"dtype":"F32","shape":[4]}})", data), "needs a dtype"},
+      {safetensors_file(R"({"w": [1, 2]})", data), "needs a dtype"},
+      {safetensors_file("[1, 2]", data), "not a JSON object"},
+      {safetensors_file("{\"w\": ", data), "not JSON"},
+      {std::string("\xff\xff\xff\xff\xff\xff\xff\x7f{}", 10), "its header declares"},
+      {"abc", "too short"},
+      {safetensors_file(R"({"..":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", data),
+       "cannot be stored"},
+  };
+  for (const auto& [bytes, part] : cases) {
+    CAPTURE(part);
+    write_file(dir / "x.safetensors", bytes);
+    check_refused([&] { read_safetensors(dir / "x.safetensors"); }, "x.safetensors");
+    check_refused([&] { read_safetensors(dir / "x.safetensors"); }, part);
+  }
+}
+
+TEST_CASE("any HDF5 file: every floating dataset by its path, without quantlab's attributes") {
+  TempDir dir;
+  {
+    H5::H5File file(dir / "keras.h5", H5F_ACC_TRUNC);
+    H5::Group g = file.createGroup("model_weights");
+    H5::Group dense = g.createGroup("dense");
+    const hsize_t dims[2] = {2, 3};
+    const float w[6] = {1, 2, 3, 4, 5, 6};
+    dense.createDataSet("kernel:0", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims))
+        .write(w, H5::PredType::NATIVE_FLOAT);
+    const hsize_t one = 1;
+    const int epochs = 7;
+    file.createDataSet("epochs", H5::PredType::STD_I32LE, H5::DataSpace(1, &one))
+        .write(&epochs, H5::PredType::NATIVE_INT);
+    // A dataset of 2^40 values that was never written: nothing stored to read it from.
+    const hsize_t huge = hsize_t{1} << 40;
+    H5::DSetCreatPropList chunked;
+    const hsize_t chunk = 1024;
+    chunked.setChunk(1, &chunk);
+    file.createDataSet("empty", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &huge), chunked);
+  }
+  CHECK(model_file_format(dir / "keras.h5") == ModelFormat::hdf5);
+  check_refused([&] { read_hdf5_datasets(dir / "keras.h5"); },
+                "dataset 'empty' declares 1099511627776 values but stores 0 bytes");
+  {
+    H5::H5File file(dir / "keras.h5", H5F_ACC_RDWR);
+    file.unlink("empty");
+  }
+  const ModelTensors m = read_hdf5_datasets(dir / "keras.h5");
+  REQUIRE(m.tensors.size() == 1);
+  CHECK(m.tensors[0].name == "model_weights/dense/kernel:0");
+  CHECK(m.tensors[0].shape == std::vector<std::size_t>{2, 3});
+  CHECK(m.tensors[0].dtype == DType::float32);
+  CHECK(values_of(m.tensors[0]) == std::vector<double>{1, 2, 3, 4, 5, 6});
+  CHECK(m.skipped == std::vector<std::string>{"epochs (not floating point)"});
+  write_file(dir / "not.h5", "not an HDF5 file");
+  CHECK(!model_file_format(dir / "not.h5"));
+  check_refused([&] { read_hdf5_datasets(dir / "not.h5"); }, "not.h5: not an HDF5 file");
+}
