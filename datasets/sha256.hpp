@@ -1,26 +1,28 @@
 #pragma once
-// SHA-256 (FIPS 180-4): checksums of tensor data and content-derived run ids.
-#include <array>
+// SHA-256 (FIPS 180-4): checksums of tensor data and content-derived run ids, computed by
+// OpenSSL's libcrypto (its assembly runs at the memory's speed; a checksum is on every
+// dataset read and every quantize call).
 #include <cstddef>
-#include <cstdint>
+#include <memory>
 #include <string>
+
+struct evp_md_ctx_st;
 
 namespace quantlab {
 
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
   void update(const void* data, std::size_t size);
   void update(const std::string& text) { update(text.data(), text.size()); }
   /// The digest as 64 lowercase hex characters; the object is spent afterwards.
   std::string hex();
 
  private:
-  void block(const std::uint8_t* p);
-  std::array<std::uint32_t, 8> h_;
-  std::array<std::uint8_t, 64> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t length_ = 0;
+  evp_md_ctx_st* context_;
 };
 
 std::string sha256_hex(const std::string& text);

@@ -1,5 +1,6 @@
 #pragma once
-// SHA-512 (FIPS 180-4), for the npm registry's integrity strings ("sha512-<base64>").
+// SHA-512 (FIPS 180-4, by libcrypto), for the npm registry's integrity strings
+// ("sha512-<base64>").
 #include <cstddef>
 #include <cstdint>
 #include <string>
