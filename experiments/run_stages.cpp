@@ -297,6 +297,7 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
                       : std::nullopt;
   record_columns(groups, quantization, coding, errors, score, optimum, r);
   if (options.result) *options.result = std::move(quantization.result);
+  if (options.groups) *options.groups = groups;
 }
 
 }  // namespace quantlab

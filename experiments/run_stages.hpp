@@ -85,6 +85,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run);
 struct MeasureOptions {
   bool optimum = true;
   GroupedResult* result = nullptr;
+  RunGroups* groups = nullptr;
   std::size_t threads = 1;
 };
 

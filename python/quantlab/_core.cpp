@@ -210,7 +210,7 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   Plan plan;
   RunRecord record;
   GroupedResult result;
-  std::vector<arma::uvec> groups;
+  RunGroups groups;
   try {
     py::gil_scoped_release unlocked;
     std::vector<PlannedTensor> tensors;
@@ -225,8 +225,8 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
     options.optimum = optimum;
     options.threads = threads;
     options.result = &result;
+    options.groups = &groups;
     measure_run(plan, run, optima, record, options);
-    groups = run_groups(plan.tensors.front(), run).groups;
   } catch (const std::runtime_error& e) {
     throw py::value_error(e.what());  // quantize() reads no file: every failure is its input's
   }
@@ -241,7 +241,7 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   out["reconstruction"] = reconstruction;
   out["codebook"] = numpy_copy(result.codebook);
   out["group_levels"] = numpy_copy(result.group_levels);
-  out["indices"] = indices_of(result, groups, result.reconstruction.n_elem);
+  out["indices"] = indices_of(result, groups.groups, result.reconstruction.n_elem);
   out["numbers"] = numbers;
   out["text"] = text;
   out["vectors"] = vectors;
