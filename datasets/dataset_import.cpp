@@ -101,6 +101,7 @@ namespace {
 std::optional<ModelFormat> model_format_named(const std::string& format) {
   if (format == "npy") return ModelFormat::npy;
   if (format == "safetensors") return ModelFormat::safetensors;
+  if (format == "onnx") return ModelFormat::onnx;
   if (format == "hdf5") return ModelFormat::hdf5;
   return std::nullopt;
 }
@@ -127,8 +128,8 @@ void import_model_file(const std::string& path, ModelFormat format, const std::s
 }  // namespace
 
 const std::vector<std::string>& local_formats() {
-  static const std::vector<std::string> all = {"tfjs",       "idx", "gnubg",       "digits",
-                                               "embeddings", "npy", "safetensors", "hdf5"};
+  static const std::vector<std::string> all = {
+      "tfjs", "idx", "gnubg", "digits", "embeddings", "npy", "safetensors", "onnx", "hdf5"};
   return all;
 }
 

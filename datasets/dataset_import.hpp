@@ -21,7 +21,7 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
 
 /// The local formats: tfjs (model.json), idx (images,labels), gnubg (.wd), digits (.csv[.gz]),
 /// embeddings (.json), and the model files of datasets/model_files.hpp: npy, safetensors,
-/// hdf5 (any HDF5 file: Keras weights, h5py).
+/// onnx, hdf5 (any HDF5 file: Keras weights, h5py).
 const std::vector<std::string>& local_formats();
 
 /// Imports local files of `format` into `out` under `prefix`.

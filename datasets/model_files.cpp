@@ -1,6 +1,8 @@
 #include "datasets/model_files.hpp"
 
 #include <H5Cpp.h>
+#define ONNX_ML 1  // Debian ships the -ml protobuf of ONNX
+#include <onnx/onnx_pb.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "datasets/contained_path.hpp"
 #include "datasets/float_decoding.hpp"
 #include "datasets/gzip_reader.hpp"
 #include "datasets/hdf5_io.hpp"
@@ -302,10 +305,149 @@ ModelTensors read_hdf5_datasets(const std::string& path) {
   return out;
 }
 
+// ---- ONNX ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string onnx_type_name(int type) {
+  const std::string name = onnx::TensorProto_DataType_Name(type);
+  return name.empty() ? "type " + std::to_string(type) : name;
+}
+
+// The bytes of an initializer stored in an external file: `location` beside the model (never
+// outside its folder, never a device), `offset` and `length` inside the file.
+std::vector<std::uint8_t> external_bytes(const std::string& path, const onnx::TensorProto& t,
+                                         std::size_t bytes, const std::string& where) {
+  std::string location;
+  std::uint64_t offset = 0, length = bytes;
+  for (const auto& entry : t.external_data()) {
+    const auto number = [&](const std::string& text) {
+      if (text.empty() || text.size() > 19 ||
+          text.find_first_not_of("0123456789") != std::string::npos)
+        throw std::runtime_error(where + ": external data " + entry.key() + " '" + text +
+                                 "' is not a byte count");
+      return std::stoull(text);
+    };
+    if (entry.key() == "location") location = entry.value();
+    if (entry.key() == "offset") offset = number(entry.value());
+    if (entry.key() == "length") length = number(entry.value());
+  }
+  if (length != bytes)
+    throw std::runtime_error(where + ": external data of " + std::to_string(length) +
+                             " bytes, its shape needs " + std::to_string(bytes));
+  const fs::path file = resolve_inside(fs::path(path).parent_path(), location,
+                                       where + ": external data '" + location + "'");
+  std::uint64_t size = 0;
+  int fd = -1;
+  try {
+    fd = open_regular_file(file.string(), size);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(where + ": " + e.what());
+  }
+  std::vector<std::uint8_t> out;
+  if (offset <= size && bytes <= size - offset) {
+    out.resize(bytes);
+    std::size_t done = 0;
+    while (done < bytes) {
+      const ssize_t n =
+          ::pread(fd, out.data() + done, bytes - done, static_cast<off_t>(offset + done));
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    if (done != bytes) out.clear();
+  }
+  ::close(fd);
+  if (out.size() != bytes || (bytes == 0 && offset > size))
+    throw std::runtime_error(where + ": external data '" + location + "' holds " +
+                             std::to_string(size) + " bytes, not " + std::to_string(bytes) +
+                             " from offset " + std::to_string(offset));
+  return out;
+}
+
+}  // namespace
+
+ModelTensors read_onnx(const std::string& path) {
+  const std::vector<std::uint8_t> b = read_regular_file(path);
+  onnx::ModelProto model;
+  if (b.size() > static_cast<std::size_t>(INT32_MAX) ||
+      !model.ParseFromArray(b.data(), static_cast<int>(b.size())))
+    throw std::runtime_error(path + " is not an ONNX model (its protobuf does not parse)");
+  ModelTensors out;
+  for (const onnx::TensorProto& t : model.graph().initializer()) {
+    const std::string where = path + ": initializer '" + t.name() + "'";
+    const int type = t.data_type();
+    const std::size_t itemsize =
+        type == onnx::TensorProto_DataType_DOUBLE  ? 8
+        : type == onnx::TensorProto_DataType_FLOAT ? 4
+        : type == onnx::TensorProto_DataType_FLOAT16 || type == onnx::TensorProto_DataType_BFLOAT16
+            ? 2
+            : 0;
+    if (!itemsize) {
+      out.skipped.push_back(t.name() + " (" + onnx_type_name(type) + ")");
+      continue;
+    }
+    check_tensor_name(path, t.name());
+    std::vector<std::size_t> shape;
+    for (const auto d : t.dims()) {
+      if (d < 0)
+        throw std::runtime_error(where + ": dimension " + std::to_string(d) + " is negative");
+      shape.push_back(static_cast<std::size_t>(d));
+    }
+    const std::size_t count = checked_product(shape, where);
+    const std::size_t bytes = checked_multiply(count, itemsize, where);
+    const bool half = itemsize == 2;
+    Tensor tensor =
+        float_tensor(t.name(), shape, itemsize,
+                     type == onnx::TensorProto_DataType_FLOAT16 ? "float16" : "bfloat16");
+    const auto decode = [&](const std::uint8_t* p) {
+      tensor.values.set_size(count);
+      for (std::size_t i = 0; i < count; ++i)
+        tensor.values[i] =
+            type == onnx::TensorProto_DataType_BFLOAT16
+                ? bfloat16_to_float(static_cast<std::uint16_t>(little_u64(p + 2 * i, 2)))
+                : stored_float(p + i * itemsize, itemsize, false);
+    };
+    // Each way ONNX stores values, its count checked before anything is allocated.
+    const auto stored = [&](std::size_t n, const char* field) {
+      if (n != count)
+        throw std::runtime_error(where + ": " + field + " holds " + std::to_string(n) +
+                                 " values, its shape " + std::to_string(count));
+    };
+    if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
+      decode(external_bytes(path, t, bytes, where).data());
+    } else if (!t.raw_data().empty() || count == 0) {
+      if (t.raw_data().size() != bytes)
+        throw std::runtime_error(where + ": raw_data of " + std::to_string(t.raw_data().size()) +
+                                 " bytes, its shape needs " + std::to_string(bytes));
+      decode(reinterpret_cast<const std::uint8_t*>(t.raw_data().data()));
+    } else if (type == onnx::TensorProto_DataType_FLOAT) {
+      stored(static_cast<std::size_t>(t.float_data_size()), "float_data");
+      tensor.values = arma::conv_to<arma::vec>::from(
+          std::vector<float>(t.float_data().begin(), t.float_data().end()));
+    } else if (type == onnx::TensorProto_DataType_DOUBLE) {
+      stored(static_cast<std::size_t>(t.double_data_size()), "double_data");
+      tensor.values =
+          arma::vec(std::vector<double>(t.double_data().begin(), t.double_data().end()));
+    } else if (half) {  // 16-bit values, one in the low half of each int32_data entry
+      stored(static_cast<std::size_t>(t.int32_data_size()), "int32_data");
+      std::vector<std::uint8_t> raw(bytes);
+      for (std::size_t i = 0; i < count; ++i) {
+        const auto v = static_cast<std::uint32_t>(t.int32_data(static_cast<int>(i)));
+        raw[2 * i] = static_cast<std::uint8_t>(v & 0xff);
+        raw[2 * i + 1] = static_cast<std::uint8_t>((v >> 8) & 0xff);
+      }
+      decode(raw.data());
+    }
+    out.tensors.push_back(std::move(tensor));
+  }
+  return out;
+}
+
 std::optional<ModelFormat> model_file_format(const std::string& path) {
   const std::string extension = fs::path(path).extension().string();
   if (extension == ".npy") return ModelFormat::npy;
   if (extension == ".safetensors") return ModelFormat::safetensors;
+  if (extension == ".onnx") return ModelFormat::onnx;
   std::error_code error;
   if (!fs::is_regular_file(path, error)) return std::nullopt;
   if (H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
@@ -324,6 +466,8 @@ ModelTensors read_model_file(const std::string& path, ModelFormat format) {
       return read_npy(path, fs::path(path).stem().string());
     case ModelFormat::safetensors:
       return read_safetensors(path);
+    case ModelFormat::onnx:
+      return read_onnx(path);
     case ModelFormat::hdf5:
       break;
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The files researchers keep their models in, read as tensors without any quantlab
-// attributes: NumPy .npy, safetensors, and any HDF5 file (Keras weights, h5py). Each reader
+// attributes: NumPy .npy, safetensors, ONNX, and any HDF5 file (Keras weights, h5py). Each reader
 // takes the file as hostile: only regular files, allocation bounded by the file's size,
 // shape products overflow-checked, every size checked against the bytes that are there;
 // malformed input throws std::runtime_error, one line naming the file and the tensor.
@@ -19,9 +19,9 @@ struct ModelTensors {
   std::vector<std::string> skipped;  ///< "name (dtype)"
 };
 
-enum class ModelFormat { npy, safetensors, hdf5 };
+enum class ModelFormat { npy, safetensors, onnx, hdf5 };
 
-/// The format of a model file by its name and first bytes: .npy, .safetensors, or an HDF5
+/// The format of a model file by its name and first bytes: .npy, .safetensors, .onnx, or an HDF5
 /// file that is not a quantlab dataset file (no format attribute). nullopt: none of these.
 std::optional<ModelFormat> model_file_format(const std::string& path);
 
@@ -29,6 +29,9 @@ std::optional<ModelFormat> model_file_format(const std::string& path);
 ModelTensors read_npy(const std::string& path, const std::string& name);
 /// A safetensors file: every tensor by its name (F64, F32, F16, BF16).
 ModelTensors read_safetensors(const std::string& path);
+/// An ONNX model's initializers by name (FLOAT, DOUBLE, FLOAT16, BFLOAT16; raw_data, the
+/// typed fields, or external data files inside the model's folder).
+ModelTensors read_onnx(const std::string& path);
 /// Every floating dataset of an HDF5 file, named by its path (without the leading '/').
 ModelTensors read_hdf5_datasets(const std::string& path);
 

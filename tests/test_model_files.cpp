@@ -1,9 +1,14 @@
 // Model files read as they are: .npy, safetensors and plain HDF5, built here byte by byte (or
 // with the HDF5 library alone), so every expected value is written down independently.
 #include <H5Cpp.h>
+#define ONNX_ML 1
 #include <doctest/doctest.h>
+#include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,7 +30,7 @@ void check_refused(const std::function<void()>& read, const std::string& part) {
     read();
     FAIL("accepted: expected an error with " << part);
   } catch (const std::runtime_error& e) {
-    CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, e.what());
+    CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, std::string(e.what()));
   }
 }
 
@@ -191,4 +196,112 @@ TEST_CASE("any HDF5 file: every floating dataset by its path, without quantlab's
   write_file(dir / "not.h5", "not an HDF5 file");
   CHECK(!model_file_format(dir / "not.h5"));
   check_refused([&] { read_hdf5_datasets(dir / "not.h5"); }, "not.h5: not an HDF5 file");
+}
+
+namespace {
+
+onnx::TensorProto* initializer(onnx::ModelProto& m, const std::string& name, int type,
+                               std::vector<std::int64_t> dims) {
+  onnx::TensorProto* t = m.mutable_graph()->add_initializer();
+  t->set_name(name);
+  t->set_data_type(type);
+  for (auto d : dims) t->add_dims(d);
+  return t;
+}
+
+void save(const onnx::ModelProto& m, const std::string& path) {
+  std::string bytes;
+  REQUIRE(m.SerializeToString(&bytes));
+  write_file(path, bytes);
+}
+
+}  // namespace
+
+TEST_CASE("ONNX: initializers from raw_data, the typed fields and external data files") {
+  TempDir dir;
+  onnx::ModelProto m;
+  initializer(m, "conv/w", onnx::TensorProto_DataType_FLOAT, {2, 2})
+      ->set_raw_data(raw_bytes(std::vector<float>{1, 2, 3, 4}));
+  auto* f = initializer(m, "f", onnx::TensorProto_DataType_FLOAT, {3});
+  for (float v : {0.5f, -1.5f, 2.0f}) f->add_float_data(v);
+  auto* d = initializer(m, "d", onnx::TensorProto_DataType_DOUBLE, {2});
+  for (double v : {0.1, -7.0}) d->add_double_data(v);
+  auto* h = initializer(m, "h", onnx::TensorProto_DataType_FLOAT16, {2});
+  h->add_int32_data(0x3c00), h->add_int32_data(0xc000);  // 1, -2
+  auto* x = initializer(m, "big/w", onnx::TensorProto_DataType_FLOAT, {3});
+  x->set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
+  for (const auto& [k, v] : std::map<std::string, std::string>{
+           {"location", "weights.bin"}, {"offset", "4"}, {"length", "12"}}) {
+    auto* e = x->add_external_data();
+    e->set_key(k), e->set_value(v);
+  }
+  write_file(dir / "weights.bin", raw_bytes(std::vector<float>{9, 10, 11, 12}));
+  initializer(m, "shape", onnx::TensorProto_DataType_INT64, {2})->add_int64_data(3);
+  save(m, dir / "model.onnx");
+  CHECK(model_file_format(dir / "model.onnx") == ModelFormat::onnx);
+  const ModelTensors r = read_onnx(dir / "model.onnx");
+  std::map<std::string, std::vector<double>> got;
+  for (const auto& t : r.tensors) got[t.name] = values_of(t);
+  CHECK(got == std::map<std::string, std::vector<double>>{{"conv/w", {1, 2, 3, 4}},
+                                                          {"f", {0.5, -1.5, 2}},
+                                                          {"d", {0.1, -7}},
+                                                          {"h", {1, -2}},
+                                                          {"big/w", {10, 11, 12}}});
+  CHECK(r.skipped == std::vector<std::string>{"shape (INT64)"});
+  CHECK(r.tensors[0].shape == std::vector<std::size_t>{2, 2});
+}
+
+TEST_CASE("ONNX: sizes that disagree and paths that leave the folder are refused") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path / "model");
+  write_file(dir / "outside.bin", std::string(64, '\0'));
+  const auto external = [](onnx::TensorProto* t, const std::string& location,
+                           const std::string& length) {
+    t->set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
+    auto* e = t->add_external_data();
+    e->set_key("location"), e->set_value(location);
+    if (!length.empty()) {
+      auto* l = t->add_external_data();
+      l->set_key("length"), l->set_value(length);
+    }
+  };
+  const std::vector<std::pair<std::function<void(onnx::ModelProto&)>, std::string>> cases = {
+      {[](onnx::ModelProto& m) {
+         initializer(m, "w", 1, {2, 3})->set_raw_data(std::string(20, '\0'));
+       },
+       "raw_data of 20 bytes, its shape needs 24"},
+      {[](onnx::ModelProto& m) {
+         initializer(m, "w", 1, {2, -3});
+       },
+       "dimension -3 is negative"},
+      {[](onnx::ModelProto& m) {
+         initializer(m, "w", 1, {1LL << 40, 1LL << 40})->set_raw_data("x");
+       },
+       "more values than a size_t"},
+      {[](onnx::ModelProto& m) { initializer(m, "w", 1, {4})->add_float_data(1); },
+       "float_data holds 1 values, its shape 4"},
+      {[&](onnx::ModelProto& m) { external(initializer(m, "w", 1, {4}), "../outside.bin", ""); },
+       "leads out of the folder"},
+      {[&](onnx::ModelProto& m) {
+         external(initializer(m, "w", 1, {4}), (dir.path / "outside.bin").string(), "");
+       },
+       "is an absolute path"},
+      {[&](onnx::ModelProto& m) { external(initializer(m, "w", 1, {4}), "missing.bin", ""); },
+       "missing.bin"},
+      {[&](onnx::ModelProto& m) { external(initializer(m, "w", 1, {4}), "data.bin", "8"); },
+       "external data of 8 bytes, its shape needs 16"},
+      {[&](onnx::ModelProto& m) { external(initializer(m, "w", 1, {1000}), "data.bin", ""); },
+       "holds 16 bytes, not 4000"},
+  };
+  write_file(dir / "model/data.bin", std::string(16, '\0'));
+  for (const auto& [build, part] : cases) {
+    CAPTURE(part);
+    onnx::ModelProto m;
+    build(m);
+    save(m, dir / "model/m.onnx");
+    check_refused([&] { read_onnx(dir / "model/m.onnx"); }, "m.onnx");
+    check_refused([&] { read_onnx(dir / "model/m.onnx"); }, part);
+  }
+  write_file(dir / "model/m.onnx", "\xff\xff\xff not a protobuf");
+  check_refused([&] { read_onnx(dir / "model/m.onnx"); }, "is not an ONNX model");
 }

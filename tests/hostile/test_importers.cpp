@@ -28,6 +28,9 @@
 #include <typeinfo>
 #include <vector>
 
+#define ONNX_ML 1
+#include <onnx/onnx_pb.h>
+
 #include "datasets/dataset_import.hpp"
 #include "tests/hostile/hostile_files.hpp"
 #include "tests/test_support.hpp"
@@ -684,6 +687,18 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
       R"({"a/w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
       R"("b":{"dtype":"F16","shape":[2],"data_offsets":[16,20]},"__metadata__":{"k":"v"}})",
       raw_bytes(std::vector<float>{1, 2, 3, 4}) + std::string("\x00\x3c\x00\xc0", 4));
+  std::string onnx_model;
+  {
+    onnx::ModelProto m;
+    onnx::TensorProto* w = m.mutable_graph()->add_initializer();
+    w->set_name("conv/w"), w->set_data_type(onnx::TensorProto_DataType_FLOAT);
+    w->add_dims(2), w->add_dims(2);
+    w->set_raw_data(raw_bytes(std::vector<float>{1, 2, 3, 4}));
+    onnx::TensorProto* h = m.mutable_graph()->add_initializer();
+    h->set_name("h"), h->set_data_type(onnx::TensorProto_DataType_FLOAT16), h->add_dims(2);
+    h->add_int32_data(0x3c00), h->add_int32_data(0xc000);
+    m.SerializeToString(&onnx_model);
+  }
   for (std::size_t i = 0; i < per_format; ++i) {
     const std::string n = "#" + std::to_string(i);
     const std::size_t which = mutate.below(3);
@@ -714,6 +729,9 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
 
     write_file(dir + "/w.safetensors", mutate(safetensors, mutate.below(2)));
     import("safetensors", {dir + "/w.safetensors"}, n);
+
+    write_file(dir + "/m.onnx", mutate(onnx_model, false));
+    import("onnx", {dir + "/m.onnx"}, n);
   }
   return m;
 }
@@ -792,6 +810,6 @@ TEST_CASE("seeded random mutations import or fail cleanly, within 1 GiB, in a ch
     CHECK_MESSAGE(t.unnamed + t.other == 0, klass);
     rows[klass] = t;
   }
-  CHECK(tried == 7 * per_format);
+  CHECK(tried == 8 * per_format);
   print_table("random mutations (seed 20240601)", rows);
 }
