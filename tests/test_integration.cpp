@@ -111,6 +111,24 @@ TEST_CASE("esrgan-slim x2: the 24 tensors and 222,075 values its manifest declar
   CHECK(count == 24);
 }
 
+// Counted independently with python3-onnx (onnx.load; every FLOAT Constant value and
+// initializer): the models keep their weights in Constant nodes.
+TEST_CASE("ocr-models: PaddleOCR's three ONNX models, 900 float tensors, 3,995,801 values") {
+  if (!online()) return;
+  REQUIRE_MESSAGE(run_quantlab("dataset import ocr-models") == 0, last_output());
+  const std::string file = (workspace() / "datasets/ocr-models.h5").string();
+  const std::pair<const char*, std::pair<std::size_t, std::size_t>> models[] = {
+      {"ch_PP-OCRv4_det_infer/", {342, 1171841}},
+      {"ch_PP-OCRv4_rec_infer/", {309, 2690296}},
+      {"ch_ppocr_mobile_v2.0_cls_infer/", {249, 133664}}};
+  for (const auto& [prefix, facts] : models) {
+    CAPTURE(prefix);
+    std::size_t count = 0;
+    CHECK(total_values(file, prefix, &count) == facts.second);
+    CHECK(count == facts.first);
+  }
+}
+
 TEST_CASE("gnubg: six nets, 101,966 values, and a per-channel sweep on them") {
   if (!online()) return;
   REQUIRE_MESSAGE(run_quantlab("dataset import gnubg") == 0, last_output());

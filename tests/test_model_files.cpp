@@ -237,6 +237,16 @@ TEST_CASE("ONNX: initializers from raw_data, the typed fields and external data 
   }
   write_file(dir / "weights.bin", raw_bytes(std::vector<float>{9, 10, 11, 12}));
   initializer(m, "shape", onnx::TensorProto_DataType_INT64, {2})->add_int64_data(3);
+  // A weight kept in a Constant node (as paddle2onnx exports), named by its output.
+  onnx::NodeProto* constant = m.mutable_graph()->add_node();
+  constant->set_op_type("Constant");
+  constant->add_output("conv2/w");
+  onnx::AttributeProto* value = constant->add_attribute();
+  value->set_name("value");
+  value->set_type(onnx::AttributeProto::TENSOR);
+  value->mutable_t()->set_data_type(onnx::TensorProto_DataType_FLOAT);
+  value->mutable_t()->add_dims(1);
+  value->mutable_t()->add_float_data(-0.25f);
   save(m, dir / "model.onnx");
   CHECK(model_file_format(dir / "model.onnx") == ModelFormat::onnx);
   const ModelTensors r = read_onnx(dir / "model.onnx");
@@ -246,7 +256,8 @@ TEST_CASE("ONNX: initializers from raw_data, the typed fields and external data 
                                                           {"f", {0.5, -1.5, 2}},
                                                           {"d", {0.1, -7}},
                                                           {"h", {1, -2}},
-                                                          {"big/w", {10, 11, 12}}});
+                                                          {"big/w", {10, 11, 12}},
+                                                          {"conv2/w", {-0.25}}});
   CHECK(r.skipped == std::vector<std::string>{"shape (INT64)"});
   CHECK(r.tensors[0].shape == std::vector<std::size_t>{2, 2});
 }
