@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <stdexcept>
 
 #include "datasets/contained_path.hpp"
@@ -119,6 +122,10 @@ ModelTensors read_npy(const std::string& path, const std::string& name) {
   const std::size_t start = 8 + length_bytes;
   if (b.size() < start) throw std::runtime_error(path + " is truncated in its header");
   const std::uint64_t header_length = little_u64(b.data() + 8, length_bytes);
+  // numpy writes headers of a few hundred bytes (and reads at most 10000 by default).
+  if (header_length > 65536)
+    throw std::runtime_error(path + ": a header of " + std::to_string(header_length) +
+                             " bytes is not a .npy header");
   if (header_length > b.size() - start)
     throw std::runtime_error(path + ": its header declares " + std::to_string(header_length) +
                              " bytes, the file holds " + std::to_string(b.size() - start));
@@ -133,13 +140,22 @@ ModelTensors read_npy(const std::string& path, const std::string& name) {
     throw std::runtime_error(path + ": dtype " + shown(descr) + " is not a plain number type");
   if (order != "True" && order != "False")
     throw std::runtime_error(path + ": fortran_order is " + shown(order) + ", not True or False");
+  // The shape: "(", sizes separated by commas (a trailing one allowed), ")".
   std::vector<std::size_t> shape;
-  static const std::regex dimension(R"(\s*(\d{1,19})\s*,?)");
-  std::string rest = shape_text.substr(1, shape_text.size() - 2);
-  for (std::smatch m; !rest.empty() && std::regex_search(rest, m, dimension) && m.position(0) == 0;
-       rest = m.suffix())
-    shape.push_back(static_cast<std::size_t>(std::stoull(m[1].str())));
-  if (rest.find_first_not_of(' ') != std::string::npos || shape_text.front() != '(')
+  bool tuple = shape_text.size() >= 2 && shape_text.front() == '(' && shape_text.back() == ')';
+  for (std::size_t i = 1; tuple && i + 1 < shape_text.size();) {
+    while (i + 1 < shape_text.size() && shape_text[i] == ' ') ++i;
+    if (i + 1 == shape_text.size()) break;
+    std::size_t digits = 0, value = 0;
+    while (i + 1 < shape_text.size() && std::isdigit(static_cast<unsigned char>(shape_text[i]))) {
+      tuple = tuple && ++digits <= 19;
+      value = value * 10 + static_cast<std::size_t>(shape_text[i++] - '0');
+    }
+    while (i + 1 < shape_text.size() && shape_text[i] == ' ') ++i;
+    tuple = tuple && digits > 0 && (i + 1 == shape_text.size() || shape_text[i++] == ',');
+    shape.push_back(value);
+  }
+  if (!tuple)
     throw std::runtime_error(path + ": shape " + shown(shape_text) + " is not a tuple of sizes");
 
   ModelTensors out;
@@ -200,6 +216,7 @@ ModelTensors read_safetensors(const std::string& path) {
   const std::size_t data_start = 8 + static_cast<std::size_t>(n);
   const std::size_t data_size = b.size() - data_start;
   ModelTensors out;
+  std::map<std::uint64_t, std::uint64_t> ranges;  // begin -> end of the tensors read so far
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") continue;
     const std::string where = path + ": tensor '" + name + "'";
@@ -222,6 +239,16 @@ ModelTensors read_safetensors(const std::string& path) {
       throw std::runtime_error(where + ": data_offsets [" + std::to_string(begin) + ", " +
                                std::to_string(end) + "] are outside the " +
                                std::to_string(data_size) + " data bytes");
+    // Tensors own disjoint byte ranges (as the format requires), so what is decoded is
+    // bounded by the file: a thousand entries cannot all point at the same bytes.
+    if (begin < end) {
+      const auto next = ranges.lower_bound(begin);
+      if ((next != ranges.end() && next->first < end) ||
+          (next != ranges.begin() && std::prev(next)->second > begin))
+        throw std::runtime_error(where + ": data_offsets [" + std::to_string(begin) + ", " +
+                                 std::to_string(end) + "] overlap another tensor's");
+      ranges.emplace(begin, end);
+    }
     const std::string dtype = entry["dtype"].get<std::string>();
     const std::size_t itemsize = dtype == "F64"                      ? 8
                                  : dtype == "F32"                    ? 4
@@ -253,40 +280,63 @@ ModelTensors read_safetensors(const std::string& path) {
 
 namespace {
 
-void collect_datasets(const std::string& path, const H5::Group& group, const std::string& prefix,
-                      ModelTensors& out) {
+// The walk of an HDF5 file: each object once (hard links can make cycles, and many names for
+// one dataset), and at most `budget` bytes of values in all (the file's size times deflate's
+// best ratio: what HDF5 reads must come from bytes in the file).
+struct Hdf5Walk {
+  std::string path;
+  std::set<haddr_t> seen;
+  std::uint64_t budget = 0;
+  ModelTensors out;
+};
+
+bool first_visit(Hdf5Walk& walk, hid_t object) {
+  H5O_info_t info;
+  if (H5Oget_info2(object, &info, H5O_INFO_BASIC) < 0)
+    throw std::runtime_error(walk.path +
+                             ": an object's header cannot be read (the file is damaged)");
+  return walk.seen.insert(info.addr).second;
+}
+
+void collect_datasets(Hdf5Walk& walk, const H5::Group& group, const std::string& prefix) {
   for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
     const std::string name = group.getObjnameByIdx(i);
     const std::string full = prefix.empty() ? name : prefix + "/" + name;
     const H5G_obj_t type = group.getObjTypeByIdx(i);
     if (type == H5G_GROUP) {
-      collect_datasets(path, group.openGroup(name), full, out);
+      const H5::Group child = group.openGroup(name);
+      if (first_visit(walk, child.getId())) collect_datasets(walk, child, full);
       continue;
     }
     if (type != H5G_DATASET) continue;
     const H5::DataSet d = group.openDataSet(name);
+    if (!first_visit(walk, d.getId())) continue;
     const H5::DataSpace space = d.getSpace();
-    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(space.getSimpleExtentNdims(), 0)));
-    if (!dims.empty()) space.getSimpleExtentDims(dims.data());
-    if (d.getTypeClass() != H5T_FLOAT) {
-      out.skipped.push_back(full + " (not floating point)");
+    const std::size_t itemsize = d.getTypeClass() == H5T_FLOAT ? d.getFloatType().getSize() : 0;
+    if (itemsize == 0 || itemsize > 8 || space.getSimpleExtentType() == H5S_NULL) {
+      walk.out.skipped.push_back(full + (itemsize == 0  ? " (not floating point)"
+                                         : itemsize > 8 ? " (floats wider than 64 bits)"
+                                                        : " (no dataspace)"));
       continue;
     }
-    const std::size_t itemsize = d.getFloatType().getSize();
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(space.getSimpleExtentNdims(), 0)));
+    if (!dims.empty()) space.getSimpleExtentDims(dims.data());
     const std::vector<std::size_t> shape(dims.begin(), dims.end());
-    const std::string where = path + ": dataset '" + full + "'";
+    const std::string where = walk.path + ": dataset '" + full + "'";
     const std::size_t count = checked_product(shape, where);
-    // What HDF5 would read into memory must come from bytes in the file: its stored bytes
-    // inflate at most by deflate's best ratio (an unwritten dataset stores none).
     const std::uint64_t stored = H5Dget_storage_size(d.getId());
     const std::size_t needed = checked_multiply(count, itemsize, where);
     if (count && needed / kMaxDeflateRatio > stored)
       throw std::runtime_error(where + " declares " + std::to_string(count) +
                                " values but stores " + std::to_string(stored) + " bytes");
+    if (needed > walk.budget)
+      throw std::runtime_error(where + ": its values and the ones before need more than " +
+                               std::to_string(walk.budget) + " bytes, more than the file can hold");
+    walk.budget -= needed;
     Tensor t = float_tensor(full, shape, itemsize == 8 ? 8 : itemsize < 4 ? 2 : 4, "float16");
     t.values.set_size(count);
     if (count) d.read(t.values.memptr(), H5::PredType::NATIVE_DOUBLE);
-    out.tensors.push_back(std::move(t));
+    walk.out.tensors.push_back(std::move(t));
   }
 }
 
@@ -295,14 +345,18 @@ void collect_datasets(const std::string& path, const H5::Group& group, const std
 ModelTensors read_hdf5_datasets(const std::string& path) {
   std::uint64_t size = 0;
   ::close(open_regular_file(path, size));
-  ModelTensors out;
+  Hdf5Walk walk;
+  walk.path = path;
+  walk.budget = size > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : size * kMaxDeflateRatio;
   try {
     const H5::H5File file(path, H5F_ACC_RDONLY);
-    collect_datasets(path, file.openGroup("/"), "", out);
+    const H5::Group root = file.openGroup("/");
+    first_visit(walk, root.getId());
+    collect_datasets(walk, root, "");
   } catch (const H5::Exception& e) {
     throw std::runtime_error(path + ": " + hdf5::describe(e));
   }
-  return out;
+  return std::move(walk.out);
 }
 
 // ---- ONNX ---------------------------------------------------------------------------------
@@ -316,8 +370,13 @@ std::string onnx_type_name(int type) {
 
 // The bytes of an initializer stored in an external file: `location` beside the model (never
 // outside its folder, never a device), `offset` and `length` inside the file.
+// Bytes already read from each external data file: together at most its size, so tensors
+// sharing one range cannot multiply what is allocated.
+using ExternalBudget = std::map<std::string, std::uint64_t>;
+
 std::vector<std::uint8_t> external_bytes(const std::string& path, const onnx::TensorProto& t,
-                                         std::size_t bytes, const std::string& where) {
+                                         std::size_t bytes, const std::string& where,
+                                         ExternalBudget& budget) {
   std::string location;
   std::uint64_t offset = 0, length = bytes;
   for (const auto& entry : t.external_data()) {
@@ -344,23 +403,27 @@ std::vector<std::uint8_t> external_bytes(const std::string& path, const onnx::Te
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(where + ": " + e.what());
   }
-  std::vector<std::uint8_t> out;
-  if (offset <= size && bytes <= size - offset) {
-    out.resize(bytes);
-    std::size_t done = 0;
-    while (done < bytes) {
-      const ssize_t n =
-          ::pread(fd, out.data() + done, bytes - done, static_cast<off_t>(offset + done));
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    if (done != bytes) out.clear();
+  const auto refuse = [&](const std::string& why) {
+    ::close(fd);
+    throw std::runtime_error(where + ": external data '" + location + "' " + why);
+  };
+  if (offset > size || bytes > size - offset)
+    refuse("holds " + std::to_string(size) + " bytes, not " + std::to_string(bytes) +
+           " from offset " + std::to_string(offset));
+  std::uint64_t& used = budget[file.string()];
+  if (bytes > size - std::min(used, size))
+    refuse("of " + std::to_string(size) + " bytes is read more than once over");
+  used += bytes;
+  std::vector<std::uint8_t> out(bytes);
+  std::size_t done = 0;
+  while (done < bytes) {
+    const ssize_t n =
+        ::pread(fd, out.data() + done, bytes - done, static_cast<off_t>(offset + done));
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
   }
+  if (done != bytes) refuse("cannot be read whole (it shrank?)");
   ::close(fd);
-  if (out.size() != bytes || (bytes == 0 && offset > size))
-    throw std::runtime_error(where + ": external data '" + location + "' holds " +
-                             std::to_string(size) + " bytes, not " + std::to_string(bytes) +
-                             " from offset " + std::to_string(offset));
   return out;
 }
 
@@ -371,7 +434,7 @@ namespace {
 // One tensor of an ONNX graph (an initializer, or a Constant node's value) as a Tensor, or
 // listed as skipped when it is not floating point.
 void add_onnx_tensor(const std::string& path, const onnx::TensorProto& t, const std::string& name,
-                     ModelTensors& out) {
+                     ExternalBudget& budget, ModelTensors& out) {
   const std::string where = path + ": tensor '" + name + "'";
   const int type = t.data_type();
   const std::size_t itemsize =
@@ -411,7 +474,7 @@ void add_onnx_tensor(const std::string& path, const onnx::TensorProto& t, const 
                                " values, its shape " + std::to_string(count));
   };
   if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
-    decode(external_bytes(path, t, bytes, where).data());
+    decode(external_bytes(path, t, bytes, where, budget).data());
   } else if (!t.raw_data().empty() || count == 0) {
     if (t.raw_data().size() != bytes)
       throw std::runtime_error(where + ": raw_data of " + std::to_string(t.raw_data().size()) +
@@ -446,14 +509,16 @@ ModelTensors read_onnx(const std::string& path) {
       !model.ParseFromArray(b.data(), static_cast<int>(b.size())))
     throw std::runtime_error(path + " is not an ONNX model (its protobuf does not parse)");
   ModelTensors out;
+  ExternalBudget budget;
   for (const onnx::TensorProto& t : model.graph().initializer())
-    add_onnx_tensor(path, t, t.name(), out);
+    add_onnx_tensor(path, t, t.name(), budget, out);
   // Exporters that keep weights in Constant nodes (paddle2onnx): each node's value, named by
   // its output.
   for (const onnx::NodeProto& node : model.graph().node()) {
     if (node.op_type() != "Constant" || node.output_size() != 1) continue;
     for (const onnx::AttributeProto& a : node.attribute())
-      if (a.name() == "value" && a.has_t()) add_onnx_tensor(path, a.t(), node.output(0), out);
+      if (a.name() == "value" && a.has_t())
+        add_onnx_tensor(path, a.t(), node.output(0), budget, out);
   }
   return out;
 }

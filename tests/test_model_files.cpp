@@ -86,6 +86,9 @@ TEST_CASE(".npy: headers that lie are refused naming the file") {
       {std::string("\x93NUMPY\x01\x00\xff\xff", 10) + "{}", "its header declares 65535 bytes"},
       {"PK\x03\x04 not numpy", "not a .npy file"},
       {std::string("\x93NUMPY\x07\x00", 8) + "xx", "version 7"},
+      {npy_file("<f4", "", false, six), "is not a tuple"},
+      {std::string("\x93NUMPY\x02\x00\x70\x11\x01\x00", 12) + std::string(70000, ' '),
+       "a header of 70000 bytes is not a .npy header"},
   };
   for (const auto& [bytes, part] : cases) {
     CAPTURE(part);
@@ -149,6 +152,10 @@ TEST_CASE("safetensors: headers that lie are refused naming the file and tensor"
       {"abc", "too short"},
       {safetensors_file(R"({"..":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", data),
        "cannot be stored"},
+      {safetensors_file(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
+                        R"("b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
+                        data),
+       "overlap another tensor's"},
   };
   for (const auto& [bytes, part] : cases) {
     CAPTURE(part);
@@ -193,6 +200,16 @@ TEST_CASE("any HDF5 file: every floating dataset by its path, without quantlab's
   CHECK(m.tensors[0].dtype == DType::float32);
   CHECK(values_of(m.tensors[0]) == std::vector<double>{1, 2, 3, 4, 5, 6});
   CHECK(m.skipped == std::vector<std::string>{"epochs (not floating point)"});
+  {
+    // A hard link back to a parent (a cycle) and a second name of the kernel: the walk
+    // visits each object once.
+    H5::H5File file(dir / "keras.h5", H5F_ACC_RDWR);
+    H5Lcreate_hard(file.getId(), "/model_weights", file.getId(), "/model_weights/dense/loop",
+                   H5P_DEFAULT, H5P_DEFAULT);
+    H5Lcreate_hard(file.getId(), "/model_weights/dense/kernel:0", file.getId(), "/alias",
+                   H5P_DEFAULT, H5P_DEFAULT);
+  }
+  CHECK(read_hdf5_datasets(dir / "keras.h5").tensors.size() == 1);
   write_file(dir / "not.h5", "not an HDF5 file");
   CHECK(!model_file_format(dir / "not.h5"));
   check_refused([&] { read_hdf5_datasets(dir / "not.h5"); }, "not.h5: not an HDF5 file");
@@ -303,6 +320,11 @@ TEST_CASE("ONNX: sizes that disagree and paths that leave the folder are refused
        "external data of 8 bytes, its shape needs 16"},
       {[&](onnx::ModelProto& m) { external(initializer(m, "w", 1, {1000}), "data.bin", ""); },
        "holds 16 bytes, not 4000"},
+      {[&](onnx::ModelProto& m) {
+         for (int i = 0; i < 2; ++i)
+           external(initializer(m, "w" + std::to_string(i), 1, {4}), "data.bin", "");
+       },
+       "is read more than once over"},
   };
   write_file(dir / "model/data.bin", std::string(16, '\0'));
   for (const auto& [build, part] : cases) {
