@@ -19,6 +19,8 @@ class FenwickTree {
   /// replaced by squared distances of 1e-18 would be sampled from the rounding.)
   void assign(const std::vector<double>& values) {
     value_ = values;
+    assigned_total_ = 0;
+    for (double v : values) assigned_total_ += v;
     std::fill(tree_.begin(), tree_.end(), 0.0);
     for (std::size_t k = 1; k < tree_.size(); ++k) {
       tree_[k] += values[k - 1];
@@ -32,6 +34,13 @@ class FenwickTree {
     for (std::size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] += delta;
   }
   double value(std::size_t i) const { return value_[i]; }
+  /// Updates by differences leave the rounding of the values they replaced in the sums: once
+  /// the total has fallen far below what it was when built, the sums are built again from
+  /// the values themselves (amortised: each rebuild follows a fall by a factor of 2^20).
+  void refresh() {
+    const double t = total();
+    if (!(t > assigned_total_ * 0x1p-20)) assign(std::vector<double>(value_));
+  }
   double total() const {
     double s = 0;
     for (std::size_t k = tree_.size() - 1; k > 0; k -= k & (~k + 1)) s += tree_[k];
@@ -57,10 +66,12 @@ class FenwickTree {
  private:
   std::vector<double> tree_;
   std::vector<double> value_;
+  double assigned_total_ = 0;
   std::size_t highest_ = 1;
 };
 
-std::size_t draw(const FenwickTree& tree, Generator& gen) {
+std::size_t draw(FenwickTree& tree, Generator& gen) {
+  tree.refresh();
   return tree.find(gen.uniform() * tree.total());
 }
 
@@ -80,8 +91,7 @@ arma::vec kmeanspp_initialization(const SortedValues& sorted, std::size_t K, Gen
   std::vector<double> d2(m, 0.0);
   std::vector<std::size_t> chosen{draw(weight, gen)};
 
-  // Squared distances to the first centroid, then only the new centroid's cell each time
-  // (those updates replace values of the same scale).
+  // Squared distances to the first centroid, then only the new centroid's cell each time.
   std::vector<double> drawn(m);
   for (std::size_t j = 0; j < m; ++j) {
     const double d = u[j] - u[chosen[0]];

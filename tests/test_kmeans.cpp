@@ -209,3 +209,22 @@ TEST_CASE(
   CHECK(arma::approx_equal(kmeans.quantize_from(x, w, 5, d, not_finite).reconstruction,
                            cold.reconstruction, "absdiff", 0.0));
 }
+
+TEST_CASE("k-means++ draws from the squared distances, not from their rounding, at any spread") {
+  // Three tight clusters a million apart: after a centroid in each of two, D^2 sampling gives
+  // the third cluster all but 1e-18 of the probability. A draw tree updated by differences
+  // (from distances of 1e12 to ones of 1e-6) would draw from its rounding instead.
+  Generator data(4);
+  arma::vec x(300);
+  for (std::size_t i = 0; i < 300; ++i)
+    x[i] = 1e6 * static_cast<double>(i % 3) + 1e-3 * data.normal();
+  const SortedValues sorted = SortedValues::from(x, arma::vec());
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    Generator g(seed);
+    const arma::vec c = kmeanspp_initialization(sorted, 3, g);
+    CAPTURE(seed);
+    CHECK(std::abs(c[0]) < 1);
+    CHECK(std::abs(c[1] - 1e6) < 1);
+    CHECK(std::abs(c[2] - 2e6) < 1);
+  }
+}
