@@ -74,11 +74,10 @@ Held held_by_a_writer(const std::string& path) {
   struct stat info;
   Held held = Held::unknown;
   if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    // Asked, not taken: taking the lock even for a moment could make a writer that locks
+    // its new file at that instant go without.
     struct flock lock = whole_file_lock();
-    if (::fcntl(fd, F_OFD_SETLK, &lock) == 0)
-      held = Held::no;
-    else if (errno == EAGAIN || errno == EACCES)
-      held = Held::yes;
+    if (::fcntl(fd, F_OFD_GETLK, &lock) == 0) held = lock.l_type == F_UNLCK ? Held::no : Held::yes;
   }
   ::close(fd);
   return held;
@@ -119,7 +118,8 @@ void remove_dead_temporaries(const std::string& folder) {
     const pid_t pid =
         here ? static_cast<pid_t>(std::strtol(name.c_str() + at + ours.size(), nullptr, 10)) : 0;
     const bool writer_gone = here && pid > 0 && !process_alive(pid);
-    if (writer_gone || (held == Held::no && older_than_a_minute(entry.path())))
+    // The age rule is for writers this process cannot see (other containers or hosts).
+    if (writer_gone || (!here && held == Held::no && older_than_a_minute(entry.path())))
       std::filesystem::remove(entry.path(), error);
   }
 }

@@ -17,9 +17,9 @@ std::string temporary_path(const std::string& path);
 bool hold_temporary(int fd);
 
 /// Removes the temporary files in `folder` that no live writer holds: a file is kept while
-/// its lock is held, and an unlocked one is removed when its writer (same host and pid
-/// namespace) is gone, or when it is older than a minute (a writer takes its lock at once;
-/// this covers writers in other containers or on other hosts). Files appear only by rename,
+/// its lock is held; an unlocked one is removed when its writer (same host and pid namespace)
+/// is gone, or, when its writer is in another container or on another host, when it is older
+/// than a minute (a writer takes its lock at once). Files appear only by rename,
 /// so a temporary file is never read.
 void remove_dead_temporaries(const std::string& folder);
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "algorithms/huffman.hpp"
@@ -111,7 +112,12 @@ void for_each_group(std::size_t groups, std::size_t threads,
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, groups); ++t) pool.emplace_back(work);
+  try {
+    for (std::size_t t = 1; t < std::min(threads, groups); ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked (a limit on threads or memory): the ones started, and this
+    // one, take every group all the same.
+  }
   work();
   for (auto& t : pool) t.join();
   for (const auto& e : errors)

@@ -292,9 +292,10 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
       throw std::runtime_error(std::string("the ") + key + " is not finite (" +
                                std::to_string(errors.at(key)) + ")");
   const auto score = network_score(t, quantization);
-  const auto optimum =
-      options.optimum ? optimum_reference(t, run, groups, quantization, errors.at("sse"), optima)
-                      : std::nullopt;
+  const auto optimum = options.optimum
+                           ? optimum_reference(t, run, groups, quantization, errors.at("sse"),
+                                               optima, options.threads)
+                           : std::nullopt;
   record_columns(groups, quantization, coding, errors, score, optimum, r);
   if (options.result) *options.result = std::move(quantization.result);
   if (options.groups) *options.groups = groups;

@@ -1,5 +1,6 @@
 #include "experiments/runner.hpp"
 
+#include <H5Cpp.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -143,6 +144,7 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   const std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, todo.size()));
 
   auto worker = [&] {
+    H5::Exception::dontPrint();  // per thread in a thread-safe HDF5: failures are one line
     for (;;) {
       const std::size_t k = next++;
       if (k >= todo.size()) return;

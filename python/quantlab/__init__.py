@@ -33,7 +33,8 @@ def columns():
 
 
 class Result:
-    """One quantization. ``reconstruction`` has the input's shape and dtype; ``codebook`` holds
+    """One quantization. ``reconstruction`` has the input's shape (float32 for float32 input,
+    float64 otherwise); ``codebook`` holds
     the groups' codebooks one after the other (``group_levels`` codewords each); ``indices``
     gives each value's codeword within its group's codebook (None when the codewords are not
     scalar levels, as Kashin's). Every column the sweep's record would hold is an attribute
@@ -41,7 +42,10 @@ class Result:
     algorithm's own outputs are in ``r.scalars`` and ``r.diagnostics`` by name."""
 
     def __init__(self, raw, like):
-        self.reconstruction = raw["reconstruction"].astype(like.dtype, copy=False)
+        # float32 stays float32; other inputs were computed as float64 and stay so.
+        single = like.dtype == _np.float32
+        self.reconstruction = raw["reconstruction"].astype(_np.float32) if single else \
+            raw["reconstruction"]
         self.codebook = raw["codebook"]
         self.group_levels = raw["group_levels"].astype(_np.int64)
         self.indices = None if raw["indices"] is None else raw["indices"].reshape(like.shape)

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -100,7 +101,13 @@ ParameterValue parameter_value(const ParameterSpec& spec, const py::handle& valu
       break;
     case ParameterType::real:
       ok = (py::isinstance<py::float_>(value) || py::isinstance<py::int_>(value)) && !is_bool;
-      if (ok) v = value.cast<double>();
+      if (ok) {
+        try {
+          v = value.cast<double>();
+        } catch (const py::cast_error&) {
+          ok = false;  // an int beyond any double
+        }
+      }
       break;
     case ParameterType::boolean:
       ok = is_bool;
@@ -250,6 +257,7 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
 
 void write_dataset(const std::string& path, const py::dict& tensors, const py::dict& importance,
                    const std::map<std::string, std::string>& attributes) {
+  H5::Exception::dontPrint();  // per calling thread in a thread-safe HDF5
   std::vector<Tensor> all;
   const auto add = [&](const std::string& name, const py::handle& value) {
     const py::array a = py::array::ensure(value);
@@ -274,6 +282,7 @@ void write_dataset(const std::string& path, const py::dict& tensors, const py::d
 
 // Each run's vectors (codebook, cluster sizes, histograms, ...) by run id.
 py::dict results_vectors(const std::string& path) {
+  H5::Exception::dontPrint();  // per calling thread in a thread-safe HDF5
   Distributions vectors;
   {
     py::gil_scoped_release unlocked;
@@ -289,6 +298,7 @@ py::dict results_vectors(const std::string& path) {
 }
 
 py::dict results_columns(const std::string& path) {
+  H5::Exception::dontPrint();  // per calling thread in a thread-safe HDF5
   ResultsTable table;
   {
     py::gil_scoped_release unlocked;
@@ -305,6 +315,9 @@ py::dict results_columns(const std::string& path) {
 }
 
 std::string run_sweep(const std::string& config_path, const std::string& out, std::size_t threads) {
+  H5::Exception::dontPrint();       // per calling thread in a thread-safe HDF5
+  if (!std::ifstream(config_path))  // an OSError, as the file is; a bad config is a ValueError
+    throw std::runtime_error("cannot read the config file " + config_path);
   py::gil_scoped_release unlocked;
   const Plan plan = make_plan(load_config(config_path));
   RunnerOptions options;
