@@ -283,6 +283,17 @@ bool sweep_rows(const fs::path& dir, const std::string& config, const std::strin
   return read_rows(dir, "results/" + sweep + ".h5", keys, key_count, rows, detail);
 }
 
+// A sweep that gave no table (sweep_rows false): it crashed, its merge or report failed
+// (`detail`), it refused data it must take, or it refused them naming one of `names`.
+Judged unfinished(const Process& ran, const std::string& detail, bool must_work,
+                  const std::vector<std::string>& names) {
+  std::string why;
+  if (crashed(ran, why)) return {kCrash, why};
+  if (!detail.empty()) return {kCrash, detail};
+  if (must_work) return {kWrong, "refused well-scaled input: " + first_line(ran.output)};
+  return refusal(ran, names);
+}
+
 // ---- the suite ------------------------------------------------------------------------
 
 struct Tally {
@@ -422,15 +433,7 @@ void extreme_data(Suite& s) {
     }
     const bool must_work = std::abs(k) <= 300;
     if (!sweep_rows(dir, "x.yaml", "x", "algorithm", 1, ran, rows, detail)) {
-      std::string why;
-      if (crashed(ran, why))
-        s.count(klass, label, {kCrash, why});
-      else if (!detail.empty())
-        s.count(klass, label, {kCrash, detail});
-      else if (must_work)
-        s.count(klass, label, {kWrong, "refused well-scaled data: " + first_line(ran.output)});
-      else
-        s.count(klass, label, refusal(ran, {"x.yaml", "'g'"}));
+      s.count(klass, label, unfinished(ran, detail, must_work, {"x.yaml", "'g'"}));
       continue;
     }
     const double scale = power_of_two(k);
@@ -473,15 +476,8 @@ void importance_weights(Suite& s) {
     std::string detail;
     const bool must_work = std::abs(k) <= 200;
     if (!sweep_rows(dir, "w.yaml", "w", "weights", 1, ran, rows, detail)) {
-      std::string why;
-      if (crashed(ran, why))
-        s.count(klass, label, {kCrash, why});
-      else if (!detail.empty())
-        s.count(klass, label, {kCrash, detail});
-      else if (must_work)
-        s.count(klass, label, {kWrong, "refused: " + first_line(ran.output)});
-      else
-        s.count(klass, label, refusal(ran, {"d.h5", "importance/", "equal", "scaled"}));
+      s.count(klass, label,
+              unfinished(ran, detail, must_work, {"d.h5", "importance/", "equal", "scaled"}));
       continue;
     }
     // Equal weights give the unweighted runs, scaled weights the spread ones.
