@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 
 #include "algorithms/huffman.hpp"
 #include "experiments/metrics.hpp"
@@ -34,13 +35,22 @@ std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granu
 }
 
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
-                                         const std::vector<arma::uvec>& groups) {
+                                         const std::vector<arma::uvec>& groups, std::size_t cap) {
   std::vector<std::size_t> out;
   for (const auto& g : groups) {
-    const arma::vec v = arma::sort(values.elem(g));
     std::size_t count = 0;
-    for (arma::uword i = 0; i < v.n_elem; ++i) count += i == 0 || v[i] != v[i - 1];
-    out.push_back(count);
+    if (cap < g.n_elem / 8) {
+      // Few wanted: a set of the values seen, stopped at `cap` (continuous data stops after
+      // about cap values; no sort of the group).
+      std::unordered_set<double> seen;
+      seen.reserve(2 * cap);
+      for (arma::uword i = 0; i < g.n_elem && seen.size() < cap; ++i) seen.insert(values[g[i]]);
+      count = seen.size();
+    } else {
+      const arma::vec v = arma::sort(values.elem(g));
+      for (arma::uword i = 0; i < v.n_elem; ++i) count += i == 0 || v[i] != v[i - 1];
+    }
+    out.push_back(std::min(count, cap));
   }
   return out;
 }
@@ -81,11 +91,12 @@ Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
                          const arma::vec& weights, const arma::uvec& index, std::size_t levels,
                          Generator& generator, const std::vector<std::size_t>& shape,
                          const arma::vec* previous) {
-  const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy by index
-  const arma::vec x = whole ? values : arma::vec(values.elem(index));
-  const arma::vec w = weights.is_empty() ? arma::vec()
-                      : whole            ? weights
-                                         : arma::vec(weights.elem(index));
+  const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy
+  arma::vec own_x, own_w;
+  if (!whole) own_x = values.elem(index);
+  if (!whole && !weights.is_empty()) own_w = weights.elem(index);
+  const arma::vec& x = whole ? values : own_x;
+  const arma::vec& w = whole ? weights : own_w;
   std::size_t rows = 0, cols = 0;
   if (whole && shape.size() >= 2) {
     cols = shape.back();
@@ -152,7 +163,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   for (std::size_t g = 0; g < count; ++g) {
     const arma::uvec& index = groups[g];
     if (distinct[g] < K) ++r.clamped_groups;
-    const Quantized& q = quantized[g];
+    Quantized& q = quantized[g];
     r.reconstruction.elem(index) = q.reconstruction;
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
@@ -164,6 +175,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
     r.group_codebook_floats.push_back(static_cast<double>(q.codebook.n_elem));
     r.side_bits += q.side_bits;
     r.max_levels = std::max(r.max_levels, codewords);
+    r.group_indices.push_back(std::move(q.indices));
     weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;

@@ -3,6 +3,7 @@
 // group gets its own codebook of at most K levels.
 #include <armadillo>
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,9 +19,11 @@ namespace quantlab {
 /// index along the axis.
 std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity);
 
-/// Distinct values of each group.
+/// Distinct values of each group, counted up to `cap` (min(distinct, cap): all that K-level
+/// quantization needs to know, found without sorting when cap is small).
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
-                                         const std::vector<arma::uvec>& groups);
+                                         const std::vector<arma::uvec>& groups,
+                                         std::size_t cap = std::numeric_limits<std::size_t>::max());
 
 struct GroupedResult {
   arma::vec reconstruction;
@@ -28,6 +31,7 @@ struct GroupedResult {
   std::vector<double> codebook;               ///< the groups' codebooks, concatenated
   std::vector<double> group_levels;           ///< codewords per group
   std::vector<double> group_codebook_floats;  ///< numbers stored in each group's codebook
+  std::vector<arma::uvec> group_indices;      ///< per group, each member's codeword
   double side_bits = 0;                       ///< stored besides indices and codebooks, all groups
   std::size_t max_levels = 0;                 ///< the most codewords any group uses
   double entropy_bits = 0;                    ///< size-weighted mean of the groups' index entropy

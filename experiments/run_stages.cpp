@@ -36,8 +36,9 @@ TrainedCompression train_target(const PlannedTensor& t, const PlannedRun& run,
     // The first call (direct compression) starts afresh; the C steps after it may warm-start.
     const std::vector<arma::vec> previous =
         warm_start && !last.codebook.empty() ? group_codebooks(last) : std::vector<arma::vec>();
-    last = quantize_groups(quantizer, info.outputs, v, weights, groups, distinct_counts(v, groups),
-                           run.levels, generator, t.tensor.shape, previous);
+    last = quantize_groups(quantizer, info.outputs, v, weights, groups,
+                           distinct_counts(v, groups, run.levels), run.levels, generator,
+                           t.tensor.shape, previous);
     CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
     if (outcome.clusters.size() != last.codebook.size() &&
         run.training.integer("fine_tune_epochs") > 0)
@@ -198,7 +199,7 @@ RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
     }
     g.groups = std::move(nonempty);
   }
-  g.distinct = distinct_counts(t.tensor.values, g.groups);
+  g.distinct = distinct_counts(t.tensor.values, g.groups, run.levels);
   return g;
 }
 

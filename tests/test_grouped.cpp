@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "algorithms/generator.hpp"
@@ -34,6 +35,24 @@ TEST_CASE("groups along every axis of a 3-D tensor, negative axes counted from t
     CHECK(arma::all(seen == 1));
   }
   CHECK(groups_of(t, Granularity{}).size() == 1);
+}
+
+TEST_CASE("distinct values counted up to a cap: min(distinct, cap), -0 and 0 one value") {
+  Generator g(12);
+  arma::vec v(400);
+  for (double& x : v) x = std::floor(8 * g.uniform());  // 8 distinct values, each repeated
+  v[0] = -0.0;
+  v[1] = 0.0;
+  v[2] = 0.5;  // a ninth
+  const std::vector<arma::uvec> whole{arma::regspace<arma::uvec>(0, 399)};
+  const std::vector<arma::uvec> head{arma::regspace<arma::uvec>(0, 2)};
+  std::vector<std::size_t> found;
+  for (std::size_t cap : {1, 2, 5, 8, 9, 10, 50, 400})  // the set (cap < n / 8) and the sort
+    found.push_back(distinct_counts(v, whole, cap)[0]);
+  CHECK(found == std::vector<std::size_t>{1, 2, 5, 8, 9, 9, 9, 9});
+  CHECK(distinct_counts(v, whole)[0] == 9);
+  CHECK(distinct_counts(v, head)[0] == 2);
+  CHECK(distinct_counts(v, head, 1)[0] == 1);
 }
 
 TEST_CASE("per-row quantization equals quantizing each row alone, K clamped per row") {

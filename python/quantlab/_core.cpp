@@ -129,13 +129,18 @@ std::vector<std::size_t> shape_of(const py::array& a) {
   return std::vector<std::size_t>(a.shape(), a.shape() + a.ndim());
 }
 
+// A tensor of the array's values: a copy, or (`view`) the array's own memory, for an array
+// that outlives the tensor (nothing writes to a tensor's values).
 Tensor tensor_of(const std::string& name, const py::array_t<double, py::array::c_style>& a,
-                 bool single) {
+                 bool single, bool view = false) {
   Tensor t;
   t.name = name;
   t.shape = shape_of(a);
   t.dtype = single ? DType::float32 : DType::float64;
-  t.values = arma::vec(a.data(), static_cast<arma::uword>(a.size()));
+  const auto n = static_cast<arma::uword>(a.size());
+  t.values = view ? arma::vec(const_cast<double*>(a.data()), n, /*copy_aux_mem=*/false,
+                              /*strict=*/true)
+                  : arma::vec(a.data(), n);
   return t;
 }
 
@@ -147,20 +152,16 @@ py::array_t<double> numpy_copy(const std::vector<double>& v) {
 // Kashin code's are not: then none).
 py::object indices_of(const GroupedResult& r, const std::vector<arma::uvec>& groups,
                       std::size_t n) {
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
   py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
-  auto idx = out.mutable_unchecked<1>();
-  for (py::ssize_t i = 0; i < static_cast<py::ssize_t>(n); ++i) idx(i) = -1;  // pruned: none
-  std::size_t offset = 0;
+  std::int64_t* idx = out.mutable_data();
+  std::fill(idx, idx + n, -1);  // pruned: none
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    const std::size_t k = static_cast<std::size_t>(r.group_codebook_floats[g]);
-    if (k != static_cast<std::size_t>(r.group_levels[g])) return py::none();
-    const auto begin = r.codebook.begin() + static_cast<long>(offset);
-    for (arma::uword i : groups[g]) {
-      const auto at = std::lower_bound(begin, begin + static_cast<long>(k), r.reconstruction[i]);
-      if (at == begin + static_cast<long>(k) || *at != r.reconstruction[i]) return py::none();
-      idx(static_cast<py::ssize_t>(i)) = at - begin;
-    }
-    offset += k;
+    const arma::uvec& members = groups[g];
+    const arma::uvec& codewords = r.group_indices[g];
+    for (arma::uword i = 0; i < members.n_elem; ++i)
+      idx[members[i]] = static_cast<std::int64_t>(codewords[i]);
   }
   return std::move(out);
 }
@@ -208,9 +209,10 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   if (!axis.is_none()) granularity.axis = axis.cast<int>();
   config.granularities = {granularity};
   std::map<std::string, Tensor> companions;
+  py::array_t<double, py::array::c_style | py::array::forcecast> w;  // viewed until the end
   if (!weights.is_none()) {
-    const auto w = weights.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
-    companions["python"] = tensor_of("weights", w, false);
+    w = weights.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+    companions["python"] = tensor_of("weights", w, false, true);
     config.weights = {"python"};
   }
 
@@ -221,7 +223,7 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   try {
     py::gil_scoped_release unlocked;
     std::vector<PlannedTensor> tensors;
-    tensors.push_back(in_memory_tensor(tensor_of("x", x, single), kWhere, companions));
+    tensors.push_back(in_memory_tensor(tensor_of("x", x, single, true), kWhere, companions));
     plan = plan_of_tensors(config, std::move(tensors));
     if (plan.runs.size() != 1)
       throw std::logic_error("quantize() planned " + std::to_string(plan.runs.size()) + " runs");
@@ -241,14 +243,15 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   for (const auto& [k, v] : record.numbers) numbers[py::str(k)] = v;
   for (const auto& [k, v] : record.text) text[py::str(k)] = v;
   for (const auto& [k, v] : record.vectors) vectors[py::str(k)] = numpy_copy(v);
-  py::array_t<double> reconstruction(shape_of(x));
-  std::copy(result.reconstruction.begin(), result.reconstruction.end(),
-            reconstruction.mutable_data());
+  // The reconstruction's own memory, handed to NumPy (freed with the array).
+  auto* owned = new arma::vec(std::move(result.reconstruction));
+  const py::capsule free_owned(owned, [](void* p) { delete static_cast<arma::vec*>(p); });
+  const py::array_t<double> reconstruction(shape_of(x), owned->memptr(), free_owned);
   py::dict out;
   out["reconstruction"] = reconstruction;
   out["codebook"] = numpy_copy(result.codebook);
   out["group_levels"] = numpy_copy(result.group_levels);
-  out["indices"] = indices_of(result, groups.groups, result.reconstruction.n_elem);
+  out["indices"] = indices_of(result, groups.groups, static_cast<std::size_t>(x.size()));
   out["numbers"] = numbers;
   out["text"] = text;
   out["vectors"] = vectors;

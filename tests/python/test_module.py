@@ -65,6 +65,27 @@ def test_axis_gives_a_codebook_per_row():
         np.testing.assert_array_equal(r.reconstruction[row], alone.reconstruction)
 
 
+def test_inputs_are_read_in_place_and_left_as_they_were():
+    # float64 input and weights are read from the arrays' own memory, not copied: they must
+    # come back unchanged, and the indices of each row address that row's codebook.
+    x = laplace((7, 60), seed=4)
+    w = np.abs(laplace((7, 60), seed=5)) + 0.1
+    x0, w0 = x.copy(), w.copy()
+    r = quantlab.quantize(x, "optimal", levels=5, axis=0, weights=w)
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(w, w0)
+    assert r.indices.shape == x.shape
+    for row in range(7):
+        np.testing.assert_array_equal(r.codebook[5 * row:5 * row + 5][r.indices[row]],
+                                      r.reconstruction[row])
+    # A view that is not contiguous is copied once, with the same result.
+    wide = np.zeros((7, 120))
+    wide[:, ::2] = x
+    np.testing.assert_array_equal(
+        quantlab.quantize(wide[:, ::2], "optimal", levels=5, axis=0, weights=w).codebook,
+        r.codebook)
+
+
 def test_groups_on_several_threads_give_the_same_result():
     x = laplace((16, 400), seed=2)
     one = quantlab.quantize(x, "kmeans", levels=8, axis=0, seed=3, threads=1)
