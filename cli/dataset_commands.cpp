@@ -1,5 +1,6 @@
 #include "cli/dataset_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -158,7 +159,11 @@ int command_dataset_import(const Invocation& in) {
   std::map<std::string, std::size_t> kinds;
   for (const auto& s : report.skipped) ++kinds[s.substr(s.rfind(" ("))];
   for (const auto& [kind, count] : kinds) std::cout << "  skipped " << count << kind << "\n";
-  if (!convert && !report.skipped.empty())
+  const bool convertible = std::any_of(kinds.begin(), kinds.end(), [](const auto& k) {
+    return k.first.find("quantized") != std::string::npos ||
+           k.first.find("float16") != std::string::npos;
+  });
+  if (!convert && convertible)
     std::cout << "  (--convert-quantized imports the float16 and quantized ones)\n";
   return 0;
 }

@@ -42,6 +42,7 @@ std::vector<fs::path> files_matching(const fs::path& folder, const std::string& 
 
 std::optional<ModelFormat> model_format_named(const std::string& format) {
   if (format == "npy") return ModelFormat::npy;
+  if (format == "npz") return ModelFormat::npz;
   if (format == "safetensors") return ModelFormat::safetensors;
   if (format == "onnx") return ModelFormat::onnx;
   if (format == "hdf5") return ModelFormat::hdf5;
@@ -127,8 +128,8 @@ ImportResult import_package(const PackageSource& source, const std::string& cach
 }
 
 const std::vector<std::string>& local_formats() {
-  static const std::vector<std::string> all = {
-      "tfjs", "idx", "gnubg", "digits", "embeddings", "npy", "safetensors", "onnx", "hdf5"};
+  static const std::vector<std::string> all = {"tfjs", "idx", "gnubg",       "digits", "embeddings",
+                                               "npy",  "npz", "safetensors", "onnx",   "hdf5"};
   return all;
 }
 

@@ -4,6 +4,7 @@
 #define ONNX_ML 1  // Debian ships the -ml protobuf of ONNX
 #include <onnx/onnx_pb.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <cctype>
@@ -107,11 +108,10 @@ std::string header_field(const std::string& header, const std::string& key,
   return header.substr(start, end - start);
 }
 
-}  // namespace
-
-ModelTensors read_npy(const std::string& path, const std::string& name) {
+// A .npy file's bytes; `path` names them in messages (a file, or a member of an .npz).
+ModelTensors npy_tensors(const std::vector<std::uint8_t>& b, const std::string& path,
+                         const std::string& name) {
   check_tensor_name(path, name);
-  const std::vector<std::uint8_t> b = read_regular_file(path);
   static const char magic[] = "\x93NUMPY";
   if (b.size() < 10 || std::memcmp(b.data(), magic, 6) != 0)
     throw std::runtime_error(path + " is not a .npy file (no \\x93NUMPY magic)");
@@ -194,6 +194,116 @@ ModelTensors read_npy(const std::string& path, const std::string& name) {
     t.values = std::move(c);
   }
   out.tensors.push_back(std::move(t));
+  return out;
+}
+
+}  // namespace
+
+ModelTensors read_npy(const std::string& path, const std::string& name) {
+  return npy_tensors(read_regular_file(path), path, name);
+}
+
+// ---- .npz -------------------------------------------------------------------------------
+
+namespace {
+
+struct ZipArchive {
+  zip_t* archive = nullptr;
+  ~ZipArchive() {
+    if (archive) zip_discard(archive);
+  }
+};
+
+struct ZipMember {
+  zip_file_t* file = nullptr;
+  ~ZipMember() {
+    if (file) zip_fclose(file);
+  }
+};
+
+// One .npy member of an open archive, `size` bytes as its directory declares, into `out`.
+void add_npz_member(zip_t* archive, zip_uint64_t index, std::uint64_t size,
+                    const std::string& where, const std::string& name, ModelTensors& out) {
+  ZipMember file;
+  file.file = zip_fopen_index(archive, index, 0);
+  if (!file.file) throw std::runtime_error(where + " cannot be opened: " + zip_strerror(archive));
+  // Declared size + 1: a member that inflates to more than it declares is caught.
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size) + 1);
+  std::size_t got = 0;
+  for (;;) {
+    const zip_int64_t n = zip_fread(file.file, bytes.data() + got, bytes.size() - got);
+    if (n < 0) throw std::runtime_error(where + " is damaged: " + zip_file_strerror(file.file));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+    if (got == bytes.size()) break;
+  }
+  if (got != size)
+    throw std::runtime_error(where + " holds " + std::string(got > size ? "more" : "fewer") +
+                             " bytes than the " + std::to_string(size) + " it declares");
+  bytes.resize(got);
+  ModelTensors m = npy_tensors(bytes, where, name);
+  for (auto& t : m.tensors) out.tensors.push_back(std::move(t));
+  for (auto& k : m.skipped) out.skipped.push_back(std::move(k));
+}
+
+}  // namespace
+
+ModelTensors read_npz(const std::string& path) {
+  std::uint64_t size = 0;
+  const int fd = open_regular_file(path, size);
+  int error = 0;
+  ZipArchive zip;
+  zip.archive = zip_fdopen(fd, ZIP_RDONLY | ZIP_CHECKCONS, &error);  // owns fd if it opens
+  if (!zip.archive) {
+    ::close(fd);
+    zip_error_t e;
+    zip_error_init_with_code(&e, error);
+    const std::string why = zip_error_strerror(&e);
+    zip_error_fini(&e);
+    throw std::runtime_error(path + " is not a readable .npz (zip) archive: " + why);
+  }
+  // Every member's bytes come from the archive's: deflate's best ratio bounds them all.
+  std::uint64_t budget =
+      size > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : size * kMaxDeflateRatio;
+  ModelTensors out;
+  const zip_int64_t entries = zip_get_num_entries(zip.archive, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t st;
+    if (zip_stat_index(zip.archive, static_cast<zip_uint64_t>(i), 0, &st) != 0)
+      throw std::runtime_error(path + ": member " + std::to_string(i) +
+                               " cannot be read: " + zip_strerror(zip.archive));
+    const std::string member = (st.valid & ZIP_STAT_NAME) ? st.name : "";
+    const std::string where = path + ": member '" + shown(member) + "'";
+    if (!member.empty() && member.back() == '/') continue;  // a folder
+    const std::string suffix = ".npy";
+    if (member.size() <= suffix.size() ||
+        member.compare(member.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      out.skipped.push_back(shown(member) + " (not .npy)");
+      continue;
+    }
+    const bool known = (st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) &&
+                       (st.valid & ZIP_STAT_COMP_METHOD);
+    if (!known) throw std::runtime_error(where + " has no sizes in the archive's directory");
+    if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+      throw std::runtime_error(where + " is compressed by method " +
+                               std::to_string(st.comp_method) + ", not stored or deflated");
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+      throw std::runtime_error(where + " is encrypted");
+    const std::uint64_t most =
+        st.comp_method == ZIP_CM_STORE ? st.comp_size : st.comp_size * kMaxDeflateRatio + 64;
+    if (st.size > most || st.size > budget || st.comp_size > size)
+      throw std::runtime_error(where + " declares " + std::to_string(st.size) +
+                               " bytes, more than its " + std::to_string(st.comp_size) +
+                               " stored bytes can hold");
+    budget -= st.size;
+    try {
+      add_npz_member(zip.archive, static_cast<zip_uint64_t>(i), st.size, where,
+                     member.substr(0, member.size() - suffix.size()), out);
+    } catch (const std::bad_alloc&) {
+      throw std::runtime_error(where + ": its " + std::to_string(st.size) +
+                               " bytes (and their values) do not fit in the memory there is");
+    }
+  }
   return out;
 }
 
@@ -526,6 +636,7 @@ ModelTensors read_onnx(const std::string& path) {
 std::optional<ModelFormat> model_file_format(const std::string& path) {
   const std::string extension = fs::path(path).extension().string();
   if (extension == ".npy") return ModelFormat::npy;
+  if (extension == ".npz") return ModelFormat::npz;
   if (extension == ".safetensors") return ModelFormat::safetensors;
   if (extension == ".onnx") return ModelFormat::onnx;
   std::error_code error;
@@ -540,10 +651,14 @@ std::optional<ModelFormat> model_file_format(const std::string& path) {
   return ModelFormat::hdf5;
 }
 
-ModelTensors read_model_file(const std::string& path, ModelFormat format) {
+namespace {
+
+ModelTensors read_as(const std::string& path, ModelFormat format) {
   switch (format) {
     case ModelFormat::npy:
       return read_npy(path, fs::path(path).stem().string());
+    case ModelFormat::npz:
+      return read_npz(path);
     case ModelFormat::safetensors:
       return read_safetensors(path);
     case ModelFormat::onnx:
@@ -552,6 +667,18 @@ ModelTensors read_model_file(const std::string& path, ModelFormat format) {
       break;
   }
   return read_hdf5_datasets(path);
+}
+
+}  // namespace
+
+ModelTensors read_model_file(const std::string& path, ModelFormat format) {
+  try {
+    return read_as(path, format);
+  } catch (const std::bad_alloc&) {
+    // A file's values may be larger than the memory there is (every size was checked
+    // against the file's first, so this is real data, not a lying header).
+    throw std::runtime_error(path + ": its tensors do not fit in the memory there is");
+  }
 }
 
 }  // namespace quantlab

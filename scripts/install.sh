@@ -7,7 +7,7 @@
 #   scripts/install.sh --lint     also clang-format, for CI's formatting check
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
-  libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev libssl-dev libonnx-dev libprotobuf-dev libfftw3-dev python3 python3-dev pybind11-dev python3-pytest python3-h5py python3-numpy
+  libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev libssl-dev libonnx-dev libprotobuf-dev libzip-dev libfftw3-dev python3 python3-dev pybind11-dev python3-pytest python3-h5py python3-numpy
   python3-matplotlib python3-pandas)
 for option in "$@"; do
   case "$option" in

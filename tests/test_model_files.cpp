@@ -1,4 +1,4 @@
-// Model files read as they are: .npy, safetensors and plain HDF5, built here byte by byte (or
+// Model files read as they are: .npy, .npz, safetensors and plain HDF5, built here byte by byte (or
 // with the HDF5 library alone), so every expected value is written down independently.
 #include <H5Cpp.h>
 #define ONNX_ML 1
@@ -97,6 +97,61 @@ TEST_CASE(".npy: headers that lie are refused naming the file") {
     check_refused([&] { read_npy(dir / "x.npy", "x"); }, part);
   }
   check_refused([&] { read_npy(dir / "x.npy", "a/../b"); }, "cannot be stored");
+}
+
+TEST_CASE(".npz: stored and deflated members by name, other members skipped") {
+  TempDir dir;
+  const std::string a = npy_file("<f4", "(2, 2)", false, raw_bytes(std::vector<float>{1, 2, 3, 4}));
+  const std::string b = npy_file("<f8", "(3,)", false, raw_bytes(std::vector<double>{-1, 0.5, 8}));
+  for (bool deflate : {false, true}) {
+    CAPTURE(deflate);
+    write_file(dir / "m.npz",
+               zip_file({{"a.npy", a, deflate},
+                         {"layer/b.npy", b, deflate},
+                         {"notes.txt", "not a tensor", deflate},
+                         {"i.npy", npy_file("<i4", "(1,)", false, "\1\0\0\0"), deflate}}));
+    const ModelTensors m = read_npz(dir / "m.npz");
+    REQUIRE(m.tensors.size() == 2);
+    CHECK(m.tensors[0].name == "a");
+    CHECK(m.tensors[0].shape == std::vector<std::size_t>{2, 2});
+    CHECK(m.tensors[0].dtype == DType::float32);
+    CHECK(values_of(m.tensors[0]) == std::vector<double>{1, 2, 3, 4});
+    CHECK(m.tensors[1].name == "layer/b");
+    CHECK(values_of(m.tensors[1]) == std::vector<double>{-1, 0.5, 8});
+    CHECK(m.skipped == std::vector<std::string>{"notes.txt (not .npy)", "i ('<i4')"});
+    CHECK(model_file_format(dir / "m.npz") == ModelFormat::npz);
+  }
+}
+
+TEST_CASE(".npz: archives that lie are refused naming the file and member") {
+  TempDir dir;
+  const std::string a = npy_file("<f4", "(4,)", false, raw_bytes(std::vector<float>{1, 2, 3, 4}));
+  const std::string zeros = npy_file("<f8", "(100000,)", false, std::string(800000, '\0'));
+  ZipMember lying_stored{"a.npy", a};
+  lying_stored.declared = static_cast<std::uint32_t>(a.size() + 1000);
+  ZipMember lying_deflated{"z.npy", zeros, true};
+  lying_deflated.declared = 0xfffffff0u;  // 4 GB from a few hundred bytes
+  ZipMember short_deflated{"z.npy", zeros, true};
+  short_deflated.declared = 1000;
+  ZipMember bad_crc{"a.npy", a};
+  bad_crc.crc = 12345;
+  const std::pair<std::string, std::string> cases[] = {
+      {zip_file({lying_stored}), "a.npy"},
+      {zip_file({lying_deflated}), "more than its"},
+      {zip_file({short_deflated}), "z.npy"},
+      {zip_file({bad_crc}), "a.npy"},
+      {zip_file({{"a.npy", npy_file("<f4", "(5,)", false, a.substr(a.size() - 16)), true}}),
+       "needs 20 bytes"},
+      {zip_file({{"../a.npy", a}}), "cannot be stored"},
+      {"PK\x03\x04 and then nothing", "not a readable .npz"},
+      {std::string(64, 'x'), "not a readable .npz"},
+  };
+  for (const auto& [bytes, part] : cases) {
+    CAPTURE(part);
+    write_file(dir / "x.npz", bytes);
+    check_refused([&] { read_npz(dir / "x.npz"); }, "x.npz");
+    check_refused([&] { read_npz(dir / "x.npz"); }, part);
+  }
 }
 
 TEST_CASE("safetensors: F64, F32, F16 and BF16 by name; other dtypes skipped") {

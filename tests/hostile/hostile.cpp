@@ -759,7 +759,72 @@ void header_allocations(Suite& s) {
     };
     std::string format, label;
     std::vector<std::string> inputs;
-    switch (s.pick(5)) {
+    switch (s.pick(8)) {
+      case 5: {  // model files: a .npy or safetensors shape far beyond the data
+        std::string shape = "(";
+        nlohmann::json dims = nlohmann::json::array();
+        for (std::size_t d = 1 + s.pick(3); d > 0; --d) {
+          const std::uint32_t h = huge();
+          shape += std::to_string(h) + ", ";
+          dims.push_back(h);
+        }
+        shape += ")";
+        const std::string data = raw_bytes(std::vector<float>{1, 2, 3, 4});
+        if (s.pick(2)) {
+          write_file((dir / "w.npy").string(), npy_file("<f4", shape, false, data));
+          format = "npy", inputs = {"w.npy"}, label = ".npy of shape " + shape;
+        } else {
+          const nlohmann::json header = {
+              {"w", {{"dtype", "F32"}, {"shape", dims}, {"data_offsets", {0, 16}}}}};
+          write_file((dir / "w.safetensors").string(), safetensors_file(header.dump(), data));
+          format = "safetensors", inputs = {"w.safetensors"},
+          label = "safetensors of shape " + dims.dump();
+        }
+        break;
+      }
+      case 6: {  // an .npz whose member declares far more than its stored bytes
+        ZipMember m("w.npy", npy_file("<f4", "(4,)", false, std::string(16, '\0')), s.pick(2));
+        m.declared = huge();
+        write_file((dir / "w.npz").string(), zip_file({m}));
+        format = "npz", inputs = {"w.npz"},
+        label = std::string(m.deflate ? "deflated" : "stored") + " .npz member declaring " +
+                std::to_string(*m.declared) + " bytes";
+        break;
+      }
+      case 7: {  // an .npz bomb: a true member of 2 GiB of zeros in 2 MiB
+        const std::uint64_t n = std::uint64_t{1} << 31;
+        std::string header = npy_file("<f4", "(" + std::to_string(n / 4) + ",)", false, "");
+        // Deflate the member as a stream (2 GiB is never held in memory here).
+        std::string packed;
+        z_stream z{};
+        deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+        std::vector<char> zeros(1 << 20, 0), out(1 << 20);
+        auto crc = crc32(0, reinterpret_cast<const Bytef*>(header.data()),
+                         static_cast<uInt>(header.size()));
+        const auto pump = [&](const char* p, std::size_t k, int flush) {
+          z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
+          z.avail_in = static_cast<uInt>(k);
+          do {
+            z.next_out = reinterpret_cast<Bytef*>(out.data());
+            z.avail_out = static_cast<uInt>(out.size());
+            deflate(&z, flush);
+            packed.append(out.data(), out.size() - z.avail_out);
+          } while (z.avail_out == 0);
+        };
+        pump(header.data(), header.size(), Z_NO_FLUSH);
+        for (std::uint64_t done = 0; done < n; done += zeros.size()) {
+          crc = crc32(crc, reinterpret_cast<const Bytef*>(zeros.data()),
+                      static_cast<uInt>(zeros.size()));
+          pump(zeros.data(), zeros.size(), done + zeros.size() < n ? Z_NO_FLUSH : Z_FINISH);
+        }
+        deflateEnd(&z);
+        ZipMember m("w.npy", "", true);
+        m.packed = packed, m.crc = crc;
+        m.declared = static_cast<std::uint32_t>(header.size() + n);
+        write_file((dir / "w.npz").string(), zip_file({m}));
+        format = "npz", inputs = {"w.npz"}, label = ".npz bomb (2 MiB inflating to 2 GiB)";
+        break;
+      }
       case 0: {  // IDX: images with huge dimensions, maybe gzipped
         std::vector<std::uint32_t> dims(1 + s.pick(3));
         for (auto& d : dims) d = huge();

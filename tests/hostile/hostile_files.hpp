@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace quantlab::testing {
@@ -134,6 +136,83 @@ inline std::string safetensors_file(const std::string& header, const std::string
   const std::uint64_t n = header.size();
   for (int i = 0; i < 8; ++i) b += static_cast<char>((n >> (8 * i)) & 0xff);
   return b + header + data;
+}
+
+inline void put_u16le(std::string& b, std::uint16_t v) {
+  b.append(reinterpret_cast<const char*>(&v), 2);
+}
+
+// One member of a zip archive; `declared` replaces its uncompressed size in both headers (a
+// lie), `crc` its checksum; `packed`, if given, is its data deflated already (then `crc` and
+// `declared` describe what it inflates to).
+struct ZipMember {
+  ZipMember(std::string name_, std::string bytes_, bool deflate_ = false)
+      : name(std::move(name_)), bytes(std::move(bytes_)), deflate(deflate_) {}
+  std::string name, bytes;
+  bool deflate;
+  std::optional<std::uint32_t> declared, crc;
+  std::optional<std::string> packed;
+};
+
+// A zip archive as numpy.savez (stored) or savez_compressed (raw deflate) writes one: local
+// headers with the data, the central directory, the end record.
+inline std::string zip_file(const std::vector<ZipMember>& members) {
+  std::string out, directory;
+  for (const ZipMember& m : members) {
+    std::string data = m.packed.value_or(m.bytes);
+    if (m.deflate && !m.packed) {
+      std::string packed(compressBound(m.bytes.size()) + 64, '\0');
+      z_stream z{};
+      deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);  // -15: no framing
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(m.bytes.data()));
+      z.avail_in = static_cast<uInt>(m.bytes.size());
+      z.next_out = reinterpret_cast<Bytef*>(&packed[0]);
+      z.avail_out = static_cast<uInt>(packed.size());
+      deflate(&z, Z_FINISH);
+      packed.resize(z.total_out);
+      deflateEnd(&z);
+      data = packed;
+    }
+    const auto crc = m.crc.value_or(static_cast<std::uint32_t>(crc32(
+        0, reinterpret_cast<const Bytef*>(m.bytes.data()), static_cast<uInt>(m.bytes.size()))));
+    const auto size = m.declared.value_or(static_cast<std::uint32_t>(m.bytes.size()));
+    const auto offset = static_cast<std::uint32_t>(out.size());
+    const auto fields = [&](std::string& b) {  // shared by both headers
+      put_u16le(b, 20);                        // version needed: 2.0
+      put_u16le(b, 0);                         // flags
+      put_u16le(b, m.deflate ? 8 : 0);
+      put_u16le(b, 0);     // time
+      put_u16le(b, 0x21);  // date: 1980-01-01
+      put_u32le(b, crc);
+      put_u32le(b, static_cast<std::uint32_t>(data.size()));
+      put_u32le(b, size);
+      put_u16le(b, static_cast<std::uint16_t>(m.name.size()));
+      put_u16le(b, 0);  // extra
+    };
+    put_u32le(out, 0x04034b50);
+    fields(out);
+    out += m.name + data;
+    put_u32le(directory, 0x02014b50);
+    put_u16le(directory, 20);  // made by
+    fields(directory);
+    put_u16le(directory, 0);  // comment
+    put_u16le(directory, 0);  // disk
+    put_u16le(directory, 0);  // internal attributes
+    put_u32le(directory, 0);  // external attributes
+    put_u32le(directory, offset);
+    directory += m.name;
+  }
+  const auto start = static_cast<std::uint32_t>(out.size());
+  out += directory;
+  put_u32le(out, 0x06054b50);
+  put_u16le(out, 0);
+  put_u16le(out, 0);
+  put_u16le(out, static_cast<std::uint16_t>(members.size()));
+  put_u16le(out, static_cast<std::uint16_t>(members.size()));
+  put_u32le(out, static_cast<std::uint32_t>(directory.size()));
+  put_u32le(out, start);
+  put_u16le(out, 0);
+  return out;
 }
 
 template <class T>

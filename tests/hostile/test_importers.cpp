@@ -683,6 +683,7 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
   const std::string csv = digits_csv(3), vectors = embeddings_json(3, 102, "3");
   const std::string npy =
       npy_file("<f4", "(2, 3)", false, raw_bytes(std::vector<float>{1, 2, 3, 4, 5, 6}));
+  const std::string npz = zip_file({{"a.npy", npy, true}, {"b/c.npy", npy}});
   const std::string safetensors = safetensors_file(
       R"({"a/w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},)"
       R"("b":{"dtype":"F16","shape":[2],"data_offsets":[16,20]},"__metadata__":{"k":"v"}})",
@@ -726,6 +727,9 @@ Mutations mutate_all(const TempDir& root, std::size_t per_format, std::uint64_t 
 
     write_file(dir + "/w.npy", mutate(npy, mutate.below(2)));
     import("npy", {dir + "/w.npy"}, n);
+
+    write_file(dir + "/w.npz", mutate(npz, false));
+    import("npz", {dir + "/w.npz"}, n);
 
     write_file(dir + "/w.safetensors", mutate(safetensors, mutate.below(2)));
     import("safetensors", {dir + "/w.safetensors"}, n);
@@ -810,6 +814,6 @@ TEST_CASE("seeded random mutations import or fail cleanly, within 1 GiB, in a ch
     CHECK_MESSAGE(t.unnamed + t.other == 0, klass);
     rows[klass] = t;
   }
-  CHECK(tried == 8 * per_format);
+  CHECK(tried == 9 * per_format);  // nine formats
   print_table("random mutations (seed 20240601)", rows);
 }
