@@ -43,7 +43,7 @@ std::vector<std::string> matching_names(const DatasetSpec& d,
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     if (!matched)
-      throw std::runtime_error(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
+      throw ConfigError(d.where + ": no tensor of " + d.file + " matches '" + pattern + "'");
   }
   return out;
 }
@@ -84,8 +84,8 @@ std::vector<PlannedTensor> load_tensors(const DatasetSpec& d) {
     for (Tensor& t : tensors)
       if (t.size() >= d.min_size) out.push_back({d.name, d.file, std::move(t), "", {}, nullptr});
     if (out.empty())
-      throw std::runtime_error(d.where + ": no matching tensor of " + d.file + " has " +
-                               std::to_string(d.min_size) + " values or more");
+      throw ConfigError(d.where + ": no matching tensor of " + d.file + " has " +
+                        std::to_string(d.min_size) + " values or more");
   }
   for (auto& p : out) {
     p.tensor.check_values(d.where + ": dataset '" + d.name + "'");
@@ -100,15 +100,14 @@ void check_weights(const Tensor& w, const std::vector<std::size_t>& shape,
   if (w.shape != shape) {
     Tensor t;
     t.shape = shape;
-    throw std::runtime_error(what + " have shape " + w.shape_text() + ", the tensor " +
-                             t.shape_text());
+    throw ConfigError(what + " have shape " + w.shape_text() + ", the tensor " + t.shape_text());
   }
   for (arma::uword i = 0; i < w.values.n_elem; ++i)
     if (!(w.values[i] > 0) || !std::isfinite(w.values[i]))
-      throw std::runtime_error(what +
-                               " hold a value that is not a positive finite number (at flat "
-                               "index " +
-                               std::to_string(i) + ")");
+      throw ConfigError(what +
+                        " hold a value that is not a positive finite number (at flat "
+                        "index " +
+                        std::to_string(i) + ")");
 }
 
 // The companion importance/<name>/<tensor> of one tensor, checked.
@@ -119,8 +118,8 @@ Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::
   try {
     w = read_tensor(d.file, path);
   } catch (const std::exception&) {
-    throw std::runtime_error(d.where + ": " + d.file + " has no importance weights '" + name +
-                             "' for tensor '" + tensor + "' (expected at " + path + ")");
+    throw ConfigError(d.where + ": " + d.file + " has no importance weights '" + name +
+                      "' for tensor '" + tensor + "' (expected at " + path + ")");
   }
   check_weights(w, shape, d.where + ": weights " + path);
   return w;
@@ -132,9 +131,9 @@ arma::vec normalised_weights(const std::string& where, const std::string& name,
                              const PlannedTensor& p, const arma::vec& w) {
   const arma::vec out = w / w.max();
   if (const std::string problem = value_range_problem(out); !problem.empty())
-    throw std::runtime_error(where + ": importance weights '" + name + "' of tensor '" +
-                             p.tensor.name + "', divided by the largest, hold " + problem +
-                             " (they span more than 200 orders of magnitude)");
+    throw ConfigError(where + ": importance weights '" + name + "' of tensor '" + p.tensor.name +
+                      "', divided by the largest, hold " + problem +
+                      " (they span more than 200 orders of magnitude)");
   return out;
 }
 
@@ -142,10 +141,10 @@ void load_weights(const DatasetSpec& d, const std::string& name,
                   std::vector<PlannedTensor>& tensors) {
   for (auto& p : tensors) {
     if (d.synthetic)
-      throw std::runtime_error(d.where + ": dataset '" + d.name +
-                               "' is synthetic: it has no "
-                               "importance weights '" +
-                               name + "'");
+      throw ConfigError(d.where + ": dataset '" + d.name +
+                        "' is synthetic: it has no "
+                        "importance weights '" +
+                        name + "'");
     if (!p.network) {
       const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
       p.weights[name] = {normalised_weights(d.where, name, p, w.values), w.checksum()};
@@ -218,9 +217,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
   const PlannedTensor& t = plan.tensors[ti];
   const AlgorithmInfo& info = *find_algorithm(a.name);
   if (!a.training.empty() && !t.network)
-    throw std::runtime_error(config.path + ": algorithm '" + a.name +
-                             "' has a network: block, but dataset '" + t.dataset +
-                             "' is not a network");
+    throw ConfigError(config.path + ": algorithm '" + a.name +
+                      "' has a network: block, but dataset '" + t.dataset + "' is not a network");
   const auto training_combos = expand(a.training);
   for (const auto& [given, given_training] : cross(expand(a.parameters), training_combos)) {
     const Parameters parameters(info.parameters, given);
@@ -298,13 +296,13 @@ void add_planned_runs(Plan& plan) {
     const PlannedTensor& t = plan.tensors[ti];
     for (const auto& g : granularities) {
       if (g.axis && t.network)
-        throw std::runtime_error("granularity " + g.text() + " does not apply to the network '" +
-                                 t.dataset + "' (its scope, layer or all, sets the codebooks)");
+        throw ConfigError("granularity " + g.text() + " does not apply to the network '" +
+                          t.dataset + "' (its scope, layer or all, sets the codebooks)");
       if (g.axis) {
         const int rank = static_cast<int>(t.tensor.shape.size());
         if (*g.axis >= rank || *g.axis < -rank)
-          throw std::runtime_error("granularity " + g.text() + " does not fit tensor '" +
-                                   t.tensor.name + "' of shape " + t.tensor.shape_text());
+          throw ConfigError("granularity " + g.text() + " does not fit tensor '" + t.tensor.name +
+                            "' of shape " + t.tensor.shape_text());
       }
       for (const auto& weights : config.weights)
         for (const auto& a : config.algorithms)
@@ -316,10 +314,10 @@ void add_planned_runs(Plan& plan) {
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     auto [it, fresh] = first.emplace(plan.runs[i].id, i);
     if (!fresh)
-      throw std::runtime_error(config.path + ": runs " + std::to_string(it->second + 1) + " and " +
-                               std::to_string(i + 1) + " of the plan are the same run (" +
-                               plan.runs[i].label + ", K = " + std::to_string(plan.runs[i].levels) +
-                               "): remove the duplicate from the config");
+      throw ConfigError(config.path + ": runs " + std::to_string(it->second + 1) + " and " +
+                        std::to_string(i + 1) + " of the plan are the same run (" +
+                        plan.runs[i].label + ", K = " + std::to_string(plan.runs[i].levels) +
+                        "): remove the duplicate from the config");
   }
 }
 
@@ -377,8 +375,8 @@ Plan make_plan(const SweepConfig& config, bool fetch) {
       auto [it, fresh] =
           owner_of_data.emplace(t.checksum + (t.network ? "|" + t.tensor.name : ""), who);
       if (!fresh)
-        throw std::runtime_error(d.where + ": " + who + " holds the same data as " + it->second +
-                                 " (runs would be identical)");
+        throw ConfigError(d.where + ": " + who + " holds the same data as " + it->second +
+                          " (runs would be identical)");
       plan.tensors.push_back(std::move(t));
     }
   }

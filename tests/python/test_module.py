@@ -204,6 +204,22 @@ def test_results_that_cannot_be_read_are_os_errors(tmp_path):
         quantlab.read_results(tmp_path / "absent.h5")
 
 
+def test_a_config_that_does_not_fit_its_data_is_a_value_error(tmp_path, monkeypatch):
+    # Found at plan time, not in the file: the same data under two names, a missing tensor.
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "w.npy", laplace(20))
+    np.save(tmp_path / "v.npy", laplace(20))
+    for datasets, message in (
+            ("  - {name: a, file: w.npy}\n  - {name: b, file: v.npy}\n", "the same data"),
+            ("  - {name: a, file: w.npy, tensors: [nothing]}\n", "no tensor")):
+        (tmp_path / "c.yaml").write_text(f"name: c\ndatasets:\n{datasets}"
+                                         "algorithms: [optimal]\nlevels: [2]\n")
+        with pytest.raises(ValueError, match=message):
+            quantlab.run(tmp_path / "c.yaml", out=tmp_path / "results")
+    with pytest.raises(OSError, match="absent.yaml"):
+        quantlab.run(tmp_path / "absent.yaml", out=tmp_path / "results")
+
+
 def safetensors_bytes(tensors):
     """A safetensors file written from its specification (8-byte header length, JSON header,
     data), so that the test needs no safetensors package."""
@@ -221,8 +237,9 @@ def safetensors_bytes(tensors):
 
 
 def test_model_files_are_read_as_they_are(tmp_path, monkeypatch):
-    # .npy (C and Fortran order), safetensors and an h5py file, as researchers have them: a
-    # sweep reads each directly, and its runs equal quantize() on the arrays numpy holds.
+    # .npy (C and Fortran order), .npz (numpy.savez and savez_compressed), safetensors and an
+    # h5py file, as researchers have them: a sweep reads each directly, and its runs equal
+    # quantize() on the arrays numpy holds.
     import h5py
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(3)
@@ -230,8 +247,11 @@ def test_model_files_are_read_as_they_are(tmp_path, monkeypatch):
     fc = np.asfortranarray(rng.standard_normal((6, 7)))
     fc2 = np.asfortranarray(rng.standard_normal((3, 8)))  # a sweep refuses the same data twice
     half = rng.standard_normal(50).astype(np.float16)
+    bias, emb = rng.standard_normal(9), rng.standard_normal((5, 4)).astype(np.float32)
     np.save("conv.npy", conv)
     np.save("fc.npy", fc)
+    np.savez("stored.npz", bias=bias)
+    np.savez_compressed("deflated.npz", emb=emb)
     (tmp_path / "m.safetensors").write_bytes(safetensors_bytes({"fc": fc2, "half": half}))
     with h5py.File("keras.h5", "w") as f:
         f.create_dataset("model_weights/dense/kernel:0", data=conv[::-1] * 2)
@@ -240,10 +260,12 @@ def test_model_files_are_read_as_they_are(tmp_path, monkeypatch):
         "name: s\ndatasets:\n"
         "  - {name: conv, file: conv.npy}\n  - {name: fc, file: fc.npy}\n"
         "  - {name: st, file: m.safetensors}\n  - {name: keras, file: keras.h5}\n"
+        "  - {name: stored, file: stored.npz}\n  - {name: deflated, file: deflated.npz}\n"
         "algorithms: [optimal]\nlevels: [4]\n")
     table = quantlab.run("s.yaml", threads=2)
     arrays = {("conv", "conv"): conv, ("fc", "fc"): fc, ("st", "fc"): fc2, ("st", "half"): half,
-              ("keras", "model_weights/dense/kernel:0"): conv[::-1] * 2}
+              ("keras", "model_weights/dense/kernel:0"): conv[::-1] * 2,
+              ("stored", "bias"): bias, ("deflated", "emb"): emb}
     assert sorted(zip(table.dataset, table.tensor)) == sorted(arrays)
     for _, row in table.iterrows():
         a = arrays[(row.dataset, row.tensor)]
