@@ -87,13 +87,17 @@ void check_declared_ranges(const po::variables_map& vm,
   }
 }
 
-po::positional_options_description config_and_out(po::options_description& options,
-                                                  std::string& config, std::string& out,
-                                                  const char* out_doc) {
-  options.add_options()("config", po::value(&config)->required(), "sweep config (YAML)")(
-      "out", po::value(&out)->default_value("results"), out_doc);
+po::positional_options_description sweep_arguments(po::options_description& options,
+                                                   SweepArguments& a, const char* out_doc) {
+  options.add_options()("config", po::value(&a.config)->required(), "sweep config (YAML)")(
+      "overrides", po::value(&a.overrides)->composing(),
+      "KEY=VALUE ... after CONFIG: bits=2,3 seeds=0..4 algorithms.kmeans.n_init=5 ~KEY")(
+      "out", po::value(&a.out)->default_value("results"), out_doc)(
+      "print-config", po::bool_switch(&a.print_config),
+      "print the effective config (overrides applied) and stop");
   po::positional_options_description p;
   p.add("config", 1);
+  p.add("overrides", -1);
   return p;
 }
 

@@ -45,10 +45,16 @@ void check_declared_ranges(const po::variables_map& vm,
                            const std::vector<std::pair<std::string, std::string>>& declared,
                            const std::vector<ParameterSpec>& specs);
 
-/// The CONFIG positional argument and --out DIR that the sweep commands take.
-po::positional_options_description config_and_out(po::options_description& options,
-                                                  std::string& config, std::string& out,
-                                                  const char* out_doc);
+/// What the sweep commands (run, plan, status, merge) take: CONFIG, then overrides
+/// KEY=VALUE ... (experiments/config_overrides.hpp), --out DIR and --print-config.
+struct SweepArguments {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string out;
+  bool print_config = false;
+};
+po::positional_options_description sweep_arguments(po::options_description& options,
+                                                   SweepArguments& a, const char* out_doc);
 
 /// "a,b,,c" → {a, b, c}.
 std::vector<std::string> split(const std::string& text);

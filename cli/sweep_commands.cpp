@@ -19,8 +19,9 @@
 
 namespace quantlab::cli {
 
-Plan plan_from(const std::string& config_path, bool fetch) {
-  const SweepConfig config = load_config(config_path);
+Plan plan_from(const std::string& config_path, const std::vector<std::string>& overrides,
+               bool fetch) {
+  const SweepConfig config = load_config(config_path, overrides);
   try {
     return make_plan(config, fetch);
   } catch (const ConfigError&) {
@@ -64,8 +65,10 @@ std::pair<std::size_t, std::size_t> shard_from_env() {
 
 // The plan the records were made by: the saved one when the config is the one it was saved
 // for (no dataset is read), else the config's (datasets read, nothing fetched).
-SavedPlan plan_of_records(const std::string& config_path, const std::string& out, bool saved_only) {
-  const SweepConfig config = load_config(config_path);
+SavedPlan plan_of_records(const SweepArguments& a, bool saved_only) {
+  const std::string& config_path = a.config;
+  const std::string& out = a.out;
+  const SweepConfig config = load_config(config_path, a.overrides);
   std::optional<SavedPlan> saved = read_plan_file(out, config.name);
   if (saved && (saved_only || saved->config_sha256 == sha256_hex(config.text))) {
     if (saved->config_sha256 != sha256_hex(config.text))
@@ -98,14 +101,22 @@ std::string array_spec(const std::vector<std::size_t>& indices) {
   return out;
 }
 
+// --print-config: the effective config, and nothing else done.
+bool printed_config(const SweepArguments& a) {
+  if (!a.print_config) return false;
+  std::cout << load_config(a.config, a.overrides).text;
+  return true;
+}
+
 }  // namespace
 
 int command_run(const Invocation& in) {
   po::options_description o("options");
-  std::string config, out, shard;
+  SweepArguments a;
+  std::string shard;
   std::size_t threads = 0;
   bool from_env = false, rerun_failed = false;
-  const auto p = config_and_out(o, config, out, "results folder");
+  const auto p = sweep_arguments(o, a, "results folder");
   o.add_options()("threads",
                   po::value(&threads)->default_value(std::thread::hardware_concurrency()),
                   "runs at once (results do not depend on it)")(
@@ -113,14 +124,14 @@ int command_run(const Invocation& in) {
       "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
       "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed");
   po::variables_map vm;
-  if (!parse(in, o, p, vm)) return 0;
+  if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   if (from_env && !shard.empty()) throw UsageError("give --shard or --shard-from-env, not both");
   const auto [shard_index, shards] = from_env        ? shard_from_env()
                                      : shard.empty() ? std::pair<std::size_t, std::size_t>{0, 1}
                                                      : parse_shard(shard);
-  const Plan plan = plan_from(config);
+  const Plan plan = plan_from(a.config, a.overrides);
   RunnerOptions options;
-  options.out = out;
+  options.out = a.out;
   options.threads = std::max<std::size_t>(1, threads);
   options.progress = ::isatty(STDERR_FILENO);
   options.shard = shard_index;
@@ -142,15 +153,17 @@ int command_run(const Invocation& in) {
 
 int command_plan(const Invocation& in) {
   po::options_description o("options");
-  std::string config, out, format;
+  SweepArguments a;
+  std::string format;
   bool fetch = false;
-  const auto p = config_and_out(o, config, out, "results folder (to mark recorded runs)");
+  const auto p = sweep_arguments(o, a, "results folder (to mark recorded runs)");
   o.add_options()("format", po::value(&format)->default_value("text"), "text or json")(
       "fetch", po::bool_switch(&fetch), "import the sources not imported yet (downloads them)");
   po::variables_map vm;
-  if (!parse(in, o, p, vm)) return 0;
+  if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   if (format != "text" && format != "json") throw UsageError("--format must be text or json");
-  const Plan plan = plan_from(config, fetch);
+  const Plan plan = plan_from(a.config, a.overrides, fetch);
+  const std::string& out = a.out;
   const SavedPlan saved = saved_plan(plan);
   if (format == "json") {
     nlohmann::json j = nlohmann::json::parse(plan_json(saved, false));
@@ -179,19 +192,21 @@ int command_plan(const Invocation& in) {
 
 int command_status(const Invocation& in) {
   po::options_description o("options");
-  std::string config, out, format;
+  SweepArguments a;
+  std::string format;
   long long shards = 1;
   bool rerun_failed = false;
-  const auto p = config_and_out(o, config, out, "results folder");
+  const auto p = sweep_arguments(o, a, "results folder");
   o.add_options()("shards", po::value(&shards)->default_value(1),
                   "the number of shards the sweep is split into")(
       "rerun-failed", po::bool_switch(&rerun_failed), "count failed runs as work still to do")(
       "format", po::value(&format)->default_value("text"), "text or json");
   po::variables_map vm;
-  if (!parse(in, o, p, vm)) return 0;
+  if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   if (shards < 1 || shards > 1000000) throw UsageError("--shards must be in [1, 1000000]");
   if (format != "text" && format != "json") throw UsageError("--format must be text or json");
-  const SavedPlan plan = plan_of_records(config, out, false);
+  const SavedPlan plan = plan_of_records(a, false);
+  const std::string& out = a.out;
   std::size_t done = 0, failed = 0, missing = 0;
   std::vector<std::string> bad;
   std::vector<bool> work(static_cast<std::size_t>(shards), false);
@@ -291,15 +306,15 @@ int command_check(const Invocation& in) {
 
 int command_merge(const Invocation& in) {
   po::options_description o("options");
-  std::string config, out;
+  SweepArguments a;
   bool skip_bad = false;
-  const auto p = config_and_out(o, config, out, "results folder");
+  const auto p = sweep_arguments(o, a, "results folder");
   o.add_options()("skip-bad", po::bool_switch(&skip_bad),
                   "write the table without the bad records (the exit status is still 1)");
   po::variables_map vm;
-  if (!parse(in, o, p, vm)) return 0;
-  const SavedPlan plan = plan_of_records(config, out, true);
-  const MergeSummary s = merge_plan(plan, out, skip_bad);
+  if (!parse(in, o, p, vm) || printed_config(a)) return 0;
+  const SavedPlan plan = plan_of_records(a, true);
+  const MergeSummary s = merge_plan(plan, a.out, skip_bad);
   for (const auto& b : s.bad) std::cerr << "bad record: " << b << "\n";
   if (s.path.empty()) {
     std::cerr << "quantlab: " << s.bad.size() << " bad record" << (s.bad.size() > 1 ? "s" : "")

@@ -1,15 +1,17 @@
 #pragma once
 // The sweep commands: run, plan, status, merge, check and report.
 #include <string>
+#include <vector>
 
 #include "cli/command_line.hpp"
 #include "experiments/plan.hpp"
 
 namespace quantlab::cli {
 
-/// The plan of a config file; `fetch` imports the sources not imported yet. Errors in the
-/// config are ConfigErrors, the others UsageErrors (both exit 2).
-Plan plan_from(const std::string& config_path, bool fetch = true);
+/// The plan of a config file with its overrides; `fetch` imports the sources not imported
+/// yet. Errors in the config are ConfigErrors, the others UsageErrors (both exit 2).
+Plan plan_from(const std::string& config_path, const std::vector<std::string>& overrides = {},
+               bool fetch = true);
 
 int command_run(const Invocation& in);
 int command_plan(const Invocation& in);

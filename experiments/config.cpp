@@ -12,6 +12,7 @@
 
 #include "algorithms/registry.hpp"
 #include "datasets/sources.hpp"
+#include "experiments/config_overrides.hpp"
 #include "experiments/network_training.hpp"
 
 namespace quantlab {
@@ -47,11 +48,13 @@ bool yaml_integer(const YAML::Node& node, std::int64_t& out) {
 
 class Reader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  explicit Reader(std::string path, std::string overrides = "")
+      : path_(std::move(path)), overrides_(std::move(overrides)) {}
 
+  // A node an override made has no position: it is named by the overrides.
   std::string where(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
-    if (mark.is_null()) return path_;
+    if (mark.is_null()) return overrides_.empty() ? path_ : path_ + " with " + overrides_;
     return path_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
   }
 
@@ -155,7 +158,7 @@ class Reader {
   }
 
  private:
-  std::string path_;
+  std::string path_, overrides_;
 };
 
 ParameterValue parameter_value(const Reader& r, const YAML::Node& node, const ParameterSpec& spec,
@@ -402,8 +405,11 @@ std::string Granularity::text() const {
   return axis ? "axis=" + std::to_string(*axis) : "tensor";
 }
 
-SweepConfig parse_config(const std::string& text, const std::string& path) {
-  const Reader r(path);
+SweepConfig parse_config(const std::string& text, const std::string& path,
+                         const std::vector<std::string>& overrides) {
+  std::string shown;
+  for (const auto& o : overrides) shown += (shown.empty() ? "" : " ") + o;
+  const Reader r(path, shown);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -414,6 +420,7 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
   if (!root.IsMap()) throw ConfigError(path + ": a sweep config must be a mapping of keys");
   std::size_t budget = 1000000;
   r.check_mappings(root, budget);
+  apply_overrides(root, overrides);
   r.check_keys(root,
                {"name", "description", "datasets", "algorithms", "bits", "levels", "seeds",
                 "repeat", "granularity", "weights"},
@@ -421,6 +428,12 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
   SweepConfig c;
   c.path = path;
   c.text = text;
+  if (!overrides.empty()) {
+    // The effective config: what the records keep, and what --print-config shows.
+    YAML::Emitter out;
+    out << root;
+    c.text = "# " + path + " with " + shown + "\n" + out.c_str() + "\n";
+  }
   for (const char* key : {"name", "datasets", "algorithms"})
     if (!root[key]) r.fail(root, std::string("the sweep config needs '") + key + "'");
   c.name = r.text(root["name"], "name");
@@ -485,12 +498,12 @@ SweepConfig parse_config(const std::string& text, const std::string& path) {
   return c;
 }
 
-SweepConfig load_config(const std::string& path) {
+SweepConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot read the config file");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), path);
+  return parse_config(text.str(), path, overrides);
 }
 
 }  // namespace quantlab

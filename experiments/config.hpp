@@ -58,7 +58,7 @@ struct AlgorithmSpec {
 
 struct SweepConfig {
   std::string path;
-  std::string text;  ///< the file as read, kept in every run's provenance
+  std::string text;  ///< the file as read (with its overrides applied), kept in provenance
   std::string name;
   std::string description;
   std::vector<DatasetSpec> datasets;
@@ -71,9 +71,12 @@ struct SweepConfig {
   std::vector<std::string> weights{"none"};
 };
 
-/// Reads and validates a config file; throws ConfigError ("file:line:col: message").
-SweepConfig load_config(const std::string& path);
+/// Reads and validates a config file, with command-line `overrides` applied
+/// (experiments/config_overrides.hpp); throws ConfigError ("file:line:col: message", or
+/// "file with OVERRIDES: message" for what an override set).
+SweepConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 /// The same from text (`path` is only used in messages).
-SweepConfig parse_config(const std::string& text, const std::string& path);
+SweepConfig parse_config(const std::string& text, const std::string& path,
+                         const std::vector<std::string>& overrides = {});
 
 }  // namespace quantlab

@@ -169,9 +169,32 @@ def read_vectors(path):
     return _core.results_vectors(_os.fspath(path))
 
 
-def run(config, *, out="results", threads=None):
+def run(config, *, out="results", threads=None, overrides=None):
     """Runs the sweep of the config file ``config`` into ``out`` (skipping runs already
-    recorded, as ``quantlab run``), merges it, and returns the merged table (read_results)."""
+    recorded, as ``quantlab run``), merges it, and returns the merged table (read_results).
+
+    ``overrides``: as on the command line, a list of ``"KEY=VALUE"`` strings
+    (``["bits=2,3", "seeds=0..4", "algorithms.kmeans.n_init=5"]``) or a dict
+    (``{"bits": [2, 3], "datasets.gaussian.synthetic.n": 10**6}``; a value of None removes the
+    key). The records keep the effective config."""
     threads = threads or _os.cpu_count() or 1
-    path = _core.run_sweep(_os.fspath(config), _os.fspath(out), int(threads))
+    path = _core.run_sweep(_os.fspath(config), _os.fspath(out), int(threads),
+                           _override_list(overrides))
     return read_results(path)
+
+
+def _override_list(overrides):
+    if overrides is None:
+        return []
+    if isinstance(overrides, str):
+        raise ValueError("overrides must be a list of 'KEY=VALUE' strings or a dict, not a string")
+    if not isinstance(overrides, dict):
+        return [str(o) for o in overrides]
+
+    def text(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (list, tuple, range)):
+            return ",".join(text(x) for x in v) if len(v) else "[]"
+        return str(v)
+    return [f"~{k}" if v is None else f"{k}={text(v)}" for k, v in overrides.items()]

@@ -317,12 +317,13 @@ py::dict results_columns(const std::string& path) {
   return columns;
 }
 
-std::string run_sweep(const std::string& config_path, const std::string& out, std::size_t threads) {
+std::string run_sweep(const std::string& config_path, const std::string& out, std::size_t threads,
+                      const std::vector<std::string>& overrides) {
   H5::Exception::dontPrint();       // per calling thread in a thread-safe HDF5
   if (!std::ifstream(config_path))  // an OSError, as the file is; a bad config is a ValueError
     throw std::runtime_error("cannot read the config file " + config_path);
   py::gil_scoped_release unlocked;
-  const Plan plan = make_plan(load_config(config_path));
+  const Plan plan = make_plan(load_config(config_path, overrides));
   RunnerOptions options;
   options.out = out;
   options.threads = std::max<std::size_t>(1, threads);

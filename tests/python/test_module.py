@@ -204,6 +204,35 @@ def test_results_that_cannot_be_read_are_os_errors(tmp_path):
         quantlab.read_results(tmp_path / "absent.h5")
 
 
+def test_run_takes_overrides_as_the_command_line_does(tmp_path, monkeypatch):
+    # The same runs as the config edited by hand; the records keep the effective config.
+    monkeypatch.chdir(tmp_path)
+    base = ("name: o\ndatasets:\n  - name: g\n    synthetic: {distribution: gaussian, n: 400, "
+            "seed: 1}\nalgorithms: [uniform, kmeans]\nbits: [1]\n")
+    (tmp_path / "o.yaml").write_text(base)
+    (tmp_path / "edited.yaml").write_text(
+        base.replace("n: 400", "n: 300").replace("bits: [1]", "bits: [2, 3]")
+            .replace("[uniform, kmeans]", "[uniform, {name: kmeans, n_init: 2}]")
+            .replace("name: o", "name: edited") + "seeds: [0, 1]\n")
+    edited = quantlab.run("edited.yaml", out="r")
+    as_list = quantlab.run("o.yaml", out="r", overrides=[
+        "bits=2,3", "seeds=0..1", "datasets.g.synthetic.n=300", "algorithms.kmeans.n_init=2",
+        "name=list"])
+    as_dict = quantlab.run("o.yaml", out="r", overrides={
+        "bits": [2, 3], "seeds": range(2), "datasets.g.synthetic.n": 300,
+        "algorithms.kmeans.n_init": 2, "name": "dict"})
+    key = ["label", "levels_requested", "seed"]
+    for table in (as_list, as_dict):
+        assert len(table) == len(edited) == 2 * 3
+        a, b = (t.sort_values(key).reset_index(drop=True) for t in (table, edited))
+        assert list(a.run_id) == list(b.run_id) and list(a.sse) == list(b.sse)
+    printed = subprocess.run([os.environ["QUANTLAB_BIN"], "plan", "o.yaml", "bits=2,3",
+                              "--print-config"], capture_output=True, text=True, check=True).stdout
+    assert printed.startswith("# o.yaml with bits=2,3\n") and "levels" not in printed
+    with pytest.raises(ValueError, match="unknown key 'bitz'"):
+        quantlab.run("o.yaml", out="r", overrides=["bitz=3"])
+
+
 def test_a_config_that_does_not_fit_its_data_is_a_value_error(tmp_path, monkeypatch):
     # Found at plan time, not in the file: the same data under two names, a missing tensor.
     monkeypatch.chdir(tmp_path)
