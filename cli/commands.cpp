@@ -15,7 +15,7 @@ const std::vector<Command>& commands() {
       {{"run"},
        "CONFIG [KEY=VALUE ...]",
        "[--out DIR] [--threads N] [--shard I/N | --shard-from-env] [--rerun-failed] "
-       "[--print-config]",
+       "[--progress-every S] [--print-config]",
        "run a sweep (skips runs already recorded)",
        command_run},
       {{"plan"},

@@ -115,6 +115,7 @@ int command_run(const Invocation& in) {
   SweepArguments a;
   std::string shard;
   std::size_t threads = 0;
+  double progress_every = 60;
   bool from_env = false, rerun_failed = false;
   const auto p = sweep_arguments(o, a, "results folder");
   o.add_options()("threads",
@@ -122,7 +123,9 @@ int command_run(const Invocation& in) {
                   "runs at once (results do not depend on it)")(
       "shard", po::value(&shard), "run only shard I of N (I/N, 0-based): plan indices i = I mod N")(
       "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
-      "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed");
+      "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed")(
+      "progress-every", po::value(&progress_every)->default_value(60),
+      "when stderr is not a terminal, a progress line every this many seconds (0: none)");
   po::variables_map vm;
   if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   if (from_env && !shard.empty()) throw UsageError("give --shard or --shard-from-env, not both");
@@ -134,6 +137,9 @@ int command_run(const Invocation& in) {
   options.out = a.out;
   options.threads = std::max<std::size_t>(1, threads);
   options.progress = ::isatty(STDERR_FILENO);
+  if (!(progress_every >= 0)) throw UsageError("--progress-every must be 0 or more seconds");
+  options.progress_every = options.progress ? 0 : progress_every;
+  options.stop_on_interrupt = true;
   options.shard = shard_index;
   options.shards = shards;
   options.rerun_failed = rerun_failed;
@@ -144,10 +150,21 @@ int command_run(const Invocation& in) {
   if (shards > 1) std::cout << " shard " << shard_index << "/" << shards;
   std::cout << ": " << s.total << " runs: " << s.succeeded << " done, " << s.skipped
             << " already recorded, " << s.failed << " failed\n";
-  if (s.failed)
-    std::cerr << "quantlab: " << s.failed << " run" << (s.failed > 1 ? "s" : "")
-              << " failed; their messages are in the records (quantlab merge, then the 'error' "
-                 "column)\n";
+  // The failures themselves, not only their count: a batch log must say what went wrong.
+  constexpr std::size_t shown = 20;
+  for (std::size_t i = 0; i < s.failures.size() && i < shown; ++i) {
+    const FailedRun& f = s.failures[i];
+    std::cerr << "quantlab: run " << f.index << " " << f.id << " (" << f.label
+              << ") failed: " << f.message << "\n";
+  }
+  if (s.failures.size() > shown)
+    std::cerr << "quantlab: ... and " << s.failures.size() - shown
+              << " more failed runs (quantlab merge, then the 'error' column)\n";
+  if (s.interrupted) {
+    std::cerr << "quantlab: interrupted: the runs in progress were finished and recorded; run "
+                 "the same command again to go on (recorded runs are skipped)\n";
+    return 130;
+  }
   return s.failed ? 1 : 0;
 }
 

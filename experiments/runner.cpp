@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -114,6 +116,36 @@ void prepare_output(const std::string& folder) {
   remove_dead_temporaries(folder);
 }
 
+namespace {
+
+// Set by SIGINT while a sweep runs: the workers take no new run.
+volatile std::sig_atomic_t interrupt_requested = 0;
+
+void on_interrupt(int) {
+  interrupt_requested = 1;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills, as usual
+}
+
+// SIGINT handled for the lifetime of the object, the previous handling restored after.
+class InterruptGuard {
+ public:
+  explicit InterruptGuard(bool active) : active_(active) {
+    interrupt_requested = 0;
+    if (active_) previous_ = std::signal(SIGINT, on_interrupt);
+  }
+  ~InterruptGuard() {
+    if (active_) std::signal(SIGINT, previous_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  bool active_;
+  void (*previous_)(int) = SIG_DFL;
+};
+
+}  // namespace
+
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   const std::string folder = runs_folder(options.out, plan.config.name);
   prepare_output(folder);
@@ -141,6 +173,8 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   std::mutex mutex;  // guards summary, fatal and the progress line
   std::string fatal;
   const auto started = Clock::now();
+  auto last_line = started;
+  const InterruptGuard interrupts(options.stop_on_interrupt);
   const std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, todo.size()));
 
   auto worker = [&] {
@@ -151,6 +185,10 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
       {
         std::lock_guard<std::mutex> lock(mutex);
         if (!fatal.empty()) return;
+        if (interrupt_requested) {
+          summary.interrupted = true;
+          return;
+        }
       }
       const PlannedRun& run = plan.runs[todo[k]];
       RunRecord record = identity_record(plan, run);
@@ -176,14 +214,25 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
         return;
       }
       std::lock_guard<std::mutex> lock(mutex);
-      (record.text["status"] == "ok" ? summary.succeeded : summary.failed)++;
-      if (options.progress) {
+      const bool ok = record.text["status"] == "ok";
+      (ok ? summary.succeeded : summary.failed)++;
+      if (!ok) summary.failures.push_back({todo[k], run.id, run.label, record.text["error"]});
+      const auto now = Clock::now();
+      const bool line_due =
+          options.progress_every > 0 &&
+          std::chrono::duration<double>(now - last_line).count() >= options.progress_every;
+      if (options.progress || line_due) {
+        last_line = now;
         const std::size_t done = summary.succeeded + summary.failed;
-        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-        const double eta =
-            elapsed / static_cast<double>(done) * static_cast<double>(todo.size() - done);
-        std::fprintf(stderr, "\r%zu/%zu runs  elapsed %s  eta %s   ", done, todo.size(),
-                     format_seconds(elapsed).c_str(), format_seconds(eta).c_str());
+        const double elapsed = std::chrono::duration<double>(now - started).count();
+        const double rate = static_cast<double>(done) / std::max(elapsed, 1e-9);
+        const double eta = static_cast<double>(todo.size() - done) / rate;
+        char failed[32] = "";
+        if (summary.failed) std::snprintf(failed, sizeof failed, ", %zu failed", summary.failed);
+        std::fprintf(stderr, "%s%zu/%zu runs%s  %.3g runs/s  elapsed %s  eta %s%s",
+                     options.progress ? "\r" : "", done, todo.size(), failed, rate,
+                     format_seconds(elapsed).c_str(), format_seconds(eta).c_str(),
+                     options.progress ? "   " : "\n");
         std::fflush(stderr);
       }
     }
@@ -204,6 +253,8 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   for (auto& t : pool) t.join();
   if (options.progress && !todo.empty()) std::fprintf(stderr, "\n");
   if (!fatal.empty()) throw std::runtime_error(fatal);
+  std::sort(summary.failures.begin(), summary.failures.end(),
+            [](const FailedRun& a, const FailedRun& b) { return a.index < b.index; });
   return summary;
 }
 

@@ -15,15 +15,29 @@ namespace quantlab {
 struct RunnerOptions {
   std::string out = "results";
   std::size_t threads = 1;
-  bool progress = false;  ///< done/total, elapsed and ETA on stderr
+  /// Progress on stderr: a line rewritten in place after every run (a terminal), or, when
+  /// `progress_every` > 0, a line every that many seconds (a batch log): runs done, failed,
+  /// rate and ETA.
+  bool progress = false;
+  double progress_every = 0;
+  /// SIGINT (Ctrl-C) stops the sweep after the runs in progress instead of killing it (a
+  /// second one kills it); RunSummary::interrupted says so.
+  bool stop_on_interrupt = false;
   std::size_t shard = 0;  ///< run only the runs whose plan index is shard mod shards
   std::size_t shards = 1;
   bool rerun_failed = false;  ///< run again the runs recorded as failed
 };
 
+struct FailedRun {
+  std::size_t index;  ///< in the plan
+  std::string id, label, message;
+};
+
 struct RunSummary {
   std::size_t total = 0, skipped = 0, succeeded = 0, failed = 0;
   std::vector<std::string> bad_records;  ///< run again: each record's problem
+  std::vector<FailedRun> failures;       ///< the runs that failed now, in plan order
+  bool interrupted = false;              ///< stopped by SIGINT; the rest is still to run
 };
 
 /// Whether a run is recorded, and how it ended. A record that does not verify (corrupt,

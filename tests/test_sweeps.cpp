@@ -109,15 +109,22 @@ TEST_CASE("status counts done, failed and missing runs and names the shards with
   fail.write("fail.yaml",
              "name: fail\ndatasets: [{name: ramp, file: ramp.h5}]\n"
              "algorithms: [{name: optimal, max_memory_mb: 1}]\nlevels: [4, 700]\n");
-  CHECK(fail.quantlab("run fail.yaml").status == 1);
+  const Result first = fail.quantlab("run fail.yaml");
+  CHECK(first.status == 1);
+  // The failed run itself is named at the end, with its message, not only counted.
+  CHECK_MESSAGE(first.output.find("quantlab: run 1 ") != std::string::npos, first.output);
+  CHECK(first.output.find("(optimal(max_memory_mb=1)) failed: optimal: K = 700") !=
+        std::string::npos);
   CHECK(fail.quantlab("status fail.yaml --shards 2")
             .output.find("1 done, 1 failed, 0 missing\nno shard") != std::string::npos);
   CHECK(fail.quantlab("status fail.yaml --shards 2 --rerun-failed").output.find("--array=1") !=
         std::string::npos);
   CHECK(fail.quantlab("run fail.yaml").output.find("0 done, 2 already recorded, 0 failed") !=
         std::string::npos);
-  const Result rerun = fail.quantlab("run fail.yaml --rerun-failed");
+  const Result rerun = fail.quantlab("run fail.yaml --rerun-failed --progress-every 1e-9");
   CHECK(rerun.output.find("0 done, 1 already recorded, 1 failed") != std::string::npos);
+  // Not on a terminal: a progress line (here after every run), failures counted in it.
+  CHECK_MESSAGE(rerun.output.find("1/1 runs, 1 failed  ") != std::string::npos, rerun.output);
 }
 
 TEST_CASE("check passes on identical results and fails on a perturbed, missing or extra run") {
