@@ -20,30 +20,41 @@ std::uint64_t order_key(double v) {
   return (b >> 63) ? ~b : b | (std::uint64_t{1} << 63);
 }
 
-// (key, index) pairs in ascending key order: an LSD radix sort in four 16-bit passes for large
-// inputs (linear time; a digit every key shares is skipped), std::sort for small ones.
+// One stable pass of an LSD radix sort on the digit of `bits` bits at `shift`, from a into b;
+// false (nothing moved) when every key has the same digit there.
+template <int bits>
+bool radix_pass(std::vector<std::pair<std::uint64_t, arma::uword>>& a,
+                std::vector<std::pair<std::uint64_t, arma::uword>>& b, int shift,
+                std::vector<std::size_t>& count) {
+  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  std::fill(count.begin(), count.end(), 0);
+  for (const auto& e : a) ++count[(e.first >> shift) & mask];
+  if (count[(a[0].first >> shift) & mask] == a.size()) return false;
+  std::size_t sum = 0;
+  for (auto& c : count) {
+    const std::size_t here = c;
+    c = sum;
+    sum += here;
+  }
+  for (const auto& e : a) b[count[(e.first >> shift) & mask]++] = e;
+  a.swap(b);
+  return true;
+}
+
+// (key, index) pairs in ascending key order by an LSD radix sort (linear time; a digit every
+// key shares is skipped, as the low bits of float32 data held as doubles are): 16-bit digits
+// for large inputs, 8-bit ones for small (whose counts would cost more than the keys).
 std::vector<std::pair<std::uint64_t, arma::uword>> sorted_keys(const arma::vec& x) {
   const std::size_t n = x.n_elem;
-  std::vector<std::pair<std::uint64_t, arma::uword>> a(n);
+  std::vector<std::pair<std::uint64_t, arma::uword>> a(n), b(n);
   for (std::size_t i = 0; i < n; ++i) a[i] = {order_key(x[i]), i};
-  if (n < (1u << 14)) {
-    std::sort(a.begin(), a.end());
-    return a;
-  }
-  std::vector<std::pair<std::uint64_t, arma::uword>> b(n);
-  std::vector<std::size_t> count(1 << 16);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const auto& e : a) ++count[(e.first >> shift) & 0xffff];
-    if (count[(a[0].first >> shift) & 0xffff] == n) continue;
-    std::size_t sum = 0;
-    for (auto& c : count) {
-      const std::size_t here = c;
-      c = sum;
-      sum += here;
-    }
-    for (const auto& e : a) b[count[(e.first >> shift) & 0xffff]++] = e;
-    a.swap(b);
+  if (n < 2) return a;
+  if (n < (1u << 16)) {
+    std::vector<std::size_t> count(1 << 8);
+    for (int shift = 0; shift < 64; shift += 8) radix_pass<8>(a, b, shift, count);
+  } else {
+    std::vector<std::size_t> count(1 << 16);
+    for (int shift = 0; shift < 64; shift += 16) radix_pass<16>(a, b, shift, count);
   }
   return a;
 }
