@@ -109,8 +109,10 @@ std::string header_field(const std::string& header, const std::string& key,
 }
 
 // A .npy file's bytes; `path` names them in messages (a file, or a member of an .npz).
+// `member`: a dtype that is not a plain number (strings, objects, records) is skipped, as an
+// archive's other members are, rather than refused.
 ModelTensors npy_tensors(const std::vector<std::uint8_t>& b, const std::string& path,
-                         const std::string& name) {
+                         const std::string& name, bool member = false) {
   check_tensor_name(path, name);
   static const char magic[] = "\x93NUMPY";
   if (b.size() < 10 || std::memcmp(b.data(), magic, 6) != 0)
@@ -136,8 +138,10 @@ ModelTensors npy_tensors(const std::vector<std::uint8_t>& b, const std::string& 
   const std::string shape_text = header_field(header, "shape", path);
   static const std::regex simple(R"('([<>|=])([a-z?])(\d{1,2})')");
   std::smatch d;
-  if (!std::regex_match(descr, d, simple))
+  if (!std::regex_match(descr, d, simple)) {
+    if (member) return {{}, {name + " (" + shown(descr) + ")"}};
     throw std::runtime_error(path + ": dtype " + shown(descr) + " is not a plain number type");
+  }
   if (order != "True" && order != "False")
     throw std::runtime_error(path + ": fortran_order is " + shown(order) + ", not True or False");
   // The shape: "(", sizes separated by commas (a trailing one allowed), ")".
@@ -241,7 +245,7 @@ void add_npz_member(zip_t* archive, zip_uint64_t index, std::uint64_t size,
     throw std::runtime_error(where + " holds " + std::string(got > size ? "more" : "fewer") +
                              " bytes than the " + std::to_string(size) + " it declares");
   bytes.resize(got);
-  ModelTensors m = npy_tensors(bytes, where, name);
+  ModelTensors m = npy_tensors(bytes, where, name, true);
   for (auto& t : m.tensors) out.tensors.push_back(std::move(t));
   for (auto& k : m.skipped) out.skipped.push_back(std::move(k));
 }
@@ -260,6 +264,8 @@ ModelTensors read_npz(const std::string& path) {
     zip_error_init_with_code(&e, error);
     const std::string why = zip_error_strerror(&e);
     zip_error_fini(&e);
+    if (error == ZIP_ER_EXISTS)  // libzip's "File already exists"
+      throw std::runtime_error(path + ": two members of the archive have the same name");
     throw std::runtime_error(path + " is not a readable .npz (zip) archive: " + why);
   }
   // Every member's bytes come from the archive's: deflate's best ratio bounds them all.

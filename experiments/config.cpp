@@ -429,10 +429,11 @@ SweepConfig parse_config(const std::string& text, const std::string& path,
   c.path = path;
   c.text = text;
   if (!overrides.empty()) {
-    // The effective config: what the records keep, and what --print-config shows.
+    // The effective config: what the records keep (its hash the same however the overrides
+    // were spelled or ordered, when they say the same), and what --print-config shows.
     YAML::Emitter out;
     out << root;
-    c.text = "# " + path + " with " + shown + "\n" + out.c_str() + "\n";
+    c.text = std::string(out.c_str()) + "\n";
   }
   for (const char* key : {"name", "datasets", "algorithms"})
     if (!root[key]) r.fail(root, std::string("the sweep config needs '") + key + "'");

@@ -114,13 +114,12 @@ void check_weights(const Tensor& w, const std::vector<std::size_t>& shape,
 Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::string& tensor,
                       const std::vector<std::size_t>& shape) {
   const std::string path = kImportancePrefix + name + "/" + tensor;
-  Tensor w;
-  try {
-    w = read_tensor(d.file, path);
-  } catch (const std::exception&) {
+  // Missing is the config's error; damaged (a checksum that fails) is the file's, as read.
+  const std::vector<std::string> names = list_tensors(d.file);
+  if (std::find(names.begin(), names.end(), path) == names.end())
     throw ConfigError(d.where + ": " + d.file + " has no importance weights '" + name +
                       "' for tensor '" + tensor + "' (expected at " + path + ")");
-  }
+  const Tensor w = read_tensor(d.file, path);
   check_weights(w, shape, d.where + ": weights " + path);
   return w;
 }

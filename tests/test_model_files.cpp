@@ -105,11 +105,13 @@ TEST_CASE(".npz: stored and deflated members by name, other members skipped") {
   const std::string b = npy_file("<f8", "(3,)", false, raw_bytes(std::vector<double>{-1, 0.5, 8}));
   for (bool deflate : {false, true}) {
     CAPTURE(deflate);
-    write_file(dir / "m.npz",
-               zip_file({{"a.npy", a, deflate},
-                         {"layer/b.npy", b, deflate},
-                         {"notes.txt", "not a tensor", deflate},
-                         {"i.npy", npy_file("<i4", "(1,)", false, "\1\0\0\0"), deflate}}));
+    write_file(
+        dir / "m.npz",
+        zip_file({{"a.npy", a, deflate},
+                  {"layer/b.npy", b, deflate},
+                  {"notes.txt", "not a tensor", deflate},
+                  {"names.npy", npy_file("<U4", "(1,)", false, std::string(16, '\0')), deflate},
+                  {"i.npy", npy_file("<i4", "(1,)", false, "\1\0\0\0"), deflate}}));
     const ModelTensors m = read_npz(dir / "m.npz");
     REQUIRE(m.tensors.size() == 2);
     CHECK(m.tensors[0].name == "a");
@@ -118,7 +120,8 @@ TEST_CASE(".npz: stored and deflated members by name, other members skipped") {
     CHECK(values_of(m.tensors[0]) == std::vector<double>{1, 2, 3, 4});
     CHECK(m.tensors[1].name == "layer/b");
     CHECK(values_of(m.tensors[1]) == std::vector<double>{-1, 0.5, 8});
-    CHECK(m.skipped == std::vector<std::string>{"notes.txt (not .npy)", "i ('<i4')"});
+    CHECK(m.skipped ==
+          std::vector<std::string>{"notes.txt (not .npy)", "names ('<U4')", "i ('<i4')"});
     CHECK(model_file_format(dir / "m.npz") == ModelFormat::npz);
   }
 }
@@ -143,6 +146,7 @@ TEST_CASE(".npz: archives that lie are refused naming the file and member") {
       {zip_file({{"a.npy", npy_file("<f4", "(5,)", false, a.substr(a.size() - 16)), true}}),
        "needs 20 bytes"},
       {zip_file({{"../a.npy", a}}), "cannot be stored"},
+      {zip_file({{"a.npy", a}, {"a.npy", a}}), "two members of the archive have the same name"},
       {"PK\x03\x04 and then nothing", "not a readable .npz"},
       {std::string(64, 'x'), "not a readable .npz"},
   };

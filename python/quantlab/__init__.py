@@ -190,11 +190,30 @@ def _override_list(overrides):
         raise ValueError("overrides must be a list of 'KEY=VALUE' strings or a dict, not a string")
     if not isinstance(overrides, dict):
         return [str(o) for o in overrides]
+    return [f"~{k}" if v is None else f"{k}={_override_value(v)}" for k, v in overrides.items()]
 
-    def text(v):
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, (list, tuple, range)):
-            return ",".join(text(x) for x in v) if len(v) else "[]"
-        return str(v)
-    return [f"~{k}" if v is None else f"{k}={text(v)}" for k, v in overrides.items()]
+
+def _override_value(v):
+    """A Python value as an override's text: lists and dicts as JSON (YAML's flow style), a
+    string quoted when it would not read back as itself."""
+    import json
+    if isinstance(v, _np.ndarray):
+        v = v.tolist()
+    elif isinstance(v, _np.generic):
+        v = v.item()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple, range, dict)):
+        def plain(x):
+            if isinstance(x, _np.ndarray):
+                return x.tolist()
+            if isinstance(x, _np.generic):
+                return x.item()
+            if isinstance(x, (tuple, range)):
+                return list(x)
+            raise TypeError(f"an override cannot hold {type(x).__name__}")
+        return json.dumps(list(v) if isinstance(v, (tuple, range)) else v, default=plain)
+    if isinstance(v, str):
+        special = v == "" or v[0] in "[{'\"~" or any(c in v for c in ",\n") or ".." in v
+        return json.dumps(v) if special else v
+    return str(v)

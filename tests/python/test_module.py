@@ -65,9 +65,9 @@ def test_axis_gives_a_codebook_per_row():
         np.testing.assert_array_equal(r.reconstruction[row], alone.reconstruction)
 
 
-def test_inputs_are_read_in_place_and_left_as_they_were():
-    # float64 input and weights are read from the arrays' own memory, not copied: they must
-    # come back unchanged, and the indices of each row address that row's codebook.
+def test_inputs_are_left_as_they_were_and_indices_address_each_row():
+    # float64 input and weights are read from the arrays' own memory: they must come back
+    # unchanged, and the indices of each row address that row's codebook.
     x = laplace((7, 60), seed=4)
     w = np.abs(laplace((7, 60), seed=5)) + 0.1
     x0, w0 = x.copy(), w.copy()
@@ -219,8 +219,9 @@ def test_run_takes_overrides_as_the_command_line_does(tmp_path, monkeypatch):
         "bits=2,3", "seeds=0..1", "datasets.g.synthetic.n=300", "algorithms.kmeans.n_init=2",
         "name=list"])
     as_dict = quantlab.run("o.yaml", out="r", overrides={
-        "bits": [2, 3], "seeds": range(2), "datasets.g.synthetic.n": 300,
-        "algorithms.kmeans.n_init": 2, "name": "dict"})
+        "bits": np.array([2, 3]), "seeds": range(2), "datasets.g.synthetic.n": 300,
+        "algorithms": ["uniform", {"name": "kmeans", "n_init": 2}], "name": "dict",
+        "description": "a, b: c"})
     key = ["label", "levels_requested", "seed"]
     for table in (as_list, as_dict):
         assert len(table) == len(edited) == 2 * 3
@@ -228,7 +229,7 @@ def test_run_takes_overrides_as_the_command_line_does(tmp_path, monkeypatch):
         assert list(a.run_id) == list(b.run_id) and list(a.sse) == list(b.sse)
     printed = subprocess.run([os.environ["QUANTLAB_BIN"], "plan", "o.yaml", "bits=2,3",
                               "--print-config"], capture_output=True, text=True, check=True).stdout
-    assert printed.startswith("# o.yaml with bits=2,3\n") and "levels" not in printed
+    assert "bits:\n  - 2\n  - 3\n" in printed and "levels" not in printed
     with pytest.raises(ValueError, match="unknown key 'bitz'"):
         quantlab.run("o.yaml", out="r", overrides=["bitz=3"])
 
