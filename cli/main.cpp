@@ -7,10 +7,12 @@
 #include "cli/commands.hpp"
 #include "datasets/hdf5_io.hpp"
 #include "experiments/config.hpp"
+#include "experiments/openblas_kernels.hpp"
 
 int main(int argc, char** argv) {
   using namespace quantlab;
-  H5::Exception::dontPrint();  // errors are reported once, as one line, below
+  choose_openblas_kernels(argv);  // may execute this program again, with the kernels pinned
+  H5::Exception::dontPrint();     // errors are reported once, as one line, below
   // Past a file size limit (ulimit -f) a write fails with EFBIG and its own message, instead
   // of the signal killing the process mid-sweep.
   ::signal(SIGXFSZ, SIG_IGN);

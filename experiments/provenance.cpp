@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "build_info.hpp"
+#include "experiments/openblas_kernels.hpp"
 
 namespace quantlab {
 namespace {
@@ -77,6 +78,7 @@ const std::map<std::string, std::string>& static_provenance() {
     auto core = blas_symbol<char* (*)()>("openblas_get_corename");
     auto config = blas_symbol<char* (*)()>("openblas_get_config");
     f["openblas_core"] = core ? core() : "not OpenBLAS";
+    f["openblas_core_reason"] = core ? openblas_core_reason(core()) : "not OpenBLAS";
     f["openblas_config"] = config ? config() : "not OpenBLAS";
     f["host"] = host_name();
     f["cpu"] = cpu_model();

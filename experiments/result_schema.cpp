@@ -129,6 +129,8 @@ const std::vector<ColumnSpec> kCore = {
     text("yaml_cpp_version", G::provenance, "yaml-cpp's version"),
     text("boost_version", G::provenance, "Boost's version"),
     text("openblas_core", G::provenance, "the OpenBLAS kernels in use"),
+    text("openblas_core_reason", G::provenance,
+         "why those: chosen by quantlab from the CPU's features, given, or OpenBLAS's own"),
     text("openblas_config", G::provenance, "OpenBLAS's build configuration"),
     text("threads", G::provenance, "runs at once"),
     text("blas_threads", G::provenance, "OpenBLAS threads per run"),

@@ -214,6 +214,51 @@ TEST_CASE("docs/algorithms.md is what `quantlab algorithms` prints") {
                 "regenerate it: build/quantlab algorithms > docs/algorithms.md");
 }
 
+TEST_CASE("the command line pins OpenBLAS's kernels from the CPU's features, and says so") {
+  // The expected kernels from /proc/cpuinfo's flags (as scripts/openblas_core.sh reads them).
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, flags;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("flags", 0) == 0) {
+      flags = line.substr(line.find(':') + 1) + " ";
+      break;
+    }
+  const auto has = [&](const char* f) {
+    return flags.find(" " + std::string(f) + " ") != std::string::npos;
+  };
+  const bool avx2 = has("avx2") && has("fma");
+  const std::string expected =
+      has("avx512f") && has("avx512cd") && has("avx512bw") && has("avx512dq") && has("avx512vl")
+          ? "SkylakeX"
+      : avx2 ? "Haswell"
+             : "";
+  Sandbox box;
+  box.write("b.yaml",
+            "name: b\ndatasets:\n  - {name: g, synthetic: {distribution: gaussian, n: 50}}\n"
+            "algorithms: [uniform]\nbits: [1]\n");
+  const auto core_of = [&](const std::string& environment) {
+    std::filesystem::remove_all(box.path("results"));
+    REQUIRE(box.quantlab("run b.yaml", environment).status == 0);
+    REQUIRE(box.quantlab("merge b.yaml").status == 0);
+    const ResultsTable t = read_results(box.path("results/b.h5"));
+    return std::make_pair(t.text.at("openblas_core")[0], t.text.at("openblas_core_reason")[0]);
+  };
+  const auto [core, reason] = core_of("env -u OPENBLAS_CORETYPE -u QUANTLAB_SET_OPENBLAS_CORETYPE");
+  if (core == "not OpenBLAS") return;  // another BLAS: nothing to pin
+  if (expected.empty()) {
+    CHECK(reason.find("OpenBLAS's own choice") != std::string::npos);
+  } else {
+    CHECK(core == expected);
+    CHECK(reason == "chosen by quantlab from the CPU's features");
+  }
+  if (avx2) {  // kernels given are kept, and named as given
+    const auto [given, why] =
+        core_of("env -u QUANTLAB_SET_OPENBLAS_CORETYPE OPENBLAS_CORETYPE=Haswell");
+    CHECK(given == "Haswell");
+    CHECK(why == "OPENBLAS_CORETYPE=Haswell given");
+  }
+}
+
 TEST_CASE("results/README.md's column table is what `quantlab columns` prints") {
   Sandbox box;
   const Result listing = box.quantlab("columns");

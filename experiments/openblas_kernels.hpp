@@ -1,0 +1,26 @@
+#pragma once
+// OpenBLAS picks its GEMM kernels from the CPU model when it loads, and Debian 12's 0.3.21
+// falls back to its generic SSE3 kernels on CPUs it does not know (network training 2–5×
+// slower, and other weights: the kernels change the rounding). quantlab chooses them from the
+// CPU's features instead, as scripts/openblas_core.sh does, so that a pinned run gives the
+// same numbers on every machine with those features. OpenBLAS reads OPENBLAS_CORETYPE once,
+// before main: the command line sets it and executes itself again.
+#include <string>
+
+namespace quantlab {
+
+/// The kernels for this CPU's features: "SkylakeX" (AVX-512 F, CD, BW, DQ, VL), "Haswell"
+/// (AVX2 and FMA), or "" (OpenBLAS's own choice stands).
+std::string openblas_core_for_this_cpu();
+
+/// When OPENBLAS_CORETYPE is unset and this CPU has a choice: sets it (and
+/// QUANTLAB_SET_OPENBLAS_CORETYPE, so the record can say who chose) and executes
+/// /proc/self/exe with `argv` again. Returns when there is nothing to do or the exec failed
+/// (the kernels then stay OpenBLAS's own choice, and the record says so).
+void choose_openblas_kernels(char** argv);
+
+/// Why the kernels in use are what they are, for the record: chosen by quantlab from the
+/// CPU's features, OPENBLAS_CORETYPE given, or OpenBLAS's own choice (with the reason).
+std::string openblas_core_reason(const std::string& core_in_use);
+
+}  // namespace quantlab
