@@ -140,7 +140,7 @@ bool MaybeGzippedReader::compressed() {
 
 std::uint64_t MaybeGzippedReader::size_bound() {
   if (!compressed()) return file_size_;
-  return file_size_ > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : file_size_ * kMaxDeflateRatio;
+  return inflated_bound(file_size_);
 }
 
 std::vector<std::uint8_t> read_maybe_gzipped(const std::string& path, std::size_t max_bytes) {

@@ -17,6 +17,11 @@ namespace quantlab {
 /// of it is allocated.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
+/// The most bytes `stored` deflated bytes can inflate to (saturating, never wrapping).
+constexpr std::uint64_t inflated_bound(std::uint64_t stored) {
+  return stored > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : stored * kMaxDeflateRatio;
+}
+
 /// A read-only descriptor of a regular file, its type checked on the open descriptor (not on
 /// the name, which could change in between); `size` receives its size. Throws naming the file
 /// when nothing is there, or when it is a directory, a device, a FIFO or a socket.

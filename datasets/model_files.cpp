@@ -269,8 +269,7 @@ ModelTensors read_npz(const std::string& path) {
     throw std::runtime_error(path + " is not a readable .npz (zip) archive: " + why);
   }
   // Every member's bytes come from the archive's: deflate's best ratio bounds them all.
-  std::uint64_t budget =
-      size > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : size * kMaxDeflateRatio;
+  std::uint64_t budget = inflated_bound(size);
   ModelTensors out;
   const zip_int64_t entries = zip_get_num_entries(zip.archive, 0);
   for (zip_int64_t i = 0; i < entries; ++i) {
@@ -463,7 +462,7 @@ ModelTensors read_hdf5_datasets(const std::string& path) {
   ::close(open_regular_file(path, size));
   Hdf5Walk walk;
   walk.path = path;
-  walk.budget = size > UINT64_MAX / kMaxDeflateRatio ? UINT64_MAX : size * kMaxDeflateRatio;
+  walk.budget = inflated_bound(size);
   try {
     const H5::H5File file(path, H5F_ACC_RDONLY);
     const H5::Group root = file.openGroup("/");

@@ -110,13 +110,14 @@ void check_weights(const Tensor& w, const std::vector<std::size_t>& shape,
                         std::to_string(i) + ")");
 }
 
-// The companion importance/<name>/<tensor> of one tensor, checked.
-Tensor read_companion(const DatasetSpec& d, const std::string& name, const std::string& tensor,
+// The companion importance/<name>/<tensor> of one tensor, checked; `stored` lists the file's
+// tensors (sorted, as list_tensors gives them).
+Tensor read_companion(const DatasetSpec& d, const std::vector<std::string>& stored,
+                      const std::string& name, const std::string& tensor,
                       const std::vector<std::size_t>& shape) {
   const std::string path = kImportancePrefix + name + "/" + tensor;
   // Missing is the config's error; damaged (a checksum that fails) is the file's, as read.
-  const std::vector<std::string> names = list_tensors(d.file);
-  if (std::find(names.begin(), names.end(), path) == names.end())
+  if (!std::binary_search(stored.begin(), stored.end(), path))
     throw ConfigError(d.where + ": " + d.file + " has no importance weights '" + name +
                       "' for tensor '" + tensor + "' (expected at " + path + ")");
   const Tensor w = read_tensor(d.file, path);
@@ -138,6 +139,9 @@ arma::vec normalised_weights(const std::string& where, const std::string& name,
 
 void load_weights(const DatasetSpec& d, const std::string& name,
                   std::vector<PlannedTensor>& tensors) {
+  // The file's tensors, listed once (not once a tensor): which companions are there.
+  const std::vector<std::string> stored =
+      d.synthetic ? std::vector<std::string>() : list_tensors(d.file);
   for (auto& p : tensors) {
     if (d.synthetic)
       throw ConfigError(d.where + ": dataset '" + d.name +
@@ -145,7 +149,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
                         "importance weights '" +
                         name + "'");
     if (!p.network) {
-      const Tensor w = read_companion(d, name, p.tensor.name, p.tensor.shape);
+      const Tensor w = read_companion(d, stored, name, p.tensor.name, p.tensor.shape);
       p.weights[name] = {normalised_weights(d.where, name, p, w.values), w.checksum()};
       continue;
     }
@@ -155,7 +159,7 @@ void load_weights(const DatasetSpec& d, const std::string& name,
     std::string checksums;
     for (std::size_t i = 0; i < p.network->names.size(); ++i) {
       const Tensor t = read_tensor(d.file, p.network->names[i]);
-      const Tensor w = read_companion(d, name, t.name, t.shape);
+      const Tensor w = read_companion(d, stored, name, t.name, t.shape);
       all.subvec(offset, offset + w.size() - 1) = w.values;
       offset += w.size();
       checksums += w.checksum();
