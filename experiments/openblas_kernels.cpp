@@ -18,14 +18,31 @@ std::string openblas_core_for_this_cpu() {
 }
 
 void choose_openblas_kernels(char** argv) {
-  if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("QUANTLAB_SET_OPENBLAS_CORETYPE")) return;
-  const std::string core = openblas_core_for_this_cpu();
-  if (core.empty()) return;
-  ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-  ::setenv("QUANTLAB_SET_OPENBLAS_CORETYPE", "1", 1);  // and never twice, whatever happens
-  ::execv("/proc/self/exe", argv);
-  // The exec failed (no /proc): go on with the kernels loaded.
-  ::unsetenv("OPENBLAS_CORETYPE");
+  // Each marker says what quantlab set, and that it never executes itself twice.
+  if (std::getenv("QUANTLAB_SET_OPENBLAS_CORETYPE") || std::getenv("QUANTLAB_SET_OPENBLAS_THREADS"))
+    return;
+  const std::string core = std::getenv("OPENBLAS_CORETYPE") ? "" : openblas_core_for_this_cpu();
+  const bool threads = !std::getenv("OPENBLAS_NUM_THREADS");
+  if (core.empty() && !threads) return;
+  if (!core.empty()) {
+    ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
+    ::setenv("QUANTLAB_SET_OPENBLAS_CORETYPE", "1", 1);
+  }
+  if (threads) {
+    ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
+    ::setenv("QUANTLAB_SET_OPENBLAS_THREADS", "1", 1);
+  }
+  // By the executable's own path, so that ps and top show its name, not "exe".
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    ::execv(self, argv);
+  }
+  ::execv("/proc/self/exe", argv);  // the file was replaced or removed since it started
+  // The exec failed (no /proc): go on with the kernels and threads loaded.
+  if (!core.empty()) ::unsetenv("OPENBLAS_CORETYPE");
+  if (threads) ::unsetenv("OPENBLAS_NUM_THREADS");
 }
 
 std::string openblas_core_reason(const std::string& core_in_use) {

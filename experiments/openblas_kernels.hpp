@@ -4,7 +4,11 @@
 // slower, and other weights: the kernels change the rounding). quantlab chooses them from the
 // CPU's features instead, as scripts/openblas_core.sh does, so that a pinned run gives the
 // same numbers on every machine with those features. OpenBLAS reads OPENBLAS_CORETYPE once,
-// before main: the command line sets it and executes itself again.
+// before main: the command line sets it and executes itself again. In the same step it
+// starts OpenBLAS with one thread (OPENBLAS_NUM_THREADS=1) unless told otherwise: runs are
+// single-threaded BLAS, and an idle pool of OpenBLAS threads spins (sched_yield) at 4-12 % of
+// a sweep's CPU; network training raises the count itself (set_blas_threads), which OpenBLAS
+// allows.
 #include <string>
 
 namespace quantlab {
@@ -13,10 +17,11 @@ namespace quantlab {
 /// (AVX2 and FMA), or "" (OpenBLAS's own choice stands).
 std::string openblas_core_for_this_cpu();
 
-/// When OPENBLAS_CORETYPE is unset and this CPU has a choice: sets it (and
-/// QUANTLAB_SET_OPENBLAS_CORETYPE, so the record can say who chose) and executes
-/// /proc/self/exe with `argv` again. Returns when there is nothing to do or the exec failed
-/// (the kernels then stay OpenBLAS's own choice, and the record says so).
+/// When OPENBLAS_CORETYPE is unset and this CPU has a choice, sets it (and
+/// QUANTLAB_SET_OPENBLAS_CORETYPE, so the record can say who chose); when
+/// OPENBLAS_NUM_THREADS is unset, sets it to 1 (and QUANTLAB_SET_OPENBLAS_THREADS); then
+/// executes /proc/self/exe with `argv` again. Returns when there is nothing to do or the exec
+/// failed (the kernels then stay OpenBLAS's own choice, and the record says so).
 void choose_openblas_kernels(char** argv);
 
 /// Why the kernels in use are what they are, for the record: chosen by quantlab from the

@@ -243,7 +243,9 @@ TEST_CASE("the command line pins OpenBLAS's kernels from the CPU's features, and
     const ResultsTable t = read_results(box.path("results/b.h5"));
     return std::make_pair(t.text.at("openblas_core")[0], t.text.at("openblas_core_reason")[0]);
   };
-  const auto [core, reason] = core_of("env -u OPENBLAS_CORETYPE -u QUANTLAB_SET_OPENBLAS_CORETYPE");
+  const auto [core, reason] = core_of(
+      "env -u OPENBLAS_CORETYPE -u QUANTLAB_SET_OPENBLAS_CORETYPE -u "
+      "QUANTLAB_SET_OPENBLAS_THREADS");
   if (core == "not OpenBLAS") return;  // another BLAS: nothing to pin
   if (expected.empty()) {
     CHECK(reason.find("OpenBLAS's own choice") != std::string::npos);
@@ -252,8 +254,9 @@ TEST_CASE("the command line pins OpenBLAS's kernels from the CPU's features, and
     CHECK(reason == "chosen by quantlab from the CPU's features");
   }
   if (avx2) {  // kernels given are kept, and named as given
-    const auto [given, why] =
-        core_of("env -u QUANTLAB_SET_OPENBLAS_CORETYPE OPENBLAS_CORETYPE=Haswell");
+    const auto [given, why] = core_of(
+        "env -u QUANTLAB_SET_OPENBLAS_CORETYPE -u QUANTLAB_SET_OPENBLAS_THREADS "
+        "OPENBLAS_CORETYPE=Haswell");
     CHECK(given == "Haswell");
     CHECK(why == "OPENBLAS_CORETYPE=Haswell given");
   }
