@@ -116,7 +116,7 @@ int command_run(const Invocation& in) {
   std::string shard;
   std::size_t threads = 0;
   double progress_every = 60;
-  bool from_env = false, rerun_failed = false;
+  bool from_env = false, rerun_failed = false, stage_times = false;
   const auto p = sweep_arguments(o, a, "results folder");
   o.add_options()("threads",
                   po::value(&threads)->default_value(std::thread::hardware_concurrency()),
@@ -125,7 +125,9 @@ int command_run(const Invocation& in) {
       "shard-from-env", po::bool_switch(&from_env), "the shard of this Slurm array task")(
       "rerun-failed", po::bool_switch(&rerun_failed), "run again the runs recorded as failed")(
       "progress-every", po::value(&progress_every)->default_value(60),
-      "when stderr is not a terminal, a progress line every this many seconds (0: none)");
+      "when stderr is not a terminal, a progress line every this many seconds (0: none)")(
+      "stage-times", po::bool_switch(&stage_times),
+      "print where the time went: measuring, the optimum reference, writing records");
   po::variables_map vm;
   if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   if (from_env && !shard.empty()) throw UsageError("give --shard or --shard-from-env, not both");
@@ -145,11 +147,23 @@ int command_run(const Invocation& in) {
   options.rerun_failed = rerun_failed;
   const RunSummary s = run_plan(plan, options);
   for (const auto& problem : s.bad_records)
-    std::cerr << "quantlab: " << problem << ": not counted as done, run again\n";
+    std::cerr << "quantlab: bad record: " << problem << "\n";
+  if (s.repaired_logs)
+    std::cerr << "quantlab: " << s.repaired_logs << " record file"
+              << (s.repaired_logs > 1 ? "s" : "")
+              << " rewritten or removed without the bad records (their runs were run again)\n";
   std::cout << plan.config.name;
   if (shards > 1) std::cout << " shard " << shard_index << "/" << shards;
   std::cout << ": " << s.total << " runs: " << s.succeeded << " done, " << s.skipped
             << " already recorded, " << s.failed << " failed\n";
+  if (stage_times) {
+    const std::size_t ran = s.succeeded + s.failed;
+    std::printf(
+        "stage seconds (summed over %zu threads): measure %.4f, optimum %.4f, record "
+        "%.4f; %zu runs in %.4f s of wall time, %.1f runs/s\n",
+        options.threads, s.seconds.measure, s.seconds.optimum, s.record_seconds, ran,
+        s.wall_seconds, s.wall_seconds > 0 ? static_cast<double>(ran) / s.wall_seconds : 0.0);
+  }
   // The failures themselves, not only their count: a batch log must say what went wrong.
   constexpr std::size_t shown = 20;
   for (std::size_t i = 0; i < s.failures.size() && i < shown; ++i) {
@@ -182,11 +196,11 @@ int command_plan(const Invocation& in) {
   const Plan plan = plan_from(a.config, a.overrides, fetch);
   const std::string& out = a.out;
   const SavedPlan saved = saved_plan(plan);
+  const RecordIndex recorded = index_records(runs_folder(out, saved.sweep), saved.sweep);
   if (format == "json") {
     nlohmann::json j = nlohmann::json::parse(plan_json(saved, false));
     for (std::size_t i = 0; i < saved.runs.size(); ++i)
-      j["runs"][i]["done"] =
-          record_state(record_path(out, saved.sweep, saved.runs[i].run_id)).state == RunState::done;
+      j["runs"][i]["done"] = recorded.state(saved.runs[i].run_id) == RunState::done;
     j["not_imported"] = plan.not_imported;
     std::cout << j.dump(1) << "\n";
     return 0;
@@ -195,7 +209,7 @@ int command_plan(const Invocation& in) {
               "tensor", "granular.", "algorithm", "K", "seed");
   for (std::size_t i = 0; i < saved.runs.size(); ++i) {
     const SavedRun& r = saved.runs[i];
-    const bool done = std::filesystem::exists(record_path(out, saved.sweep, r.run_id));
+    const bool done = recorded.state(r.run_id) == RunState::done;
     std::printf("%-5zu %-16s %-4s %-12s %-24s %-10s %-32s %6zu %5s\n", i, r.run_id.c_str(),
                 done ? "yes" : "no", r.dataset.c_str(), r.tensor.c_str(), r.granularity.c_str(),
                 r.label.c_str(), r.levels, r.seed ? std::to_string(*r.seed).c_str() : "-");
@@ -225,18 +239,19 @@ int command_status(const Invocation& in) {
   const SavedPlan plan = plan_of_records(a, false);
   const std::string& out = a.out;
   std::size_t done = 0, failed = 0, missing = 0;
-  std::vector<std::string> bad;
+  const RecordIndex recorded = index_records(runs_folder(out, plan.sweep), plan.sweep);
+  const std::vector<std::string>& bad = recorded.bad;
   std::vector<bool> work(static_cast<std::size_t>(shards), false);
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const RecordState s = record_state(record_path(out, plan.sweep, plan.runs[i].run_id));
-    if (s.state == RunState::done) ++done;
-    if (s.state == RunState::failed) ++failed;
-    if (s.state == RunState::missing) ++missing;
-    if (s.state == RunState::bad) bad.push_back(s.problem);
-    if (s.state == RunState::missing || s.state == RunState::bad ||
-        (s.state == RunState::failed && rerun_failed))
+    const RunState s = recorded.state(plan.runs[i].run_id);
+    if (s == RunState::done) ++done;
+    if (s == RunState::failed) ++failed;
+    if (s == RunState::missing) ++missing;
+    if (s == RunState::missing || (s == RunState::failed && rerun_failed))
       work[i % work.size()] = true;
   }
+  // Records of runs this plan does not have: an earlier config's (renamed data, other K).
+  const std::size_t orphans = recorded.runs.size() - done - failed;
   std::vector<std::size_t> pending;
   for (std::size_t s = 0; s < work.size(); ++s)
     if (work[s]) pending.push_back(s);
@@ -249,6 +264,7 @@ int command_status(const Invocation& in) {
                               {"failed", failed},
                               {"missing", missing},
                               {"bad", bad},
+                              {"orphans", orphans},
                               {"shards", shards},
                               {"pending_shards", pending},
                               {"array", array_spec(pending)}};
@@ -259,6 +275,9 @@ int command_status(const Invocation& in) {
             << " failed, " << missing << " missing";
   if (!bad.empty()) std::cout << ", " << bad.size() << " bad records (run again)";
   std::cout << "\n";
+  if (orphans)
+    std::cout << orphans << " records of runs not in this plan (an earlier config's; merge "
+              << "leaves them out)\n";
   for (const auto& b : bad) std::cout << "bad record: " << b << "\n";
   if (pending.empty())
     std::cout << "no shard has work left\n";
@@ -341,6 +360,7 @@ int command_merge(const Invocation& in) {
   std::cout << s.path << ": " << s.runs << " runs (" << s.failed << " failed), " << s.missing
             << " of " << plan.runs.size() << " planned runs not recorded yet";
   if (!s.bad.empty()) std::cout << ", " << s.bad.size() << " bad records left out";
+  if (s.orphans) std::cout << ", " << s.orphans << " records of runs not in the plan left out";
   std::cout << "\n";
   return s.bad.empty() ? 0 : 1;
 }

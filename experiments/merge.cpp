@@ -3,35 +3,33 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "datasets/temporary_files.hpp"
+#include "experiments/record_log.hpp"
 #include "experiments/result_schema.hpp"
 #include "experiments/results_table.hpp"
-#include "experiments/run_record.hpp"
 #include "experiments/runner.hpp"
 
 namespace quantlab {
 
 MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad) {
   MergeSummary summary;
-  std::vector<RunRecord> records;
+  const RecordIndex index = index_records(runs_folder(out, plan.sweep), plan.sweep);
+  summary.bad = index.bad;
+  std::vector<std::string> ids;
   for (const auto& run : plan.runs) {
-    const std::string path = record_path(out, plan.sweep, run.run_id);
-    std::error_code error;
-    if (!std::filesystem::exists(std::filesystem::symlink_status(path, error))) {
+    if (index.state(run.run_id) == RunState::missing)
       ++summary.missing;
-      continue;
-    }
-    try {
-      records.push_back(read_run_record(path));
-    } catch (const std::exception& e) {
-      summary.bad.push_back(e.what());
-      continue;
-    }
-    if (records.back().text["status"] != "ok") ++summary.failed;
+    else
+      ids.push_back(run.run_id);
   }
-  summary.runs = records.size();
+  summary.orphans = index.runs.size() - ids.size();
   if (!summary.bad.empty() && !skip_bad) return summary;
+  const std::vector<RunRecord> records =
+      index.read(ids, std::max(1u, std::thread::hardware_concurrency()));
+  summary.runs = records.size();
+  for (const auto& r : records) summary.failed += r.text.at("status") != "ok";
 
   ResultsTable table;
   table.sweep = plan.sweep;

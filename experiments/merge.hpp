@@ -11,10 +11,12 @@ namespace quantlab {
 struct MergeSummary {
   std::string path;  ///< empty when no table was written
   std::size_t runs = 0, failed = 0, missing = 0;
+  std::size_t orphans = 0;       ///< records of runs the plan no longer has (left out)
   std::vector<std::string> bad;  ///< records that do not verify: each one's problem
 };
 
-/// Reads every record of `plan` (all of them, so that every bad one is reported at once).
+/// Reads every record of the sweep's logs (all of them, so that every bad one is reported at
+/// once), in parallel, and tables the plan's runs.
 /// With bad records it writes no table unless `skip_bad`, then a table without them.
 MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad);
 

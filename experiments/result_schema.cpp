@@ -57,6 +57,9 @@ const std::vector<ColumnSpec> kCore = {
     number("rel_sse", G::quality, "", C::none, "‖x − x̂‖² / ‖x‖² (unweighted)"),
     number("sqnr_db", G::quality, "dB", C::none, "10 log10(Σ x² / Σ (x − x̂)²) (unweighted)"),
     number("max_abs_err", G::quality, "value", C::max, "max |x − x̂|"),
+    number("sse_optimal", G::quality, "value²", C::sum,
+           "sse of the exact optimum for the same data, granularity, weights and K (computed once "
+           "a sweep, and read back from this record by later runs and shards)"),
     number("mse_optimal", G::quality, "value²", C::sum,
            "mse of the exact optimum for the same data, granularity, weights and K (NaN for "
            "trained networks)"),

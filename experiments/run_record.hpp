@@ -1,8 +1,8 @@
 #pragma once
 // One run's record: identity fields, metrics, vectors (timings, cluster sizes, codebook,
-// distributions) and provenance, stored as its own small HDF5 file that appears atomically
-// and verifies itself: a checksum of its content in the file's first block, its run id
-// inside (equal to its file name), every field declared in the result schema.
+// distributions) and provenance, every field declared in the result schema. Records are
+// appended to the sweep's record logs (experiments/record_log.hpp) in the compact encoding
+// below: no HDF5 in the workers, so building a record takes no library-wide lock.
 #include <map>
 #include <string>
 #include <vector>
@@ -17,19 +17,30 @@ struct RunRecord {
 };
 
 /// The record format's version: readers refuse any other, naming the one they found.
-constexpr int kRunRecordVersion = 2;
+/// 3: record logs of encoded records (2 was one HDF5 file per record).
+constexpr int kRunRecordVersion = 3;
 
 /// The first field of `record` that the result schema does not declare (for its algorithm),
 /// as "text|number|vector|provenance 'name'", or "".
 std::string undeclared_field(const RunRecord& record);
 
-/// Writes atomically; throws std::logic_error for an undeclared field and std::runtime_error
-/// (one line) when it cannot write.
-void write_run_record(const std::string& path, const RunRecord& record);
+/// The record as bytes: run_id, status and sweep first (read without decoding the rest), then
+/// the four maps; numbers as IEEE doubles, little-endian. Throws std::logic_error for an
+/// undeclared field or a record without run_id, status or sweep.
+std::string encode_run_record(const RunRecord& record);
 
-/// Reads and verifies a record: its checksum, format and version, that its run id is its
-/// file name, that every field is declared. Throws std::runtime_error naming the file and the
-/// reason; never crashes on a damaged file (it is verified before HDF5 parses it).
-RunRecord read_run_record(const std::string& path);
+/// The fields encode_run_record puts first.
+struct RecordPreamble {
+  std::string run_id, status, sweep;
+};
+/// Throw std::runtime_error (the reason, without a file name) on bytes that are not an
+/// encoded record: truncated, a length past the end, trailing bytes, no status ok or failed,
+/// an undeclared field. Never read past `size`.
+RecordPreamble decode_record_preamble(const char* data, std::size_t size);
+RunRecord decode_run_record(const char* data, std::size_t size);
+
+/// Maps of strings (a record log's header): the same encoding.
+std::string encode_strings(const std::map<std::string, std::string>& strings);
+std::map<std::string, std::string> decode_strings(const char* data, std::size_t size);
 
 }  // namespace quantlab

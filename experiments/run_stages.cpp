@@ -1,5 +1,6 @@
 #include "experiments/run_stages.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -116,6 +117,7 @@ void record_columns(const RunGroups& g, const RunQuantization& q, const RunCodin
     r.numbers["accuracy_drop"] = score->reference.accuracy - score->quantized.accuracy;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  r.numbers["sse_optimal"] = optimum && optimum->error.empty() ? optimum->sse_optimal : nan;
   r.numbers["mse_optimal"] = optimum && optimum->error.empty() ? optimum->mse_optimal : nan;
   r.numbers["gap_to_optimal"] = optimum && optimum->error.empty() ? optimum->gap_to_optimal : nan;
   if (optimum && !optimum->error.empty()) r.text["optimum_error"] = optimum->error;
@@ -246,16 +248,24 @@ std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const RunQu
                          *reference};
 }
 
+std::string optimum_key(const PlannedTensor& t, const PlannedRun& run) {
+  return t.checksum + "|" + run.granularity.text() + "|" + std::to_string(run.levels) + "|" +
+         run.weights;
+}
+
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const PlannedRun& run,
                                                   const RunGroups& g, const RunQuantization& q,
                                                   double sse, OptimumCache& optima,
                                                   std::size_t threads) {
   if (q.trained) return std::nullopt;
   const arma::vec& weights = run_weights(t, run);
-  const std::string key = t.checksum + "|" + run.granularity.text() + "|" +
-                          std::to_string(run.levels) + "|" + run.weights;
+  const std::string key = optimum_key(t, run);
   // An `optimal` run is its own reference (its parameters bound memory, not the result).
   if (run.algorithm == "optimal") optima.offer(key, sse);
+  // Groups of fewer distinct values than K are reconstructed exactly: no DP needed.
+  if (std::all_of(g.distinct.begin(), g.distinct.end(),
+                  [&](std::size_t d) { return d < run.levels; }))
+    optima.offer(key, 0);
   OptimumReference o;
   try {
     const double optimum = optima.sse(key, [&] {
@@ -269,6 +279,7 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
     });
     const double total_weight =
         weights.is_empty() ? static_cast<double>(t.tensor.size()) : arma::accu(weights);
+    o.sse_optimal = optimum;
     o.mse_optimal = optimum / total_weight;
     // gap_to_optimal = mse / mse_optimal - 1 against the exact optimum, same data and K.
     o.gap_to_optimal =
@@ -281,6 +292,7 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
 
 void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, RunRecord& r,
                  const MeasureOptions& options) {
+  const auto started = Clock::now();
   const PlannedTensor& t = plan.tensors[run.tensor];
   const RunGroups groups = run_groups(t, run);
   RunQuantization quantization = quantize_run(t, run, groups, plan.config.repeat, options.threads);
@@ -293,10 +305,15 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
       throw std::runtime_error(std::string("the ") + key + " is not finite (" +
                                std::to_string(errors.at(key)) + ")");
   const auto score = network_score(t, quantization);
+  const auto measured = Clock::now();
   const auto optimum = options.optimum
                            ? optimum_reference(t, run, groups, quantization, errors.at("sse"),
                                                optima, options.threads)
                            : std::nullopt;
+  if (options.seconds) {
+    options.seconds->measure += std::chrono::duration<double>(measured - started).count();
+    options.seconds->optimum += std::chrono::duration<double>(Clock::now() - measured).count();
+  }
   record_columns(groups, quantization, coding, errors, score, optimum, r);
   if (options.result) *options.result = std::move(quantization.result);
   if (options.groups) *options.groups = groups;

@@ -65,10 +65,13 @@ struct RunNetworkScore {
 std::optional<RunNetworkScore> network_score(const PlannedTensor& tensor,
                                              const RunQuantization& quantization);
 
+/// What the optimum reference depends on: the data (its checksum), granularity, K, weights.
+std::string optimum_key(const PlannedTensor& tensor, const PlannedRun& run);
+
 /// The exact optimum's mse and the run's gap to it (none for trained networks, whose weights
 /// moved away from the data the optimum quantizes).
 struct OptimumReference {
-  double mse_optimal = 0, gap_to_optimal = 0;
+  double sse_optimal = 0, mse_optimal = 0, gap_to_optimal = 0;
   std::string error;  ///< why it could not be computed
 };
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& tensor,
@@ -82,11 +85,18 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run);
 /// Beyond the columns: the optimum reference can be left out (its columns are then NaN), the
 /// quantization itself handed back (the Python module returns the reconstruction), and the
 /// groups quantized on several threads (a sweep runs its runs at once instead).
+/// Where a run's time went, in seconds: its stages up to the optimum (quantization with its
+/// repetitions, training, coding, metrics, score), and the optimum reference.
+struct StageSeconds {
+  double measure = 0, optimum = 0;
+};
+
 struct MeasureOptions {
   bool optimum = true;
   GroupedResult* result = nullptr;
   RunGroups* groups = nullptr;
   std::size_t threads = 1;
+  StageSeconds* seconds = nullptr;
 };
 
 /// Runs the stages and adds their columns to `record`. Throws what a stage throws (the run

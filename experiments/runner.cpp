@@ -20,6 +20,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -47,23 +48,8 @@ std::string format_seconds(double s) {
 
 }  // namespace
 
-RecordState record_state(const std::string& record) {
-  std::error_code error;
-  if (!fs::exists(fs::symlink_status(record, error))) return {RunState::missing, ""};
-  try {
-    return {read_run_record(record).text.at("status") == "ok" ? RunState::done : RunState::failed,
-            ""};
-  } catch (const std::exception& e) {
-    return {RunState::bad, e.what()};
-  }
-}
-
 std::string runs_folder(const std::string& out, const std::string& sweep) {
   return (fs::path(out) / sweep / "runs").string();
-}
-
-std::string record_path(const std::string& out, const std::string& sweep, const std::string& id) {
-  return (fs::path(runs_folder(out, sweep)) / (id + ".h5")).string();
 }
 
 // Held while a `run` of one shard of a sweep works in its folder, so that a second one exits
@@ -144,6 +130,31 @@ class InterruptGuard {
   void (*previous_)(int) = SIG_DFL;
 };
 
+// The optimum references already in the records (of earlier runs, or of other shards that
+// have finished) for the data, K and weights of the runs to do: each is computed once a
+// sweep, not once a shard or a session. Only one record per reference is read.
+void reuse_recorded_optima(const Plan& plan, const std::vector<std::size_t>& todo,
+                           const RecordIndex& recorded, std::size_t threads, OptimumCache& optima) {
+  std::set<std::string> needed;
+  for (const std::size_t i : todo)
+    needed.insert(optimum_key(plan.tensors[plan.runs[i].tensor], plan.runs[i]));
+  std::vector<std::string> ids, keys;
+  for (const PlannedRun& run : plan.runs) {
+    if (recorded.state(run.id) != RunState::done) continue;
+    const std::string key = optimum_key(plan.tensors[run.tensor], run);
+    if (needed.erase(key)) {
+      ids.push_back(run.id);
+      keys.push_back(key);
+    }
+  }
+  const std::vector<RunRecord> records = recorded.read(ids, threads);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto it = records[i].numbers.find("sse_optimal");
+    if (it != records[i].numbers.end() && std::isfinite(it->second))
+      optima.offer(keys[i], it->second);
+  }
+}
+
 }  // namespace
 
 RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
@@ -156,19 +167,22 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   write_plan_file(options.out, saved);
 
   RunSummary summary;
+  const RecordIndex recorded = index_records(folder, plan.config.name);
+  summary.bad_records = recorded.bad;
+  summary.repaired_logs = repair_logs(recorded);
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     if (!in_shard(i, options.shard, options.shards)) continue;
     ++summary.total;
-    const RecordState s = record_state(record_path(options.out, plan.config.name, plan.runs[i].id));
-    if (s.state == RunState::bad) summary.bad_records.push_back(s.problem);
-    if (s.state == RunState::done || (s.state == RunState::failed && !options.rerun_failed))
+    const RunState s = recorded.state(plan.runs[i].id);
+    if (s == RunState::done || (s == RunState::failed && !options.rerun_failed))
       ++summary.skipped;
     else
       todo.push_back(i);
   }
 
   OptimumCache optima;
+  reuse_recorded_optima(plan, todo, recorded, options.threads, optima);
   std::atomic<std::size_t> next{0};
   std::mutex mutex;  // guards summary, fatal and the progress line
   std::string fatal;
@@ -176,6 +190,12 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   auto last_line = started;
   const InterruptGuard interrupts(options.stop_on_interrupt);
   const std::size_t threads = std::max<std::size_t>(1, std::min(options.threads, todo.size()));
+  std::map<std::string, std::string> shared = static_provenance();
+  shared["threads"] = std::to_string(threads);
+  shared["blas_threads"] = std::to_string(blas_threads);
+  shared["config_sha256"] = saved.config_sha256;
+  std::optional<RecordLogWriter> log;
+  if (!todo.empty()) log.emplace(folder, plan.config.name, shared);
 
   auto worker = [&] {
     H5::Exception::dontPrint();  // per thread in a thread-safe HDF5: failures are one line
@@ -192,13 +212,12 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
       }
       const PlannedRun& run = plan.runs[todo[k]];
       RunRecord record = identity_record(plan, run);
-      record.provenance = static_provenance();
-      record.provenance["threads"] = std::to_string(threads);
-      record.provenance["blas_threads"] = std::to_string(blas_threads);
       record.provenance["start_time"] = utc_now();
-      record.provenance["config_sha256"] = saved.config_sha256;
+      StageSeconds seconds;
+      MeasureOptions measure;
+      measure.seconds = &seconds;
       try {
-        measure_run(plan, run, optima, record);
+        measure_run(plan, run, optima, record, measure);
         record.text["status"] = "ok";
         record.text["error"] = "";
       } catch (const std::exception& e) {
@@ -206,14 +225,20 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
         record.text["error"] = e.what();
       }
       record.provenance["end_time"] = utc_now();
+      const auto writing = Clock::now();
       try {
-        write_run_record(record_path(options.out, plan.config.name, run.id), record);
+        log->append(record);
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mutex);
         if (fatal.empty()) fatal = e.what();
         return;
       }
+      const auto written = Clock::now();
       std::lock_guard<std::mutex> lock(mutex);
+      summary.seconds.measure += seconds.measure;
+      summary.seconds.optimum += seconds.optimum;
+      summary.record_seconds += std::chrono::duration<double>(written - writing).count();
+      summary.wall_seconds = std::chrono::duration<double>(written - started).count();
       const bool ok = record.text["status"] == "ok";
       (ok ? summary.succeeded : summary.failed)++;
       if (!ok) summary.failures.push_back({todo[k], run.id, run.label, record.text["error"]});
@@ -253,6 +278,7 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   for (auto& t : pool) t.join();
   if (options.progress && !todo.empty()) std::fprintf(stderr, "\n");
   if (!fatal.empty()) throw std::runtime_error(fatal);
+  if (log) log->sync();
   std::sort(summary.failures.begin(), summary.failures.end(),
             [](const FailedRun& a, const FailedRun& b) { return a.index < b.index; });
   return summary;

@@ -1,14 +1,16 @@
 #pragma once
 // Runs a plan: every run not yet recorded is quantized (with its timing repetitions),
-// measured, compared with the exact optimum for the same data and K, and written as its own
-// record under <out>/<sweep>/runs/<run-id>.h5; the plan itself goes to <out>/<sweep>/plan.json
-// (experiments/plan_file.hpp). Runs go to a pool of threads; a run that
-// throws is recorded as failed and the sweep goes on.
+// measured, compared with the exact optimum for the same data and K, and appended to this
+// process's record log in <out>/<sweep>/runs (experiments/record_log.hpp); the plan itself
+// goes to <out>/<sweep>/plan.json (experiments/plan_file.hpp). Runs go to a pool of threads; a run
+// that throws is recorded as failed and the sweep goes on.
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "experiments/plan.hpp"
+#include "experiments/record_log.hpp"
+#include "experiments/run_stages.hpp"
 
 namespace quantlab {
 
@@ -36,18 +38,14 @@ struct FailedRun {
 struct RunSummary {
   std::size_t total = 0, skipped = 0, succeeded = 0, failed = 0;
   std::vector<std::string> bad_records;  ///< run again: each record's problem
+  std::size_t repaired_logs = 0;         ///< logs rewritten without their damaged bytes
   std::vector<FailedRun> failures;       ///< the runs that failed now, in plan order
   bool interrupted = false;              ///< stopped by SIGINT; the rest is still to run
+  /// Where the time went: seconds summed over the workers (quantize and measure, optimum
+  /// reference, record encoding and writing), and the runs' wall time from first to last.
+  StageSeconds seconds;
+  double record_seconds = 0, wall_seconds = 0;
 };
-
-/// Whether a run is recorded, and how it ended. A record that does not verify (corrupt,
-/// foreign, another run's, of another format version) is bad: never read as a result.
-enum class RunState { done, failed, missing, bad };
-struct RecordState {
-  RunState state = RunState::missing;
-  std::string problem;  ///< bad: the reason, naming the file
-};
-RecordState record_state(const std::string& record);
 
 /// Whether plan index `index` belongs to shard `shard` of `shards` (round robin, so every
 /// shard gets a similar mix of datasets and algorithms).
@@ -55,9 +53,8 @@ inline bool in_shard(std::size_t index, std::size_t shard, std::size_t shards) {
   return index % shards == shard;
 }
 
-/// <out>/<sweep>/runs
+/// <out>/<sweep>/runs: the sweep's record logs (experiments/record_log.hpp).
 std::string runs_folder(const std::string& out, const std::string& sweep);
-std::string record_path(const std::string& out, const std::string& sweep, const std::string& id);
 
 /// Creates the runs folder and checks it is writable; throws std::runtime_error (one line).
 void prepare_output(const std::string& folder);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "experiments/record_log.hpp"
 #include "tests/test_support.hpp"
 
 namespace quantlab::testing {
@@ -45,13 +46,26 @@ struct Sandbox {
     return {WEXITSTATUS(status), output};
   }
 
+  /// Takes one run's record out of the sweep's logs (as if it had never run); returns its id.
+  std::string drop_record(const std::string& sweep) const {
+    const std::string folder = (dir / "results" / sweep / "runs").string();
+    const RecordIndex index = index_records(folder, sweep);
+    REQUIRE(!index.runs.empty());
+    std::vector<std::string> kept;
+    for (const auto& [id, where] : index.runs) kept.push_back(id);
+    const std::string dropped = kept.front();
+    kept.erase(kept.begin());
+    {
+      RecordLogWriter log(folder, sweep, {});
+      for (const RunRecord& r : index.read(kept)) log.append(r);
+    }
+    for (const auto& path : index.logs) std::filesystem::remove(path);
+    return dropped;
+  }
+
+  /// The runs recorded (ok or failed) in the sweep's record logs.
   std::size_t records(const std::string& sweep) const {
-    std::size_t count = 0;
-    const std::filesystem::path runs = dir / "results" / sweep / "runs";
-    if (std::filesystem::exists(runs))
-      for (const auto& entry : std::filesystem::directory_iterator(runs))
-        count += entry.path().extension() == ".h5";
-    return count;
+    return index_records((dir / "results" / sweep / "runs").string(), sweep).runs.size();
   }
 };
 

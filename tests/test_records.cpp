@@ -1,5 +1,5 @@
-// Records that verify themselves and stand alone, through the command line: corrupt and
-// mis-filed records, merge and status without datasets, plans that download nothing, rules at
+// Records that verify themselves and stand alone, through the command line: corrupt records
+// and misplaced logs, merge and status without datasets, plans that download nothing, rules at
 // plan time, identical sweeps that check equal, and random damage that never crashes.
 #include <doctest/doctest.h>
 #include <sys/resource.h>
@@ -47,53 +47,69 @@ std::vector<fs::path> records(const Sandbox& box, const std::string& sweep) {
 
 }  // namespace
 
-TEST_CASE("a flipped byte and a mis-filed record: run redoes them, status and merge name them") {
+TEST_CASE("a flipped byte and another sweep's log: run redoes them, status and merge name them") {
   Sandbox box;
   make_data(box);
   box.write("rec.yaml", kSweep);
   REQUIRE(box.quantlab("run rec.yaml").status == 0);
   REQUIRE(box.quantlab("merge rec.yaml").status == 0);
   fs::copy_file(box.path("results/rec.h5"), box.path("reference.h5"));
-  const auto paths = records(box, "rec");
-  REQUIRE(paths.size() == 8);
+  const auto logs = records(box, "rec");
+  REQUIRE(logs.size() == 1);
+  const RecordIndex index = index_records((box.dir / "results/rec/runs").string(), "rec");
+  REQUIRE(index.runs.size() == 8);
   // As the commands name them: relative to the folder they run in.
-  std::vector<fs::path> files;
-  for (const auto& p : paths) files.push_back(fs::relative(p, box.dir));
-  // A flipped byte deep inside one record (an mse, a codebook: the checksum sees any), and a
-  // record copied under another run's name.
-  std::vector<char> b = bytes(paths[0]);
-  b[b.size() - 100] ^= 0x01;
-  write_bytes(paths[0], b);
-  fs::copy_file(paths[2], paths[1], fs::copy_options::overwrite_existing);
+  const std::string log = fs::relative(logs[0], box.dir).string();
+  // A flipped byte deep inside one record (an mse, a codebook: the checksum sees any).
+  const RecordLocation& victim = index.runs.begin()->second;
+  std::vector<char> b = bytes(logs[0]);
+  b[victim.offset + victim.size - 100] ^= 0x01;
+  write_bytes(logs[0], b);
+  // Another sweep's log put into this sweep's folder.
+  box.write("other.yaml", std::string(kSweep).replace(0, 9, "name: other"));
+  REQUIRE(box.quantlab("run other.yaml").status == 0);
+  const fs::path foreign = records(box, "other")[0];
+  fs::copy_file(foreign, box.dir / "results/rec/runs" / foreign.filename());
+  const std::string misfiled = "results/rec/runs/" + foreign.filename().string();
 
   const Result status = box.quantlab("status rec.yaml");
   CHECK(status.status == 0);
-  CHECK(status.output.find("6 done, 0 failed, 0 missing, 2 bad records") != std::string::npos);
-  CHECK(status.output.find(files[0].string() + ": checksum mismatch") != std::string::npos);
-  CHECK(status.output.find(files[1].string() + ": the record of run " + files[2].stem().string()) !=
+  CHECK_MESSAGE(
+      status.output.find("7 done, 0 failed, 1 missing, 2 bad records") != std::string::npos,
+      status.output);
+  CHECK(status.output.find(log + ": bytes ") != std::string::npos);
+  CHECK(status.output.find("checksum mismatch") != std::string::npos);
+  CHECK(status.output.find(misfiled + ": the log of sweep 'other', filed under sweep 'rec'") !=
         std::string::npos);
   const Result json = box.quantlab("status rec.yaml --format json --shards 3");
   const auto j = nlohmann::json::parse(json.output);
   CHECK(j["bad"].size() == 2);
-  CHECK(j["done"] == 6);
+  CHECK(j["done"] == 7);
   CHECK(j["format"] == "quantlab-status");
 
   // merge reports both at once and writes no table; --skip-bad writes one without them.
   fs::remove(box.path("results/rec.h5"));
   Result merge = box.quantlab("merge rec.yaml");
   CHECK(merge.status == 1);
-  CHECK(merge.output.find(files[0].string()) != std::string::npos);
-  CHECK(merge.output.find(files[1].string()) != std::string::npos);
+  CHECK(merge.output.find(log) != std::string::npos);
+  CHECK(merge.output.find(misfiled) != std::string::npos);
   CHECK_FALSE(fs::exists(box.path("results/rec.h5")));
   merge = box.quantlab("merge rec.yaml --skip-bad");
   CHECK(merge.status == 1);
-  CHECK(read_results(box.path("results/rec.h5")).rows == 6);
+  CHECK(read_results(box.path("results/rec.h5")).rows == 7);
 
-  // run redoes both, saying so; then everything is as before, bit for bit.
+  // run redoes the damaged one, saying so, and drops the bad bytes; then everything is as
+  // before, bit for bit.
   const Result run = box.quantlab("run rec.yaml");
   CHECK(run.status == 0);
-  CHECK(run.output.find("2 done, 6 already recorded") != std::string::npos);
-  CHECK(run.output.find(files[0].string() + ": checksum mismatch") != std::string::npos);
+  CHECK(run.output.find("1 done, 7 already recorded") != std::string::npos);
+  CHECK(run.output.find(log + ": bytes ") != std::string::npos);
+  CHECK(run.output.find("2 record files rewritten or removed without the bad records") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(box.path(misfiled)));
+  const Result clean = box.quantlab("status rec.yaml");
+  CHECK_MESSAGE(clean.output.find("8 done, 0 failed, 0 missing\n") != std::string::npos,
+                clean.output);
   REQUIRE(box.quantlab("merge rec.yaml").status == 0);
   const Result c = box.quantlab("check results/rec.h5 --against reference.h5 --rtol 0 --atol 0");
   CHECK_MESSAGE(c.status == 0, c.output);
@@ -173,7 +189,7 @@ TEST_CASE("random damage to records and dataset files: clean errors, no signal, 
   make_data(box);
   box.write("rec.yaml", kSweep);
   REQUIRE(box.quantlab("run rec.yaml").status == 0);
-  const fs::path record = records(box, "rec")[3];
+  const fs::path record = records(box, "rec")[0];  // the sweep's one log: 8 records
   const std::vector<char> good_record = bytes(record);
   const std::vector<char> good_data = bytes(box.path("data.h5"));
   Generator g(2026);
@@ -210,7 +226,7 @@ TEST_CASE("random damage to records and dataset files: clean errors, no signal, 
     count(status);
     count(box.quantlab("merge rec.yaml", limit));
     // A damaged record is never read as done.
-    if (bytes(record) != good_record) CHECK(status.output.find("7 done") != std::string::npos);
+    if (bytes(record) != good_record) CHECK(status.output.find("8 done") == std::string::npos);
   }
   write_bytes(record, good_record);
   for (int i = 0; i < 150; ++i) {

@@ -10,9 +10,10 @@
 #include "algorithms/ecsq.hpp"
 #include "algorithms/registry.hpp"
 #include "algorithms/uniform.hpp"
+#include "datasets/hdf5_io.hpp"
 #include "experiments/grouped_quantization.hpp"
+#include "experiments/record_log.hpp"
 #include "experiments/result_schema.hpp"
-#include "experiments/run_record.hpp"
 #include "tests/test_support.hpp"
 
 using namespace quantlab;
@@ -37,7 +38,11 @@ class Chatty : public Quantizer {
 
 RunRecord minimal_record(const std::string& id) {
   RunRecord r;
-  r.text = {{"run_id", id}, {"status", "ok"}, {"algorithm", "uniform"}, {"label", "uniform"}};
+  r.text = {{"run_id", id},
+            {"status", "ok"},
+            {"sweep", "s"},
+            {"algorithm", "uniform"},
+            {"label", "uniform"}};
   r.numbers = {{"mse", 0.5}, {"alg_step", 0.25}};
   r.vectors = {{"codebook", {-1, 1}}};
   r.provenance = {{"host", "h"}};
@@ -113,54 +118,181 @@ TEST_CASE("per-group outputs combine as declared: a step per group, entropy weig
 
 TEST_CASE("a record with an undeclared column is refused when written") {
   quantlab::testing::TempDir dir;
+  RecordLogWriter log(dir.path, "s", {{"host", "h"}});
   RunRecord r = minimal_record("0123456789abcdef");
   r.numbers["mystery"] = 1;
-  CHECK_THROWS_AS(write_run_record(dir / "0123456789abcdef.h5", r), std::logic_error);
+  CHECK_THROWS_AS(log.append(r), std::logic_error);
   r = minimal_record("0123456789abcdef");
   r.numbers["alg_restarts"] = 1;  // kmeans's output, not uniform's
-  CHECK_THROWS_AS(write_run_record(dir / "0123456789abcdef.h5", r), std::logic_error);
+  CHECK_THROWS_AS(log.append(r), std::logic_error);
   r = minimal_record("0123456789abcdef");
   r.provenance["mse"] = "1";  // a column, but not provenance
-  CHECK_THROWS_AS(write_run_record(dir / "0123456789abcdef.h5", r), std::logic_error);
-  CHECK_FALSE(fs::exists(dir / "0123456789abcdef.h5"));
+  CHECK_THROWS_AS(log.append(r), std::logic_error);
+  r = minimal_record("0123456789abcdef");
+  r.text.erase("sweep");
+  CHECK_THROWS_AS(log.append(r), std::logic_error);
+  const RecordIndex index = index_records(dir.path, "s");
+  CHECK(index.logs.size() == 1);
+  CHECK(index.runs.empty());
+  CHECK(index.bad.empty());
 }
 
-TEST_CASE("records verify themselves: a flipped byte, another run's name, a truncation") {
+TEST_CASE("record logs verify themselves: every flipped byte, a torn end, another sweep's") {
   quantlab::testing::TempDir dir;
-  const std::string path = dir / "0123456789abcdef.h5";
-  write_run_record(path, minimal_record("0123456789abcdef"));
-  const RunRecord back = read_run_record(path);
-  CHECK(back.numbers.at("mse") == 0.5);
-  CHECK(back.vectors.at("codebook") == std::vector<double>{-1, 1});
-  auto problem = [](const std::string& p) {
-    try {
-      read_run_record(p);
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
+  const RunRecord first = minimal_record("0123456789abcdef");
+  RunRecord second = minimal_record("fedcba9876543210");
+  second.numbers["mse"] = 0.25;
+  second.vectors["codebook"] = {-2, 0, 2};
+  std::string path;
+  {
+    RecordLogWriter log(dir.path, "s", {{"cpu", "c"}});
+    log.append(first);
+    log.append(second);
+    path = log.path();
+  }
+  RecordIndex index = index_records(dir.path, "s");
+  REQUIRE(index.bad.empty());
+  REQUIRE(index.runs.size() == 2);
+  auto same = [](const RunRecord& a, const RunRecord& b) {
+    return a.text == b.text && a.numbers == b.numbers && a.vectors == b.vectors;
   };
+  const std::vector<RunRecord> back = index.read({"fedcba9876543210", "0123456789abcdef"}, 2);
+  CHECK(same(back[0], second));
+  CHECK(same(back[1], first));
+  // The shared provenance, stored once in the log's header, is in every record read.
+  CHECK(back[0].provenance == std::map<std::string, std::string>{{"cpu", "c"}, {"host", "h"}});
+
   const std::vector<char> good = bytes(path);
-  // Every byte of the file flipped in turn would take long: every 7th, and the last.
-  std::size_t caught = 0, tried = 0;
-  for (std::size_t i = 0; i < good.size(); i += i + 7 < good.size() ? 7 : 1) {
+  // Every byte flipped in turn: the damage is named (with the file), and every record still
+  // counted is exactly one written.
+  // A longer length in the last frame's header looks like a frame torn by a kill: that run
+  // is missing (to be run again), not damaged.
+  std::size_t named = 0, torn = 0;
+  for (std::size_t i = 0; i < good.size(); ++i) {
     std::vector<char> bad = good;
     bad[i] ^= 0x10;
     write_bytes(path, bad);
-    ++tried;
-    const std::string why = problem(path);
-    caught += why.find(path) != std::string::npos;
-    if (i + 1 == good.size()) break;
+    const RecordIndex damaged = index_records(dir.path, "s");
+    named += !damaged.bad.empty() && damaged.bad[0].find(path) != std::string::npos;
+    torn += damaged.bad.empty() && damaged.unfinished == 1 && damaged.runs.size() == 1;
+    for (const auto& [id, where] : damaged.runs) {
+      const RunRecord r = damaged.read({id})[0];
+      CHECK_MESSAGE(same(r, id == first.text.at("run_id") ? first : second), i);
+    }
   }
-  CHECK(caught == tried);
-  write_bytes(path, std::vector<char>(good.begin(), good.begin() + good.size() / 2));
-  CHECK(problem(path).find("checksum") != std::string::npos);
-  // The record of one run under another's name.
+  CHECK(named + torn == good.size());
+  CHECK(torn <= 8);
+
+  // Cut inside the last record (a run killed while writing): that run is missing, no damage.
+  write_bytes(path, std::vector<char>(good.begin(), good.end() - 9));
+  index = index_records(dir.path, "s");
+  CHECK(index.bad.empty());
+  CHECK(index.unfinished == 1);
+  CHECK(index.runs.size() == 1);
+  CHECK(index.state("0123456789abcdef") == RunState::done);
+  CHECK(index.state("fedcba9876543210") == RunState::missing);
+
+  // Damage in the first record: named, and a repair keeps the second record alone.
+  std::vector<char> bad = good;
+  bad[good.size() - 200] ^= 0x01;
+  bad[220] ^= 0x01;
+  write_bytes(path, bad);
+  index = index_records(dir.path, "s");
+  REQUIRE(index.bad.size() == 1);
+  CHECK(index.bad[0].find("checksum mismatch") != std::string::npos);
+  CHECK(index.runs.size() == 0);
   write_bytes(path, good);
-  fs::copy_file(path, dir / "fedcba9876543210.h5");
-  CHECK(problem(dir / "fedcba9876543210.h5").find("filed under another run's name") !=
+  bad = good;
+  bad[220] ^= 0x01;  // inside the first record
+  write_bytes(path, bad);
+  index = index_records(dir.path, "s");
+  REQUIRE(index.bad.size() == 1);
+  CHECK(index.runs.size() == 1);
+  CHECK(repair_logs(index) == 1);
+  CHECK_FALSE(fs::exists(path));
+  index = index_records(dir.path, "s");
+  CHECK(index.bad.empty());
+  CHECK(index.runs.size() == 1);
+  CHECK(same(index.read({"fedcba9876543210"})[0], second));
+
+  // Another sweep's log, and a file that is no log at all.
+  CHECK(index_records(dir.path, "t").bad[0].find("the log of sweep 's', filed under sweep 't'") !=
         std::string::npos);
-  // Not a record at all.
-  write_bytes(path, std::vector<char>(2000, 'x'));
-  CHECK(problem(path).find("no checksum") != std::string::npos);
+  write_bytes(dir / "x.records", std::vector<char>(2000, 'x'));
+  CHECK(index_records(dir.path, "s").bad[0].find("no QLRECLOG") != std::string::npos);
+}
+
+// A format-2 record as quantlab wrote them before record logs (results/README.md of then):
+// a sealed HDF5 file <run-id>.h5 with groups fields, vectors and provenance.
+void write_format2_record(const std::string& path, const RunRecord& record) {
+  hdf5::write_file_atomically(
+      path,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_format(root, {"quantlab-run", 2, "run record", ""});
+        H5::Group fields = root.createGroup("fields");
+        for (const auto& [key, value] : record.text) hdf5::set_attribute(fields, key, value);
+        for (const auto& [key, value] : record.numbers) hdf5::set_attribute(fields, key, value);
+        H5::Group vectors = root.createGroup("vectors");
+        for (const auto& [key, value] : record.vectors) hdf5::write_vector(vectors, key, value);
+        H5::Group provenance = root.createGroup("provenance");
+        for (const auto& [key, value] : record.provenance)
+          hdf5::set_attribute(provenance, key, value);
+      },
+      /*sealed=*/true);
+}
+
+TEST_CASE("format-2 records (one HDF5 file a run) are still read, and a damaged one is dropped") {
+  quantlab::testing::TempDir dir;
+  const RunRecord old = minimal_record("0123456789abcdef");
+  write_format2_record(dir / "0123456789abcdef.h5", old);
+  RunRecord failed = minimal_record("fedcba9876543210");
+  failed.text["status"] = "failed";
+  write_format2_record(dir / "fedcba9876543210.h5", failed);
+  {  // the failed run run again, into a log: it counts over the old failure
+    RecordLogWriter log(dir.path, "s", {});
+    log.append(minimal_record("fedcba9876543210"));
+  }
+  RecordIndex index = index_records(dir.path, "s");
+  CHECK(index.bad.empty());
+  CHECK(index.state("0123456789abcdef") == RunState::done);
+  CHECK(index.state("fedcba9876543210") == RunState::done);
+  const RunRecord back = index.read({"0123456789abcdef"})[0];
+  CHECK(back.numbers == old.numbers);
+  CHECK(back.vectors == old.vectors);
+  CHECK(back.provenance == old.provenance);
+  // Filed under another run's name, and damaged: both bad, both removed by a repair.
+  fs::copy_file(dir / "0123456789abcdef.h5", dir / "1111111111111111.h5");
+  std::vector<char> b = bytes(dir / "0123456789abcdef.h5");
+  b[b.size() - 100] ^= 0x01;
+  write_bytes(dir / "0123456789abcdef.h5", b);
+  index = index_records(dir.path, "s");
+  REQUIRE(index.bad.size() == 2);
+  CHECK(index.bad[0].find("checksum") != std::string::npos);
+  CHECK(index.bad[1].find("filed under another run's name") != std::string::npos);
+  CHECK(index.state("0123456789abcdef") == RunState::missing);
+  CHECK(repair_logs(index) == 2);
+  index = index_records(dir.path, "s");
+  CHECK(index.bad.empty());
+  CHECK(index.runs.size() == 1);
+}
+
+TEST_CASE("a run recorded twice counts once: ok over failed, else the later record") {
+  quantlab::testing::TempDir dir;
+  RunRecord failed = minimal_record("0123456789abcdef");
+  failed.text["status"] = "failed";
+  {
+    RecordLogWriter log(dir.path, "s", {});
+    log.append(minimal_record("0123456789abcdef"));
+    log.append(failed);  // a failure after an ok (not written by quantlab, but readable)
+    log.append(failed);
+  }
+  RecordIndex index = index_records(dir.path, "s");
+  CHECK(index.superseded == 2);
+  CHECK(index.state("0123456789abcdef") == RunState::done);
+  // A copy of the log: each record twice, counted once.
+  fs::copy_file(index.logs[0], dir / "copy.records");
+  index = index_records(dir.path, "s");
+  CHECK(index.runs.size() == 1);
+  CHECK(index.bad.empty());
 }

@@ -85,6 +85,51 @@ TEST_CASE("any shard split gives the records of one unsharded run, bit for bit")
   CHECK(env.quantlab("run sweep.yaml --shard 4/4").status == 2);
 }
 
+TEST_CASE(
+    "a shard reads the optimum reference from another shard's records instead of redoing it") {
+  Sandbox box;
+  box.write("o.yaml",
+            "name: o\ndatasets:\n  - {name: g, synthetic: {distribution: gaussian, n: 3000}}\n"
+            "algorithms: [optimal, uniform]\nbits: [1, 2]\n");
+  // Plan order: optimal K=2, optimal K=4, uniform K=2, uniform K=4. Shard 0 of 3 holds the
+  // first and the last; shards 1 and 2 each need a reference that shard 0 recorded.
+  REQUIRE(box.quantlab("run o.yaml --shard 0/3").status == 0);
+  // Shard 0's records, with the optimum they hold doubled: a later shard that reads them
+  // (rather than computing the optimum again) shows it.
+  const std::string folder = (box.dir / "results/o/runs").string();
+  const RecordIndex index = index_records(folder, "o");
+  REQUIRE(index.runs.size() == 2);
+  std::vector<std::string> ids;
+  for (const auto& [id, where] : index.runs) ids.push_back(id);
+  {
+    RecordLogWriter log(folder, "o", {});
+    for (RunRecord r : index.read(ids)) {
+      r.numbers.at("sse_optimal") *= 2;
+      log.append(r);
+    }
+  }
+  for (const auto& path : index.logs) fs::remove(path);
+  REQUIRE(box.quantlab("run o.yaml --shard 1/3").status == 0);
+  REQUIRE(box.quantlab("run o.yaml --shard 2/3").status == 0);
+  REQUIRE(box.quantlab("merge o.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/o.h5"));
+  auto row = [&](const std::string& algorithm, double K) {
+    for (std::size_t i = 0; i < t.rows; ++i)
+      if (t.text.at("algorithm")[i] == algorithm && t.numbers.at("levels_requested")[i] == K)
+        return i;
+    FAIL("no row");
+    return std::size_t{0};
+  };
+  const auto& sse = t.numbers.at("sse");
+  const auto& reference = t.numbers.at("sse_optimal");
+  // Shard 2's uniform K=2 graded against shard 0's optimal K=2 record; shard 1's optimal K=4
+  // against shard 0's uniform K=4 record (before its own result: the first one offered counts).
+  CHECK(reference[row("uniform", 2)] == 2 * sse[row("optimal", 2)]);
+  CHECK(reference[row("optimal", 4)] == reference[row("uniform", 4)]);
+  CHECK(reference[row("optimal", 4)] == 2 * sse[row("optimal", 4)]);
+  CHECK(t.numbers.at("gap_to_optimal")[row("optimal", 4)] == doctest::Approx(-0.5));
+}
+
 TEST_CASE("status counts done, failed and missing runs and names the shards with work") {
   Sandbox box;
   box.write("sweep.yaml", kSweep);
@@ -151,17 +196,14 @@ TEST_CASE("check passes on identical results and fails on a perturbed, missing o
   CHECK(box.quantlab("check reference.h5 --against results/sweep.h5").status == 1);
 
   // A missing run (its record deleted before merging), and the same seen from the other side.
-  const std::string victim =
-      fs::directory_iterator(box.dir / "results/sweep/runs")->path().string();
-  fs::remove(victim);
+  const std::string victim = box.drop_record("sweep");
   REQUIRE(box.quantlab("merge sweep.yaml").status == 0);
   c = box.quantlab("check results/sweep.h5 --against reference.h5");
   CHECK(c.status == 1);
-  CHECK(c.output.find("missing run: " + fs::path(victim).stem().string()) != std::string::npos);
+  CHECK(c.output.find("missing run: " + victim) != std::string::npos);
   c = box.quantlab("check reference.h5 --against results/sweep.h5");
   CHECK(c.status == 1);
-  CHECK(c.output.find("extra run (not in the reference): " + fs::path(victim).stem().string()) !=
-        std::string::npos);
+  CHECK(c.output.find("extra run (not in the reference): " + victim) != std::string::npos);
 }
 
 TEST_CASE("kill -9 at random points, then resume: nothing lost, corrupted or duplicated") {
@@ -206,9 +248,11 @@ repeat: 2
   const Result resumed = box.quantlab("run crash.yaml --threads 2");
   CHECK_MESSAGE(resumed.status == 0, resumed.output);
   CHECK(box.records("crash") == 48);
-  // Leftover temporary files of the killed processes are gone; only records remain.
+  // Leftover temporary files of the killed processes are gone; only record logs remain, and
+  // they hold no damage (a frame torn by a kill is only ever a log's last).
   for (const auto& entry : fs::directory_iterator(box.dir / "results/crash/runs"))
-    CHECK(entry.path().extension() == ".h5");
+    CHECK(entry.path().extension() == ".records");
+  CHECK(index_records((box.dir / "results/crash/runs").string(), "crash").bad.empty());
   REQUIRE(box.quantlab("merge crash.yaml").status == 0);
   const Result c = box.quantlab("check results/crash.h5 --against " +
                                 reference.path("results/crash.h5") + " --rtol 0 --atol 0");
@@ -230,7 +274,11 @@ TEST_CASE("a full disk fails the sweep with a clear message and leaves no partia
   CHECK_MESSAGE(output.rfind("quantlab: error: cannot write ", 0) == 0, output);
   CHECK_MESSAGE(output.find("(the file size limit, ulimit -f)") != std::string::npos, output);
   CHECK(std::count(output.begin(), output.end(), '\n') == 1);
-  CHECK(fs::is_empty(box.dir / "full/sweep/runs"));
+  // The records written before the limit are whole; the one that hit it left nothing.
+  const RecordIndex index = index_records((box.dir / "full/sweep/runs").string(), "sweep");
+  CHECK(index.bad.empty());
+  CHECK(index.unfinished == 0);
+  CHECK(index.runs.size() < 30);
 }
 
 TEST_CASE("leftover temporary files of dead writers are removed by the next merge and make") {

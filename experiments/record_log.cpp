@@ -1,0 +1,476 @@
+#include "experiments/record_log.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "datasets/hdf5_io.hpp"
+#include "datasets/sha256.hpp"
+#include "datasets/temporary_files.hpp"
+#include "experiments/hdf5_run_record.hpp"
+#include "experiments/provenance.hpp"
+
+namespace quantlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kFileMagic = "QLRECLOG";
+constexpr std::size_t kFileHeader = 16;  // magic, version, 4 zero bytes
+const std::string kFrameMagic = "QLRF";
+constexpr std::size_t kFrameHeader = 4 + 4 + 8 + 64;
+constexpr std::uint32_t kHeaderFrame = 1, kRecordFrame = 2;
+const std::string kExtension = ".records";
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string file_header() {
+  std::string h = kFileMagic;
+  const std::uint32_t version = kRunRecordVersion, zero = 0;
+  h.append(reinterpret_cast<const char*>(&version), 4);
+  h.append(reinterpret_cast<const char*>(&zero), 4);
+  return h;
+}
+
+std::string frame(std::uint32_t kind, const std::string& payload) {
+  std::string f = kFrameMagic;
+  const std::uint64_t size = payload.size();
+  f.append(reinterpret_cast<const char*>(&kind), 4);
+  f.append(reinterpret_cast<const char*>(&size), 8);
+  f += sha256_hex(payload);
+  f += payload;
+  return f;
+}
+
+std::string cannot_write(const std::string& path, int error) {
+  return "cannot write " + path + ": " + std::strerror(error) +
+         (error == ENOSPC   ? " (is the disk full?)"
+          : error == EFBIG  ? " (the file size limit, ulimit -f)"
+          : error == EDQUOT ? " (the disk quota)"
+                            : "");
+}
+
+void write_all(int fd, const std::string& bytes, const std::string& path) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error(cannot_write(path, errno));
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+// A log's name: when it was started (logs sort in the order they were begun) and 64 random
+// bits (no two processes, on any host, pick the same).
+std::string new_log_name() {
+  std::random_device device;
+  const std::uint64_t bits = (std::uint64_t{device()} << 32) ^ device();
+  char random[17];
+  std::snprintf(random, sizeof random, "%016llx", static_cast<unsigned long long>(bits));
+  std::string time = utc_now();  // 2026-11-22T19:30:15Z
+  time.erase(std::remove_if(time.begin(), time.end(), [](char c) { return c == '-' || c == ':'; }),
+             time.end());
+  return time + "-" + random + kExtension;
+}
+
+void sync_folder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);  // the new entry survives a power loss; harmless where unsupported
+  ::close(fd);
+}
+
+}  // namespace
+
+// A log's bytes, mapped read-only (a log is only ever appended to, or replaced by rename).
+class LogBytes {
+ public:
+  explicit LogBytes(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(path + ": cannot open (" + std::strerror(errno) + ")");
+    struct stat info;
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      ::close(fd);
+      throw std::runtime_error(path + ": not a regular file");
+    }
+    size_ = static_cast<std::size_t>(info.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        throw std::runtime_error(path + ": cannot map (" + std::strerror(errno) + ")");
+      }
+      data_ = static_cast<const char*>(p);
+    }
+    ::close(fd);
+  }
+  ~LogBytes() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  LogBytes(const LogBytes&) = delete;
+  LogBytes& operator=(const LogBytes&) = delete;
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+namespace {
+
+struct Frame {
+  std::uint32_t kind = 0;
+  std::size_t offset = 0, payload = 0, size = 0;  // frame start, payload start, payload size
+};
+
+enum class FrameCheck { good, bad, cut_short };
+
+// Whether a whole, verified frame starts at `at`; `why` says what is wrong otherwise.
+FrameCheck check_frame(const char* data, std::size_t size, std::size_t at, Frame& f,
+                       std::string& why) {
+  if (size - at < kFrameHeader) {
+    why = "cut short";
+    return std::memcmp(data + at, kFrameMagic.data(), std::min(size - at, kFrameMagic.size())) == 0
+               ? FrameCheck::cut_short
+               : FrameCheck::bad;
+  }
+  if (std::memcmp(data + at, kFrameMagic.data(), 4) != 0) {
+    why = "no frame starts here";
+    return FrameCheck::bad;
+  }
+  std::uint64_t length = 0;
+  std::memcpy(&f.kind, data + at + 4, 4);
+  std::memcpy(&length, data + at + 8, 8);
+  f.offset = at;
+  f.payload = at + kFrameHeader;
+  if (length > size - f.payload) {
+    why = "cut short";
+    return FrameCheck::cut_short;
+  }
+  f.size = static_cast<std::size_t>(length);
+  if (f.kind != kHeaderFrame && f.kind != kRecordFrame) {
+    why = "a frame of unknown kind " + std::to_string(f.kind);
+    return FrameCheck::bad;
+  }
+  Sha256 sha;
+  sha.update(data + f.payload, f.size);
+  if (sha.hex() != std::string(data + at + 16, 64)) {
+    why = "checksum mismatch";
+    return FrameCheck::bad;
+  }
+  return FrameCheck::good;
+}
+
+// The frames of a log, verified; damage is reported and skipped to the next frame that
+// verifies. `cut` is set for a frame cut short at the end (a killed writer's).
+std::vector<Frame> frames_of(const LogBytes& m, const std::string& path,
+                             std::vector<std::string>& bad, bool& cut) {
+  std::vector<Frame> frames;
+  const char* data = m.data();
+  const std::size_t size = m.size();
+  std::size_t at = kFileHeader;
+  while (at < size) {
+    Frame f;
+    std::string why;
+    const FrameCheck c = check_frame(data, size, at, f, why);
+    if (c == FrameCheck::good) {
+      frames.push_back(f);
+      at = f.payload + f.size;
+      continue;
+    }
+    // Damage: resume at the next frame that verifies, if there is one.
+    std::size_t next = at + 1;
+    Frame g;
+    std::string ignored;
+    for (;; ++next) {
+      const void* hit =
+          next < size ? ::memmem(data + next, size - next, kFrameMagic.data(), 4) : nullptr;
+      if (!hit) {
+        next = size;
+        break;
+      }
+      next = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+      if (check_frame(data, size, next, g, ignored) == FrameCheck::good) break;
+    }
+    if (c == FrameCheck::cut_short && next == size) {
+      cut = true;  // the last frame, torn by a kill: its run was still in progress
+    } else {
+      bad.push_back(path + ": bytes " + std::to_string(at) + " to " + std::to_string(next) + ": " +
+                    why + " (a damaged record; its run is run again)");
+    }
+    at = next;
+  }
+  return frames;
+}
+
+}  // namespace
+
+// ---- writing ---------------------------------------------------------------------------
+
+RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& sweep,
+                                 const std::map<std::string, std::string>& shared) {
+  for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
+    path_ = (fs::path(folder) / new_log_name()).string();
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+                 0644);
+    if (fd_ < 0 && errno != EEXIST) break;
+  }
+  if (fd_ < 0) throw std::runtime_error(cannot_write(path_, errno));
+  // Held while this process appends: a repairing run leaves a live log alone.
+  ::flock(fd_, LOCK_EX | LOCK_NB);
+  std::map<std::string, std::string> header = shared;
+  header["sweep"] = sweep;
+  try {
+    write_frame(file_header() + frame(kHeaderFrame, encode_strings(header)));
+    sync();
+    sync_folder(folder);
+  } catch (...) {
+    ::close(fd_);
+    std::remove(path_.c_str());
+    throw;
+  }
+}
+
+RecordLogWriter::~RecordLogWriter() {
+  try {
+    sync();
+  } catch (...) {  // a failed sync at the end is reported by nobody: the data stays written
+  }
+  ::close(fd_);
+}
+
+void RecordLogWriter::write_frame(const std::string& bytes) {
+  try {
+    write_all(fd_, bytes, path_);
+  } catch (...) {
+    // No partial frame stays behind: the log is cut back to its last whole frame.
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      // The torn frame is then found cut short or damaged on reading: never read as a record.
+    }
+    throw;
+  }
+  size_ += bytes.size();
+  unsynced_ = true;
+}
+
+void RecordLogWriter::append(const RunRecord& record) {
+  // The shared provenance is in the header: the record holds only its own.
+  const std::string bytes = frame(kRecordFrame, encode_run_record(record));
+  std::lock_guard<std::mutex> lock(mutex_);
+  write_frame(bytes);
+  if (seconds_now() - last_sync_ >= 1) {
+    if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
+    last_sync_ = seconds_now();
+    unsynced_ = false;
+  }
+}
+
+void RecordLogWriter::sync() {
+  if (!unsynced_) return;
+  if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
+  last_sync_ = seconds_now();
+  unsynced_ = false;
+}
+
+// ---- reading ---------------------------------------------------------------------------
+
+RunState RecordIndex::state(const std::string& run_id) const {
+  auto it = runs.find(run_id);
+  return it == runs.end() ? RunState::missing : it->second.ok ? RunState::done : RunState::failed;
+}
+
+std::vector<RunRecord> RecordIndex::read(const std::vector<std::string>& ids,
+                                         std::size_t threads) const {
+  std::vector<RunRecord> records(ids.size());
+  std::atomic<std::size_t> next{0};
+  std::string failure;
+  std::mutex mutex;
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < ids.size();) {
+      const RecordLocation& at = runs.at(ids[i]);
+      if (at.hdf5) {
+        records[i] = hdf5_records[at.log];
+        continue;
+      }
+      try {
+        records[i] = decode_run_record(contents_[at.log]->data() + at.offset, at.size);
+      } catch (const std::exception& e) {  // verified by index_records: not expected
+        std::lock_guard<std::mutex> lock(mutex);
+        failure = logs[at.log] + ": " + e.what();
+        continue;
+      }
+      for (const auto& [key, value] : shared[at.log]) records[i].provenance.emplace(key, value);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min(threads, ids.size()); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (!failure.empty()) throw std::runtime_error(failure);
+  return records;
+}
+
+RecordIndex index_records(const std::string& folder, const std::string& sweep) {
+  RecordIndex index;
+  index.folder = folder;
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) return index;
+  std::vector<std::string> names, hdf5_names;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp.") != std::string::npos) continue;  // a repair's, not yet in place
+    if (entry.path().extension() == kExtension)
+      names.push_back(entry.path().string());
+    else if (entry.path().extension() == ".h5")
+      hdf5_names.push_back(entry.path().string());
+    else
+      index.bad.push_back(entry.path().string() + ": neither a record log nor a run record");
+  }
+  // Format-2 records first: a log's record of the same run is later.
+  std::sort(hdf5_names.begin(), hdf5_names.end());
+  for (const std::string& path : hdf5_names) {
+    try {
+      RunRecord r = read_hdf5_run_record(path);
+      if (r.text["sweep"] != sweep)
+        throw std::runtime_error(path + ": the record of sweep '" + r.text["sweep"] +
+                                 "', filed under '" + sweep + "'");
+      const RecordLocation at{index.hdf5_records.size(), 0, 0, r.text.at("status") == "ok", true};
+      index.runs.emplace(r.text.at("run_id"), at);
+      index.hdf5_records.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      index.bad.push_back(e.what());
+      index.bad_hdf5_records.push_back(path);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& path : names) {
+    std::shared_ptr<const LogBytes> bytes;
+    try {
+      bytes = std::make_shared<const LogBytes>(path);
+    } catch (const std::exception& e) {
+      index.bad.push_back(e.what());
+      continue;
+    }
+    const LogBytes& m = *bytes;
+    if (m.size() < kFileHeader || std::memcmp(m.data(), kFileMagic.data(), 8) != 0) {
+      index.bad.push_back(path + ": not a record log (no QLRECLOG at its start): remove it");
+      continue;
+    }
+    std::uint32_t version = 0, reserved = 0;
+    std::memcpy(&version, m.data() + 8, 4);
+    std::memcpy(&reserved, m.data() + 12, 4);
+    if (version != kRunRecordVersion || reserved != 0) {
+      index.bad.push_back(path + ": a record log of format " + std::to_string(version) + ", not " +
+                          std::to_string(kRunRecordVersion) +
+                          ": run the sweep again in a new results folder");
+      continue;
+    }
+    const std::size_t log = index.logs.size();
+    bool cut = false;
+    std::vector<std::string> problems;
+    const std::vector<Frame> frames = frames_of(m, path, problems, cut);
+    index.unfinished += cut;
+    std::map<std::string, std::string> shared;
+    bool header =
+        !frames.empty() && frames[0].kind == kHeaderFrame && frames[0].offset == kFileHeader;
+    if (header) {
+      try {
+        shared = decode_strings(m.data() + frames[0].payload, frames[0].size);
+        header = shared["sweep"] == sweep;
+        if (!header)
+          problems.push_back(path + ": the log of sweep '" + shared["sweep"] +
+                             "', filed under sweep '" + sweep + "'");
+        shared.erase("sweep");
+      } catch (const std::exception& e) {
+        problems.push_back(path + ": its header: " + e.what());
+        header = false;
+      }
+    } else {
+      problems.push_back(path + ": its header is damaged (none of its records is trusted)");
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> kept;  // whole frames: offset, bytes
+    if (header) {
+      kept.emplace_back(frames[0].offset, kFrameHeader + frames[0].size);
+      for (std::size_t i = 1; i < frames.size(); ++i) {
+        const Frame& f = frames[i];
+        const std::string where = path + ": the record at byte " + std::to_string(f.offset);
+        RecordPreamble p;
+        try {
+          if (f.kind != kRecordFrame) throw std::runtime_error("a second header");
+          p = decode_record_preamble(m.data() + f.payload, f.size);
+          if (p.sweep != sweep)
+            throw std::runtime_error("the record of sweep '" + p.sweep + "', filed under '" +
+                                     sweep + "'");
+        } catch (const std::exception& e) {
+          problems.push_back(where + ": " + e.what());
+          continue;
+        }
+        kept.emplace_back(f.offset, kFrameHeader + f.size);
+        const RecordLocation at{log, f.payload, f.size, p.status == "ok"};
+        auto [it, inserted] = index.runs.emplace(p.run_id, at);
+        if (!inserted) {
+          ++index.superseded;
+          if (at.ok || !it->second.ok) it->second = at;
+        }
+      }
+    }
+    if (!problems.empty()) index.damaged.push_back(log);
+    index.bad.insert(index.bad.end(), problems.begin(), problems.end());
+    index.logs.push_back(path);
+    index.shared.push_back(std::move(shared));
+    index.contents_.push_back(std::move(bytes));
+    index.kept_.push_back(std::move(kept));
+  }
+  return index;
+}
+
+std::size_t repair_logs(const RecordIndex& index) {
+  std::size_t repaired = 0;
+  for (const std::size_t log : index.damaged) {
+    const std::string& path = index.logs[log];
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // a live run still appends to it
+      ::close(fd);
+      continue;
+    }
+    const auto& kept = index.kept_[log];
+    if (!kept.empty()) {  // a header and the records that verify, into a new log
+      const LogBytes& m = *index.contents_[log];
+      std::vector<char> bytes(m.data(), m.data() + kFileHeader);
+      for (const auto& [offset, size] : kept)
+        bytes.insert(bytes.end(), m.data() + offset, m.data() + offset + size);
+      // Renamed into place before the damaged log goes: a crash between the two leaves
+      // each record twice, which counts once.
+      hdf5::write_bytes_atomically((fs::path(index.folder) / new_log_name()).string(), bytes);
+    }
+    std::error_code error;
+    fs::remove(path, error);
+    ::close(fd);
+    sync_folder(index.folder);
+    repaired += !error;
+  }
+  for (const std::string& path : index.bad_hdf5_records) {
+    std::error_code error;
+    repaired += fs::remove(path, error);
+  }
+  return repaired;
+}
+
+}  // namespace quantlab

@@ -1,0 +1,114 @@
+#pragma once
+// A sweep's records: every `run` process appends its runs' records to a log of its own,
+// <out>/<sweep>/runs/<utc>-<random>.records, and status, merge and the next run read all the
+// logs of the folder. One file per process, not per run: a sweep of 10^5 runs is a few files
+// (kind to a cluster's shared file system), a record costs one write() and no HDF5 lock,
+// and the logs of concurrent shards never meet.
+//
+// A log is the bytes "QLRECLOG", the format version (u32) and 4 zero bytes, then frames:
+// the magic "QLRF", the kind (u32: 1 header, 2 record), the payload's length (u64), the
+// SHA-256 of the payload (64 hex characters) and the payload. The first frame is the
+// header: the sweep and the provenance shared by the process's runs (versions, host, BLAS,
+// threads, config hash), stored once. Every later frame is one record
+// (experiments/run_record.hpp).
+//
+// Crashes: a record is written with one write() before its run counts as done, so kill -9
+// loses only the runs in progress; a frame torn by the kill is at the log's end and is
+// ignored. The log is fdatasync'ed at most a second after each record and when the process
+// ends, so a power loss costs at most the last second of records; whatever it leaves
+// damaged fails its checksum and is reported, and the next run drops it from the log and
+// runs those runs again.
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "experiments/run_record.hpp"
+
+namespace quantlab {
+
+/// Appends records to a new log in `folder`. Thread-safe; a failed write stops the sweep
+/// (std::runtime_error, one line) and leaves no partial frame.
+class RecordLogWriter {
+ public:
+  /// `shared` is the provenance common to every record this writer appends: it is stored
+  /// once, in the header, and added back to each record when read.
+  RecordLogWriter(const std::string& folder, const std::string& sweep,
+                  const std::map<std::string, std::string>& shared);
+  ~RecordLogWriter();
+  RecordLogWriter(const RecordLogWriter&) = delete;
+  RecordLogWriter& operator=(const RecordLogWriter&) = delete;
+
+  /// Encodes outside the lock, writes under it; syncs when the last sync is a second old.
+  void append(const RunRecord& record);
+  /// Makes everything appended durable (also done by the destructor).
+  void sync();
+  const std::string& path() const { return path_; }
+
+ private:
+  void write_frame(const std::string& frame);
+  std::string path_;
+  int fd_ = -1;
+  std::mutex mutex_;
+  std::size_t size_ = 0;  ///< bytes written so far (a failed write is cut back to it)
+  double last_sync_ = 0;  ///< steady clock, seconds
+  bool unsynced_ = false;
+};
+
+class LogBytes;
+
+/// Whether a run is recorded, and how it ended. A record that does not verify (damaged,
+/// another sweep's, of another format version) is bad: never read as a result.
+enum class RunState { done, failed, missing };
+
+/// Where a run's record is: the log (an index into RecordIndex::logs) and the payload's bytes.
+struct RecordLocation {
+  std::size_t log = 0, offset = 0, size = 0;
+  bool ok = false;    ///< status ok (else failed)
+  bool hdf5 = false;  ///< a format-2 file of its own; `log` indexes RecordIndex::hdf5_records
+};
+
+/// Every record in a sweep's runs folder, verified, by run id. A run recorded more than once
+/// (run again with --rerun-failed, or a log copied twice) counts once: an ok record over a
+/// failed one, otherwise the later one (logs in name order, frames in file order).
+struct RecordIndex {
+  std::string folder;
+  std::vector<std::string> logs;                           ///< paths, in name order
+  std::vector<std::map<std::string, std::string>> shared;  ///< each log's header provenance
+  std::map<std::string, RecordLocation> runs;
+  /// Problems, each naming the file (and the byte offset): damaged frames or headers,
+  /// another sweep's records, files that are not logs of this format.
+  std::vector<std::string> bad;
+  std::vector<std::size_t> damaged;  ///< logs holding bad bytes (a run drops them)
+  /// Format-2 records (experiments/hdf5_run_record.hpp) that verify, and the paths of those
+  /// that do not (a run removes them once it has run their runs again).
+  std::vector<RunRecord> hdf5_records;
+  std::vector<std::string> bad_hdf5_records;
+  std::size_t unfinished = 0;  ///< frames cut short at a log's end (a killed run)
+  std::size_t superseded = 0;  ///< records of runs recorded again later
+
+  RunState state(const std::string& run_id) const;
+  /// The records of `ids` (each must be in `runs`), decoded on up to `threads` threads.
+  std::vector<RunRecord> read(const std::vector<std::string>& ids, std::size_t threads = 1) const;
+
+ private:
+  friend RecordIndex index_records(const std::string&, const std::string&);
+  friend std::size_t repair_logs(const RecordIndex&);
+  std::vector<std::shared_ptr<const LogBytes>> contents_;  ///< each log's bytes, mapped
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> kept_;  ///< frames that verify
+};
+
+/// Reads and verifies the logs of `folder` (a sweep's runs folder; none is an empty index),
+/// and the format-2 records there (<run-id>.h5, counted before every log). Any other file
+/// there is a bad entry naming it.
+RecordIndex index_records(const std::string& folder, const std::string& sweep);
+
+/// Rewrites the damaged logs of `index` (that no live run still appends to) without their
+/// bad bytes, each atomically into a new log; a log whose header is damaged is removed (its
+/// records cannot be trusted, so they were not counted), and so is a format-2 record that
+/// does not verify. Returns the files rewritten or removed.
+std::size_t repair_logs(const RecordIndex& index);
+
+}  // namespace quantlab

@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Runner benchmark: runs per second for a sweep of many small runs, and where the time goes.
+
+    meson compile -C build
+    /usr/bin/python3 scripts/bench/runner.py [--config configs/bench/runner.yaml] [--repeat 3]
+
+Runs the config (by default 2,000 runs of n = 1,000) from an empty results folder with
+--threads 1 and 2, interleaved, --repeat times each, and prints one Markdown table: the
+runs' wall time and runs/second (best of the repetitions; the process's start and the plan
+apart), the seconds summed over the threads in each stage (measuring the run, the optimum
+reference, encoding and writing its record), then the bytes per record and the time of
+status and merge of the whole sweep. OpenBLAS runs one thread in every run (the command line
+starts it so), as the table says.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+QUANTLAB = os.path.join(ROOT, "build", "quantlab")
+STAGES = re.compile(r"stage seconds \(summed over (\d+) threads\): measure ([\d.]+), optimum "
+                    r"([\d.]+), record ([\d.]+); (\d+) runs in ([\d.]+) s of wall time")
+
+
+def timed(*args):
+    start = time.perf_counter()
+    out = subprocess.run([QUANTLAB, *args], check=True, cwd=ROOT, capture_output=True,
+                         text=True).stdout
+    return time.perf_counter() - start, out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="configs/bench/runner.yaml")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    config = os.path.join(ROOT, args.config)
+    scratch = tempfile.mkdtemp(prefix="quantlab-runner-bench-")
+    best = {}
+    try:
+        for _ in range(args.repeat):
+            for threads in (1, 2):
+                out = os.path.join(scratch, f"t{threads}")
+                shutil.rmtree(out, ignore_errors=True)
+                total, text = timed("run", config, "--out", out, "--threads", str(threads),
+                                    "--stage-times")
+                m = STAGES.search(text)
+                if not m:
+                    sys.exit("quantlab run printed no stage times:\n" + text)
+                row = dict(threads=int(m[1]), measure=float(m[2]), optimum=float(m[3]),
+                           record=float(m[4]), runs=int(m[5]), wall=float(m[6]), total=total)
+                if threads not in best or row["wall"] < best[threads]["wall"]:
+                    best[threads] = row
+        out = os.path.join(scratch, "t2")
+        runs_folder = [os.path.join(dp, f) for dp, _, fs in os.walk(out) for f in fs
+                       if f.endswith(".records")]
+        record_bytes = sum(os.path.getsize(f) for f in runs_folder)
+        status_s, _ = timed("status", config, "--out", out)
+        merge_s, _ = timed("merge", config, "--out", out)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    runs = best[1]["runs"]
+    print(f"{os.path.relpath(config, ROOT)}: {runs} runs, OpenBLAS threads per run: 1, "
+          f"best of {args.repeat}\n")
+    print("| threads | runs' wall s | runs/s | measure s | optimum s | record s | "
+          "whole command s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for threads in (1, 2):
+        r = best[threads]
+        print(f"| {threads} | {r['wall']:.3f} | {r['runs'] / r['wall']:.0f} | {r['measure']:.3f} "
+              f"| {r['optimum']:.3f} | {r['record']:.3f} | {r['total']:.2f} |")
+    print(f"\n2 threads / 1 thread: {best[1]['wall'] / best[2]['wall']:.2f}x; "
+          f"{record_bytes / runs:.0f} bytes per record ({len(runs_folder)} record log(s)); "
+          f"status {status_s:.2f} s, merge {merge_s:.2f} s of the {runs} runs")
+
+
+if __name__ == "__main__":
+    main()
