@@ -20,6 +20,7 @@ using namespace quantlab;
 using namespace quantlab::bench;
 
 int main(int argc, char** argv) {
+  bench::pin_blas(argv);
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1024;
   Generator g(2026);
   arma::mat x(n, n);

@@ -14,6 +14,7 @@
 #include "algorithms/optimal.hpp"
 #include "algorithms/optimal_partition.hpp"
 #include "algorithms/sorted_values.hpp"
+#include "scripts/bench/timing.hpp"
 
 using namespace quantlab;
 using Clock = std::chrono::steady_clock;
@@ -37,7 +38,8 @@ double peak_mib() {
 
 }  // namespace
 
-int main() {
+int main(int, char** argv) {
+  bench::pin_blas(argv);
   Generator g(2026);
   arma::vec x(1000000);
   for (double& v : x) v = g.normal();

@@ -8,6 +8,7 @@
 
 #include "algorithms/generator.hpp"
 #include "algorithms/least_squares_binary.hpp"
+#include "scripts/bench/timing.hpp"
 
 using namespace quantlab;
 using Clock = std::chrono::steady_clock;
@@ -30,7 +31,8 @@ double time_per_call(F&& f) {
 
 }  // namespace
 
-int main() {
+int main(int, char** argv) {
+  bench::pin_blas(argv);
   Generator g(7);
   std::printf(
       "| n | bits (x × w) | packed | float64 dot | float32 dot | packed speed-up vs float32 |\n");

@@ -44,6 +44,7 @@ double largest_level_difference(const SparseSolution& a, const SparseSolution& b
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::pin_blas(argv);
   std::size_t largest_dense = 10000;
   std::ofstream csv;
   for (int i = 1; i + 1 < argc; i += 2) {
