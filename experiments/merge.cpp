@@ -26,50 +26,61 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
   }
   summary.orphans = index.runs.size() - ids.size();
   if (!summary.bad.empty() && !skip_bad) return summary;
-  const std::vector<RunRecord> records =
-      index.read(ids, std::max(1u, std::thread::hardware_concurrency()));
-  summary.runs = records.size();
-  for (const auto& r : records) summary.failed += r.text.at("status") != "ok";
-
+  // Records decoded a chunk at a time (in parallel) straight into the table's columns: memory
+  // holds the table, never every record at once. A column first seen at row r starts with r
+  // empty cells; a row without a column gets one.
   ResultsTable table;
   table.sweep = plan.sweep;
   table.config = plan.config;
-  table.rows = records.size();
-  std::set<std::string> text_columns, number_columns;
-  for (const auto& r : records) {
-    for (const auto& [k, v] : r.text) text_columns.insert(k);
-    for (const auto& [k, v] : r.provenance) text_columns.insert(k);
-    for (const auto& [k, v] : r.numbers) number_columns.insert(k);
-  }
-  for (const auto& c : text_columns) table.text[c].reserve(records.size());
-  for (const auto& c : number_columns) table.numbers[c].reserve(records.size());
-  for (const auto& r : records) {
-    for (const auto& c : text_columns) {
-      auto text = r.text.find(c);
-      auto provenance = r.provenance.find(c);
-      table.text[c].push_back(text != r.text.end()               ? text->second
-                              : provenance != r.provenance.end() ? provenance->second
-                                                                 : "");
+  VectorColumns vectors;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::size_t row = 0;
+  auto cell = [&row](auto& columns, const std::string& key, const auto& empty) -> auto& {
+    auto it = columns.find(key);
+    if (it == columns.end()) it = columns.emplace(key, decltype(it->second)(row, empty)).first;
+    return it->second;
+  };
+  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  constexpr std::size_t chunk = 4096;
+  for (std::size_t first = 0; first < ids.size(); first += chunk) {
+    const std::vector<std::string> some(
+        ids.begin() + static_cast<long>(first),
+        ids.begin() + static_cast<long>(std::min(first + chunk, ids.size())));
+    for (RunRecord& r : index.read(some, threads)) {
+      summary.failed += r.text.at("status") != "ok";
+      for (auto& [k, v] : r.text) cell(table.text, k, std::string()).push_back(std::move(v));
+      for (auto& [k, v] : r.provenance)  // a text field wins over a provenance one
+        if (!r.text.count(k)) cell(table.text, k, std::string()).push_back(std::move(v));
+      for (const auto& [k, v] : r.numbers) cell(table.numbers, k, nan).push_back(v);
+      for (const auto& [k, v] : r.vectors) {
+        VectorColumn& c = vectors[k];
+        c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
+        c.values.insert(c.values.end(), v.begin(), v.end());
+        c.offsets.push_back(static_cast<std::int64_t>(c.values.size()));
+      }
+      ++row;
+      for (auto& [k, column] : table.text)
+        if (column.size() < row) column.emplace_back();
+      for (auto& [k, column] : table.numbers)
+        if (column.size() < row) column.push_back(nan);
     }
-    for (const auto& c : number_columns) {
-      auto it = r.numbers.find(c);
-      table.numbers[c].push_back(it == r.numbers.end() ? std::numeric_limits<double>::quiet_NaN()
-                                                       : it->second);
-    }
   }
+  for (auto& [k, c] : vectors)
+    c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
+  table.rows = summary.runs = row;
+
   // The schema's order: the core columns, then the algorithms' (sorted by name).
   for (const auto& c : core_columns())
     if (c.type != ColumnType::vector && table.has(c.name)) table.columns.push_back(c.name);
   std::set<std::string> placed(table.columns.begin(), table.columns.end());
-  for (const auto* names : {&number_columns, &text_columns})
-    for (const auto& c : *names)
-      if (placed.insert(c).second) table.columns.push_back(c);
+  for (const auto& [c, values] : table.numbers)
+    if (placed.insert(c).second) table.columns.push_back(c);
+  for (const auto& [c, values] : table.text)
+    if (placed.insert(c).second) table.columns.push_back(c);
 
-  Distributions distributions;
-  for (const auto& r : records) distributions[r.text.at("run_id")] = r.vectors;
   summary.path = (std::filesystem::path(out) / (plan.sweep + ".h5")).string();
   remove_dead_temporaries(out);  // a killed merge's
-  write_results(summary.path, table, distributions);
+  write_results(summary.path, table, vectors);
   return summary;
 }
 

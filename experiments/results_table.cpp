@@ -9,7 +9,9 @@
 
 namespace quantlab {
 namespace {
-const hdf5::FileFormat kFormat{"quantlab-results", 2, "results file", "merge the sweep again"};
+// 3: vectors as one values/offsets pair a name (2: a group a run, still read).
+const hdf5::FileFormat kFormat{"quantlab-results", 3, "results file", "merge the sweep again"};
+const hdf5::FileFormat kFormat2{"quantlab-results", 2, "results file", "merge the sweep again"};
 // Far above any sweep's table; the file is read whole to verify its checksum.
 constexpr std::size_t kMaxResultsBytes = std::size_t{1} << 40;
 }  // namespace
@@ -22,7 +24,7 @@ std::string ResultsTable::cell(const std::string& column, std::size_t row) const
 }
 
 void write_results(const std::string& path, const ResultsTable& table,
-                   const Distributions& distributions) {
+                   const VectorColumns& vectors) {
   hdf5::write_file_atomically(
       path,
       [&](H5::H5File& file) {
@@ -40,13 +42,36 @@ void write_results(const std::string& path, const ResultsTable& table,
             hdf5::write_vector(group, column, table.numbers.at(column));
         }
         hdf5::set_attribute(group, "columns", order);
-        H5::Group runs = root.createGroup("distributions");
-        for (const auto& [id, vectors] : distributions) {
-          H5::Group run = runs.createGroup(id);
-          for (const auto& [name, values] : vectors) hdf5::write_vector(run, name, values);
+        H5::Group all = root.createGroup("distributions");
+        for (const auto& [name, column] : vectors) {
+          if (column.offsets.size() != table.rows + 1 ||
+              column.offsets.back() != static_cast<std::int64_t>(column.values.size()))
+            throw std::logic_error("vector column " + name + ": offsets do not fit the table");
+          H5::Group g = all.createGroup(name);
+          hdf5::write_vector(g, "values", column.values);
+          hdf5::write_vector(g, "offsets", column.offsets);
         }
       },
       /*sealed=*/true);
+}
+
+void write_results(const std::string& path, const ResultsTable& table,
+                   const Distributions& distributions) {
+  VectorColumns vectors;
+  const auto& ids = table.text.at("run_id");
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    auto run = distributions.find(ids[row]);
+    if (run == distributions.end()) continue;
+    for (const auto& [name, values] : run->second) {
+      VectorColumn& c = vectors[name];
+      c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
+      c.values.insert(c.values.end(), values.begin(), values.end());
+      c.offsets.push_back(static_cast<std::int64_t>(c.values.size()));
+    }
+  }
+  for (auto& [name, c] : vectors)
+    c.offsets.resize(ids.size() + 1, static_cast<std::int64_t>(c.values.size()));
+  write_results(path, table, vectors);
 }
 
 ResultsTable read_results(const std::string& path, Distributions* distributions) {
@@ -58,7 +83,9 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
   try {
     H5::H5File file = hdf5::open_file_image(image);
     H5::Group root = file.openGroup("/");
-    hdf5::check_format(root, kFormat);
+    const bool format2 = hdf5::has_attribute(root, "format_version") &&
+                         hdf5::number_attribute(root, "format_version") == 2;
+    hdf5::check_format(root, format2 ? kFormat2 : kFormat);
     table.sweep = hdf5::string_attribute(root, "sweep");
     table.config = hdf5::string_attribute(root, "config");
     H5::Group group = root.openGroup("table");
@@ -91,7 +118,28 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
     }
     if (!table.text.count("run_id")) throw std::runtime_error("no run_id column");
     if (!table.text.count("status")) throw std::runtime_error("no status column");
-    if (distributions) {
+    if (distributions && !format2) {
+      const auto& ids = table.text.at("run_id");
+      H5::Group all = file.openGroup("distributions");
+      for (hsize_t i = 0, n = all.getNumObjs(); i < n; ++i) {
+        const std::string name = all.getObjnameByIdx(i);
+        H5::Group g = all.openGroup(name);
+        const std::vector<double> values = hdf5::read_doubles(g, "values");
+        const std::vector<double> offsets = hdf5::read_doubles(g, "offsets");
+        if (offsets.size() != table.rows + 1 || offsets[0] != 0 ||
+            offsets.back() != static_cast<double>(values.size()))
+          throw std::runtime_error("distributions/" + name + ": offsets do not fit the table");
+        for (std::size_t row = 0; row < table.rows; ++row) {
+          const double from = offsets[row], to = offsets[row + 1];
+          if (!(from <= to) || to > static_cast<double>(values.size()))
+            throw std::runtime_error("distributions/" + name + ": offsets out of order");
+          if (to > from)
+            (*distributions)[ids[row]][name].assign(values.begin() + static_cast<long>(from),
+                                                    values.begin() + static_cast<long>(to));
+        }
+      }
+    }
+    if (distributions && format2) {
       H5::Group runs = file.openGroup("distributions");
       for (hsize_t i = 0, n = runs.getNumObjs(); i < n; ++i) {
         const std::string id = runs.getObjnameByIdx(i);

@@ -1,6 +1,7 @@
 #pragma once
 // The merged results of a sweep: one tidy table, one row per run and one column per identity
 // field, metric and provenance field (layout in results/README.md), plus each run's vectors.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,12 +24,23 @@ struct ResultsTable {
 /// `distributions[run_id][name]`: the vectors of each run (timings, cluster sizes, ...).
 using Distributions = std::map<std::string, std::map<std::string, std::vector<double>>>;
 
+/// The same vectors as stored: for each name, every row's vector one after the other, row r's
+/// being values[offsets[r], offsets[r + 1]) (empty where the run has none). One dataset pair
+/// a name, not one a run: a merge of 10^5 runs writes a few dozen datasets, not 10^5 groups.
+struct VectorColumn {
+  std::vector<double> values;
+  std::vector<std::int64_t> offsets{0};  ///< rows + 1 entries
+};
+using VectorColumns = std::map<std::string, VectorColumn>;
+
+void write_results(const std::string& path, const ResultsTable& table,
+                   const VectorColumns& vectors);
 void write_results(const std::string& path, const ResultsTable& table,
                    const Distributions& distributions);
 /// Throws std::runtime_error (one line) when the file is missing, corrupt (its checksum),
 /// of another format version, or not a well-formed table (columns of unequal length, no
 /// run_id). `distributions`, when given, receives every run's vectors (check compares them)
-/// from the same read of the file.
+/// from the same read of the file. Reads format 3 and the per-run groups of format 2.
 ResultsTable read_results(const std::string& path, Distributions* distributions = nullptr);
 
 }  // namespace quantlab

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from panels import grid, save, tensor_panels  # noqa: E402
-from results import load_columns  # noqa: E402
+from results import RunVectors, load_columns  # noqa: E402
 
 import h5py  # noqa: E402
 
@@ -66,6 +66,7 @@ def plot_beta(path, table, ok, levels, out):
     labels = list(dict.fromkeys(table["label"][sparse]))
     fig, axes = plt.subplots(1, len(keys), figsize=(5.2 * len(keys), 4), squeeze=False)
     with h5py.File(path, "r") as f:
+        vectors = RunVectors(f)
         for ax, (dataset, tensor) in zip(axes[0], keys):
             here = sparse & (table["dataset"] == dataset) & (table["tensor"] == tensor) & \
                 (table["levels_requested"] == k)
@@ -73,7 +74,8 @@ def plot_beta(path, table, ok, levels, out):
             for label in labels:
                 ids = table["run_id"][here & (table["label"] == label)]
                 if len(ids):
-                    gaps[label] = np.asarray(f["distributions"][ids[0]]["diag_beta_gaps"])
+                    g = vectors.get(ids[0], "diag_beta_gaps")
+                    gaps[label] = np.zeros(0) if g is None else g
             every = np.concatenate([g for g in gaps.values() if len(g)] or [np.ones(1)])
             bins = np.geomspace(every.min(), every.max() * 1.0001, 30)
             for label, g in gaps.items():

@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from panels import grid, save, tensor_panels  # noqa: E402
-from results import load_columns  # noqa: E402
+from results import RunVectors, load_columns  # noqa: E402
 
 import h5py  # noqa: E402
 
@@ -59,6 +59,7 @@ def plot_residual(path, table, ok, out):
     keys = tensor_panels(table, kashin)
     fig, axes = grid(len(keys))
     with h5py.File(path, "r") as f:
+        vectors = RunVectors(f)
         for ax, (dataset, tensor) in zip(axes.flat, keys):
             here = kashin & (table["dataset"] == dataset) & (table["tensor"] == tensor)
             seen = set()
@@ -69,7 +70,7 @@ def plot_residual(path, table, ok, out):
                 if key in seen:
                     continue
                 seen.add(key)
-                residuals = np.asarray(f["distributions"][table["run_id"][i]]["diag_residuals"])
+                residuals = vectors.get(table["run_id"][i], "diag_residuals")
                 ax.semilogy(np.arange(len(residuals)), residuals, label=f"{key[0]}, {key[1]}")
             ax.set_xlabel("step")
             ax.set_ylabel("‖r‖ / ‖X‖")
@@ -90,11 +91,11 @@ def plot_factors(path, table, ok, bits, out):
         runs.setdefault(f"{parameters['transform']}, {parameters['form']}", table["run_id"][i])
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     with h5py.File(path, "r") as f:
+        vectors = RunVectors(f)
         for ax, factor in zip(axes, ("u", "v")):
             for name, run in runs.items():
-                d = f["distributions"][run]
-                counts = np.asarray(d[f"hist_{factor}"])
-                edges = np.asarray(d[f"hist_{factor}_edges"])
+                counts = vectors.get(run, f"hist_{factor}")
+                edges = vectors.get(run, f"hist_{factor}_edges")
                 ax.stairs(counts, edges, label=name)
             ax.set_xlabel(f"entries of {'u' if factor == 'u' else 'v̂'} (at the tensor's scale)")
             ax.set_ylabel("count")

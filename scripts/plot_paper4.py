@@ -24,7 +24,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from panels import save  # noqa: E402  (and the colour cycle)
 from results import load_columns, load_distribution  # noqa: E402
 
-import h5py  # noqa: E402
 
 
 def print_table(table, rows):
@@ -64,10 +63,7 @@ def plot_schedule(path, table, rows, out):
     fig, (loss_ax, error_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
     for i in rows:
         run = table["run_id"][i]
-        with h5py.File(path, "r") as f:
-            if "lc_train_loss" not in f["distributions"][run]:
-                continue  # quantized once: no schedule
-        train_loss = load_distribution(path, run, "lc_train_loss")
+        train_loss = load_distribution(path, run, "lc_train_loss")  # empty: quantized once
         if len(train_loss) == 0:
             continue
         error = 100 * (1 - load_distribution(path, run, "lc_test_accuracy"))

@@ -9,7 +9,8 @@ Run with Debian's interpreter, /usr/bin/python3 (python3-h5py, python3-numpy).
 import h5py
 import numpy as np
 
-FORMAT_VERSION = 2  # of results files; the column table is in results/README.md
+FORMAT_VERSION = 3  # of results files; the column table is in results/README.md
+READABLE_VERSIONS = (2, 3)  # 2: the same table, each run's vectors in a group of its own
 
 
 def load_columns(path):
@@ -18,9 +19,9 @@ def load_columns(path):
         if f.attrs.get("format") != "quantlab-results":
             raise SystemExit(f"{path} is not a quantlab results file (made by quantlab merge)")
         version = f.attrs.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise SystemExit(f"{path}: results format version {version}, this script reads "
-                             f"version {FORMAT_VERSION} (merge the sweep again)")
+                             f"versions {READABLE_VERSIONS} (merge the sweep again)")
         table = f["table"]
         order = table.attrs["columns"].split(",")
         columns = {}
@@ -36,7 +37,32 @@ def load_table(path):
     return pd.DataFrame(load_columns(path))
 
 
+class RunVectors:
+    """The runs' vectors (time_s, cluster_sizes, codebook, diag_*, hist_*, lc_*, ...) of an open
+    results file: ``vectors.get(run_id, name)`` is a numpy array, or None where the run has
+    none. Format 3 keeps, per name, every run's vector one after the other (``values``) and
+    where each row's starts (``offsets``, rows + 1 of them); format 2 a group per run."""
+
+    def __init__(self, f):
+        self.f = f
+        self.version = f.attrs.get("format_version")
+        if self.version != 2:
+            self.rows = {run: i for i, run in enumerate(f["table"]["run_id"].asstr()[()])}
+
+    def get(self, run_id, name):
+        d = self.f["distributions"]
+        if self.version == 2:
+            run = d.get(run_id)
+            return None if run is None or name not in run else np.asarray(run[name])
+        if name not in d or run_id not in self.rows:
+            return None
+        row = self.rows[run_id]
+        start, end = d[name]["offsets"][row:row + 2]
+        return np.asarray(d[name]["values"][start:end]) if end > start else None
+
+
 def load_distribution(path, run_id, name):
-    """One run's vector: time_s, cluster_sizes, codebook, ..."""
+    """One run's vector (an empty array where the run has none)."""
     with h5py.File(path, "r") as f:
-        return np.asarray(f["distributions"][run_id][name])
+        v = RunVectors(f).get(run_id, name)
+        return np.zeros(0) if v is None else v

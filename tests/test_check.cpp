@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "datasets/hdf5_io.hpp"
 #include "experiments/check.hpp"
 #include "tests/test_support.hpp"
 
@@ -156,7 +157,7 @@ TEST_CASE("a results file with columns of unequal length is a clean error, not a
   ResultsTable t = table();
   t.text["run_id"] = {"a"};  // shorter than the others
   const std::string path = (dir.path / "short.h5").string();
-  write_results(path, t, {});
+  write_results(path, t, VectorColumns{});
   try {
     read_results(path);
     FAIL("read a malformed table");
@@ -164,4 +165,59 @@ TEST_CASE("a results file with columns of unequal length is a clean error, not a
     CHECK(std::string(e.what()).find("short.h5") != std::string::npos);
     CHECK(std::string(e.what()).find("rows") != std::string::npos);
   }
+}
+
+// A results file of format 2 as quantlab wrote them before (results/README.md of then): the
+// same table, and a group distributions/<run_id> per run.
+void write_format2_results(const std::string& path, const ResultsTable& t, const Distributions& d) {
+  hdf5::write_file_atomically(
+      path,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_format(root, {"quantlab-results", 2, "results file", ""});
+        hdf5::set_attribute(root, "sweep", t.sweep);
+        hdf5::set_attribute(root, "config", t.config);
+        H5::Group group = root.createGroup("table");
+        std::string order;
+        for (const auto& column : t.columns) {
+          order += (order.empty() ? "" : ",") + column;
+          if (t.text.count(column))
+            hdf5::write_vector(group, column, t.text.at(column));
+          else
+            hdf5::write_vector(group, column, t.numbers.at(column));
+        }
+        hdf5::set_attribute(group, "columns", order);
+        H5::Group runs = root.createGroup("distributions");
+        for (const auto& [id, vectors] : d) {
+          H5::Group run = runs.createGroup(id);
+          for (const auto& [name, values] : vectors) hdf5::write_vector(run, name, values);
+        }
+      },
+      /*sealed=*/true);
+}
+
+TEST_CASE("results files keep each vector as values and offsets, and format 2 is still read") {
+  quantlab::testing::TempDir dir;
+  const ResultsTable t = table();
+  write_results(dir / "now.h5", t, vectors());
+  write_format2_results(dir / "then.h5", t, vectors());
+  Distributions now, then;
+  const ResultsTable a = read_results(dir / "now.h5", &now);
+  const ResultsTable b = read_results(dir / "then.h5", &then);
+  CHECK(now == vectors());
+  CHECK(then == vectors());
+  CHECK(a.columns == b.columns);
+  for (const auto& [column, values] : a.numbers)
+    for (std::size_t r = 0; r < values.size(); ++r)
+      CHECK((values[r] == b.numbers.at(column)[r] ||
+             (std::isnan(values[r]) && std::isnan(b.numbers.at(column)[r]))));
+  CHECK(a.text == b.text);
+  CHECK(check(a, now, b, then).passed());
+  // Offsets that do not fit the table are refused by name.
+  VectorColumns bad;
+  bad["codebook"].values = {1, 2, 3};
+  bad["codebook"].offsets = {0, 2, 4};  // past the values
+  CHECK_THROWS_AS(write_results(dir / "bad.h5", t, bad), std::logic_error);
+  bad["codebook"].offsets = {0, 3};  // one row short
+  CHECK_THROWS_AS(write_results(dir / "bad.h5", t, bad), std::logic_error);
 }

@@ -42,17 +42,15 @@ seeds: [0, 1]
 repeat: 2
 )";
 
-// One run's recorded vector from a merged results file (distributions/<run>/<name>); empty
-// when the run recorded none by that name.
+// One run's recorded vector from a merged results file; empty when the run recorded none by
+// that name.
 std::vector<double> run_vector(const std::string& results, const std::string& run,
                                const std::string& name) {
-  H5::H5File f(results, H5F_ACC_RDONLY);
-  H5::Group g = f.openGroup("distributions/" + run);
-  if (!g.nameExists(name)) return {};
-  H5::DataSet d = g.openDataSet(name);
-  std::vector<double> v(static_cast<std::size_t>(d.getSpace().getSimpleExtentNpoints()));
-  if (!v.empty()) d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-  return v;
+  Distributions vectors;
+  read_results(results, &vectors);
+  auto r = vectors.find(run);
+  if (r == vectors.end() || !r->second.count(name)) return {};
+  return r->second.at(name);
 }
 
 }  // namespace
