@@ -146,12 +146,13 @@ int command_run(const Invocation& in) {
   options.shards = shards;
   options.rerun_failed = rerun_failed;
   const RunSummary s = run_plan(plan, options);
+  for (const auto& note : s.notes) std::cerr << "quantlab: note: " << note << "\n";
   for (const auto& problem : s.bad_records)
     std::cerr << "quantlab: bad record: " << problem << "\n";
   if (s.repaired_logs)
     std::cerr << "quantlab: " << s.repaired_logs << " record file"
               << (s.repaired_logs > 1 ? "s" : "")
-              << " rewritten or removed without the bad records (their runs were run again)\n";
+              << " rewritten or removed without the bad records (their runs are run again)\n";
   std::cout << plan.config.name;
   if (shards > 1) std::cout << " shard " << shard_index << "/" << shards;
   std::cout << ": " << s.total << " runs: " << s.succeeded << " done, " << s.skipped
@@ -256,18 +257,12 @@ int command_status(const Invocation& in) {
   for (std::size_t s = 0; s < work.size(); ++s)
     if (work[s]) pending.push_back(s);
   if (format == "json") {
-    const nlohmann::json j = {{"format", "quantlab-status"},
-                              {"format_version", 1},
-                              {"sweep", plan.sweep},
-                              {"runs", plan.runs.size()},
-                              {"done", done},
-                              {"failed", failed},
-                              {"missing", missing},
-                              {"bad", bad},
-                              {"orphans", orphans},
-                              {"shards", shards},
-                              {"pending_shards", pending},
-                              {"array", array_spec(pending)}};
+    const nlohmann::json j = {
+        {"format", "quantlab-status"}, {"format_version", 1}, {"sweep", plan.sweep},
+        {"runs", plan.runs.size()},    {"done", done},        {"failed", failed},
+        {"missing", missing},          {"bad", bad},          {"orphans", orphans},
+        {"notes", recorded.notes},     {"shards", shards},    {"pending_shards", pending},
+        {"array", array_spec(pending)}};
     std::cout << j.dump(1) << "\n";
     return 0;
   }
@@ -279,6 +274,7 @@ int command_status(const Invocation& in) {
     std::cout << orphans << " records of runs not in this plan (an earlier config's; merge "
               << "leaves them out)\n";
   for (const auto& b : bad) std::cout << "bad record: " << b << "\n";
+  for (const auto& note : recorded.notes) std::cout << "note: " << note << "\n";
   if (pending.empty())
     std::cout << "no shard has work left\n";
   else
@@ -351,6 +347,7 @@ int command_merge(const Invocation& in) {
   if (!parse(in, o, p, vm) || printed_config(a)) return 0;
   const SavedPlan plan = plan_of_records(a, true);
   const MergeSummary s = merge_plan(plan, a.out, skip_bad);
+  for (const auto& note : s.notes) std::cerr << "note: " << note << "\n";
   for (const auto& b : s.bad) std::cerr << "bad record: " << b << "\n";
   if (s.path.empty()) {
     std::cerr << "quantlab: " << s.bad.size() << " bad record" << (s.bad.size() > 1 ? "s" : "")

@@ -17,6 +17,7 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
   MergeSummary summary;
   const RecordIndex index = index_records(runs_folder(out, plan.sweep), plan.sweep);
   summary.bad = index.bad;
+  summary.notes = index.notes;
   std::vector<std::string> ids;
   for (const auto& run : plan.runs) {
     if (index.state(run.run_id) == RunState::missing)

@@ -11,8 +11,9 @@ namespace quantlab {
 struct MergeSummary {
   std::string path;  ///< empty when no table was written
   std::size_t runs = 0, failed = 0, missing = 0;
-  std::size_t orphans = 0;       ///< records of runs the plan no longer has (left out)
-  std::vector<std::string> bad;  ///< records that do not verify: each one's problem
+  std::size_t orphans = 0;         ///< records of runs the plan no longer has (left out)
+  std::vector<std::string> bad;    ///< records that do not verify: each one's problem
+  std::vector<std::string> notes;  ///< files in the runs folder that are not read
 };
 
 /// Reads every record of the sweep's logs (all of them, so that every bad one is reported at

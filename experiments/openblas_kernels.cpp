@@ -22,7 +22,9 @@ void choose_openblas_kernels(char** argv) {
   if (std::getenv("QUANTLAB_SET_OPENBLAS_CORETYPE") || std::getenv("QUANTLAB_SET_OPENBLAS_THREADS"))
     return;
   const std::string core = std::getenv("OPENBLAS_CORETYPE") ? "" : openblas_core_for_this_cpu();
-  const bool threads = !std::getenv("OPENBLAS_NUM_THREADS");
+  // Any of the variables OpenBLAS reads for its thread count, given, is left to rule.
+  const bool threads = !std::getenv("OPENBLAS_NUM_THREADS") && !std::getenv("GOTO_NUM_THREADS") &&
+                       !std::getenv("OMP_NUM_THREADS");
   if (core.empty() && !threads) return;
   if (!core.empty()) {
     ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
@@ -41,8 +43,10 @@ void choose_openblas_kernels(char** argv) {
   }
   ::execv("/proc/self/exe", argv);  // the file was replaced or removed since it started
   // The exec failed (no /proc): go on with the kernels and threads loaded.
-  if (!core.empty()) ::unsetenv("OPENBLAS_CORETYPE");
-  if (threads) ::unsetenv("OPENBLAS_NUM_THREADS");
+  for (const char* name : {"OPENBLAS_CORETYPE", "QUANTLAB_SET_OPENBLAS_CORETYPE"})
+    if (!core.empty()) ::unsetenv(name);
+  for (const char* name : {"OPENBLAS_NUM_THREADS", "QUANTLAB_SET_OPENBLAS_THREADS"})
+    if (threads) ::unsetenv(name);
 }
 
 std::string openblas_core_reason(const std::string& core_in_use) {

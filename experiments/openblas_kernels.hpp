@@ -18,8 +18,9 @@ namespace quantlab {
 std::string openblas_core_for_this_cpu();
 
 /// When OPENBLAS_CORETYPE is unset and this CPU has a choice, sets it (and
-/// QUANTLAB_SET_OPENBLAS_CORETYPE, so the record can say who chose); when
-/// OPENBLAS_NUM_THREADS is unset, sets it to 1 (and QUANTLAB_SET_OPENBLAS_THREADS); then
+/// QUANTLAB_SET_OPENBLAS_CORETYPE, so the record can say who chose); when none of
+/// OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS and OMP_NUM_THREADS is set, sets the first to 1 (and
+/// QUANTLAB_SET_OPENBLAS_THREADS); then
 /// executes /proc/self/exe with `argv` again. Returns when there is nothing to do or the exec
 /// failed (the kernels then stay OpenBLAS's own choice, and the record says so).
 void choose_openblas_kernels(char** argv);

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,10 +33,6 @@ const std::string kFrameMagic = "QLRF";
 constexpr std::size_t kFrameHeader = 4 + 4 + 8 + 64;
 constexpr std::uint32_t kHeaderFrame = 1, kRecordFrame = 2;
 const std::string kExtension = ".records";
-
-double seconds_now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 std::string file_header() {
   std::string h = kFileMagic;
@@ -97,39 +92,35 @@ void sync_folder(const std::string& folder) {
 
 }  // namespace
 
-// A log's bytes, mapped read-only (a log is only ever appended to, or replaced by rename).
+// A log's bytes, read whole into memory (not mapped: a log cut back by its writer, or
+// truncated by another program, must not become a SIGBUS here). Opened without blocking and
+// never through a link: a FIFO or a device named like a log cannot hang the reader.
 class LogBytes {
  public:
   explicit LogBytes(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error(path + ": cannot open (" + std::strerror(errno) + ")");
     struct stat info;
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
       ::close(fd);
       throw std::runtime_error(path + ": not a regular file");
     }
-    size_ = static_cast<std::size_t>(info.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd);
-        throw std::runtime_error(path + ": cannot map (" + std::strerror(errno) + ")");
-      }
-      data_ = static_cast<const char*>(p);
+    bytes_.resize(static_cast<std::size_t>(info.st_size));
+    std::size_t done = 0;
+    while (done < bytes_.size()) {
+      const ssize_t n = ::read(fd, bytes_.data() + done, bytes_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
     }
     ::close(fd);
+    bytes_.resize(done);  // cut back while read: what is there counts
   }
-  ~LogBytes() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-  }
-  LogBytes(const LogBytes&) = delete;
-  LogBytes& operator=(const LogBytes&) = delete;
-  const char* data() const { return data_; }
-  std::size_t size() const { return size_; }
+  const char* data() const { return bytes_.data(); }
+  std::size_t size() const { return bytes_.size(); }
 
  private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
+  std::string bytes_;
 };
 
 namespace {
@@ -184,6 +175,9 @@ std::vector<Frame> frames_of(const LogBytes& m, const std::string& path,
   std::vector<Frame> frames;
   const char* data = m.data();
   const std::size_t size = m.size();
+  // Looking for the next good frame hashes each candidate: bounded, so that a crafted log of
+  // frame headers that each claim the rest of the file costs linear time, not quadratic.
+  std::size_t budget = 4 * size + (std::size_t{1} << 20);
   std::size_t at = kFileHeader;
   while (at < size) {
     Frame f;
@@ -206,7 +200,14 @@ std::vector<Frame> frames_of(const LogBytes& m, const std::string& path,
         break;
       }
       next = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+      g = Frame{};
       if (check_frame(data, size, next, g, ignored) == FrameCheck::good) break;
+      const std::size_t hashed = std::min(size - next, g.size + kFrameHeader);
+      if (hashed > budget) {
+        next = size;  // the rest is damage too
+        break;
+      }
+      budget -= hashed;
     }
     if (c == FrameCheck::cut_short && next == size) {
       cut = true;  // the last frame, torn by a kill: its run was still in progress
@@ -232,26 +233,41 @@ RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& s
     if (fd_ < 0 && errno != EEXIST) break;
   }
   if (fd_ < 0) throw std::runtime_error(cannot_write(path_, errno));
-  // Held while this process appends: a repairing run leaves a live log alone.
+  // Held while this process appends: a repairing run leaves a live log alone. Where the file
+  // system has no locks the repair cannot take one either, and so leaves every log alone.
   ::flock(fd_, LOCK_EX | LOCK_NB);
   std::map<std::string, std::string> header = shared;
   header["sweep"] = sweep;
   try {
     write_frame(file_header() + frame(kHeaderFrame, encode_strings(header)));
-    sync();
+    if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
+    unsynced_ = false;
     sync_folder(folder);
   } catch (...) {
     ::close(fd_);
     std::remove(path_.c_str());
     throw;
   }
+  syncer_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::seconds(1));
+      if (unsynced_ && error_.empty()) {
+        if (::fdatasync(fd_) != 0) error_ = cannot_write(path_, errno);
+        unsynced_ = false;
+      }
+    }
+  });
 }
 
 RecordLogWriter::~RecordLogWriter() {
-  try {
-    sync();
-  } catch (...) {  // a failed sync at the end is reported by nobody: the data stays written
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
   }
+  wake_.notify_all();
+  syncer_.join();
+  if (unsynced_) ::fdatasync(fd_);  // a failure here has no one left to tell; the data is written
   ::close(fd_);
 }
 
@@ -259,10 +275,10 @@ void RecordLogWriter::write_frame(const std::string& bytes) {
   try {
     write_all(fd_, bytes, path_);
   } catch (...) {
-    // No partial frame stays behind: the log is cut back to its last whole frame.
-    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-      // The torn frame is then found cut short or damaged on reading: never read as a record.
-    }
+    // No partial frame stays behind: the log is cut back to its last whole frame. Should
+    // that fail too, the writer takes no more records (the torn frame is the log's last).
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0)
+      error_ = "cannot write " + path_ + ": a failed write could not be undone";
     throw;
   }
   size_ += bytes.size();
@@ -273,18 +289,15 @@ void RecordLogWriter::append(const RunRecord& record) {
   // The shared provenance is in the header: the record holds only its own.
   const std::string bytes = frame(kRecordFrame, encode_run_record(record));
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!error_.empty()) throw std::runtime_error(error_);
   write_frame(bytes);
-  if (seconds_now() - last_sync_ >= 1) {
-    if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
-    last_sync_ = seconds_now();
-    unsynced_ = false;
-  }
 }
 
 void RecordLogWriter::sync() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!error_.empty()) throw std::runtime_error(error_);
   if (!unsynced_) return;
-  if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
-  last_sync_ = seconds_now();
+  if (::fdatasync(fd_) != 0) throw std::runtime_error(error_ = cannot_write(path_, errno));
   unsynced_ = false;
 }
 
@@ -326,24 +339,69 @@ std::vector<RunRecord> RecordIndex::read(const std::vector<std::string>& ids,
   return records;
 }
 
+namespace {
+
+// Runs f(i) for i in [0, n) on up to `threads` threads.
+template <class F>
+void parallel_for(std::size_t n, std::size_t threads, F f) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < n;) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// The first key of a log's header that is not a declared provenance column, or "".
+std::string undeclared_provenance(const std::map<std::string, std::string>& shared) {
+  RunRecord r;
+  r.provenance = shared;
+  const std::string field = undeclared_field(r);
+  return field;
+}
+
+}  // namespace
+
 RecordIndex index_records(const std::string& folder, const std::string& sweep) {
   RecordIndex index;
   index.folder = folder;
   std::error_code error;
-  if (!fs::is_directory(folder, error)) return index;
+  const fs::file_status folder_status = fs::status(folder, error);
+  if (error && error != std::errc::no_such_file_or_directory)
+    throw std::runtime_error("cannot read " + folder + ": " + error.message());
+  if (!fs::exists(folder_status)) return index;  // nothing recorded yet
+  if (!fs::is_directory(folder_status))
+    throw std::runtime_error(folder + ": not a folder (it should hold the sweep's records)");
   std::vector<std::string> names, hdf5_names;
-  for (const auto& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp.") != std::string::npos) continue;  // a repair's, not yet in place
-    if (entry.path().extension() == kExtension)
-      names.push_back(entry.path().string());
-    else if (entry.path().extension() == ".h5")
-      hdf5_names.push_back(entry.path().string());
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    // A repair's temporary file, or a file system's own (NFS keeps an unlinked open file as
+    // .nfsXXXX): not records.
+    if (name[0] == '.' || name.find(".tmp.") != std::string::npos) continue;
+    std::error_code e;
+    if (!fs::is_regular_file(it->symlink_status(e))) {
+      index.notes.push_back(path.string() +
+                            ": not a regular file (a link, folder, FIFO, ...): "
+                            "not read");
+      continue;
+    }
+    if (path.extension() == kExtension)
+      names.push_back(path.string());
+    else if (path.extension() == ".h5")
+      hdf5_names.push_back(path.string());
     else
-      index.bad.push_back(entry.path().string() + ": neither a record log nor a run record");
+      index.notes.push_back(path.string() + ": neither a record log nor a run record: not read");
   }
-  // Format-2 records first: a log's record of the same run is later.
+  if (error) throw std::runtime_error("cannot list " + folder + ": " + error.message());
+  std::sort(names.begin(), names.end());
   std::sort(hdf5_names.begin(), hdf5_names.end());
+
+  // Format-2 records first: a log's record of the same run is later. A damaged one whose run
+  // is recorded again in a log is superseded: a note, not a bad record.
+  std::vector<std::string> bad_hdf5;
   for (const std::string& path : hdf5_names) {
     try {
       RunRecord r = read_hdf5_run_record(path);
@@ -354,31 +412,39 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
       index.runs.emplace(r.text.at("run_id"), at);
       index.hdf5_records.push_back(std::move(r));
     } catch (const std::exception& e) {
-      index.bad.push_back(e.what());
+      bad_hdf5.push_back(e.what());
       index.bad_hdf5_records.push_back(path);
     }
   }
-  std::sort(names.begin(), names.end());
+
+  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   for (const std::string& path : names) {
-    std::shared_ptr<const LogBytes> bytes;
+    std::unique_ptr<const LogBytes> bytes;
     try {
-      bytes = std::make_shared<const LogBytes>(path);
+      bytes = std::make_unique<const LogBytes>(path);
     } catch (const std::exception& e) {
       index.bad.push_back(e.what());
       continue;
     }
     const LogBytes& m = *bytes;
-    if (m.size() < kFileHeader || std::memcmp(m.data(), kFileMagic.data(), 8) != 0) {
-      index.bad.push_back(path + ": not a record log (no QLRECLOG at its start): remove it");
+    // A log is created, then its header written and synced: shorter than its file header, it
+    // is being started (or its writer died right then, having recorded nothing).
+    if (m.size() < kFileHeader) continue;
+    if (std::memcmp(m.data(), kFileMagic.data(), 8) != 0) {
+      index.notes.push_back(path + ": not a record log (no QLRECLOG at its start): not read");
       continue;
     }
     std::uint32_t version = 0, reserved = 0;
     std::memcpy(&version, m.data() + 8, 4);
     std::memcpy(&reserved, m.data() + 12, 4);
-    if (version != kRunRecordVersion || reserved != 0) {
-      index.bad.push_back(path + ": a record log of format " + std::to_string(version) + ", not " +
-                          std::to_string(kRunRecordVersion) +
-                          ": run the sweep again in a new results folder");
+    if (reserved != 0) {
+      index.bad.push_back(path + ": its file header is damaged (none of its records is trusted)");
+      continue;
+    }
+    if (version != kRunRecordVersion) {
+      index.bad.push_back(path + ": a record log of format " + std::to_string(version) +
+                          "; this quantlab reads format " + std::to_string(kRunRecordVersion) +
+                          " (run it with the quantlab that wrote it, or remove the log)");
       continue;
     }
     const std::size_t log = index.logs.size();
@@ -389,53 +455,82 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     std::map<std::string, std::string> shared;
     bool header =
         !frames.empty() && frames[0].kind == kHeaderFrame && frames[0].offset == kFileHeader;
+    bool foreign = false;
     if (header) {
       try {
         shared = decode_strings(m.data() + frames[0].payload, frames[0].size);
-        header = shared["sweep"] == sweep;
-        if (!header)
-          problems.push_back(path + ": the log of sweep '" + shared["sweep"] +
-                             "', filed under sweep '" + sweep + "'");
+        const std::string of = shared["sweep"];
         shared.erase("sweep");
+        if (of != sweep) {
+          // Another sweep's log, whole: not damage, and not this sweep's to repair.
+          index.notes.push_back(path + ": the log of sweep '" + of + "', filed under sweep '" +
+                                sweep + "': not read");
+          header = false;
+          foreign = true;
+        } else if (const std::string field = undeclared_provenance(shared); !field.empty()) {
+          throw std::runtime_error("it holds an undeclared " + field);
+        }
       } catch (const std::exception& e) {
-        problems.push_back(path + ": its header: " + e.what());
+        problems.push_back(path + ": its header: " + e.what() +
+                           " (none of its records is trusted)");
         header = false;
       }
     } else {
       problems.push_back(path + ": its header is damaged (none of its records is trusted)");
     }
+    // Every record decoded whole (in parallel) and checked against the schema: one that
+    // verifies but does not decode is bad, never counted as done.
+    std::vector<RecordPreamble> preambles(frames.size());
+    std::vector<std::string> failures(frames.size());
+    if (header)
+      parallel_for(frames.size() - 1, threads, [&](std::size_t k) {
+        const Frame& f = frames[k + 1];
+        try {
+          if (f.kind != kRecordFrame) throw std::runtime_error("a second header");
+          RunRecord r = decode_run_record(m.data() + f.payload, f.size);
+          if (r.text.at("sweep") != sweep)
+            throw std::runtime_error("the record of sweep '" + r.text.at("sweep") +
+                                     "', filed under '" + sweep + "'");
+          preambles[k + 1] = {r.text.at("run_id"), r.text.at("status"), r.text.at("sweep")};
+        } catch (const std::exception& e) {
+          failures[k + 1] = e.what();
+        }
+      });
     std::vector<std::pair<std::size_t, std::size_t>> kept;  // whole frames: offset, bytes
     if (header) {
       kept.emplace_back(frames[0].offset, kFrameHeader + frames[0].size);
       for (std::size_t i = 1; i < frames.size(); ++i) {
         const Frame& f = frames[i];
-        const std::string where = path + ": the record at byte " + std::to_string(f.offset);
-        RecordPreamble p;
-        try {
-          if (f.kind != kRecordFrame) throw std::runtime_error("a second header");
-          p = decode_record_preamble(m.data() + f.payload, f.size);
-          if (p.sweep != sweep)
-            throw std::runtime_error("the record of sweep '" + p.sweep + "', filed under '" +
-                                     sweep + "'");
-        } catch (const std::exception& e) {
-          problems.push_back(where + ": " + e.what());
+        if (!failures[i].empty()) {
+          problems.push_back(path + ": the record at byte " + std::to_string(f.offset) + ": " +
+                             failures[i]);
           continue;
         }
         kept.emplace_back(f.offset, kFrameHeader + f.size);
-        const RecordLocation at{log, f.payload, f.size, p.status == "ok"};
-        auto [it, inserted] = index.runs.emplace(p.run_id, at);
+        const RecordLocation at{log, f.payload, f.size, preambles[i].status == "ok"};
+        auto [it, inserted] = index.runs.emplace(preambles[i].run_id, at);
         if (!inserted) {
           ++index.superseded;
           if (at.ok || !it->second.ok) it->second = at;
         }
       }
     }
-    if (!problems.empty()) index.damaged.push_back(log);
+    if (!problems.empty() && !foreign) index.damaged.push_back(log);
     index.bad.insert(index.bad.end(), problems.begin(), problems.end());
     index.logs.push_back(path);
+    index.sizes_.push_back(m.size());
     index.shared.push_back(std::move(shared));
     index.contents_.push_back(std::move(bytes));
     index.kept_.push_back(std::move(kept));
+  }
+  std::sort(index.notes.begin(), index.notes.end());
+  // Damaged format-2 records: bad unless their run is recorded again since.
+  for (std::size_t i = 0; i < bad_hdf5.size(); ++i) {
+    const std::string stem = fs::path(index.bad_hdf5_records[i]).stem().string();
+    if (index.runs.count(stem))
+      index.notes.push_back(bad_hdf5[i] + " (recorded again since: not read)");
+    else
+      index.bad.push_back(bad_hdf5[i]);
   }
   return index;
 }
@@ -444,9 +539,17 @@ std::size_t repair_logs(const RecordIndex& index) {
   std::size_t repaired = 0;
   for (const std::size_t log : index.damaged) {
     const std::string& path = index.logs[log];
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    // Read-write, because NFS grants an exclusive lock only on a file open for writing.
+    const int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // a live run still appends to it
+    struct stat held, named;
+    // Rewritten only when no live run appends to it (its lock is free) and it is still the
+    // very file, of the very size, that was indexed (no frame appended since).
+    const bool safe = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
+                      ::stat(path.c_str(), &named) == 0 && held.st_nlink > 0 &&
+                      held.st_ino == named.st_ino && held.st_dev == named.st_dev &&
+                      static_cast<std::size_t>(held.st_size) == index.sizes_[log];
+    if (!safe) {
       ::close(fd);
       continue;
     }
@@ -456,19 +559,19 @@ std::size_t repair_logs(const RecordIndex& index) {
       std::vector<char> bytes(m.data(), m.data() + kFileHeader);
       for (const auto& [offset, size] : kept)
         bytes.insert(bytes.end(), m.data() + offset, m.data() + offset + size);
-      // Renamed into place before the damaged log goes: a crash between the two leaves
-      // each record twice, which counts once.
-      hdf5::write_bytes_atomically((fs::path(index.folder) / new_log_name()).string(), bytes);
+      // The log's own start time kept (the order of logs decides between records of a run),
+      // a new random part. Renamed into place before the damaged log goes: a crash between
+      // the two leaves each record twice, which counts once.
+      const std::string name = fs::path(path).filename().string();
+      const std::string fresh = new_log_name();
+      const std::string renamed = name.substr(0, name.find('-')) + fresh.substr(fresh.find('-'));
+      hdf5::write_bytes_atomically((fs::path(index.folder) / renamed).string(), bytes);
     }
     std::error_code error;
     fs::remove(path, error);
     ::close(fd);
     sync_folder(index.folder);
     repaired += !error;
-  }
-  for (const std::string& path : index.bad_hdf5_records) {
-    std::error_code error;
-    repaired += fs::remove(path, error);
   }
   return repaired;
 }

@@ -14,15 +14,17 @@
 //
 // Crashes: a record is written with one write() before its run counts as done, so kill -9
 // loses only the runs in progress; a frame torn by the kill is at the log's end and is
-// ignored. The log is fdatasync'ed at most a second after each record and when the process
-// ends, so a power loss costs at most the last second of records; whatever it leaves
+// ignored. A thread fdatasyncs the log within a second of each record, and the process does
+// when it ends, so a power loss costs at most the last second of records; whatever it leaves
 // damaged fails its checksum and is reported, and the next run drops it from the log and
 // runs those runs again.
+#include <condition_variable>
 #include <cstddef>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "experiments/run_record.hpp"
@@ -41,9 +43,10 @@ class RecordLogWriter {
   RecordLogWriter(const RecordLogWriter&) = delete;
   RecordLogWriter& operator=(const RecordLogWriter&) = delete;
 
-  /// Encodes outside the lock, writes under it; syncs when the last sync is a second old.
+  /// Encodes outside the lock, writes under it (one write()); a thread syncs the log to disk
+  /// within a second.
   void append(const RunRecord& record);
-  /// Makes everything appended durable (also done by the destructor).
+  /// Makes everything appended durable now (the destructor does too).
   void sync();
   const std::string& path() const { return path_; }
 
@@ -52,9 +55,11 @@ class RecordLogWriter {
   std::string path_;
   int fd_ = -1;
   std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread syncer_;
   std::size_t size_ = 0;  ///< bytes written so far (a failed write is cut back to it)
-  double last_sync_ = 0;  ///< steady clock, seconds
-  bool unsynced_ = false;
+  bool unsynced_ = false, stopping_ = false;
+  std::string error_;  ///< a failed sync or undo: every later append throws it
 };
 
 class LogBytes;
@@ -79,11 +84,16 @@ struct RecordIndex {
   std::vector<std::map<std::string, std::string>> shared;  ///< each log's header provenance
   std::map<std::string, RecordLocation> runs;
   /// Problems, each naming the file (and the byte offset): damaged frames or headers,
-  /// another sweep's records, files that are not logs of this format.
+  /// records that do not decode or hold undeclared fields, logs of another format version.
+  /// status and merge report them (merge refuses to write a table with them), run runs their
+  /// runs again and drops them.
   std::vector<std::string> bad;
+  /// What is in the folder but not read, and harms nothing: another sweep's log, files that
+  /// are not logs, links, damaged format-2 records whose run is recorded again since.
+  std::vector<std::string> notes;
   std::vector<std::size_t> damaged;  ///< logs holding bad bytes (a run drops them)
   /// Format-2 records (experiments/hdf5_run_record.hpp) that verify, and the paths of those
-  /// that do not (a run removes them once it has run their runs again).
+  /// that do not (never removed: run records their runs anew in a log).
   std::vector<RunRecord> hdf5_records;
   std::vector<std::string> bad_hdf5_records;
   std::size_t unfinished = 0;  ///< frames cut short at a log's end (a killed run)
@@ -96,7 +106,8 @@ struct RecordIndex {
  private:
   friend RecordIndex index_records(const std::string&, const std::string&);
   friend std::size_t repair_logs(const RecordIndex&);
-  std::vector<std::shared_ptr<const LogBytes>> contents_;  ///< each log's bytes, mapped
+  std::vector<std::shared_ptr<const LogBytes>> contents_;  ///< each log's bytes, as read
+  std::vector<std::size_t> sizes_;                         ///< each log's size, as read
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> kept_;  ///< frames that verify
 };
 
@@ -105,10 +116,10 @@ struct RecordIndex {
 /// there is a bad entry naming it.
 RecordIndex index_records(const std::string& folder, const std::string& sweep);
 
-/// Rewrites the damaged logs of `index` (that no live run still appends to) without their
-/// bad bytes, each atomically into a new log; a log whose header is damaged is removed (its
-/// records cannot be trusted, so they were not counted), and so is a format-2 record that
-/// does not verify. Returns the files rewritten or removed.
+/// Rewrites the damaged logs of `index` without their bad bytes, each atomically into a new
+/// log; a log whose header is damaged is removed (its records cannot be trusted, so they were
+/// not counted). Only a log that no live run appends to (its flock is free) and that is
+/// still the file, of the size, that was indexed. Returns the logs rewritten or removed.
 std::size_t repair_logs(const RecordIndex& index);
 
 }  // namespace quantlab

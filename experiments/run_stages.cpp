@@ -249,8 +249,10 @@ std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const RunQu
 }
 
 std::string optimum_key(const PlannedTensor& t, const PlannedRun& run) {
-  return t.checksum + "|" + run.granularity.text() + "|" + std::to_string(run.levels) + "|" +
-         run.weights;
+  const auto pruned = t.tensor.attributes.find("pruned");
+  return t.checksum + "|" + t.tensor.shape_text() + "|" + run.granularity.text() + "|" +
+         std::to_string(run.levels) + "|" + run.weights + "|" +
+         (pruned == t.tensor.attributes.end() ? "" : pruned->second);
 }
 
 std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const PlannedRun& run,
@@ -262,10 +264,6 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
   const std::string key = optimum_key(t, run);
   // An `optimal` run is its own reference (its parameters bound memory, not the result).
   if (run.algorithm == "optimal") optima.offer(key, sse);
-  // Groups of fewer distinct values than K are reconstructed exactly: no DP needed.
-  if (std::all_of(g.distinct.begin(), g.distinct.end(),
-                  [&](std::size_t d) { return d < run.levels; }))
-    optima.offer(key, 0);
   OptimumReference o;
   try {
     const double optimum = optima.sse(key, [&] {

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <future>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -138,21 +139,23 @@ void reuse_recorded_optima(const Plan& plan, const std::vector<std::size_t>& tod
   std::set<std::string> needed;
   for (const std::size_t i : todo)
     needed.insert(optimum_key(plan.tensors[plan.runs[i].tensor], plan.runs[i]));
-  std::vector<std::string> ids, keys;
+  // Every recorded run of a needed reference, in plan order; the first whose record holds it
+  // (a trained network's or a format-2 record does not) serves.
+  std::map<std::string, std::vector<std::string>> candidates;
   for (const PlannedRun& run : plan.runs) {
     if (recorded.state(run.id) != RunState::done) continue;
     const std::string key = optimum_key(plan.tensors[run.tensor], run);
-    if (needed.erase(key)) {
-      ids.push_back(run.id);
-      keys.push_back(key);
+    if (needed.count(key)) candidates[key].push_back(run.id);
+  }
+  for (const auto& [key, ids] : candidates)
+    for (const std::string& id : ids) {
+      const RunRecord r = recorded.read({id}, threads)[0];
+      auto it = r.numbers.find("sse_optimal");
+      if (it != r.numbers.end() && std::isfinite(it->second)) {
+        optima.offer(key, it->second);
+        break;
+      }
     }
-  }
-  const std::vector<RunRecord> records = recorded.read(ids, threads);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    auto it = records[i].numbers.find("sse_optimal");
-    if (it != records[i].numbers.end() && std::isfinite(it->second))
-      optima.offer(keys[i], it->second);
-  }
 }
 
 }  // namespace
@@ -169,6 +172,7 @@ RunSummary run_plan(const Plan& plan, const RunnerOptions& options) {
   RunSummary summary;
   const RecordIndex recorded = index_records(folder, plan.config.name);
   summary.bad_records = recorded.bad;
+  summary.notes = recorded.notes;
   summary.repaired_logs = repair_logs(recorded);
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {

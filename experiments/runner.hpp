@@ -38,6 +38,7 @@ struct FailedRun {
 struct RunSummary {
   std::size_t total = 0, skipped = 0, succeeded = 0, failed = 0;
   std::vector<std::string> bad_records;  ///< run again: each record's problem
+  std::vector<std::string> notes;        ///< files in the runs folder that are not read
   std::size_t repaired_logs = 0;         ///< logs rewritten without their damaged bytes
   std::vector<FailedRun> failures;       ///< the runs that failed now, in plan order
   bool interrupted = false;              ///< stopped by SIGINT; the rest is still to run

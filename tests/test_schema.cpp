@@ -1,6 +1,7 @@
 // The result schema: every column declared once; outputs combined over groups as declared;
 // records that refuse undeclared columns and verify themselves.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -173,7 +174,9 @@ TEST_CASE("record logs verify themselves: every flipped byte, a torn end, anothe
     bad[i] ^= 0x10;
     write_bytes(path, bad);
     const RecordIndex damaged = index_records(dir.path, "s");
-    named += !damaged.bad.empty() && damaged.bad[0].find(path) != std::string::npos;
+    // (A flipped magic makes it a file that is not a log: noted, not read.)
+    const auto& told = damaged.bad.empty() ? damaged.notes : damaged.bad;
+    named += !told.empty() && told[0].find(path) != std::string::npos;
     torn += damaged.bad.empty() && damaged.unfinished == 1 && damaged.runs.size() == 1;
     for (const auto& [id, where] : damaged.runs) {
       const RunRecord r = damaged.read({id})[0];
@@ -215,11 +218,23 @@ TEST_CASE("record logs verify themselves: every flipped byte, a torn end, anothe
   CHECK(index.runs.size() == 1);
   CHECK(same(index.read({"fedcba9876543210"})[0], second));
 
-  // Another sweep's log, and a file that is no log at all.
-  CHECK(index_records(dir.path, "t").bad[0].find("the log of sweep 's', filed under sweep 't'") !=
-        std::string::npos);
+  // Another sweep's log, a file that is no log at all, one being started and a FIFO: noted,
+  // never read as records, never a reason to refuse a merge.
+  const RecordIndex other = index_records(dir.path, "t");
+  CHECK(other.bad.empty());
+  CHECK(other.runs.empty());
+  REQUIRE(other.notes.size() == 1);
+  CHECK(other.notes[0].find("the log of sweep 's', filed under sweep 't'") != std::string::npos);
   write_bytes(dir / "x.records", std::vector<char>(2000, 'x'));
-  CHECK(index_records(dir.path, "s").bad[0].find("no QLRECLOG") != std::string::npos);
+  write_bytes(dir / "y.records", std::vector<char>(5, 'Q'));
+  REQUIRE(::mkfifo((dir / "z.records").c_str(), 0644) == 0);
+  index = index_records(dir.path, "s");
+  CHECK(index.bad.empty());
+  CHECK(index.runs.size() == 1);
+  REQUIRE(index.notes.size() == 2);
+  const std::string notes = index.notes[0] + index.notes[1];
+  CHECK(notes.find("x.records: not a record log (no QLRECLOG") != std::string::npos);
+  CHECK(notes.find("z.records: not a regular file") != std::string::npos);
 }
 
 // A format-2 record as quantlab wrote them before record logs (results/README.md of then):
@@ -261,7 +276,8 @@ TEST_CASE("format-2 records (one HDF5 file a run) are still read, and a damaged 
   CHECK(back.numbers == old.numbers);
   CHECK(back.vectors == old.vectors);
   CHECK(back.provenance == old.provenance);
-  // Filed under another run's name, and damaged: both bad, both removed by a repair.
+  // Filed under another run's name, and damaged: both bad (and left in place), until their
+  // runs are recorded again in a log.
   fs::copy_file(dir / "0123456789abcdef.h5", dir / "1111111111111111.h5");
   std::vector<char> b = bytes(dir / "0123456789abcdef.h5");
   b[b.size() - 100] ^= 0x01;
@@ -271,10 +287,17 @@ TEST_CASE("format-2 records (one HDF5 file a run) are still read, and a damaged 
   CHECK(index.bad[0].find("checksum") != std::string::npos);
   CHECK(index.bad[1].find("filed under another run's name") != std::string::npos);
   CHECK(index.state("0123456789abcdef") == RunState::missing);
-  CHECK(repair_logs(index) == 2);
+  CHECK(repair_logs(index) == 0);
+  CHECK(fs::exists(dir / "0123456789abcdef.h5"));
+  {
+    RecordLogWriter log(dir.path, "s", {});
+    log.append(minimal_record("0123456789abcdef"));
+    log.append(minimal_record("1111111111111111"));
+  }
   index = index_records(dir.path, "s");
   CHECK(index.bad.empty());
-  CHECK(index.runs.size() == 1);
+  CHECK(index.notes.size() == 2);
+  CHECK(index.runs.size() == 3);
 }
 
 TEST_CASE("a run recorded twice counts once: ok over failed, else the later record") {
