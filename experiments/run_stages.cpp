@@ -1,6 +1,5 @@
 #include "experiments/run_stages.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>

@@ -133,7 +133,7 @@ class InterruptGuard {
 
 // The optimum references already in the records (of earlier runs, or of other shards that
 // have finished) for the data, K and weights of the runs to do: each is computed once a
-// sweep, not once a shard or a session. Only one record per reference is read.
+// sweep, not once a shard or a session.
 void reuse_recorded_optima(const Plan& plan, const std::vector<std::size_t>& todo,
                            const RecordIndex& recorded, std::size_t threads, OptimumCache& optima) {
   std::set<std::string> needed;
