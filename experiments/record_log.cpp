@@ -437,10 +437,6 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     std::uint32_t version = 0, reserved = 0;
     std::memcpy(&version, m.data() + 8, 4);
     std::memcpy(&reserved, m.data() + 12, 4);
-    if (reserved != 0) {
-      index.bad.push_back(path + ": its file header is damaged (none of its records is trusted)");
-      continue;
-    }
     if (version != kRunRecordVersion) {
       index.bad.push_back(path + ": a record log of format " + std::to_string(version) +
                           "; this quantlab reads format " + std::to_string(kRunRecordVersion) +
@@ -450,6 +446,9 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     const std::size_t log = index.logs.size();
     bool cut = false;
     std::vector<std::string> problems;
+    // Its records verify on their own: a damaged reserved word is damage a repair mends.
+    if (reserved != 0)
+      problems.push_back(path + ": bytes 12 to 16: its file header's reserved word is not zero");
     const std::vector<Frame> frames = frames_of(m, path, problems, cut);
     index.unfinished += cut;
     std::map<std::string, std::string> shared;
@@ -476,7 +475,21 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
         header = false;
       }
     } else {
-      problems.push_back(path + ": its header is damaged (none of its records is trusted)");
+      // Without a header, whose log is it? Another sweep's if its records say so (noted and
+      // left alone), else this sweep's, damaged.
+      std::size_t ours = 0, theirs = 0;
+      for (std::size_t i = 0; i < frames.size(); ++i) try {
+          if (frames[i].kind != kRecordFrame) continue;
+          const RecordPreamble p =
+              decode_record_preamble(m.data() + frames[i].payload, frames[i].size);
+          (p.sweep == sweep ? ours : theirs)++;
+        } catch (const std::exception&) {
+        }
+      foreign = theirs > 0 && ours == 0;
+      if (foreign)
+        index.notes.push_back(path + ": a damaged log of another sweep: not read");
+      else
+        problems.push_back(path + ": its header is damaged (none of its records is trusted)");
     }
     // Every record decoded whole (in parallel) and checked against the schema: one that
     // verifies but does not decode is bad, never counted as done.
@@ -515,7 +528,8 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
         }
       }
     }
-    if (!problems.empty() && !foreign) index.damaged.push_back(log);
+    if (foreign) problems.clear();  // another sweep's damage is not this sweep's to report
+    if (!problems.empty()) index.damaged.push_back(log);
     index.bad.insert(index.bad.end(), problems.begin(), problems.end());
     index.logs.push_back(path);
     index.sizes_.push_back(m.size());
@@ -524,13 +538,13 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     index.kept_.push_back(std::move(kept));
   }
   std::sort(index.notes.begin(), index.notes.end());
-  // Damaged format-2 records: bad unless their run is recorded again since.
+  // An .h5 file that is not a readable format-2 record of this sweep (damaged, another
+  // sweep's, not a record) holds no record: noted, its run (if planned) is missing and run
+  // again.
   for (std::size_t i = 0; i < bad_hdf5.size(); ++i) {
     const std::string stem = fs::path(index.bad_hdf5_records[i]).stem().string();
-    if (index.runs.count(stem))
-      index.notes.push_back(bad_hdf5[i] + " (recorded again since: not read)");
-    else
-      index.bad.push_back(bad_hdf5[i]);
+    index.notes.push_back(bad_hdf5[i] +
+                          (index.runs.count(stem) ? " (recorded again since)" : " (not read)"));
   }
   return index;
 }
@@ -556,7 +570,8 @@ std::size_t repair_logs(const RecordIndex& index) {
     const auto& kept = index.kept_[log];
     if (!kept.empty()) {  // a header and the records that verify, into a new log
       const LogBytes& m = *index.contents_[log];
-      std::vector<char> bytes(m.data(), m.data() + kFileHeader);
+      const std::string start = file_header();  // mended, if its reserved word was damaged
+      std::vector<char> bytes(start.begin(), start.end());
       for (const auto& [offset, size] : kept)
         bytes.insert(bytes.end(), m.data() + offset, m.data() + offset + size);
       // The log's own start time kept (the order of logs decides between records of a run),

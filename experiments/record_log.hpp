@@ -89,11 +89,12 @@ struct RecordIndex {
   /// runs again and drops them.
   std::vector<std::string> bad;
   /// What is in the folder but not read, and harms nothing: another sweep's log, files that
-  /// are not logs, links, damaged format-2 records whose run is recorded again since.
+  /// are not logs, links, .h5 files that are not readable format-2 records of this sweep
+  /// (their runs, if planned, are missing and run again).
   std::vector<std::string> notes;
   std::vector<std::size_t> damaged;  ///< logs holding bad bytes (a run drops them)
   /// Format-2 records (experiments/hdf5_run_record.hpp) that verify, and the paths of those
-  /// that do not (never removed: run records their runs anew in a log).
+  /// that do not (noted, never removed: run records their runs anew in a log).
   std::vector<RunRecord> hdf5_records;
   std::vector<std::string> bad_hdf5_records;
   std::size_t unfinished = 0;  ///< frames cut short at a log's end (a killed run)

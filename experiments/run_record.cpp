@@ -104,7 +104,8 @@ std::map<std::string, std::string> read_strings(Reader& r) {
   std::map<std::string, std::string> strings;
   for (std::uint32_t i = 0, n = r.count(8); i < n; ++i) {
     std::string key = r.text();
-    strings[key] = r.text();
+    if (!strings.emplace(key, r.text()).second)
+      throw std::runtime_error("the field '" + key + "' twice");
   }
   return strings;
 }
@@ -175,11 +176,13 @@ RunRecord decode_run_record(const char* data, std::size_t size) {
   record.text = read_strings(r);
   for (std::uint32_t i = 0, n = r.count(12); i < n; ++i) {
     std::string key = r.text();
-    record.numbers[key] = r.f64();
+    if (!record.numbers.emplace(key, r.f64()).second)
+      throw std::runtime_error("the field '" + key + "' twice");
   }
   for (std::uint32_t i = 0, n = r.count(12); i < n; ++i) {
     std::string key = r.text();
-    record.vectors[key] = r.doubles();
+    if (!record.vectors.emplace(key, r.doubles()).second)
+      throw std::runtime_error("the field '" + key + "' twice");
   }
   record.provenance = read_strings(r);
   r.end();

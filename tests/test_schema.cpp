@@ -276,28 +276,63 @@ TEST_CASE("format-2 records (one HDF5 file a run) are still read, and a damaged 
   CHECK(back.numbers == old.numbers);
   CHECK(back.vectors == old.vectors);
   CHECK(back.provenance == old.provenance);
-  // Filed under another run's name, and damaged: both bad (and left in place), until their
-  // runs are recorded again in a log.
+  // Filed under another run's name, damaged, not a record at all: noted and left in place;
+  // their runs are missing until recorded again in a log.
   fs::copy_file(dir / "0123456789abcdef.h5", dir / "1111111111111111.h5");
   std::vector<char> b = bytes(dir / "0123456789abcdef.h5");
   b[b.size() - 100] ^= 0x01;
   write_bytes(dir / "0123456789abcdef.h5", b);
+  write_bytes(dir / "junk.h5", {});
   index = index_records(dir.path, "s");
-  REQUIRE(index.bad.size() == 2);
-  CHECK(index.bad[0].find("checksum") != std::string::npos);
-  CHECK(index.bad[1].find("filed under another run's name") != std::string::npos);
+  CHECK(index.bad.empty());
+  REQUIRE(index.notes.size() == 3);
+  CHECK(index.notes[0].find("0123456789abcdef.h5: checksum") != std::string::npos);
+  CHECK(index.notes[1].find("filed under another run's name") != std::string::npos);
+  CHECK(index.notes[2].find("junk.h5") != std::string::npos);
   CHECK(index.state("0123456789abcdef") == RunState::missing);
   CHECK(repair_logs(index) == 0);
   CHECK(fs::exists(dir / "0123456789abcdef.h5"));
   {
     RecordLogWriter log(dir.path, "s", {});
     log.append(minimal_record("0123456789abcdef"));
-    log.append(minimal_record("1111111111111111"));
   }
   index = index_records(dir.path, "s");
+  CHECK(index.notes[0].find("(recorded again since)") != std::string::npos);
+  CHECK(index.runs.size() == 2);
+}
+
+TEST_CASE("a damaged reserved word is mended by a repair; a field twice is a bad record") {
+  quantlab::testing::TempDir dir;
+  std::string path;
+  {
+    RecordLogWriter log(dir.path, "s", {});
+    log.append(minimal_record("0123456789abcdef"));
+    path = log.path();
+  }
+  std::vector<char> b = bytes(path);
+  b[13] = 1;
+  write_bytes(path, b);
+  RecordIndex index = index_records(dir.path, "s");
+  REQUIRE(index.bad.size() == 1);
+  CHECK(index.bad[0].find("reserved word") != std::string::npos);
+  CHECK(index.runs.size() == 1);  // its records verify on their own
+  CHECK(repair_logs(index) == 1);
+  index = index_records(dir.path, "s");
   CHECK(index.bad.empty());
-  CHECK(index.notes.size() == 2);
-  CHECK(index.runs.size() == 3);
+  CHECK(index.runs.size() == 1);
+
+  // The encoding of a record with a number given twice (no writer makes one): refused.
+  std::string payload = encode_run_record(minimal_record("0123456789abcdef"));
+  const std::string mse = std::string("\x03\0\0\0mse", 7);
+  const std::size_t at = payload.find(mse);
+  REQUIRE(at != std::string::npos);
+  std::string twice = payload.substr(0, at) + payload.substr(at, 7 + 8) + payload.substr(at);
+  // The count of numbers, one more.
+  const std::size_t count_at = payload.rfind(std::string("\x02\0\0\0", 4), at);
+  REQUIRE(count_at != std::string::npos);
+  twice[count_at] = 3;
+  CHECK_THROWS_WITH_AS(decode_run_record(twice.data(), twice.size()),
+                       doctest::Contains("the field 'mse' twice"), std::runtime_error);
 }
 
 TEST_CASE("a run recorded twice counts once: ok over failed, else the later record") {
