@@ -253,8 +253,11 @@ RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& s
     while (!stopping_) {
       wake_.wait_for(lock, std::chrono::seconds(1));
       if (unsynced_ && error_.empty()) {
-        if (::fdatasync(fd_) != 0) error_ = cannot_write(path_, errno);
-        unsynced_ = false;
+        unsynced_ = false;  // what is appended from here on waits for the next sync
+        lock.unlock();      // appends go on while the disk syncs
+        const int failed = ::fdatasync(fd_) != 0 ? errno : 0;
+        lock.lock();
+        if (failed) error_ = cannot_write(path_, failed);
       }
     }
   });
