@@ -210,6 +210,14 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
   write_bytes_atomically(path, image);
 }
 
+std::string write_failure(const std::string& path, int error) {
+  return "cannot write " + path + ": " + std::strerror(error) +
+         (error == ENOSPC   ? " (is the disk full?)"
+          : error == EFBIG  ? " (the file size limit, ulimit -f)"
+          : error == EDQUOT ? " (the disk quota)"
+                            : "");
+}
+
 void write_bytes_atomically(const std::string& path, const std::vector<char>& image) {
   // A fresh name (a random part after the pid) created exclusively, never through a link: no
   // other writer's temporary file, and no file a link points to, is ever written over.
@@ -234,11 +242,7 @@ void write_bytes_atomically(const std::string& path, const std::vector<char>& im
   if (::close(fd) != 0 && !error) error = errno;  // the lock is held until the rename
   if (error) {
     std::remove(temporary.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(error) +
-                             (error == ENOSPC   ? " (is the disk full?)"
-                              : error == EFBIG  ? " (the file size limit, ulimit -f)"
-                              : error == EDQUOT ? " (the disk quota)"
-                                                : ""));
+    throw std::runtime_error(write_failure(path, error));
   }
 }
 

@@ -47,6 +47,10 @@ std::string describe(const H5::Exception& e);
 /// The group at a '/'-separated path below `root`, created with its parents if missing.
 H5::Group ensure_group(H5::Group root, const std::string& path);
 
+/// "cannot write PATH: <strerror>", with what to check for a full disk, a file size limit or a
+/// quota.
+std::string write_failure(const std::string& path, int error);
+
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place;
 /// throws std::runtime_error (one line) and leaves nothing behind when it cannot.
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes);

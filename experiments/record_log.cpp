@@ -52,20 +52,12 @@ std::string frame(std::uint32_t kind, const std::string& payload) {
   return f;
 }
 
-std::string cannot_write(const std::string& path, int error) {
-  return "cannot write " + path + ": " + std::strerror(error) +
-         (error == ENOSPC   ? " (is the disk full?)"
-          : error == EFBIG  ? " (the file size limit, ulimit -f)"
-          : error == EDQUOT ? " (the disk quota)"
-                            : "");
-}
-
 void write_all(int fd, const std::string& bytes, const std::string& path) {
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error(cannot_write(path, errno));
+    if (n < 0) throw std::runtime_error(hdf5::write_failure(path, errno));
     written += static_cast<std::size_t>(n);
   }
 }
@@ -232,7 +224,7 @@ RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& s
                  0644);
     if (fd_ < 0 && errno != EEXIST) break;
   }
-  if (fd_ < 0) throw std::runtime_error(cannot_write(path_, errno));
+  if (fd_ < 0) throw std::runtime_error(hdf5::write_failure(path_, errno));
   // Held while this process appends: a repairing run leaves a live log alone. Where the file
   // system has no locks the repair cannot take one either, and so leaves every log alone.
   ::flock(fd_, LOCK_EX | LOCK_NB);
@@ -240,7 +232,7 @@ RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& s
   header["sweep"] = sweep;
   try {
     write_frame(file_header() + frame(kHeaderFrame, encode_strings(header)));
-    if (::fdatasync(fd_) != 0) throw std::runtime_error(cannot_write(path_, errno));
+    if (::fdatasync(fd_) != 0) throw std::runtime_error(hdf5::write_failure(path_, errno));
     unsynced_ = false;
     sync_folder(folder);
   } catch (...) {
@@ -257,7 +249,7 @@ RecordLogWriter::RecordLogWriter(const std::string& folder, const std::string& s
         lock.unlock();      // appends go on while the disk syncs
         const int failed = ::fdatasync(fd_) != 0 ? errno : 0;
         lock.lock();
-        if (failed) error_ = cannot_write(path_, failed);
+        if (failed) error_ = hdf5::write_failure(path_, failed);
       }
     }
   });
@@ -300,7 +292,7 @@ void RecordLogWriter::sync() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!error_.empty()) throw std::runtime_error(error_);
   if (!unsynced_) return;
-  if (::fdatasync(fd_) != 0) throw std::runtime_error(error_ = cannot_write(path_, errno));
+  if (::fdatasync(fd_) != 0) throw std::runtime_error(error_ = hdf5::write_failure(path_, errno));
   unsynced_ = false;
 }
 
@@ -361,8 +353,7 @@ void parallel_for(std::size_t n, std::size_t threads, F f) {
 std::string undeclared_provenance(const std::map<std::string, std::string>& shared) {
   RunRecord r;
   r.provenance = shared;
-  const std::string field = undeclared_field(r);
-  return field;
+  return undeclared_field(r);
 }
 
 }  // namespace
