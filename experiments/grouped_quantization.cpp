@@ -1,19 +1,15 @@
 #include "experiments/grouped_quantization.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <exception>
-#include <functional>
 #include <limits>
 #include <stdexcept>
-#include <system_error>
-#include <thread>
 #include <unordered_set>
 
 #include "algorithms/huffman.hpp"
 #include "experiments/metrics.hpp"
+#include "experiments/parallel_for.hpp"
 
 namespace quantlab {
 
@@ -107,34 +103,6 @@ Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
                     : quantizer.quantize(x, w, levels, generator);
 }
 
-// Runs f(g) for every group on `threads` threads (each takes the next group not taken);
-// rethrows the exception of the first group that threw, as a serial loop would.
-void for_each_group(std::size_t groups, std::size_t threads,
-                    const std::function<void(std::size_t)>& f) {
-  std::vector<std::exception_ptr> errors(groups);
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t g; (g = next++) < groups;) {
-      try {
-        f(g);
-      } catch (...) {
-        errors[g] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  try {
-    for (std::size_t t = 1; t < std::min(threads, groups); ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
-    // Fewer threads than asked (a limit on threads or memory): the ones started, and this
-    // one, take every group all the same.
-  }
-  work();
-  for (auto& t : pool) t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
-
 }  // namespace
 
 GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
@@ -150,7 +118,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   std::vector<std::uint64_t> seeds(count > 1 ? count : 0);
   for (auto& seed : seeds) seed = generator.next();
   std::vector<Quantized> quantized(count);
-  for_each_group(count, threads, [&](std::size_t g) {
+  parallel_for(count, threads, [&](std::size_t g) {
     Generator own(count > 1 ? seeds[g] : 0);
     quantized[g] = quantize_group(quantizer, values, weights, groups[g], std::min(K, distinct[g]),
                                   count > 1 ? own : generator, shape,

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -20,6 +19,7 @@
 #include "datasets/sha256.hpp"
 #include "datasets/temporary_files.hpp"
 #include "experiments/hdf5_run_record.hpp"
+#include "experiments/parallel_for.hpp"
 #include "experiments/provenance.hpp"
 
 namespace quantlab {
@@ -306,48 +306,23 @@ RunState RecordIndex::state(const std::string& run_id) const {
 std::vector<RunRecord> RecordIndex::read(const std::vector<std::string>& ids,
                                          std::size_t threads) const {
   std::vector<RunRecord> records(ids.size());
-  std::atomic<std::size_t> next{0};
-  std::string failure;
-  std::mutex mutex;
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < ids.size();) {
-      const RecordLocation& at = runs.at(ids[i]);
-      if (at.hdf5) {
-        records[i] = hdf5_records[at.log];
-        continue;
-      }
-      try {
-        records[i] = decode_run_record(contents_[at.log]->data() + at.offset, at.size);
-      } catch (const std::exception& e) {  // verified by index_records: not expected
-        std::lock_guard<std::mutex> lock(mutex);
-        failure = logs[at.log] + ": " + e.what();
-        continue;
-      }
-      for (const auto& [key, value] : shared[at.log]) records[i].provenance.emplace(key, value);
+  parallel_for(ids.size(), threads, [&](std::size_t i) {
+    const RecordLocation& at = runs.at(ids[i]);
+    if (at.hdf5) {
+      records[i] = hdf5_records[at.log];
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, ids.size()); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (!failure.empty()) throw std::runtime_error(failure);
+    try {
+      records[i] = decode_run_record(contents_[at.log]->data() + at.offset, at.size);
+    } catch (const std::exception& e) {  // verified by index_records: not expected
+      throw std::runtime_error(logs[at.log] + ": " + e.what());
+    }
+    for (const auto& [key, value] : shared[at.log]) records[i].provenance.emplace(key, value);
+  });
   return records;
 }
 
 namespace {
-
-// Runs f(i) for i in [0, n) on up to `threads` threads.
-template <class F>
-void parallel_for(std::size_t n, std::size_t threads, F f) {
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < n;) f(i);
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
 
 // The first key of a log's header that is not a declared provenance column, or "".
 std::string undeclared_provenance(const std::map<std::string, std::string>& shared) {

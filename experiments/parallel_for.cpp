@@ -1,0 +1,37 @@
+#include "experiments/parallel_for.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace quantlab {
+
+void parallel_for(std::size_t n, std::size_t threads, const std::function<void(std::size_t)>& f) {
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next++) < n;) {
+      try {
+        f(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked (a limit on threads or memory): the ones started, and this
+    // one, take every index all the same.
+  }
+  work();
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace quantlab
