@@ -501,7 +501,6 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     if (!problems.empty()) index.damaged.push_back(log);
     index.bad.insert(index.bad.end(), problems.begin(), problems.end());
     index.logs.push_back(path);
-    index.sizes_.push_back(m.size());
     index.shared.push_back(std::move(shared));
     index.contents_.push_back(std::move(bytes));
     index.kept_.push_back(std::move(kept));
@@ -531,7 +530,7 @@ std::size_t repair_logs(const RecordIndex& index) {
     const bool safe = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
                       ::stat(path.c_str(), &named) == 0 && held.st_nlink > 0 &&
                       held.st_ino == named.st_ino && held.st_dev == named.st_dev &&
-                      static_cast<std::size_t>(held.st_size) == index.sizes_[log];
+                      static_cast<std::size_t>(held.st_size) == index.contents_[log]->size();
     if (!safe) {
       ::close(fd);
       continue;

@@ -108,7 +108,6 @@ struct RecordIndex {
   friend RecordIndex index_records(const std::string&, const std::string&);
   friend std::size_t repair_logs(const RecordIndex&);
   std::vector<std::shared_ptr<const LogBytes>> contents_;  ///< each log's bytes, as read
-  std::vector<std::size_t> sizes_;                         ///< each log's size, as read
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> kept_;  ///< frames that verify
 };
 
