@@ -53,12 +53,7 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
       for (auto& [k, v] : r.provenance)  // a text field wins over a provenance one
         if (!r.text.count(k)) cell(table.text, k, std::string()).push_back(std::move(v));
       for (const auto& [k, v] : r.numbers) cell(table.numbers, k, nan).push_back(v);
-      for (const auto& [k, v] : r.vectors) {
-        VectorColumn& c = vectors[k];
-        c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
-        c.values.insert(c.values.end(), v.begin(), v.end());
-        c.offsets.push_back(static_cast<std::int64_t>(c.values.size()));
-      }
+      for (const auto& [k, v] : r.vectors) vectors[k].set(row, v);
       ++row;
       for (auto& [k, column] : table.text)
         if (column.size() < row) column.emplace_back();
@@ -66,8 +61,7 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
         if (column.size() < row) column.push_back(nan);
     }
   }
-  for (auto& [k, c] : vectors)
-    c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
+  for (auto& [k, c] : vectors) c.end_at(row);
   table.rows = summary.runs = row;
 
   // The schema's order: the core columns, then the algorithms' (sorted by name).

@@ -23,6 +23,16 @@ std::string ResultsTable::cell(const std::string& column, std::size_t row) const
   return buffer;
 }
 
+void VectorColumn::set(std::size_t row, const std::vector<double>& vector) {
+  end_at(row);
+  values.insert(values.end(), vector.begin(), vector.end());
+  offsets.push_back(static_cast<std::int64_t>(values.size()));
+}
+
+void VectorColumn::end_at(std::size_t rows) {
+  offsets.resize(rows + 1, static_cast<std::int64_t>(values.size()));
+}
+
 void write_results(const std::string& path, const ResultsTable& table,
                    const VectorColumns& vectors) {
   hdf5::write_file_atomically(
@@ -62,15 +72,9 @@ void write_results(const std::string& path, const ResultsTable& table,
   for (std::size_t row = 0; row < ids.size(); ++row) {
     auto run = distributions.find(ids[row]);
     if (run == distributions.end()) continue;
-    for (const auto& [name, values] : run->second) {
-      VectorColumn& c = vectors[name];
-      c.offsets.resize(row + 1, static_cast<std::int64_t>(c.values.size()));
-      c.values.insert(c.values.end(), values.begin(), values.end());
-      c.offsets.push_back(static_cast<std::int64_t>(c.values.size()));
-    }
+    for (const auto& [name, values] : run->second) vectors[name].set(row, values);
   }
-  for (auto& [name, c] : vectors)
-    c.offsets.resize(ids.size() + 1, static_cast<std::int64_t>(c.values.size()));
+  for (auto& [name, c] : vectors) c.end_at(ids.size());
   write_results(path, table, vectors);
 }
 

@@ -30,6 +30,11 @@ using Distributions = std::map<std::string, std::map<std::string, std::vector<do
 struct VectorColumn {
   std::vector<double> values;
   std::vector<std::int64_t> offsets{0};  ///< rows + 1 entries
+
+  /// Row `row`'s vector, after every row set so far (the rows between get empty ranges).
+  void set(std::size_t row, const std::vector<double>& vector);
+  /// Empty ranges for the rows after the last one set, up to `rows`.
+  void end_at(std::size_t rows);
 };
 using VectorColumns = std::map<std::string, VectorColumn>;
 
