@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "experiments/record_log.hpp"
@@ -46,20 +47,32 @@ struct Sandbox {
     return {WEXITSTATUS(status), output};
   }
 
-  /// Takes one run's record out of the sweep's logs (as if it had never run); returns its id.
-  std::string drop_record(const std::string& sweep) const {
+  /// Rewrites the sweep's records into one new log: `edit` may change each record, and drops
+  /// it by returning false. Returns how many records there were.
+  std::size_t rewrite_records(const std::string& sweep,
+                              const std::function<bool(RunRecord&)>& edit) const {
     const std::string folder = (dir / "results" / sweep / "runs").string();
     const RecordIndex index = index_records(folder, sweep);
-    REQUIRE(!index.runs.empty());
-    std::vector<std::string> kept;
-    for (const auto& [id, where] : index.runs) kept.push_back(id);
-    const std::string dropped = kept.front();
-    kept.erase(kept.begin());
+    std::vector<std::string> ids;
+    for (const auto& [id, where] : index.runs) ids.push_back(id);
     {
       RecordLogWriter log(folder, sweep, {});
-      for (const RunRecord& r : index.read(kept)) log.append(r);
+      for (RunRecord& r : index.read(ids))
+        if (edit(r)) log.append(r);
     }
     for (const auto& path : index.logs) std::filesystem::remove(path);
+    return ids.size();
+  }
+
+  /// Takes one run's record out of the sweep's logs (as if it had never run); returns its id.
+  std::string drop_record(const std::string& sweep) const {
+    std::string dropped;
+    rewrite_records(sweep, [&](RunRecord& r) {
+      if (!dropped.empty()) return true;
+      dropped = r.text.at("run_id");
+      return false;
+    });
+    REQUIRE(!dropped.empty());
     return dropped;
   }
 
