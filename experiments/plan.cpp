@@ -168,6 +168,15 @@ void load_weights(const DatasetSpec& d, const std::string& name,
   }
 }
 
+// A file's tensor is known by its name; a synthetic tensor by its generator and parameters,
+// so renaming the dataset (which names the tensor) keeps its runs' ids.
+std::string tensor_line(const PlannedTensor& t) {
+  if (t.source != "synthetic") return "tensor=" + t.tensor.name + "\n";
+  const auto& a = t.tensor.attributes;
+  return "generator=" + a.at("generator") + " (" + a.at("generator_parameters") +
+         ", seed=" + a.at("seed") + ")\n";
+}
+
 using ParameterLists = std::vector<std::pair<std::string, std::vector<ParameterValue>>>;
 
 // Every combination of the listed values, in config order (last varies fastest).
@@ -263,7 +272,7 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         const std::string network_line =
             t.network ? "test_data=" + t.network->test_data + "\n" : "";
         run.identity =
-            "quantlab-run/1\ndata=" + t.checksum + "\ntensor=" + t.tensor.name + "\n" + shape_line +
+            "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line +
             network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
             "\nparameters=" + parameters.canonical() +
             (trains_network(training) ? "\nnetwork_training=" + training.canonical() : "") +

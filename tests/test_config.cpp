@@ -136,6 +136,21 @@ TEST_CASE("a valid config expands into the ordered plan with stable, content-der
   CHECK(other_param.runs[0].id == plan.runs[0].id);
 }
 
+TEST_CASE("renaming a synthetic dataset keeps its run ids; another generator changes them") {
+  const Plan plan = make_plan(parse_config(kValid, "c.yaml"));
+  const Plan renamed = make_plan(parse_config(replace(kValid, "name: g", "name: g2"), "c.yaml"));
+  REQUIRE(renamed.runs.size() == plan.runs.size());
+  CHECK(renamed.tensors[0].tensor.name == "g2");
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) CHECK(renamed.runs[i].id == plan.runs[i].id);
+  // The identity names the generator instead of the tensor.
+  CHECK(plan.runs[0].identity.find("generator=quantlab xoshiro256** / gaussian (") !=
+        std::string::npos);
+  CHECK(plan.runs[0].identity.find("tensor=") == std::string::npos);
+  const Plan other_mean =
+      make_plan(parse_config(replace(kValid, "seed: 3}", "seed: 3, mean: 1}"), "c.yaml"));
+  CHECK(other_mean.runs[0].id != plan.runs[0].id);
+}
+
 TEST_CASE("a duplicate run in the plan is an error") {
   const std::string text = replace(kValid, "  - optimal\n", "  - optimal\n  - optimal\n");
   CHECK_THROWS_WITH(make_plan(parse_config(text, "c.yaml")), doctest::Contains("are the same run"));
