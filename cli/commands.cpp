@@ -6,6 +6,7 @@
 #include "cli/dataset_commands.hpp"
 #include "cli/info_commands.hpp"
 #include "cli/network_commands.hpp"
+#include "cli/report_commands.hpp"
 #include "cli/sweep_commands.hpp"
 
 namespace quantlab::cli {
@@ -39,10 +40,17 @@ const std::vector<Command>& commands() {
        "compare results with a reference, run by run",
        command_check},
       {{"report"},
-       "RESULTS",
-       "[--metric M] [--rows C] [--cols C] [--format md|csv|latex]",
-       "print comparison tables from a merged results file",
+       "RESULTS...",
+       "[--metric M] [--rows C] [--cols C] [--where COL=V]... [--average-over C]\n"
+       "       [--format md|csv|latex|html] [--html DIR]",
+       "comparison tables from merged results files, or a static HTML page with plots",
        command_report},
+      {{"compare"},
+       "A B",
+       "[--metric M] [--keys C] [--where COL=V]... [--average-over C] [--factor F]\n"
+       "       [--format md|csv] [--fail-on-regression METRIC]",
+       "two results files cell by cell: B / A per metric, marked beyond the noise",
+       command_compare},
       {{"dataset", "make"},
        "OUT",
        "(--config CONFIG | --name NAME --distribution D --n N [--seed S] [--param K=V]...)",

@@ -13,7 +13,6 @@
 #include "experiments/config.hpp"
 #include "experiments/merge.hpp"
 #include "experiments/plan_file.hpp"
-#include "experiments/report.hpp"
 #include "experiments/results_table.hpp"
 #include "experiments/runner.hpp"
 
@@ -360,28 +359,6 @@ int command_merge(const Invocation& in) {
   if (s.orphans) std::cout << ", " << s.orphans << " records of runs not in the plan left out";
   std::cout << "\n";
   return s.bad.empty() ? 0 : 1;
-}
-
-int command_report(const Invocation& in) {
-  po::options_description o("options");
-  std::string results, metrics, rows, cols, format;
-  o.add_options()("results", po::value(&results)->required(), "merged results file (.h5)")(
-      "metric", po::value(&metrics)->default_value("mse"), "metric column(s), comma-separated")(
-      "rows", po::value(&rows)->default_value("dataset,label"), "row key column(s)")(
-      "cols", po::value(&cols)->default_value("bits"), "column key column(s)")(
-      "format", po::value(&format)->default_value("md"), "md, csv or latex");
-  po::positional_options_description p;
-  p.add("results", 1);
-  po::variables_map vm;
-  if (!parse(in, o, p, vm)) return 0;
-  const ResultsTable table = read_results(results);
-  ReportOptions options{split(metrics), split(rows), split(cols), format};
-  try {
-    std::cout << report(table, options);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  return 0;
 }
 
 }  // namespace quantlab::cli

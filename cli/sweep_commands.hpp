@@ -1,5 +1,5 @@
 #pragma once
-// The sweep commands: run, plan, status, merge, check and report.
+// The sweep commands: run, plan, status, merge and check.
 #include <string>
 #include <vector>
 
@@ -18,6 +18,5 @@ int command_plan(const Invocation& in);
 int command_status(const Invocation& in);
 int command_merge(const Invocation& in);
 int command_check(const Invocation& in);
-int command_report(const Invocation& in);
 
 }  // namespace quantlab::cli

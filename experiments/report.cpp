@@ -3,49 +3,30 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <cstdlib>
+#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
+
+#include "experiments/result_schema.hpp"
 
 namespace quantlab {
 namespace {
 
-struct Cell {
-  std::vector<double> values;
-  double mean() const {
-    double s = 0;
-    for (double v : values) s += v;
-    return s / static_cast<double>(values.size());
-  }
-  double std() const {
-    if (values.size() < 2) return 0;
-    const double m = mean();
-    double s = 0;
-    for (double v : values) s += (v - m) * (v - m);
-    return std::sqrt(s / static_cast<double>(values.size() - 1));
-  }
-};
+// Identity columns that differ between the runs of one cell without making them different
+// things: the seed (a cell's spread is over it), each run's own id and status, and what the
+// data determine.
+const std::set<std::string> kPerRun = {"run_id", "status",    "error",    "identity",
+                                       "seed",   "data_mean", "data_var", "n"};
 
-std::string number(double x) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.4g", x);
-  return buffer;
-}
-
-std::string key_of(const ResultsTable& t, const std::vector<std::string>& columns, std::size_t row,
-                   const char* separator) {
-  std::string key;
-  for (const auto& c : columns) key += (key.empty() ? "" : separator) + t.cell(c, row);
-  return key;
-}
-
-std::string latex_escaped(const std::string& text) {
-  std::string out;
-  for (char c : text)
-    out +=
-        (c == '_' || c == '&' || c == '%' || c == '#') ? std::string("\\") + c : std::string(1, c);
-  return out;
-}
+// The order in which columns that vary inside a cell join the row keys: the readable ones
+// first, so that one following from them (a tensor's checksum) is rarely needed. `results`
+// is the file a row came from, when a report reads several.
+const std::vector<std::string> kSplitOrder = {
+    "sweep", "results",   "dataset",        "tensor",           "granularity",      "weights",
+    "label", "algorithm", "parameters",     "network_training", "levels_requested", "bits",
+    "shape", "source",    "data_generator", "tensor_checksum"};
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
@@ -53,110 +34,470 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
-// Numeric column keys sort as numbers, others keep their first appearance.
-void order_columns(const ResultsTable& t, const std::vector<std::string>& cols,
-                   std::vector<std::string>& keys) {
-  if (cols.size() != 1 || !t.numbers.count(cols[0])) return;
-  std::stable_sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
-    return std::stod(a) < std::stod(b);
+std::string printed(const char* format, double x) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, x);
+  return buffer;
+}
+
+void require_column(const ResultsTable& t, const std::string& c) {
+  if (t.has(c)) return;
+  throw std::invalid_argument("no column '" + c +
+                              "' in the results (columns: " + join(t.columns, ", ") + ")");
+}
+
+// The rows matching every COLUMN=VALUE[,VALUE...] of `where`.
+std::vector<std::size_t> matching_rows(const ResultsTable& t,
+                                       const std::vector<std::string>& where) {
+  std::vector<char> keep(t.rows, 1);
+  for (const auto& w : where) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == w.size())
+      throw std::invalid_argument("--where takes COLUMN=VALUE[,VALUE...], not '" + w + "'");
+    const std::string column = w.substr(0, eq);
+    require_column(t, column);
+    std::vector<std::string> values;
+    std::stringstream list(w.substr(eq + 1));
+    for (std::string v; std::getline(list, v, ',');) values.push_back(v);
+    if (auto it = t.numbers.find(column); it != t.numbers.end()) {
+      std::vector<double> wanted;
+      for (const auto& v : values) {
+        char* end = nullptr;
+        const double x = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !std::isfinite(x))
+          throw std::invalid_argument("--where " + column + ": '" + v +
+                                      "' is not a number, and the column is numeric");
+        wanted.push_back(x);
+      }
+      for (std::size_t r = 0; r < t.rows; ++r)
+        keep[r] &= std::find(wanted.begin(), wanted.end(), it->second[r]) != wanted.end();
+    } else {
+      const auto& cells = t.text.at(column);
+      for (std::size_t r = 0; r < t.rows; ++r)
+        keep[r] &= std::find(values.begin(), values.end(), cells[r]) != values.end();
+    }
+  }
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < t.rows; ++r)
+    if (keep[r]) rows.push_back(r);
+  if (rows.empty()) throw std::invalid_argument("no run matches --where " + join(where, " and "));
+  return rows;
+}
+
+// The identity columns that may split a cell: in kSplitOrder, then any other in table order.
+std::vector<std::string> split_candidates(const ResultsTable& t, const ReportOptions& o) {
+  std::vector<std::string> out;
+  auto chosen = [&](const std::string& c) {
+    for (const auto* list : {&o.rows, &o.cols, &o.average_over})
+      if (std::find(list->begin(), list->end(), c) != list->end()) return true;
+    return std::find(out.begin(), out.end(), c) != out.end();
+  };
+  for (const auto& c : kSplitOrder)
+    if (t.has(c) && !chosen(c)) out.push_back(c);
+  for (const auto& c : t.columns) {
+    const ColumnSpec* spec = find_column(c, false);
+    if (spec && spec->group == ColumnGroup::identity && !kPerRun.count(c) && !chosen(c))
+      out.push_back(c);
+  }
+  return out;
+}
+
+// The first candidate that takes two values inside one cell of `keys` ("" if none).
+std::string first_varying(const ResultsTable& t, const std::vector<std::size_t>& rows,
+                          const std::vector<std::string>& keys,
+                          const std::vector<std::string>& candidates) {
+  std::vector<std::string> cell(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (const auto& k : keys) cell[i] += t.cell(k, rows[i]) + '\x1f';
+  for (const auto& c : candidates) {
+    std::unordered_map<std::string, std::string> seen;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto [it, fresh] = seen.emplace(cell[i], t.cell(c, rows[i]));
+      if (!fresh && it->second != t.cell(c, rows[i])) return c;
+    }
+  }
+  return "";
+}
+
+// The distinct keys of `columns` over `rows`, ordered column by column: numbers by value,
+// text by first appearance (the plan's order).
+std::vector<std::vector<std::string>> ordered_keys(const ResultsTable& t,
+                                                   const std::vector<std::size_t>& rows,
+                                                   const std::vector<std::string>& columns) {
+  std::vector<std::map<std::string, double>> rank(columns.size());
+  std::set<std::vector<std::string>> seen;
+  std::vector<std::vector<std::string>> keys;
+  for (std::size_t r : rows) {
+    std::vector<std::string> key;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      key.push_back(t.cell(columns[c], r));
+      const auto numbers = t.numbers.find(columns[c]);
+      rank[c].emplace(key.back(), numbers != t.numbers.end() ? numbers->second[r]
+                                                             : static_cast<double>(rank[c].size()));
+    }
+    if (seen.insert(key).second) keys.push_back(std::move(key));
+  }
+  std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const double ra = rank[c].at(a[c]), rb = rank[c].at(b[c]);
+      if (ra != rb) return ra < rb;  // NaN ranks compare equal: they keep their order
+    }
+    return false;
   });
+  return keys;
+}
+
+std::string unit_of(const std::string& metric) {
+  const ColumnSpec* spec = find_column(metric, false);
+  return spec && !spec->unit.empty() ? " (" + spec->unit + ")" : "";
+}
+
+std::string averaged_over(const ReportOptions& o) {
+  std::vector<std::string> over{"seeds"};
+  for (const auto& c : o.average_over) over.push_back(c);
+  return "mean ± std over " + join(over, " and ");
+}
+
+// x in plain decimal notation with `digits` significant digits (no exponent).
+std::string decimal(double x, int digits) {
+  if (x == 0) return "0";
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(x))));
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", std::max(0, digits - 1 - magnitude), x);
+  return buffer;
+}
+
+// A LaTeX math-mode number: mean ± std with a shared power of ten outside [1e-3, 1e4).
+std::string latex_number(const Summary& s) {
+  if (!std::isfinite(s.mean)) return "\\text{" + printed("%g", s.mean) + "}";
+  const double a = std::fabs(s.mean);
+  const int e =
+      (a == 0 || (a >= 1e-3 && a < 1e4)) ? 0 : static_cast<int>(std::floor(std::log10(a)));
+  const double scale = std::pow(10.0, -e);
+  std::string body = decimal(s.mean * scale, 4);
+  const bool spread = s.count > 1 && s.std > 0;
+  if (spread) {
+    // A spread far below the mean's last digit gets its own power of ten, not a row of zeros.
+    const double sd = s.std * scale, m = std::fabs(s.mean * scale);
+    const int k = static_cast<int>(std::floor(std::log10(sd)));
+    const bool tiny = m > 0 && k < static_cast<int>(std::floor(std::log10(m))) - 4;
+    body += " \\pm " +
+            (tiny ? decimal(sd * std::pow(10.0, -k), 2) + " \\times 10^{" + std::to_string(k) + "}"
+                  : decimal(sd, 2));
+  }
+  if (e == 0) return body;
+  return (spread ? "(" + body + ")" : body) + " \\times 10^{" + std::to_string(e) + "}";
+}
+
+using Cells = std::map<std::pair<std::size_t, std::size_t>, std::vector<double>>;
+
+// A cell's count is shown only where it has fewer runs than its row's fullest cell (a seed
+// failed or is missing there); an algorithm that draws nothing has one run a cell.
+std::vector<std::size_t> fullest(const Cells& cells, std::size_t rows) {
+  std::vector<std::size_t> most(rows, 0);
+  for (const auto& [key, v] : cells) most[key.first] = std::max(most[key.first], v.size());
+  return most;
+}
+
+std::string plain_text(const Summary& s, std::size_t most) {
+  std::string text = printed("%.4g", s.mean);
+  if (s.count > 1) text += " ± " + printed("%.2g", s.std);
+  if (s.count < most) text += " (n=" + std::to_string(s.count) + ")";
+  return text;
+}
+
+void markdown_table(std::ostream& out, const CellGrid& g, const Cells& cells,
+                    const std::string& title) {
+  const auto most = fullest(cells, g.row_keys.size());
+  out << "### " << title << "\n\n|";
+  for (const auto& r : g.rows) out << " " << markdown_escaped(r) << " |";
+  for (const auto& ck : g.col_keys) {
+    std::vector<std::string> parts;
+    for (std::size_t c = 0; c < g.cols.size(); ++c) parts.push_back(g.cols[c] + "=" + ck[c]);
+    out << " " << markdown_escaped(join(parts, ", ")) << " |";
+  }
+  out << "\n|";
+  for (std::size_t i = 0; i < g.rows.size(); ++i) out << "---|";
+  for (std::size_t i = 0; i < g.col_keys.size(); ++i) out << "---:|";
+  out << "\n";
+  for (std::size_t ri = 0; ri < g.row_keys.size(); ++ri) {
+    out << "|";
+    for (const auto& part : g.row_keys[ri]) out << " " << markdown_escaped(part) << " |";
+    for (std::size_t ci = 0; ci < g.col_keys.size(); ++ci) {
+      const auto it = cells.find({ri, ci});
+      out << " " << (it == cells.end() ? "–" : plain_text(summarise(it->second), most[ri])) << " |";
+    }
+    out << "\n";
+  }
+  out << "\n";
+}
+
+void latex_table(std::ostream& out, const CellGrid& g, const Cells& cells,
+                 const std::string& title) {
+  out << "% " << title << " (needs \\usepackage{booktabs})\n\\begin{tabular}{"
+      << std::string(g.rows.size(), 'l') << std::string(g.col_keys.size(), 'r') << "}\n\\toprule\n";
+  std::vector<std::string> header;
+  for (const auto& r : g.rows) header.push_back(latex_escaped(r));
+  for (const auto& ck : g.col_keys) {
+    std::vector<std::string> parts;
+    for (std::size_t c = 0; c < g.cols.size(); ++c)
+      parts.push_back(latex_escaped(g.cols[c]) + " = " + latex_escaped(ck[c]));
+    header.push_back(join(parts, ", "));
+  }
+  out << join(header, " & ") << " \\\\\n\\midrule\n";
+  for (std::size_t ri = 0; ri < g.row_keys.size(); ++ri) {
+    std::vector<std::string> line;
+    for (const auto& part : g.row_keys[ri]) line.push_back(latex_escaped(part));
+    for (std::size_t ci = 0; ci < g.col_keys.size(); ++ci) {
+      const auto it = cells.find({ri, ci});
+      line.push_back(it == cells.end() ? "--" : "$" + latex_number(summarise(it->second)) + "$");
+    }
+    out << join(line, " & ") << " \\\\\n";
+  }
+  out << "\\bottomrule\n\\end{tabular}\n\n";
+}
+
+void html_table(std::ostream& out, const CellGrid& g, const Cells& cells, const std::string& metric,
+                const std::string& title) {
+  const auto most = fullest(cells, g.row_keys.size());
+  out << "<h3>" << html_escaped(title) << "</h3>\n<table class=\"sortable\" data-metric=\""
+      << html_escaped(metric) << "\">\n<thead><tr>";
+  for (const auto& r : g.rows) out << "<th>" << html_escaped(r) << "</th>";
+  for (const auto& ck : g.col_keys) {
+    std::vector<std::string> parts;
+    for (std::size_t c = 0; c < g.cols.size(); ++c) parts.push_back(g.cols[c] + "=" + ck[c]);
+    out << "<th class=\"number\">" << html_escaped(join(parts, ", ")) << "</th>";
+  }
+  out << "</tr></thead>\n<tbody>\n";
+  for (std::size_t ri = 0; ri < g.row_keys.size(); ++ri) {
+    out << "<tr>";
+    for (const auto& part : g.row_keys[ri]) out << "<td>" << html_escaped(part) << "</td>";
+    for (std::size_t ci = 0; ci < g.col_keys.size(); ++ci) {
+      const auto it = cells.find({ri, ci});
+      if (it == cells.end()) {
+        out << "<td class=\"number\" data-value=\"\">–</td>";
+        continue;
+      }
+      const Summary s = summarise(it->second);
+      out << "<td class=\"number\" data-value=\"" << printed("%.17g", s.mean) << "\">"
+          << html_escaped(plain_text(s, most[ri])) << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+// Long format, one header: the keys, metric, mean, std (empty for one run) and count.
+void tidy_csv(std::ostream& out, const CellGrid& g, const ReportOptions& o) {
+  std::vector<std::string> header;
+  for (const auto& c : g.rows) header.push_back(csv_field(c));
+  for (const auto& c : g.cols) header.push_back(csv_field(c));
+  for (const char* c : {"metric", "mean", "std", "count"}) header.push_back(c);
+  out << join(header, ",") << "\n";
+  for (const auto& metric : o.metrics)
+    for (const auto& [key, values] : g.values.at(metric)) {
+      std::vector<std::string> line;
+      for (const auto& part : g.row_keys[key.first]) line.push_back(csv_field(part));
+      for (const auto& part : g.col_keys[key.second]) line.push_back(csv_field(part));
+      const Summary s = summarise(values);
+      line.push_back(csv_field(metric));
+      line.push_back(printed("%.17g", s.mean));
+      line.push_back(s.count > 1 ? printed("%.17g", s.std) : "");
+      line.push_back(std::to_string(s.count));
+      out << join(line, ",") << "\n";
+    }
 }
 
 }  // namespace
 
-std::string report(const ResultsTable& t, const ReportOptions& o) {
-  if (o.format != "md" && o.format != "csv" && o.format != "latex")
-    throw std::invalid_argument("unknown format '" + o.format + "' (md, csv or latex)");
-  for (const auto* list : {&o.rows, &o.cols, &o.metrics})
-    for (const auto& c : *list)
-      if (!t.has(c)) {
-        std::string known;
-        for (const auto& k : t.columns) known += (known.empty() ? "" : ", ") + k;
-        throw std::invalid_argument("no column '" + c + "' in the results (columns: " + known +
-                                    ")");
-      }
+Summary summarise(const std::vector<double>& values) {
+  Summary s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  for (double v : values) s.mean += v;
+  s.mean /= static_cast<double>(s.count);
+  if (s.count < 2) return s;
+  double squares = 0;
+  for (double v : values) squares += (v - s.mean) * (v - s.mean);
+  s.std = std::sqrt(squares / static_cast<double>(s.count - 1));
+  return s;
+}
+
+CellGrid tabulate(const ResultsTable& t, const ReportOptions& o) {
+  for (const auto* list : {&o.rows, &o.cols, &o.metrics, &o.average_over})
+    for (const auto& c : *list) require_column(t, c);
   for (const auto& m : o.metrics)
     if (!t.numbers.count(m)) throw std::invalid_argument("'" + m + "' is not a numeric column");
 
-  std::vector<std::size_t> ok_rows;
-  for (std::size_t r = 0; r < t.rows; ++r)
-    if (!t.text.count("status") || t.text.at("status")[r] == "ok") ok_rows.push_back(r);
-  const std::size_t failed = t.rows - ok_rows.size();
+  CellGrid g;
+  std::vector<std::size_t> ok;
+  for (std::size_t r : matching_rows(t, o.where))
+    if (!t.text.count("status") || t.text.at("status")[r] == "ok")
+      ok.push_back(r);
+    else
+      ++g.failed;
 
-  std::vector<std::string> row_keys, col_keys;
-  for (std::size_t r : ok_rows) {
-    const std::string rk = key_of(t, o.rows, r, " / "), ck = key_of(t, o.cols, r, " / ");
-    if (std::find(row_keys.begin(), row_keys.end(), rk) == row_keys.end()) row_keys.push_back(rk);
-    if (std::find(col_keys.begin(), col_keys.end(), ck) == col_keys.end()) col_keys.push_back(ck);
+  g.rows = o.rows;
+  g.cols = o.cols;
+  std::vector<std::string> candidates = split_candidates(t, o);
+  for (;;) {
+    std::vector<std::string> keys = g.rows;
+    keys.insert(keys.end(), g.cols.begin(), g.cols.end());
+    const std::string varying = first_varying(t, ok, keys, candidates);
+    if (varying.empty()) break;
+    g.rows.push_back(varying);
+    g.added.push_back(varying);
+    candidates.erase(std::find(candidates.begin(), candidates.end(), varying));
   }
-  order_columns(t, o.cols, col_keys);
 
+  g.row_keys = ordered_keys(t, ok, g.rows);
+  g.col_keys = ordered_keys(t, ok, g.cols);
+  std::map<std::vector<std::string>, std::size_t> row_of, col_of;
+  for (std::size_t i = 0; i < g.row_keys.size(); ++i) row_of[g.row_keys[i]] = i;
+  for (std::size_t i = 0; i < g.col_keys.size(); ++i) col_of[g.col_keys[i]] = i;
+  for (const auto& m : o.metrics) g.values[m];
+  for (std::size_t r : ok) {
+    std::vector<std::string> rk, ck;
+    for (const auto& c : g.rows) rk.push_back(t.cell(c, r));
+    for (const auto& c : g.cols) ck.push_back(t.cell(c, r));
+    const std::pair<std::size_t, std::size_t> key{row_of.at(rk), col_of.at(ck)};
+    for (const auto& m : o.metrics)
+      if (const double v = t.numbers.at(m)[r]; !std::isnan(v)) g.values[m][key].push_back(v);
+  }
+  return g;
+}
+
+std::vector<std::string> report_notes(const CellGrid& g, const ReportOptions& o) {
+  std::vector<std::string> notes;
+  if (!g.added.empty()) {
+    std::vector<std::string> keys = o.rows;
+    keys.insert(keys.end(), o.cols.begin(), o.cols.end());
+    notes.push_back("rows also split by " + join(g.added, ", ") + ": " +
+                    (g.added.size() > 1 ? "they vary" : "it varies") + " between runs of one " +
+                    join(keys, " / ") + " (--average-over " + join(g.added, ",") +
+                    " averages over " + (g.added.size() > 1 ? "them" : "it") + ")");
+  }
+  if (g.failed)
+    notes.push_back(std::to_string(g.failed) + " failed run" + (g.failed > 1 ? "s" : "") +
+                    " not shown");
+  return notes;
+}
+
+std::string format_report(const CellGrid& g, const ReportOptions& o) {
   std::ostringstream out;
-  const std::string row_title = join(o.rows, " / "), col_title = join(o.cols, " / ");
-  for (const auto& metric : o.metrics) {
-    std::map<std::pair<std::string, std::string>, Cell> cells;
-    for (std::size_t r : ok_rows) {
-      const double v = t.numbers.at(metric)[r];
-      if (std::isnan(v)) continue;
-      cells[{key_of(t, o.rows, r, " / "), key_of(t, o.cols, r, " / ")}].values.push_back(v);
-    }
-    auto text_of = [&](const std::string& rk, const std::string& ck, const char* pm) {
-      auto it = cells.find({rk, ck});
-      if (it == cells.end()) return std::string("–");
-      const Cell& c = it->second;
-      return c.values.size() > 1 ? number(c.mean()) + pm + number(c.std()) : number(c.mean());
-    };
-    if (o.format == "md") {
-      out << "### " << metric << " (mean ± std over "
-          << "runs sharing a cell)\n\n| " << row_title << " \\ " << col_title;
-      for (const auto& ck : col_keys) out << " | " << ck;
-      out << " |\n|---";
-      for (std::size_t i = 0; i < col_keys.size(); ++i) out << "|---:";
-      out << "|\n";
-      for (const auto& rk : row_keys) {
-        out << "| " << rk;
-        for (const auto& ck : col_keys) out << " | " << text_of(rk, ck, " ± ");
-        out << " |\n";
-      }
-      out << "\n";
-    } else if (o.format == "csv") {
-      out << "metric," << join(o.rows, ",");
-      for (const auto& ck : col_keys)
-        out << "," << col_title << "=" << ck << " mean," << col_title << "=" << ck << " std";
-      out << "\n";
-      for (const auto& rk : row_keys) {
-        out << metric;
-        for (std::size_t r : ok_rows)
-          if (key_of(t, o.rows, r, " / ") == rk) {
-            for (const auto& c : o.rows) out << ",\"" << t.cell(c, r) << "\"";
-            break;
-          }
-        for (const auto& ck : col_keys) {
-          auto it = cells.find({rk, ck});
-          if (it == cells.end())
-            out << ",,";
-          else
-            out << "," << number(it->second.mean()) << "," << number(it->second.std());
-        }
-        out << "\n";
-      }
-    } else {
-      out << "% " << metric << ": mean $\\pm$ std\n\\begin{tabular}{l"
-          << std::string(col_keys.size(), 'r') << "}\n\\hline\n"
-          << latex_escaped(row_title) << " \\textbackslash{} " << latex_escaped(col_title);
-      for (const auto& ck : col_keys) out << " & " << latex_escaped(ck);
-      out << " \\\\\n\\hline\n";
-      for (const auto& rk : row_keys) {
-        out << latex_escaped(rk);
-        for (const auto& ck : col_keys)
-          out << " & " << (cells.count({rk, ck}) ? "$" + text_of(rk, ck, " \\pm ") + "$" : "--");
-        out << " \\\\\n";
-      }
-      out << "\\hline\n\\end{tabular}\n\n";
-    }
+  if (o.format == "csv") {
+    tidy_csv(out, g, o);
+    return out.str();
   }
-  if (failed) out << "(" << failed << " failed run" << (failed > 1 ? "s" : "") << " not shown)\n";
+  const auto notes = report_notes(g, o);
+  for (const auto& metric : o.metrics) {
+    const std::string title = metric + unit_of(metric) + ": " + averaged_over(o);
+    const auto& cells = g.values.at(metric);
+    if (o.format == "md")
+      markdown_table(out, g, cells, title);
+    else if (o.format == "latex")
+      latex_table(out, g, cells, title);
+    else
+      html_table(out, g, cells, metric, title);
+  }
+  for (const auto& note : notes) {
+    if (o.format == "md") out << "(" << note << ")\n";
+    if (o.format == "latex") out << "% " << note << "\n";
+    if (o.format == "html") out << "<p class=\"note\">" << html_escaped(note) << "</p>\n";
+  }
   return out.str();
+}
+
+std::string report(const ResultsTable& t, const ReportOptions& o) {
+  if (o.format != "md" && o.format != "csv" && o.format != "latex" && o.format != "html")
+    throw std::invalid_argument("unknown format '" + o.format + "' (md, csv, latex or html)");
+  return format_report(tabulate(t, o), o);
+}
+
+std::string markdown_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|' || c == '\\' || c == '*' || c == '`')
+      out += std::string("\\") + c;
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string latex_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) switch (c) {
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '<':
+        out += "\\textless{}";
+        break;
+      case '>':
+        out += "\\textgreater{}";
+        break;
+      case '|':
+        out += "\\textbar{}";
+        break;
+      case '{':
+      case '}':
+      case '$':
+      case '&':
+      case '#':
+      case '_':
+      case '%':
+        out += std::string("\\") + c;
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      default:
+        out += c;
+    }
+  return out;
+}
+
+std::string html_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  return out;
 }
 
 }  // namespace quantlab

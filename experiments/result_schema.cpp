@@ -19,6 +19,14 @@ ColumnSpec number(std::string name, G group, std::string unit, C combine, std::s
 ColumnSpec vector(std::string name, G group, std::string unit, std::string doc) {
   return {std::move(name), T::vector, group, std::move(unit), C::concatenate, std::move(doc)};
 }
+ColumnSpec lower(ColumnSpec c) {
+  c.better = Better::lower;
+  return c;
+}
+ColumnSpec higher(ColumnSpec c) {
+  c.better = Better::higher;
+  return c;
+}
 
 const std::vector<ColumnSpec> kCore = {
     // What was run.
@@ -48,22 +56,23 @@ const std::vector<ColumnSpec> kCore = {
     number("data_mean", G::identity, "value", C::none, "mean of the values"),
     number("data_var", G::identity, "value²", C::none, "variance of the values (n − 1)"),
     text("identity", G::identity,
-         "the text the run id hashes: data checksum, tensor, shape, granularity, weights, "
-         "algorithm, parameters, K, seed"),
+         "the text the run id hashes: data checksum, tensor name (synthetic data: its "
+         "generator), shape, granularity, weights, algorithm, parameters, K, seed"),
     // How good the reconstruction is.
-    number("sse", G::quality, "value²", C::sum,
-           "Σ w (x − x̂)² (w: the importance weights divided by their largest; 1 without)"),
-    number("mse", G::quality, "value²", C::none, "sse / Σ w"),
-    number("rel_sse", G::quality, "", C::none, "‖x − x̂‖² / ‖x‖² (unweighted)"),
-    number("sqnr_db", G::quality, "dB", C::none, "10 log10(Σ x² / Σ (x − x̂)²) (unweighted)"),
-    number("max_abs_err", G::quality, "value", C::max, "max |x − x̂|"),
+    lower(number("sse", G::quality, "value²", C::sum,
+                 "Σ w (x − x̂)² (w: the importance weights divided by their largest; 1 without)")),
+    lower(number("mse", G::quality, "value²", C::none, "sse / Σ w")),
+    lower(number("rel_sse", G::quality, "", C::none, "‖x − x̂‖² / ‖x‖² (unweighted)")),
+    higher(
+        number("sqnr_db", G::quality, "dB", C::none, "10 log10(Σ x² / Σ (x − x̂)²) (unweighted)")),
+    lower(number("max_abs_err", G::quality, "value", C::max, "max |x − x̂|")),
     number("sse_optimal", G::quality, "value²", C::sum,
            "sse of the exact optimum for the same data, granularity, weights and K (computed once "
            "a sweep, and read back from this record by later runs and shards)"),
     number("mse_optimal", G::quality, "value²", C::sum,
            "mse of the exact optimum for the same data, granularity, weights and K (NaN for "
            "trained networks)"),
-    number("gap_to_optimal", G::quality, "", C::none, "mse / mse_optimal − 1"),
+    lower(number("gap_to_optimal", G::quality, "", C::none, "mse / mse_optimal − 1")),
     text("optimum_error", G::quality, "why the optimum reference could not be computed"),
     number("levels", G::quality, "", C::max,
            "codewords of the codebook, the most of any group (scalar quantizers: distinct "
@@ -78,39 +87,43 @@ const std::vector<ColumnSpec> kCore = {
            "the numbers each codebook stores, group after group (kashin: u levels, then v)"),
     vector("group_levels", G::quality, "", "codewords per group (runs with several groups)"),
     // What storing it costs (paper 5, eq. (1) and (2); codebooks at 32 bits a number).
-    number("bits_fixed", G::coding, "bits/value", C::none, "⌈log2 levels⌉"),
-    number("entropy_bits", G::coding, "bits/value", C::size_weighted_mean,
-           "entropy of the codeword frequencies"),
-    number("huffman_bits", G::coding, "bits/value", C::sum,
-           "Huffman-coded indices (each group its own code), per value"),
-    number("huffman_table_bits", G::coding, "bits", C::sum,
-           "the Huffman code tables (a length per codeword)"),
+    lower(number("bits_fixed", G::coding, "bits/value", C::none, "⌈log2 levels⌉")),
+    lower(number("entropy_bits", G::coding, "bits/value", C::size_weighted_mean,
+                 "entropy of the codeword frequencies")),
+    lower(number("huffman_bits", G::coding, "bits/value", C::sum,
+                 "Huffman-coded indices (each group its own code), per value")),
+    lower(number("huffman_table_bits", G::coding, "bits", C::sum,
+                 "the Huffman code tables (a length per codeword)")),
     number("pruned_fraction", G::coding, "", C::none,
            "pruned tensors: the fraction of positions pruned (left out)"),
-    number("position_bits", G::coding, "bits", C::none,
-           "pruned tensors: the kept positions as Huffman-coded gaps"),
-    number("compression_ratio", G::coding, "×", C::none,
-           "32 n / (Huffman-coded indices + tables + codebooks + side information + positions)"),
-    number("compression_ratio_fixed", G::coding, "×", C::none,
-           "32 n / (fixed-length indices + codebooks + side information + positions)"),
-    number("network_compression_ratio", G::coding, "×", C::none,
-           "networks: the whole network's ratio, the parameters not quantized (biases) at 32 "
-           "bits"),
-    number("network_compression_ratio_fixed", G::coding, "×", C::none,
-           "networks: the same with fixed-length indices"),
+    lower(number("position_bits", G::coding, "bits", C::none,
+                 "pruned tensors: the kept positions as Huffman-coded gaps")),
+    higher(number(
+        "compression_ratio", G::coding, "×", C::none,
+        "32 n / (Huffman-coded indices + tables + codebooks + side information + positions)")),
+    higher(number("compression_ratio_fixed", G::coding, "×", C::none,
+                  "32 n / (fixed-length indices + codebooks + side information + positions)")),
+    higher(
+        number("network_compression_ratio", G::coding, "×", C::none,
+               "networks: the whole network's ratio, the parameters not quantized (biases) at 32 "
+               "bits")),
+    higher(number("network_compression_ratio_fixed", G::coding, "×", C::none,
+                  "networks: the same with fixed-length indices")),
     // Wall times.
-    number("time_s", G::timing, "s", C::none,
-           "median wall time of the quantizer over the repetitions"),
+    lower(number("time_s", G::timing, "s", C::none,
+                 "median wall time of the quantizer over the repetitions")),
     vector("time_s", G::timing, "s", "the wall time of every repetition"),
-    number("training_s", G::timing, "s", C::none, "networks: wall time of LC, iDC or fine-tuning"),
+    lower(number("training_s", G::timing, "s", C::none,
+                 "networks: wall time of LC, iDC or fine-tuning")),
     // Networks.
-    number("test_accuracy", G::network, "fraction", C::none,
-           "the network with the quantized kernels on its test images"),
-    number("test_loss", G::network, "nats", C::none, "its mean test cross-entropy"),
+    higher(number("test_accuracy", G::network, "fraction", C::none,
+                  "the network with the quantized kernels on its test images")),
+    lower(number("test_loss", G::network, "nats", C::none, "its mean test cross-entropy")),
     number("reference_accuracy", G::network, "fraction", C::none, "the unquantized network"),
-    number("accuracy_drop", G::network, "fraction", C::none, "reference_accuracy − test_accuracy"),
-    number("direct_test_accuracy", G::network, "fraction", C::none,
-           "trained runs: the accuracy of the first (direct) quantization"),
+    lower(number("accuracy_drop", G::network, "fraction", C::none,
+                 "reference_accuracy − test_accuracy")),
+    higher(number("direct_test_accuracy", G::network, "fraction", C::none,
+                  "trained runs: the accuracy of the first (direct) quantization")),
     vector("lc_mu", G::network, "", "LC/iDC: μ of each step"),
     vector("lc_train_loss", G::network, "nats", "LC/iDC: training loss after each L step"),
     vector("lc_test_loss", G::network, "nats", "LC/iDC: test loss of the quantized net, per step"),
@@ -156,11 +169,17 @@ std::string cell(const std::string& text) {
   return out;
 }
 
+const char* better_name(Better b) {
+  return b == Better::lower ? "lower" : b == Better::higher ? "higher" : "";
+}
+
 void markdown_rows(std::ostringstream& out, const std::vector<ColumnSpec>& columns) {
-  out << "| column | type | group | unit | per group | meaning |\n|---|---|---|---|---|---|\n";
+  out << "| column | type | group | unit | per group | better | meaning |\n"
+         "|---|---|---|---|---|---|---|\n";
   for (const auto& c : columns)
     out << "| `" << c.name << "` | " << type_name(c.type) << " | " << group_name(c.group) << " | "
-        << cell(c.unit) << " | " << combine_name(c.combine) << " | " << cell(c.doc) << " |\n";
+        << cell(c.unit) << " | " << combine_name(c.combine) << " | " << better_name(c.better)
+        << " | " << cell(c.doc) << " |\n";
 }
 
 }  // namespace
@@ -246,7 +265,8 @@ std::string schema_markdown() {
   out << "Every column of a run record and of the merged table (`quantlab columns` prints "
          "this; the tests keep it equal to results/README.md). Groups: "
       << group_names()
-      << ". `per group`: how the values of a run's groups (per-channel runs) combine.\n\n";
+      << ". `per group`: how the values of a run's groups (per-channel runs) combine; `better`: "
+         "which way a metric improves (`quantlab compare` marks changes by it).\n\n";
   markdown_rows(out, kCore);
   for (const auto& a : algorithms()) {
     const auto columns = algorithm_columns(a);

@@ -26,6 +26,9 @@ enum class ColumnGroup {
   provenance,  ///< versions, host, times: ignored by check by default
 };
 
+/// Which way a metric improves, for `quantlab compare`'s marks (unknown: it is only "changed").
+enum class Better { unknown, lower, higher };
+
 struct ColumnSpec {
   std::string name;
   ColumnType type = ColumnType::number;
@@ -33,6 +36,7 @@ struct ColumnSpec {
   std::string unit;
   Combine combine = Combine::none;
   std::string doc;
+  Better better = Better::unknown;
 };
 
 const char* type_name(ColumnType type);

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -21,6 +22,51 @@ std::string ResultsTable::cell(const std::string& column, std::size_t row) const
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.10g", numbers.at(column).at(row));
   return buffer;
+}
+
+ResultsTable stack_results(const std::vector<ResultsTable>& tables,
+                           const std::vector<std::string>& names) {
+  if (tables.size() == 1) return tables.front();
+  ResultsTable out;
+  out.columns.push_back("results");
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const ResultsTable& t = tables[i];
+    out.sweep += (i ? ", " : "") + t.sweep;
+    for (const auto& c : t.columns) {
+      const bool text = t.text.count(c) > 0;
+      if ((text && out.numbers.count(c)) || (!text && out.text.count(c)))
+        throw std::runtime_error(names[i] + ": column '" + c + "' is " +
+                                 (text ? "text" : "numeric") + " here and not in " + names[0]);
+      if (!out.has(c)) {
+        out.columns.push_back(c);
+        if (text)
+          out.text[c];
+        else
+          out.numbers[c];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const ResultsTable& t = tables[i];
+    out.text["results"].insert(out.text["results"].end(), t.rows, names[i]);
+    for (auto& [c, cells] : out.text) {
+      if (c == "results") continue;
+      const auto it = t.text.find(c);
+      if (it == t.text.end())
+        cells.insert(cells.end(), t.rows, "");
+      else
+        cells.insert(cells.end(), it->second.begin(), it->second.end());
+    }
+    for (auto& [c, cells] : out.numbers) {
+      const auto it = t.numbers.find(c);
+      if (it == t.numbers.end())
+        cells.insert(cells.end(), t.rows, std::nan(""));
+      else
+        cells.insert(cells.end(), it->second.begin(), it->second.end());
+    }
+    out.rows += t.rows;
+  }
+  return out;
 }
 
 void VectorColumn::set(std::size_t row, const std::vector<double>& vector) {

@@ -21,6 +21,13 @@ struct ResultsTable {
   std::string cell(const std::string& column, std::size_t row) const;
 };
 
+/// The rows of several results files as one table, with a first column `results` naming each
+/// row's file (`names[i]` for tables[i]); a column a file lacks is NaN or empty in its rows.
+/// One table is returned as it is. Throws std::runtime_error when a column is text in one file
+/// and numeric in another.
+ResultsTable stack_results(const std::vector<ResultsTable>& tables,
+                           const std::vector<std::string>& names);
+
 /// `distributions[run_id][name]`: the vectors of each run (timings, cluster sizes, ...).
 using Distributions = std::map<std::string, std::map<std::string, std::vector<double>>>;
 

@@ -89,13 +89,56 @@ TEST_CASE("run, merge and report a tiny sweep; a second run skips every run") {
   const Result report = box.quantlab("report results/tiny.h5 --metric mse,gap_to_optimal");
   CHECK(report.status == 0);
   CHECK(report.output.find("### mse") != std::string::npos);
-  CHECK(report.output.find("| gauss / kmeans |") != std::string::npos);
+  CHECK(report.output.find("| gauss | kmeans |") != std::string::npos);
   CHECK(report.output.find(" ± ") != std::string::npos);  // kmeans has two seeds
   for (const char* format : {"csv", "latex"})
     CHECK(box.quantlab(std::string("report results/tiny.h5 --format ") + format).status == 0);
   const Result bad_column = box.quantlab("report results/tiny.h5 --metric msee");
   CHECK(bad_column.status == 2);
   CHECK(bad_column.output.find("no column 'msee'") != std::string::npos);
+}
+
+TEST_CASE("report reads several files and filters; compare flags a regression beyond the noise") {
+  Sandbox box;
+  box.write("tiny.yaml", kTiny);
+  REQUIRE(box.quantlab("run tiny.yaml").status == 0);
+  REQUIRE(box.quantlab("merge tiny.yaml").status == 0);
+  // B: the same sweep with optimal's mse 10 % higher at every K.
+  ResultsTable b = read_results(box.path("results/tiny.h5"));
+  for (std::size_t r = 0; r < b.rows; ++r)
+    if (b.text.at("algorithm")[r] == "optimal") b.numbers.at("mse")[r] *= 1.1;
+  write_results(box.path("results/b.h5"), b, Distributions{});
+
+  const Result two =
+      box.quantlab("report results/tiny.h5 results/b.h5 --where algorithm=optimal --where bits=2");
+  CHECK(two.status == 0);
+  // The two files are one sweep: the rows split by the file they come from, never averaged.
+  CHECK(two.output.find("| gauss | optimal | results/tiny.h5 |") != std::string::npos);
+  CHECK(two.output.find("| gauss | optimal | results/b.h5 |") != std::string::npos);
+  CHECK(two.output.find("rows also split by results") != std::string::npos);
+  CHECK(two.output.find("kmeans") == std::string::npos);
+
+  const Result same = box.quantlab(
+      "compare results/tiny.h5 results/tiny.h5 "
+      "--fail-on-regression mse");
+  CHECK(same.status == 0);
+  CHECK(same.output.find("0 worse, 0 better, 0 changed") != std::string::npos);
+  const Result worse =
+      box.quantlab("compare results/tiny.h5 results/b.h5 --fail-on-regression mse");
+  CHECK(worse.status == 1);
+  CHECK(worse.output.find("| optimal | 2 |") != std::string::npos);
+  CHECK(worse.output.find("| 1.1 | worse |") != std::string::npos);
+  CHECK(worse.output.find("cells worse in B than in A beyond the noise (mse)") !=
+        std::string::npos);
+  // 10 % is within a factor of 1.2; and B / A the other way round is better.
+  CHECK(box.quantlab("compare results/tiny.h5 results/b.h5 --factor 1.2 --fail-on-regression mse")
+            .status == 0);
+  const Result better = box.quantlab("compare results/b.h5 results/tiny.h5 --format csv");
+  CHECK(better.status == 0);
+  CHECK(better.output.rfind("dataset,label,bits,metric,a_mean,a_std,a_count,b_mean,", 0) == 0);
+  CHECK(better.output.find(",better\n") != std::string::npos);
+  CHECK(box.quantlab("compare results/tiny.h5 results/b.h5 --fail-on-regression alg_step").status ==
+        2);
 }
 
 TEST_CASE("results do not depend on the thread count") {
@@ -676,7 +719,7 @@ TEST_CASE("the usage lists every command, and each one answers --help with its o
     const bool group = first == "net" || first == "dataset";
     names.push_back(group ? first + " " + second : first);
   }
-  CHECK(names.size() == 18);
+  CHECK(names.size() == 19);
   for (const auto& name : names) {
     CAPTURE(name);
     const Result help = box.quantlab(name + " --help");

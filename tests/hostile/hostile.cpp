@@ -227,15 +227,19 @@ bool read_rows(const fs::path& dir, const std::string& results, const std::strin
       detail = "report: " + first_line(p.output);
       return false;
     }
+    // Tidy CSV: the row keys (status and error among them; any column report adds after
+    // them), levels_requested, then metric, mean, std and count.
     std::istringstream in(p.output);
     for (std::string line; std::getline(in, line);) {
       const auto f = csv_fields(line);
-      if (f.size() < key_count + 4 || f[0] == "metric") continue;
+      if (f.size() < key_count + 7 || f[f.size() - 4] == "metric") continue;
       std::string key;
-      for (std::size_t k = 1; k <= key_count; ++k) key += (k > 1 ? "|" : "") + f[k];
+      for (std::size_t k = 0; k < key_count; ++k) key += (k ? "|" : "") + f[k];
       Row& r = rows[key];
-      r.status = f[key_count + 1], r.error = f[key_count + 2];
-      r.metric[metric] = f[key_count + 3];
+      r.status = f[key_count], r.error = f[key_count + 1];
+      char printed[32];
+      std::snprintf(printed, sizeof printed, "%.4g", std::strtod(f[f.size() - 3].c_str(), nullptr));
+      r.metric[metric] = printed;
     }
   }
   return true;
