@@ -12,13 +12,47 @@ same plan and stages as a sweep's run, so its numbers equal the sweep record's b
     r.reconstruction.shape, r.mse, r.codebook[:16]
 """
 import os as _os
+import warnings as _warnings
 
-import numpy as _np
 
-from . import _core
+def _choose_openblas_kernels():
+    """OpenBLAS reads OPENBLAS_CORETYPE once, when it loads (with NumPy or quantlab's core), and
+    Debian's falls back to slow generic kernels, which also round differently, on CPUs it does
+    not know. Unless the variable is given, set it from the CPU's features as the command line
+    does; the records and ``provenance()`` say which kernels ran and why. Returns the kernels
+    chosen ("" if none)."""
+    if "OPENBLAS_CORETYPE" in _os.environ:
+        return ""
+    from . import _kernels
+    core = _kernels.openblas_core_for_this_cpu()
+    if core:
+        _os.environ["OPENBLAS_CORETYPE"] = core
+        _os.environ["QUANTLAB_SET_OPENBLAS_CORETYPE"] = "1"
+    return core
+
+
+_chosen_kernels = _choose_openblas_kernels()
+
+import numpy as _np  # noqa: E402
+
+from . import _core  # noqa: E402
+
+if _chosen_kernels and _core.provenance()["openblas_core"].lower() != _chosen_kernels.lower():
+    _warnings.warn(
+        f"OpenBLAS was loaded before quantlab (by NumPy or another module) with its own kernels, "
+        f"{_core.provenance()['openblas_core']}, not {_chosen_kernels}: results can differ from "
+        f"the command line's. Import quantlab first, or export OPENBLAS_CORETYPE={_chosen_kernels}.",
+        RuntimeWarning, stacklevel=2)
 
 __all__ = ["algorithms", "columns", "quantize", "Result", "write_dataset", "read_results",
-           "read_vectors", "run"]
+           "read_vectors", "run", "provenance"]
+
+
+def provenance():
+    """What this process's results come from, as a sweep record's provenance columns:
+    quantlab's version and commit, compiler, library versions, ``openblas_core`` and
+    ``openblas_core_reason`` (the kernels in use and why), host and CPU."""
+    return dict(_core.provenance())
 
 
 def algorithms():

@@ -21,6 +21,7 @@
 #include "experiments/merge.hpp"
 #include "experiments/plan.hpp"
 #include "experiments/plan_file.hpp"
+#include "experiments/provenance.hpp"
 #include "experiments/result_schema.hpp"
 #include "experiments/results_table.hpp"
 #include "experiments/run_stages.hpp"
@@ -364,4 +365,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("results_columns", &results_columns);
   m.def("results_vectors", &results_vectors);
   m.def("run_sweep", &run_sweep);
+  m.def("provenance", [] { return static_provenance(); });
 }

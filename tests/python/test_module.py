@@ -326,3 +326,47 @@ def test_dataset_import_of_model_files(tmp_path):
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "bad.npy" in bad.stderr and bad.stderr.count("\n") == 1
     assert not (tmp_path / "bad.h5").exists()
+
+
+def expected_kernels():
+    """The kernels quantlab should choose, from /proc/cpuinfo's flags (not from quantlab)."""
+    with open("/proc/cpuinfo") as f:
+        flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    if all(f in flags for f in ("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")):
+        return "SkylakeX"
+    return "Haswell" if "avx2" in flags and "fma" in flags else ""
+
+
+def kernels_in_a_fresh_interpreter(code, **environment):
+    """(openblas_core, openblas_core_reason, stderr) of a new interpreter running `code`."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_CORETYPE", "QUANTLAB_SET_OPENBLAS_CORETYPE")}
+    env.update(environment)
+    done = subprocess.run(
+        ["/usr/bin/python3", "-c", code + "\np = quantlab.provenance()\n"
+         "print(p['openblas_core']); print(p['openblas_core_reason'])"],
+        env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    core, reason = done.stdout.splitlines()[-2:]
+    return core, reason, done.stderr
+
+
+def test_import_chooses_the_openblas_kernels_from_the_cpu_and_says_when_too_late():
+    expected = expected_kernels()
+    core, reason, _ = kernels_in_a_fresh_interpreter("import quantlab")
+    if core == "not OpenBLAS":
+        pytest.fail("quantlab's core is not linked to OpenBLAS")
+    if not expected:
+        assert reason.startswith("OpenBLAS's own choice")
+        return
+    assert core == expected
+    assert reason == "chosen by quantlab from the CPU's features"
+    # NumPy first loads OpenBLAS with its own choice: quantlab says so, in the record and aloud.
+    core, reason, stderr = kernels_in_a_fresh_interpreter("import numpy\nimport quantlab")
+    if core.lower() != expected.lower():
+        assert "was set after OpenBLAS loaded" in reason
+        assert "RuntimeWarning: OpenBLAS was loaded before quantlab" in stderr
+        assert f"export OPENBLAS_CORETYPE={expected}" in stderr
+    # Kernels given are kept.
+    core, reason, _ = kernels_in_a_fresh_interpreter("import quantlab", OPENBLAS_CORETYPE="Haswell")
+    assert core == "Haswell" and reason == "OPENBLAS_CORETYPE=Haswell given"
