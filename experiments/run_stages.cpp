@@ -266,6 +266,12 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
   OptimumReference o;
   try {
     const double optimum = optima.sse(key, [&] {
+      // K at least every group's distinct values: the optimum gives each value its own level,
+      // exactly (algorithms/optimal.cpp), so its error is exactly zero without a partition.
+      bool every_value_a_level = !g.pruned;
+      for (std::size_t i = 0; i < g.groups.size() && every_value_a_level; ++i)
+        every_value_a_level = g.distinct[i] < run.levels || g.groups[i].n_elem <= run.levels;
+      if (every_value_a_level) return 0.0;
       const AlgorithmInfo& exact = *find_algorithm("optimal");
       const auto optimal = exact.make(Parameters(exact.parameters, {}));
       Generator unused(0);

@@ -246,3 +246,19 @@ TEST_CASE("the Lagrangian and the layered solvers agree, and each matches brute 
             doctest::Approx(brute_force_contiguous(x, w, K)).epsilon(1e-9).scale(1));
   }
 }
+
+TEST_CASE("with a level for every distinct value, each level is its value exactly: zero error") {
+  // Three copies of 0.1 average to 0.10000000000000002 in floating point; the level must not.
+  REQUIRE((0.1 + 0.1 + 0.1) / 3 != 0.1);
+  const arma::vec x = {0.1, 0.7, 0.1, 1e-90, 0.1, -3.3, 0.7, 0.7, 0.7};
+  Generator g(5);
+  for (const arma::vec& w : {arma::vec(), positive_weights(g, x.n_elem)}) {
+    const Quantized q = run_optimal(x, w, 4);  // 4 distinct values
+    CHECK(arma::approx_equal(q.codebook, arma::vec{-3.3, 1e-90, 0.1, 0.7}, "absdiff", 0));
+    for (arma::uword i = 0; i < x.n_elem; ++i) CHECK(q.reconstruction[i] == x[i]);
+    // K = 3 joins 1e-90 and the 0.1s; -3.3 and the 0.7s stay groups of one value each.
+    const Quantized three = run_optimal(x, w, 3);
+    for (arma::uword i = 0; i < x.n_elem; ++i)
+      if (x[i] == 0.7 || x[i] == -3.3) CHECK(three.reconstruction[i] == x[i]);
+  }
+}

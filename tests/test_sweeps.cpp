@@ -361,6 +361,40 @@ TEST_CASE("equal importance weights, whatever their value, give exactly the unwe
   CHECK(pairs == 4);
 }
 
+TEST_CASE("at K beyond the distinct values the optimum is exactly zero, as the optimal run's") {
+  Sandbox box;
+  Tensor t;
+  t.name = "w";
+  t.dtype = DType::float64;
+  t.shape = {2, 6};  // per row: 3 and 2 distinct values, each repeated (means of copies round)
+  t.values = {0.1, 0.1, 0.1, 0.7, 0.7, -3.3, 1.1, 1.1, 1.1, 0.3, 0.3, 0.3};
+  write_dataset_file(box.path("d.h5"), {t});
+  // optimal last: the others' reference is not its record but the zero answered at once.
+  box.write("k.yaml",
+            "name: k\ndatasets: [{name: d, file: d.h5}]\n"
+            "algorithms: [kmeans, uniform, optimal]\nlevels: [3, 4, 16]\nseeds: [0]\n"
+            "granularity: [tensor, row]\n");
+  REQUIRE(box.quantlab("run k.yaml").status == 0);
+  REQUIRE(box.quantlab("merge k.yaml").status == 0);
+  const ResultsTable r = read_results(box.path("results/k.h5"));
+  std::size_t zero = 0;
+  for (std::size_t i = 0; i < r.rows; ++i) {
+    CAPTURE(r.text.at("label")[i]);
+    CAPTURE(r.text.at("granularity")[i]);
+    CAPTURE(r.numbers.at("levels_requested")[i]);
+    const bool enough = r.numbers.at("levels_requested")[i] >= 16 ||
+                        (r.text.at("granularity")[i] == "axis=0");  // 3 and 2 per row
+    if (!enough) continue;
+    ++zero;
+    CHECK(r.numbers.at("sse_optimal")[i] == 0.0);
+    if (r.text.at("algorithm")[i] == "optimal") {
+      CHECK(r.numbers.at("sse")[i] == 0.0);
+      CHECK(r.numbers.at("gap_to_optimal")[i] == 0.0);
+    }
+  }
+  CHECK(zero == 3 * 4);  // 3 algorithms x (K = 16 on the tensor, every K per row)
+}
+
 TEST_CASE("a second run of a sweep (or of the same shard) exits naming the one that holds it") {
   Sandbox box;
   box.write("sweep.yaml", kSweep);
