@@ -125,6 +125,12 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
 }
 
 Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
+  if (K == sums.size() && K > 0) {  // a group for every distinct value: nothing to choose
+    Partition p;
+    p.starts.resize(K + 1);
+    for (std::size_t k = 0; k <= K; ++k) p.starts[k] = k;
+    return p;
+  }
   if (auto p = optimal_partition_lagrangian(sums, K)) return *p;
   return optimal_partition_layered(sums, K, max_bytes);
 }
