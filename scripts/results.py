@@ -13,14 +13,19 @@ FORMAT_VERSION = 3  # of results files; the column table is in results/README.md
 READABLE_VERSIONS = (2, 3)  # 2: the same table, each run's vectors in a group of its own
 
 
+class NotResults(SystemExit):
+    """A file that is not a results file this reader reads: a script that does not catch it
+    exits with its one-line message."""
+
+
 def load_columns(path):
     """The tidy table as a dict of numpy arrays, in the file's column order."""
     with h5py.File(path, "r") as f:
         if f.attrs.get("format") != "quantlab-results":
-            raise SystemExit(f"{path} is not a quantlab results file (made by quantlab merge)")
+            raise NotResults(f"{path} is not a quantlab results file (made by quantlab merge)")
         version = f.attrs.get("format_version")
         if version not in READABLE_VERSIONS:
-            raise SystemExit(f"{path}: results format version {version}, this script reads "
+            raise NotResults(f"{path}: results format version {version}, this script reads "
                              f"versions {READABLE_VERSIONS} (merge the sweep again)")
         table = f["table"]
         order = table.attrs["columns"].split(",")

@@ -53,6 +53,13 @@ std::vector<double> run_vector(const std::string& results, const std::string& ru
   return r->second.at(name);
 }
 
+// Exit status of scripts/plot.py with `arguments` (a shell line: redirections allowed).
+int plot(const std::string& arguments) {
+  const std::string line = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
+                           "/scripts/plot.py " + arguments + " 2>&1";
+  return std::system(line.c_str());
+}
+
 }  // namespace
 
 TEST_CASE("run, merge and report a tiny sweep; a second run skips every run") {
@@ -479,12 +486,13 @@ TEST_CASE(
   std::ofstream(box.path("time.csv"))
       << "m,solver,seconds,estimated,levels,sweeps\n100,exact,1e-6,0,98,\n"
          "100,dense,0.02,0,98,2000\n1000,exact,1e-5,0,979,\n";
-  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper1.py " + box.path("results/p1.h5") + " " +
-                           box.path("p1") + " --timing " + box.path("time.csv") + " 2>&1";
-  REQUIRE(std::system(plot.c_str()) == 0);
-  for (const char* figure : {"p1-loss.png", "p1-beta.png", "p1-time.png"})
-    CHECK(fs::file_size(box.path(figure)) > 10000);
+  for (const std::string kind : {"loss", "beta", "time"}) {
+    const std::string input =
+        kind == "time" ? "--timing " + box.path("time.csv") : box.path("results/p1.h5");
+    REQUIRE(plot("paper1-" + kind + " " + input + " --out " + box.path("p1-" + kind + ".png")) ==
+            0);
+    CHECK(fs::file_size(box.path("p1-" + kind + ".png")) > 10000);
+  }
 }
 
 TEST_CASE(
@@ -519,12 +527,11 @@ TEST_CASE(
   CHECK(failed == 2);
   CHECK(kashin == 4);
   CHECK(t.rows == 10);  // 4 + 2 kashin, optimal per tensor and per channel at 2 bit-widths
-  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper3.py " + box.path("results/p3.h5") + " " +
-                           box.path("p3") + " 2>&1";
-  REQUIRE(std::system(plot.c_str()) == 0);
-  for (const char* figure : {"p3-error.png", "p3-residual.png", "p3-factors.png"})
-    CHECK(fs::file_size(box.path(figure)) > 10000);
+  for (const std::string kind : {"error", "residual", "factors"}) {
+    REQUIRE(plot("paper3-" + kind + " " + box.path("results/p3.h5") + " --out " +
+                 box.path("p3-" + kind + ".png")) == 0);
+    CHECK(fs::file_size(box.path("p3-" + kind + ".png")) > 10000);
+  }
 }
 
 TEST_CASE(
@@ -640,10 +647,10 @@ TEST_CASE(
     if (!(dc && !fine_tuned))
       CHECK(lc.numbers.at("direct_test_accuracy")[r] == lc.numbers.at("test_accuracy")[0]);
   }
-  const std::string plot = "/usr/bin/python3 " + std::string(std::getenv("QUANTLAB_SOURCE_DIR")) +
-                           "/scripts/plot_paper4.py " + box.path("results/lc.h5") + " " +
-                           box.path("p4") + " > " + box.path("p4.txt") + " 2>&1";
-  REQUIRE(std::system(plot.c_str()) == 0);
+  REQUIRE(plot("paper4-error " + box.path("results/lc.h5") + " --out " + box.path("p4-error.png") +
+               " > " + box.path("p4.txt")) == 0);
+  REQUIRE(plot("paper4-schedule " + box.path("results/lc.h5") + " --out " +
+               box.path("p4-schedule.png")) == 0);
   for (const char* figure : {"p4-error.png", "p4-schedule.png"})
     CHECK(fs::file_size(box.path(figure)) > 10000);
   std::ifstream printed(box.path("p4.txt"));

@@ -5,7 +5,7 @@
 // the same sweeps, so where the dense form would take too long its time is the measured time
 // per sweep times those sweeps (marked "est."). Also: the exact λ search for K = 16 at m = 10^6.
 // Build: meson compile -C build; run: build/sparse_l1_bench [--max-dense M (10000)] [--csv FILE]
-// (the CSV feeds scripts/plot_paper1.py's time-vs-m panel).
+// (the CSV feeds `scripts/plot.py paper1-time --timing CSV`).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
