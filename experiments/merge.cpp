@@ -1,6 +1,7 @@
 #include "experiments/merge.hpp"
 
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <thread>
@@ -12,6 +13,24 @@
 #include "experiments/runner.hpp"
 
 namespace quantlab {
+namespace {
+
+// Appends one record's fields as row `row` of `columns`. Both are sorted by name, so one walk
+// over the columns finds every field; a new column, or one the last rows lacked, is padded
+// with `empty` first.
+template <class Columns, class Fields, class Cell>
+void append_row(Columns& columns, Fields& fields, std::size_t row, const Cell& empty) {
+  auto column = columns.begin();
+  for (auto& [name, value] : fields) {
+    while (column != columns.end() && column->first < name) ++column;
+    if (column == columns.end() || column->first != name)
+      column = columns.emplace_hint(column, name, typename Columns::mapped_type());
+    column->second.resize(row, empty);
+    column->second.push_back(std::move(value));
+  }
+}
+
+}  // namespace
 
 MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad) {
   MergeSummary summary;
@@ -28,19 +47,14 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
   summary.orphans = index.runs.size() - ids.size();
   if (!summary.bad.empty() && !skip_bad) return summary;
   // Records decoded a chunk at a time (in parallel) straight into the table's columns: memory
-  // holds the table, never every record at once. A column first seen at row r starts with r
-  // empty cells; a row without a column gets one.
+  // holds the table, never every record at once. A column is padded with empty cells up to
+  // the row it is next given (and to the last row at the end).
   ResultsTable table;
   table.sweep = plan.sweep;
   table.config = plan.config;
   VectorColumns vectors;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::size_t row = 0;
-  auto cell = [&row](auto& columns, const std::string& key, const auto& empty) -> auto& {
-    auto it = columns.find(key);
-    if (it == columns.end()) it = columns.emplace(key, decltype(it->second)(row, empty)).first;
-    return it->second;
-  };
   const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   constexpr std::size_t chunk = 4096;
   for (std::size_t first = 0; first < ids.size(); first += chunk) {
@@ -49,18 +63,17 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
         ids.begin() + static_cast<long>(std::min(first + chunk, ids.size())));
     for (RunRecord& r : index.read(some, threads)) {
       summary.failed += r.text.at("status") != "ok";
-      for (auto& [k, v] : r.text) cell(table.text, k, std::string()).push_back(std::move(v));
-      for (auto& [k, v] : r.provenance)  // a text field wins over a provenance one
-        if (!r.text.count(k)) cell(table.text, k, std::string()).push_back(std::move(v));
-      for (const auto& [k, v] : r.numbers) cell(table.numbers, k, nan).push_back(v);
+      for (auto it = r.provenance.begin(); it != r.provenance.end();)  // text wins over it
+        it = r.text.count(it->first) ? r.provenance.erase(it) : std::next(it);
+      append_row(table.text, r.text, row, std::string());
+      append_row(table.text, r.provenance, row, std::string());
+      append_row(table.numbers, r.numbers, row, nan);
       for (const auto& [k, v] : r.vectors) vectors[k].set(row, v);
       ++row;
-      for (auto& [k, column] : table.text)
-        if (column.size() < row) column.emplace_back();
-      for (auto& [k, column] : table.numbers)
-        if (column.size() < row) column.push_back(nan);
     }
   }
+  for (auto& [k, column] : table.text) column.resize(row);
+  for (auto& [k, column] : table.numbers) column.resize(row, nan);
   for (auto& [k, c] : vectors) c.end_at(row);
   table.rows = summary.runs = row;
 
