@@ -41,14 +41,14 @@ const std::vector<Command>& commands() {
        command_check},
       {{"report"},
        "RESULTS...",
-       "[--metric M] [--rows C] [--cols C] [--where COL=V]... [--average-over C]\n"
-       "       [--format md|csv|latex|html] [--html DIR]",
+       "[--metric M] [--rows C] [--cols C] [--where COL=V]... [--average-over C] "
+       "[--format md|csv|latex|html | --html DIR]",
        "comparison tables from merged results files, or a static HTML page with plots",
        command_report},
       {{"compare"},
        "A B",
-       "[--metric M] [--keys C] [--where COL=V]... [--average-over C] [--factor F]\n"
-       "       [--format md|csv] [--fail-on-regression METRIC]",
+       "[--metric M] [--keys C] [--where COL=V]... [--average-over C] [--factor F] [--atol X] "
+       "[--format md|csv] [--fail-on-regression METRIC]",
        "two results files cell by cell: B / A per metric, marked beyond the noise",
        command_compare},
       {{"dataset", "make"},

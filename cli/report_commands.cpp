@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -37,6 +40,7 @@ Drawn draw(const std::string& kind, const std::vector<std::string>& results,
            const std::string& out) {
   const std::string python = "/usr/bin/python3";
   const std::string script = std::string(QUANTLAB_SOURCE_DIR) + "/scripts/plot.py";
+  if (!std::filesystem::is_regular_file(script)) return {-1, "no " + script};
   std::vector<std::string> args{python, script, kind};
   args.insert(args.end(), results.begin(), results.end());
   args.insert(args.end(), {"--out", out});
@@ -96,14 +100,19 @@ std::vector<std::string> page_metrics(const ResultsTable& t) {
 int write_page(const std::string& dir, const std::vector<std::string>& paths,
                const std::vector<ResultsTable>& tables, const ResultsTable& stacked,
                const ReportOptions& options) {
-  std::filesystem::create_directories(dir);
+  tabulate(stacked, options);  // bad options are refused before anything is drawn
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error || !std::filesystem::is_directory(dir))
+    throw std::runtime_error(dir + ": cannot make the report's folder" +
+                             (error ? " (" + error.message() + ")" : " (a file is in the way)"));
   int status = 0;
   std::vector<Figure> figures;
   for (const auto& [kind, caption] : kPageFigures) {
     Figure f{kind + ".svg", caption, ""};
     const Drawn d = draw(kind, paths, (std::filesystem::path(dir) / f.file).string());
-    if (d.status == 2) {
-      f.missing = d.message;  // the kind does not fit these results
+    if (d.status == 2 && d.message.rfind("plot.py: ", 0) == 0) {
+      f.missing = d.message.substr(9);  // the kind does not fit these results
     } else if (d.status != 0) {
       f.missing = "scripts/plot.py " + kind + " failed: " + d.message;
       std::cerr << "quantlab: " << f.missing << "\n";
@@ -111,7 +120,8 @@ int write_page(const std::string& dir, const std::vector<std::string>& paths,
     }
     figures.push_back(f);
   }
-  const std::string page = html_page(paths, tables, stacked, options, figures);
+  const std::string page =
+      html_page(paths, tables, select_rows(stacked, options.where), options, figures);
   const std::string index = (std::filesystem::path(dir) / "index.html").string();
   hdf5::write_bytes_atomically(index, std::vector<char>(page.begin(), page.end()));
   std::size_t drawn = 0;
@@ -139,16 +149,20 @@ int command_report(const Invocation& in) {
       "a cell splits the rows)")(
       "format", po::value(&format)->default_value("md"),
       "md, csv (tidy: keys, metric, mean, std, count), latex (booktabs) or html")(
-      "html", po::value(&html), "write a static page DIR/index.html, with the plots as SVG");
+      "html", po::value(&html),
+      "write a static page DIR/index.html, with the plots as SVG (instead of --format)");
   po::positional_options_description p;
   p.add("results", -1);
   po::variables_map vm;
   if (!parse(in, o, p, vm)) return 0;
+  if (vm.count("html") && html.empty()) throw UsageError("--html needs a folder");
+  if (vm.count("html") && !vm["format"].defaulted())
+    throw UsageError("--html writes a page: give it or --format, not both");
   const std::vector<ResultsTable> tables = read_all(results);
-  const ResultsTable stacked = stack_results(tables, results);
   ReportOptions options{split(metrics), split(rows),         split(cols),
                         where,          split(average_over), format};
   try {
+    const ResultsTable stacked = stack_results(tables, results);
     if (!html.empty()) {
       if (vm["metric"].defaulted()) options.metrics = page_metrics(stacked);
       return write_page(html, results, tables, stacked, options);
@@ -180,9 +194,12 @@ int command_compare(const Invocation& in) {
       "average-over", po::value(&average_over), "identity column(s) to average over")(
       "factor", po::value(&options.factor)->default_value(1.01),
       "a cell is marked only when B / A is beyond this factor (either way)")(
+      "atol", po::value(&options.atol)->default_value(1e-12),
+      "... and |B - A| beyond this (rounding: a gap of 0 against 2e-16)")(
       "format", po::value(&format)->default_value("md"), "md or csv")(
       "fail-on-regression", po::value(&fail_on),
-      "METRIC[,METRIC]: exit 1 when a cell of one is worse (beyond the noise)");
+      "METRIC[,METRIC]: exit 1 when a cell of one is worse beyond the noise, or has no value "
+      "in B");
   po::positional_options_description p;
   p.add("a", 1);
   p.add("b", 1);
@@ -198,7 +215,8 @@ int command_compare(const Invocation& in) {
   const std::vector<std::string> gated = split(fail_on);
   for (const auto& m : gated) {
     const ColumnSpec* spec = find_column(m, false);
-    if (!spec || spec->better == Better::unknown)
+    if (!spec) throw UsageError("--fail-on-regression " + m + ": no such column");
+    if (spec->better == Better::unknown)
       throw UsageError("--fail-on-regression " + m +
                        ": the schema does not say whether lower or higher is better for it");
     if (std::find(options.metrics.begin(), options.metrics.end(), m) == options.metrics.end())
@@ -211,13 +229,19 @@ int command_compare(const Invocation& in) {
     throw UsageError(e.what());
   }
   std::cout << format_comparison(c, options, a, b);
-  std::size_t worse = 0;
-  for (const auto& x : c.cells)
-    if (x.change == Change::worse && std::find(gated.begin(), gated.end(), x.metric) != gated.end())
-      ++worse;
-  if (worse) {
-    std::cerr << "quantlab: " << worse << " cell" << (worse > 1 ? "s" : "")
-              << " worse in B than in A beyond the noise (" << fail_on << ")\n";
+  if (format == "csv")
+    for (const auto& note : comparison_notes(c)) std::cerr << "note: " << note << "\n";
+  std::size_t worse = 0, missing = 0, compared = 0;
+  for (const auto& x : c.cells) {
+    if (std::find(gated.begin(), gated.end(), x.metric) == gated.end()) continue;
+    worse += x.mark == Change::worse;
+    missing += x.mark == Change::only_a;
+    compared += x.mark != Change::only_a && x.mark != Change::only_b;
+  }
+  if (!gated.empty() && (worse || missing || !compared)) {
+    std::cerr << "quantlab: regression in " << fail_on << ": " << worse << " cell"
+              << (worse == 1 ? "" : "s") << " worse in B than in A beyond the noise, " << missing
+              << " with no value in B" << (compared ? "" : ", no cell in both") << "\n";
     return 1;
   }
   return 0;

@@ -1,7 +1,7 @@
 #include "experiments/compare.hpp"
 
 #include <cmath>
-#include <cstdio>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -11,33 +11,40 @@
 namespace quantlab {
 namespace {
 
-std::string printed(const char* format, double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, x);
-  return buffer;
+bool in_decibels(const std::string& metric) {
+  const ColumnSpec* spec = find_column(metric, false);
+  return spec && spec->unit == "dB";
 }
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-  return out;
-}
-
-Change change_of(const std::string& metric, const Summary& a, const Summary& b, double ratio,
-                 double factor) {
-  const bool beyond = std::isnan(ratio) ? a.mean != b.mean : ratio > factor || ratio < 1 / factor;
-  const bool apart = a.mean + a.std < b.mean - b.std || b.mean + b.std < a.mean - a.std;
-  if (!beyond || !apart) return Change::same;
+Change mark_of(const std::string& metric, const Summary& a, const Summary& b, double change,
+               const CompareOptions& o) {
   const ColumnSpec* spec = find_column(metric, false);
   const Better better = spec ? spec->better : Better::unknown;
-  if (better == Better::unknown) return Change::changed;
-  return (b.mean < a.mean) == (better == Better::lower) ? Change::better : Change::worse;
+  auto direction = [&](bool b_lower) {
+    if (better == Better::unknown) return Change::changed;
+    return b_lower == (better == Better::lower) ? Change::better : Change::worse;
+  };
+  // A value turned infinite (or back) is a change whatever the noise.
+  if (std::isfinite(a.mean) != std::isfinite(b.mean)) {
+    if (!std::isfinite(b.mean)) return direction(b.mean < 0);
+    return direction(a.mean > 0);
+  }
+  if (!std::isfinite(a.mean)) return a.mean == b.mean ? Change::same : Change::changed;
+  const double difference = std::fabs(b.mean - a.mean);
+  const bool beyond =
+      difference > o.atol &&
+      (in_decibels(metric) ? difference > 10 * std::log10(o.factor)
+                           : !(change <= o.factor && change >= 1 / o.factor));  // NaN: A = 0
+  const double spread_a = std::isfinite(a.std) ? a.std : 0,
+               spread_b = std::isfinite(b.std) ? b.std : 0;
+  const bool apart = a.mean + spread_a < b.mean - spread_b || b.mean + spread_b < a.mean - spread_a;
+  return beyond && apart ? direction(b.mean < a.mean) : Change::same;
 }
 
 std::string side(const Summary& s) {
   if (s.count == 0) return "–";
-  std::string text = printed("%.4g", s.mean);
-  if (s.count > 1) text += " ± " + printed("%.2g", s.std);
+  std::string text = formatted("%.4g", s.mean);
+  if (s.count > 1 && std::isfinite(s.std)) text += " ± " + formatted("%.2g", s.std);
   return text + " (n=" + std::to_string(s.count) + ")";
 }
 
@@ -46,7 +53,7 @@ std::string side(const Summary& s) {
 const char* change_name(Change change) {
   switch (change) {
     case Change::same:
-      return "";
+      return "same";
     case Change::better:
       return "better";
     case Change::worse:
@@ -62,7 +69,10 @@ const char* change_name(Change change) {
 }
 
 Comparison compare_results(const ResultsTable& a, const ResultsTable& b, const CompareOptions& o) {
-  if (!(o.factor >= 1)) throw std::invalid_argument("--factor must be 1 or more");
+  if (!(o.factor >= 1) || !std::isfinite(o.factor))
+    throw std::invalid_argument("--factor must be a number of 1 or more");
+  if (!(o.atol >= 0) || !std::isfinite(o.atol))
+    throw std::invalid_argument("--atol must be a number of 0 or more");
   const ResultsTable both = stack_results({a, b}, {"A", "B"});
   ReportOptions r;
   r.metrics = o.metrics;
@@ -89,16 +99,29 @@ Comparison compare_results(const ResultsTable& a, const ResultsTable& b, const C
       ComparedCell x{g.row_keys[ri], metric, cell(col_a), cell(col_b)};
       if (x.a.count == 0 && x.b.count == 0) continue;  // no value on either side
       if (x.a.count == 0 || x.b.count == 0) {
-        x.change = x.a.count ? Change::only_a : Change::only_b;
-        x.ratio = std::nan("");
+        x.mark = x.a.count ? Change::only_a : Change::only_b;
+        x.change = std::nan("");
       } else {
-        x.ratio = x.a.mean != 0 ? x.b.mean / x.a.mean : (x.b.mean == 0 ? 1.0 : std::nan(""));
-        x.change = change_of(metric, x.a, x.b, x.ratio, o.factor);
+        x.change = in_decibels(metric) ? x.b.mean - x.a.mean : x.b.mean / x.a.mean;
+        x.mark = mark_of(metric, x.a, x.b, x.change, o);
       }
       c.cells.push_back(std::move(x));
     }
   }
   return c;
+}
+
+std::vector<std::string> comparison_notes(const Comparison& c) {
+  std::vector<std::string> notes;
+  if (!c.added.empty())
+    notes.push_back("keys also split by " + joined(c.added, ", ") + ": " +
+                    (c.added.size() > 1 ? "they vary" : "it varies") +
+                    " between runs of one cell (--average-over averages over " +
+                    (c.added.size() > 1 ? "them" : "it") + ")");
+  if (c.failed)
+    notes.push_back(std::to_string(c.failed) + " failed run" + (c.failed > 1 ? "s" : "") +
+                    " left out");
+  return notes;
 }
 
 std::string format_comparison(const Comparison& c, const CompareOptions& o,
@@ -108,51 +131,50 @@ std::string format_comparison(const Comparison& c, const CompareOptions& o,
     std::vector<std::string> header;
     for (const auto& k : c.keys) header.push_back(csv_field(k));
     for (const char* h :
-         {"metric", "a_mean", "a_std", "a_count", "b_mean", "b_std", "b_count", "ratio", "change"})
+         {"metric", "a_mean", "a_std", "a_count", "b_mean", "b_std", "b_count", "change", "mark"})
       header.push_back(h);
-    out << join(header, ",") << "\n";
+    out << joined(header, ",") << "\n";
     for (const auto& x : c.cells) {
       std::vector<std::string> line;
       for (const auto& part : x.key) line.push_back(csv_field(part));
       line.push_back(csv_field(x.metric));
       for (const Summary* s : {&x.a, &x.b}) {
-        line.push_back(s->count ? printed("%.17g", s->mean) : "");
-        line.push_back(s->count > 1 ? printed("%.17g", s->std) : "");
+        line.push_back(s->count ? formatted("%.17g", s->mean) : "");
+        line.push_back(s->count > 1 ? formatted("%.17g", s->std) : "");
         line.push_back(std::to_string(s->count));
       }
-      line.push_back(std::isnan(x.ratio) ? "" : printed("%.17g", x.ratio));
-      line.push_back(csv_field(change_name(x.change)));
-      out << join(line, ",") << "\n";
+      line.push_back(std::isnan(x.change) ? "" : formatted("%.17g", x.change));
+      line.push_back(csv_field(change_name(x.mark)));
+      out << joined(line, ",") << "\n";
     }
     return out.str();
   }
   out << "A: " << markdown_escaped(name_a) << "  \nB: " << markdown_escaped(name_b) << "\n\n";
   for (const auto& metric : o.metrics) {
-    std::size_t counts[6] = {};
-    out << "### " << metric << ": B / A of the means over seeds (marked beyond ×" << o.factor
-        << " and outside mean ± std)\n\n|";
+    std::map<Change, std::size_t> counts;
+    const bool db = in_decibels(metric);
+    out << "### " << metric << ": " << (db ? "B − A (dB)" : "B / A") << " of the means over seeds"
+        << " (marked beyond ×" << o.factor << " and outside mean ± std)\n\n|";
     for (const auto& k : c.keys) out << " " << markdown_escaped(k) << " |";
-    out << " A | B | B / A | |\n|";
+    out << " A | B | " << (db ? "B − A" : "B / A") << " | |\n|";
     for (std::size_t i = 0; i < c.keys.size(); ++i) out << "---|";
     out << "---:|---:|---:|---|\n";
     for (const auto& x : c.cells) {
       if (x.metric != metric) continue;
-      ++counts[static_cast<int>(x.change)];
+      ++counts[x.mark];
       out << "|";
       for (const auto& part : x.key) out << " " << markdown_escaped(part) << " |";
       out << " " << side(x.a) << " | " << side(x.b) << " | "
-          << (std::isnan(x.ratio) ? "–" : printed("%.4g", x.ratio)) << " | "
-          << change_name(x.change) << " |\n";
+          << (std::isnan(x.change) ? "–" : formatted("%.4g", x.change)) << " | "
+          << (x.mark == Change::same ? "" : change_name(x.mark)) << " |\n";
     }
     out << "\n"
-        << metric << ": " << counts[2] << " worse, " << counts[1] << " better, " << counts[3]
-        << " changed, " << counts[0] << " within noise, " << counts[4] << " only in A, "
-        << counts[5] << " only in B\n\n";
+        << metric << ": " << counts[Change::worse] << " worse, " << counts[Change::better]
+        << " better, " << counts[Change::changed] << " changed, " << counts[Change::same]
+        << " within noise, " << counts[Change::only_a] << " only in A, " << counts[Change::only_b]
+        << " only in B\n\n";
   }
-  if (!c.added.empty())
-    out << "(keys also split by " << join(c.added, ", ")
-        << ": they vary between runs of one cell; --average-over averages over them)\n";
-  if (c.failed) out << "(" << c.failed << " failed runs left out)\n";
+  for (const auto& note : comparison_notes(c)) out << "(" << note << ")\n";
   return out.str();
 }
 

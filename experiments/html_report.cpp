@@ -174,6 +174,10 @@ std::string html_page(const std::vector<std::string>& paths,
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>quantlab report: " << html_escaped(title) << "</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n<h1>quantlab report: " << html_escaped(title) << "</h1>\n";
+  if (!options.where.empty())
+    out << "<p class=\"note\">Runs selected by --where "
+        << html_escaped(joined(options.where, " and "))
+        << ": the summary counts every run of the files, and the plots draw them all.</p>\n";
   summary(out, paths, tables);
   failures(out, stacked);
   out << "<section id=\"tables\"><h2>Tables</h2>\n<p class=\"note\">Click a column's header to "

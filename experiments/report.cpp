@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -28,22 +29,33 @@ const std::vector<std::string> kSplitOrder = {
     "label", "algorithm", "parameters",     "network_training", "levels_requested", "bits",
     "shape", "source",    "data_generator", "tensor_checksum"};
 
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-  return out;
-}
+// Columns that name the data: averaging over one of them averages over all (a report over
+// datasets is over their tensors, checksums and generators too).
+const std::set<std::string> kDataColumns = {"dataset", "source",         "tensor",
+                                            "shape",   "data_generator", "tensor_checksum"};
 
-std::string printed(const char* format, double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, x);
-  return buffer;
-}
+const auto& join = joined;
+const auto& printed = formatted;
 
 void require_column(const ResultsTable& t, const std::string& c) {
   if (t.has(c)) return;
   throw std::invalid_argument("no column '" + c +
                               "' in the results (columns: " + join(t.columns, ", ") + ")");
+}
+
+// The values of --where's list: split at the commas outside brackets, so that a label such as
+// kmeans(init=quantile,n_init=3) is one value; an empty list is the one empty value.
+std::vector<std::string> where_values(const std::string& list) {
+  std::vector<std::string> values(1);
+  int depth = 0;
+  for (char c : list) {
+    depth += (c == '(' || c == '[' || c == '{') - (c == ')' || c == ']' || c == '}');
+    if (c == ',' && depth == 0)
+      values.emplace_back();
+    else
+      values.back() += c;
+  }
+  return values;
 }
 
 // The rows matching every COLUMN=VALUE[,VALUE...] of `where`.
@@ -52,13 +64,11 @@ std::vector<std::size_t> matching_rows(const ResultsTable& t,
   std::vector<char> keep(t.rows, 1);
   for (const auto& w : where) {
     const auto eq = w.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == w.size())
+    if (eq == std::string::npos || eq == 0)
       throw std::invalid_argument("--where takes COLUMN=VALUE[,VALUE...], not '" + w + "'");
     const std::string column = w.substr(0, eq);
     require_column(t, column);
-    std::vector<std::string> values;
-    std::stringstream list(w.substr(eq + 1));
-    for (std::string v; std::getline(list, v, ',');) values.push_back(v);
+    const std::vector<std::string> values = where_values(w.substr(eq + 1));
     if (auto it = t.numbers.find(column); it != t.numbers.end()) {
       std::vector<double> wanted;
       for (const auto& v : values) {
@@ -87,7 +97,10 @@ std::vector<std::size_t> matching_rows(const ResultsTable& t,
 // The identity columns that may split a cell: in kSplitOrder, then any other in table order.
 std::vector<std::string> split_candidates(const ResultsTable& t, const ReportOptions& o) {
   std::vector<std::string> out;
+  const bool over_data = std::any_of(o.average_over.begin(), o.average_over.end(),
+                                     [](const std::string& c) { return kDataColumns.count(c); });
   auto chosen = [&](const std::string& c) {
+    if (over_data && kDataColumns.count(c)) return true;
     for (const auto* list : {&o.rows, &o.cols, &o.average_over})
       if (std::find(list->begin(), list->end(), c) != list->end()) return true;
     return std::find(out.begin(), out.end(), c) != out.end();
@@ -108,7 +121,10 @@ std::string first_varying(const ResultsTable& t, const std::vector<std::size_t>&
                           const std::vector<std::string>& candidates) {
   std::vector<std::string> cell(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i)
-    for (const auto& k : keys) cell[i] += t.cell(k, rows[i]) + '\x1f';
+    for (const auto& k : keys) {  // each part length-prefixed: no two keys collide
+      const std::string part = t.cell(k, rows[i]);
+      cell[i] += std::to_string(part.size()) + ':' + part;
+    }
   for (const auto& c : candidates) {
     std::unordered_map<std::string, std::string> seen;
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -140,7 +156,8 @@ std::vector<std::vector<std::string>> ordered_keys(const ResultsTable& t,
   std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const double ra = rank[c].at(a[c]), rb = rank[c].at(b[c]);
-      if (ra != rb) return ra < rb;  // NaN ranks compare equal: they keep their order
+      if (std::isnan(ra) != std::isnan(rb)) return std::isnan(rb);  // NaN last
+      if (ra != rb && !std::isnan(ra)) return ra < rb;
     }
     return false;
   });
@@ -155,36 +172,54 @@ std::string unit_of(const std::string& metric) {
 std::string averaged_over(const ReportOptions& o) {
   std::vector<std::string> over{"seeds"};
   for (const auto& c : o.average_over) over.push_back(c);
-  return "mean ± std over " + join(over, " and ");
+  const bool over_data = std::any_of(o.average_over.begin(), o.average_over.end(),
+                                     [](const std::string& c) { return kDataColumns.count(c); });
+  return "mean ± std over " + join(over, " and ") + (over_data ? " (and what names the data)" : "");
 }
 
-// x in plain decimal notation with `digits` significant digits (no exponent).
-std::string decimal(double x, int digits) {
-  if (x == 0) return "0";
-  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(x))));
+// The power of ten of x once rounded to `digits` significant digits (9.99996e-5 → -4).
+int rounded_exponent(double x, int digits) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", std::max(0, digits - 1 - magnitude), x);
+  std::snprintf(buffer, sizeof buffer, "%.*e", digits - 1, x);
+  return std::atoi(std::strchr(buffer, 'e') + 1);
+}
+
+std::string fixed(double x, int decimals) {
+  char buffer[400];
+  std::snprintf(buffer, sizeof buffer, "%.*f", std::max(0, decimals), x);
   return buffer;
 }
 
-// A LaTeX math-mode number: mean ± std with a shared power of ten outside [1e-3, 1e4).
+std::string latex_infinite(double x) {
+  return std::isnan(x) ? "\\mathrm{NaN}" : x > 0 ? "\\infty" : "-\\infty";
+}
+
+// A LaTeX math-mode number: mean ± std (2 significant digits; the mean to 4, or to the std's
+// last digit when that is coarser), under a shared power of ten when the larger of the two is
+// outside [1e-3, 1e4); a std far below the mean's last digit gets a power of its own.
 std::string latex_number(const Summary& s) {
-  if (!std::isfinite(s.mean)) return "\\text{" + printed("%g", s.mean) + "}";
-  const double a = std::fabs(s.mean);
-  const int e =
-      (a == 0 || (a >= 1e-3 && a < 1e4)) ? 0 : static_cast<int>(std::floor(std::log10(a)));
-  const double scale = std::pow(10.0, -e);
-  std::string body = decimal(s.mean * scale, 4);
-  const bool spread = s.count > 1 && s.std > 0;
+  if (!std::isfinite(s.mean)) return latex_infinite(s.mean);
+  const bool spread = s.count > 1 && s.std != 0;
+  if (spread && !std::isfinite(s.std)) return fixed(s.mean, 4) + " \\pm " + latex_infinite(s.std);
+  const double big = std::max(std::fabs(s.mean), spread ? s.std : 0.0);
+  const int e = big == 0 || (big >= 1e-3 && big < 1e4) ? 0 : rounded_exponent(big, 4);
+  const double unit = std::pow(10.0, e);  // 10^e is representable down to e = -323
+  const double m = s.mean / unit;
+  int decimals = m == 0 ? 3 : 3 - rounded_exponent(m, 4);
+  std::string spread_text;
   if (spread) {
-    // A spread far below the mean's last digit gets its own power of ten, not a row of zeros.
-    const double sd = s.std * scale, m = std::fabs(s.mean * scale);
-    const int k = static_cast<int>(std::floor(std::log10(sd)));
-    const bool tiny = m > 0 && k < static_cast<int>(std::floor(std::log10(m))) - 4;
-    body += " \\pm " +
-            (tiny ? decimal(sd * std::pow(10.0, -k), 2) + " \\times 10^{" + std::to_string(k) + "}"
-                  : decimal(sd, 2));
+    const double sd = s.std / unit;
+    const int k = rounded_exponent(sd, 2);
+    const bool tiny = m != 0 && k < rounded_exponent(m, 4) - 4;
+    if (tiny) {
+      spread_text = fixed(sd / std::pow(10.0, k), 1) + " \\times 10^{" + std::to_string(k) + "}";
+    } else {
+      spread_text = fixed(sd, 1 - k);
+      decimals = std::min(decimals, 1 - k);
+    }
   }
+  std::string body = fixed(m, decimals);
+  if (spread) body += " \\pm " + spread_text;
   if (e == 0) return body;
   return (spread ? "(" + body + ")" : body) + " \\times 10^{" + std::to_string(e) + "}";
 }
@@ -201,7 +236,7 @@ std::vector<std::size_t> fullest(const Cells& cells, std::size_t rows) {
 
 std::string plain_text(const Summary& s, std::size_t most) {
   std::string text = printed("%.4g", s.mean);
-  if (s.count > 1) text += " ± " + printed("%.2g", s.std);
+  if (s.count > 1 && std::isfinite(s.std)) text += " ± " + printed("%.2g", s.std);
   if (s.count < most) text += " (n=" + std::to_string(s.count) + ")";
   return text;
 }
@@ -308,14 +343,76 @@ void tidy_csv(std::ostream& out, const CellGrid& g, const ReportOptions& o) {
     }
 }
 
+// The key, metric and average-over lists: columns that exist, each once, none in two roles;
+// averaging over only what is an identity column not already averaged over.
+void check_lists(const ResultsTable& t, const ReportOptions& o) {
+  const std::vector<std::pair<const char*, const std::vector<std::string>*>> lists = {
+      {"--rows", &o.rows}, {"--cols", &o.cols}, {"--metric", &o.metrics}};
+  std::map<std::string, const char*> role;
+  for (const auto& [option, list] : lists) {
+    if (list->empty()) throw std::invalid_argument(std::string(option) + " names no column");
+    for (const auto& c : *list) {
+      require_column(t, c);
+      if (auto [it, fresh] = role.emplace(c, option); !fresh)
+        throw std::invalid_argument("'" + c + "' is given twice (" + it->second + " and " + option +
+                                    ")");
+    }
+  }
+  for (const auto& m : o.metrics)
+    if (!t.numbers.count(m)) throw std::invalid_argument("'" + m + "' is not a numeric column");
+  for (const auto& c : o.average_over) {
+    require_column(t, c);
+    const ColumnSpec* spec = find_column(c, false);
+    const bool identity = c == "results" || (spec && spec->group == ColumnGroup::identity);
+    if (!identity || kPerRun.count(c))
+      throw std::invalid_argument("--average-over " + c + ": " +
+                                  (identity ? "every report already averages over it (or it "
+                                              "names single runs)"
+                                            : "not an identity column (what was run)"));
+    if (auto [it, fresh] = role.emplace(c, "--average-over"); !fresh)
+      throw std::invalid_argument("'" + c + "' is given twice (" + it->second +
+                                  " and --average-over)");
+  }
+}
+
 }  // namespace
+
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+  return out;
+}
+
+std::string formatted(const char* format, double x) {
+  char buffer[400];
+  std::snprintf(buffer, sizeof buffer, format, x);
+  return buffer;
+}
+
+ResultsTable select_rows(const ResultsTable& t, const std::vector<std::string>& where) {
+  if (where.empty()) return t;
+  const std::vector<std::size_t> rows = matching_rows(t, where);
+  ResultsTable out;
+  out.sweep = t.sweep;
+  out.config = t.config;
+  out.columns = t.columns;
+  out.rows = rows.size();
+  for (const auto& [c, cells] : t.text)
+    for (std::size_t r : rows) out.text[c].push_back(cells[r]);
+  for (const auto& [c, cells] : t.numbers)
+    for (std::size_t r : rows) out.numbers[c].push_back(cells[r]);
+  return out;
+}
 
 Summary summarise(const std::vector<double>& values) {
   Summary s;
   s.count = values.size();
   if (values.empty()) return s;
-  for (double v : values) s.mean += v;
-  s.mean /= static_cast<double>(s.count);
+  // Sums of the differences from the first value: equal values give exactly it, and std 0.
+  const double first = values[0];
+  double sum = 0;
+  for (double v : values) sum += v - first;
+  s.mean = std::isfinite(first) ? first + sum / static_cast<double>(s.count) : first;
   if (s.count < 2) return s;
   double squares = 0;
   for (double v : values) squares += (v - s.mean) * (v - s.mean);
@@ -324,10 +421,7 @@ Summary summarise(const std::vector<double>& values) {
 }
 
 CellGrid tabulate(const ResultsTable& t, const ReportOptions& o) {
-  for (const auto* list : {&o.rows, &o.cols, &o.metrics, &o.average_over})
-    for (const auto& c : *list) require_column(t, c);
-  for (const auto& m : o.metrics)
-    if (!t.numbers.count(m)) throw std::invalid_argument("'" + m + "' is not a numeric column");
+  check_lists(t, o);
 
   CellGrid g;
   std::vector<std::size_t> ok;
@@ -356,11 +450,17 @@ CellGrid tabulate(const ResultsTable& t, const ReportOptions& o) {
   for (std::size_t i = 0; i < g.row_keys.size(); ++i) row_of[g.row_keys[i]] = i;
   for (std::size_t i = 0; i < g.col_keys.size(); ++i) col_of[g.col_keys[i]] = i;
   for (const auto& m : o.metrics) g.values[m];
+  // One run twice in a cell (a file given twice) would count twice.
+  std::map<std::pair<std::size_t, std::size_t>, std::set<std::string>> runs;
+  const auto ids = t.text.find("run_id");
   for (std::size_t r : ok) {
     std::vector<std::string> rk, ck;
     for (const auto& c : g.rows) rk.push_back(t.cell(c, r));
     for (const auto& c : g.cols) ck.push_back(t.cell(c, r));
     const std::pair<std::size_t, std::size_t> key{row_of.at(rk), col_of.at(ck)};
+    if (ids != t.text.end() && !runs[key].insert(ids->second[r]).second)
+      throw std::invalid_argument("run " + ids->second[r] +
+                                  " is twice in one cell (a results file given twice?)");
     for (const auto& m : o.metrics)
       if (const double v = t.numbers.at(m)[r]; !std::isnan(v)) g.values[m][key].push_back(v);
   }
@@ -417,10 +517,13 @@ std::string report(const ResultsTable& t, const ReportOptions& o) {
 std::string markdown_escaped(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|' || c == '\\' || c == '*' || c == '`')
+    if (c == '|' || c == '\\' || c == '*' || c == '`' || c == '_' || c == '~' || c == '[' ||
+        c == ']')
       out += std::string("\\") + c;
     else if (c == '<')
       out += "&lt;";
+    else if (c == '&')
+      out += "&amp;";
     else if (c == '\n' || c == '\r')
       out += ' ';
     else
@@ -465,6 +568,12 @@ std::string latex_escaped(const std::string& text) {
       case '_':
       case '%':
         out += std::string("\\") + c;
+        break;
+      case '[':  // a row or cell starting with [ would be \\[length] or \\midrule[length]
+        out += "{[}";
+        break;
+      case ']':
+        out += "{]}";
         break;
       case '\n':
       case '\r':

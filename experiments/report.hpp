@@ -53,6 +53,15 @@ std::string format_report(const CellGrid& grid, const ReportOptions& options);
 /// unknown format.
 std::string report(const ResultsTable& table, const ReportOptions& options);
 
+/// The rows matching every COLUMN=VALUE[,VALUE...] of `where` (commas inside brackets belong
+/// to the value: kmeans(init=quantile,n_init=3) is one). Throws std::invalid_argument as
+/// tabulate does.
+ResultsTable select_rows(const ResultsTable& table, const std::vector<std::string>& where);
+
+std::string joined(const std::vector<std::string>& parts, const std::string& separator);
+/// snprintf of one number.
+std::string formatted(const char* format, double x);
+
 /// Labels escaped for a format.
 std::string markdown_escaped(const std::string& text);
 std::string csv_field(const std::string& text);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "datasets/hdf5_io.hpp"
@@ -29,14 +30,17 @@ ResultsTable stack_results(const std::vector<ResultsTable>& tables,
   if (tables.size() == 1) return tables.front();
   ResultsTable out;
   out.columns.push_back("results");
+  std::map<std::string, std::size_t> first_file;  // of each column
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const ResultsTable& t = tables[i];
     out.sweep += (i ? ", " : "") + t.sweep;
     for (const auto& c : t.columns) {
       const bool text = t.text.count(c) > 0;
       if ((text && out.numbers.count(c)) || (!text && out.text.count(c)))
-        throw std::runtime_error(names[i] + ": column '" + c + "' is " +
-                                 (text ? "text" : "numeric") + " here and not in " + names[0]);
+        throw std::invalid_argument(names[i] + ": column '" + c + "' is " +
+                                    (text ? "text" : "numeric") + " here and not in " +
+                                    names[first_file.at(c)]);
+      first_file.emplace(c, i);
       if (!out.has(c)) {
         out.columns.push_back(c);
         if (text)

@@ -23,8 +23,8 @@ struct ResultsTable {
 
 /// The rows of several results files as one table, with a first column `results` naming each
 /// row's file (`names[i]` for tables[i]); a column a file lacks is NaN or empty in its rows.
-/// One table is returned as it is. Throws std::runtime_error when a column is text in one file
-/// and numeric in another.
+/// One table is returned as it is. Throws std::invalid_argument when a column is text in one
+/// file and numeric in another.
 ResultsTable stack_results(const std::vector<ResultsTable>& tables,
                            const std::vector<std::string>& names);
 

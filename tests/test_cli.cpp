@@ -135,8 +135,8 @@ TEST_CASE("report reads several files and filters; compare flags a regression be
   CHECK(worse.status == 1);
   CHECK(worse.output.find("| optimal | 2 |") != std::string::npos);
   CHECK(worse.output.find("| 1.1 | worse |") != std::string::npos);
-  CHECK(worse.output.find("cells worse in B than in A beyond the noise (mse)") !=
-        std::string::npos);
+  CHECK(worse.output.find("regression in mse: 6 cells worse in B than in A beyond the noise, 0 "
+                          "with no value in B") != std::string::npos);
   // 10 % is within a factor of 1.2; and B / A the other way round is better.
   CHECK(box.quantlab("compare results/tiny.h5 results/b.h5 --factor 1.2 --fail-on-regression mse")
             .status == 0);
@@ -146,6 +146,14 @@ TEST_CASE("report reads several files and filters; compare flags a regression be
   CHECK(better.output.find(",better\n") != std::string::npos);
   CHECK(box.quantlab("compare results/tiny.h5 results/b.h5 --fail-on-regression alg_step").status ==
         2);
+  // A cell that B has no value for fails the gate too.
+  for (std::size_t r = 0; r < b.rows; ++r)
+    if (b.text.at("algorithm")[r] == "optimal") b.numbers.at("mse")[r] = std::nan("");
+  write_results(box.path("results/b.h5"), b, Distributions{});
+  const Result gone = box.quantlab("compare results/tiny.h5 results/b.h5 --fail-on-regression mse");
+  CHECK(gone.status == 1);
+  CHECK(gone.output.find("0 cells worse in B than in A beyond the noise, 6 with no value in B") !=
+        std::string::npos);
 }
 
 TEST_CASE("results do not depend on the thread count") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "experiments/compare.hpp"
 #include "experiments/report.hpp"
@@ -171,19 +172,104 @@ TEST_CASE("compare marks a cell only beyond the factor and outside both spreads"
     FAIL("no cell " << label << " " << metric);
     return ComparedCell{};
   };
-  CHECK(find("kmeans", "mse").change == Change::same);
-  CHECK(find("kmeans", "mse").ratio == doctest::Approx(1.05));
-  CHECK(find("optimal", "mse").change == Change::worse);         // mse: lower is better
-  CHECK(find("optimal", "alg_step").change == Change::changed);  // no declared direction
-  CHECK(find("uniform", "mse").change == Change::only_a);
-  CHECK(find("lloyd", "mse").change == Change::only_b);
+  CHECK(find("kmeans", "mse").mark == Change::same);
+  CHECK(find("kmeans", "mse").change == doctest::Approx(1.05));
+  CHECK(find("optimal", "mse").mark == Change::worse);         // mse: lower is better
+  CHECK(find("optimal", "alg_step").mark == Change::changed);  // no declared direction
+  CHECK(find("uniform", "mse").mark == Change::only_a);
+  CHECK(find("lloyd", "mse").mark == Change::only_b);
   const Comparison reversed = compare_results(b, a, o);
   for (const auto& x : reversed.cells)
-    if (x.key[1] == "optimal" && x.metric == "mse") CHECK(x.change == Change::better);
+    if (x.key[1] == "optimal" && x.metric == "mse") CHECK(x.mark == Change::better);
   o.factor = 1.25;  // 0.6 / 0.5 = 1.2 is within it
   for (const auto& x : compare_results(a, b, o).cells)
-    if (x.key[1] == "optimal") CHECK(x.change == Change::same);
+    if (x.key[1] == "optimal") CHECK(x.mark == Change::same);
   const std::string md = format_comparison(c, CompareOptions{}, "a.h5", "b.h5");
   CHECK(has(md, "| g | optimal | 2 | 0.5 (n=1) | 0.6 (n=1) | 1.2 | worse |"));
   CHECK(has(md, "mse: 1 worse, 0 better, 0 changed, 1 within noise, 1 only in A, 1 only in B"));
+}
+
+TEST_CASE("LaTeX numbers: rounding carries, subnormals, a spread larger than the mean") {
+  auto tex = [](std::vector<double> values) {
+    std::vector<Row> rows;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      rows.push_back({"g", "k", "tensor", 2, static_cast<double>(i), values[i]});
+    ReportOptions o;
+    o.format = "latex";
+    const std::string out = report(table_of(rows), o);
+    const auto start = out.find("g & k & ") + 8;
+    return out.substr(start, out.find(" \\\\\n", start) - start);
+  };
+  CHECK(tex({9.99996e-5}) == "$1.000 \\times 10^{-4}$");
+  CHECK(tex({9.99996}) == "$10.00$");
+  CHECK(tex({5e-101}) == "$5.000 \\times 10^{-101}$");
+  // mean 3.0005, std 4.24: the mean to the std's last digit.
+  CHECK(tex({0.001, 6}) == "$3.0 \\pm 4.2$");
+  CHECK(tex({0.25, 0.25, 0.25}) == "$0.2500$");  // equal values: no spread at all
+}
+
+TEST_CASE("equal values average to themselves with no spread") {
+  const std::vector<double> v(200, 0.39753);
+  const Summary s = summarise(v);
+  CHECK(s.mean == 0.39753);
+  CHECK(s.std == 0);
+}
+
+TEST_CASE("report refuses lists that name nothing, twice, or what cannot be averaged over") {
+  const ResultsTable t = table_of({{"g", "kmeans(init=quantile,n_init=3)", "tensor", 2, 0, 1},
+                                   {"g", "kmeans(init=quantile,n_init=3)", "tensor", 2, 1, 2},
+                                   {"g", "", "tensor", 2, 0, 5}});
+  for (const auto& [change, message] :
+       std::vector<std::pair<std::function<void(ReportOptions&)>, std::string>>{
+           {[](ReportOptions& o) { o.metrics = {}; }, "--metric names no column"},
+           {[](ReportOptions& o) { o.cols = {"label"}; }, "'label' is given twice"},
+           {[](ReportOptions& o) {
+              o.metrics = {"mse", "mse"};
+            },
+            "'mse' is given twice"},
+           {[](ReportOptions& o) { o.average_over = {"mse"}; }, "not an identity column"},
+           {[](ReportOptions& o) { o.average_over = {"seed"}; }, "already averages over it"},
+           {[](ReportOptions& o) { o.average_over = {"bits"}; }, "'bits' is given twice"}}) {
+    ReportOptions o;
+    change(o);
+    CHECK_THROWS_WITH(report(t, o), doctest::Contains(message.c_str()));
+  }
+  // A label with commas inside brackets is one --where value; an empty value matches "".
+  ReportOptions o;
+  o.where = {"label=kmeans(init=quantile,n_init=3)"};
+  CHECK(has(report(t, o), "| g | kmeans(init=quantile,n\\_init=3) | 1.5 ± 0.71 |"));
+  o.where = {"label="};
+  CHECK(has(report(t, o), "| g |  | 5 |"));
+  // The same run twice in a cell (one file given twice) is refused.
+  const ResultsTable twice = stack_results({t, t}, {"a.h5", "a.h5"});
+  CHECK_THROWS_WITH(report(twice, ReportOptions{}), doctest::Contains("is twice in one cell"));
+}
+
+TEST_CASE("compare: a value turned infinite is worse, rounding is not, dB compare by difference") {
+  const ResultsTable a = table_of({{"g", "optimal", "tensor", 2, 0, 0.0},
+                                   {"g", "kmeans", "tensor", 2, 0, 1.0},
+                                   {"g", "kmeans", "tensor", 2, 1, 1.0}});
+  ResultsTable b = table_of({{"g", "optimal", "tensor", 2, 0, 2.2e-16},
+                             {"g", "kmeans", "tensor", 2, 0, 1.0},
+                             {"g", "kmeans", "tensor", 2, 1, HUGE_VAL}});
+  CompareOptions o;
+  const Comparison c = compare_results(a, b, o);
+  REQUIRE(c.cells.size() == 2);
+  CHECK(c.cells[0].key[1] == "optimal");
+  CHECK(c.cells[0].mark == Change::same);   // 0 against 2.2e-16: within atol
+  CHECK(c.cells[1].mark == Change::worse);  // kmeans: a seed's mse turned infinite
+  o.atol = 0;
+  CHECK(compare_results(a, b, o).cells[0].mark == Change::worse);
+  // sqnr_db in dB: -1.87 against -4.87 is 3 dB worse (higher is better), not a ratio of 2.6.
+  ResultsTable da = table_of({{"g", "k", "tensor", 2, 0, 1}});
+  ResultsTable db = da;
+  da.columns.push_back("sqnr_db");
+  db.columns.push_back("sqnr_db");
+  da.numbers["sqnr_db"] = {-1.87};
+  db.numbers["sqnr_db"] = {-4.87};
+  o.metrics = {"sqnr_db"};
+  const Comparison d = compare_results(da, db, o);
+  REQUIRE(d.cells.size() == 1);
+  CHECK(d.cells[0].change == doctest::Approx(-3.0));
+  CHECK(d.cells[0].mark == Change::worse);
 }
