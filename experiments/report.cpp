@@ -34,13 +34,10 @@ const std::vector<std::string> kSplitOrder = {
 const std::set<std::string> kDataColumns = {"dataset", "source",         "tensor",
                                             "shape",   "data_generator", "tensor_checksum"};
 
-const auto& join = joined;
-const auto& printed = formatted;
-
 void require_column(const ResultsTable& t, const std::string& c) {
   if (t.has(c)) return;
   throw std::invalid_argument("no column '" + c +
-                              "' in the results (columns: " + join(t.columns, ", ") + ")");
+                              "' in the results (columns: " + joined(t.columns, ", ") + ")");
 }
 
 // The values of --where's list: split at the commas outside brackets, so that a label such as
@@ -90,7 +87,7 @@ std::vector<std::size_t> matching_rows(const ResultsTable& t,
   std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < t.rows; ++r)
     if (keep[r]) rows.push_back(r);
-  if (rows.empty()) throw std::invalid_argument("no run matches --where " + join(where, " and "));
+  if (rows.empty()) throw std::invalid_argument("no run matches --where " + joined(where, " and "));
   return rows;
 }
 
@@ -174,7 +171,8 @@ std::string averaged_over(const ReportOptions& o) {
   for (const auto& c : o.average_over) over.push_back(c);
   const bool over_data = std::any_of(o.average_over.begin(), o.average_over.end(),
                                      [](const std::string& c) { return kDataColumns.count(c); });
-  return "mean ± std over " + join(over, " and ") + (over_data ? " (and what names the data)" : "");
+  return "mean ± std over " + joined(over, " and ") +
+         (over_data ? " (and what names the data)" : "");
 }
 
 // The power of ten of x once rounded to `digits` significant digits (9.99996e-5 → -4).
@@ -235,8 +233,8 @@ std::vector<std::size_t> fullest(const Cells& cells, std::size_t rows) {
 }
 
 std::string plain_text(const Summary& s, std::size_t most) {
-  std::string text = printed("%.4g", s.mean);
-  if (s.count > 1 && std::isfinite(s.std)) text += " ± " + printed("%.2g", s.std);
+  std::string text = formatted("%.4g", s.mean);
+  if (s.count > 1 && std::isfinite(s.std)) text += " ± " + formatted("%.2g", s.std);
   if (s.count < most) text += " (n=" + std::to_string(s.count) + ")";
   return text;
 }
@@ -249,7 +247,7 @@ void markdown_table(std::ostream& out, const CellGrid& g, const Cells& cells,
   for (const auto& ck : g.col_keys) {
     std::vector<std::string> parts;
     for (std::size_t c = 0; c < g.cols.size(); ++c) parts.push_back(g.cols[c] + "=" + ck[c]);
-    out << " " << markdown_escaped(join(parts, ", ")) << " |";
+    out << " " << markdown_escaped(joined(parts, ", ")) << " |";
   }
   out << "\n|";
   for (std::size_t i = 0; i < g.rows.size(); ++i) out << "---|";
@@ -277,9 +275,9 @@ void latex_table(std::ostream& out, const CellGrid& g, const Cells& cells,
     std::vector<std::string> parts;
     for (std::size_t c = 0; c < g.cols.size(); ++c)
       parts.push_back(latex_escaped(g.cols[c]) + " = " + latex_escaped(ck[c]));
-    header.push_back(join(parts, ", "));
+    header.push_back(joined(parts, ", "));
   }
-  out << join(header, " & ") << " \\\\\n\\midrule\n";
+  out << joined(header, " & ") << " \\\\\n\\midrule\n";
   for (std::size_t ri = 0; ri < g.row_keys.size(); ++ri) {
     std::vector<std::string> line;
     for (const auto& part : g.row_keys[ri]) line.push_back(latex_escaped(part));
@@ -287,7 +285,7 @@ void latex_table(std::ostream& out, const CellGrid& g, const Cells& cells,
       const auto it = cells.find({ri, ci});
       line.push_back(it == cells.end() ? "--" : "$" + latex_number(summarise(it->second)) + "$");
     }
-    out << join(line, " & ") << " \\\\\n";
+    out << joined(line, " & ") << " \\\\\n";
   }
   out << "\\bottomrule\n\\end{tabular}\n\n";
 }
@@ -301,7 +299,7 @@ void html_table(std::ostream& out, const CellGrid& g, const Cells& cells, const 
   for (const auto& ck : g.col_keys) {
     std::vector<std::string> parts;
     for (std::size_t c = 0; c < g.cols.size(); ++c) parts.push_back(g.cols[c] + "=" + ck[c]);
-    out << "<th class=\"number\">" << html_escaped(join(parts, ", ")) << "</th>";
+    out << "<th class=\"number\">" << html_escaped(joined(parts, ", ")) << "</th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   for (std::size_t ri = 0; ri < g.row_keys.size(); ++ri) {
@@ -314,7 +312,7 @@ void html_table(std::ostream& out, const CellGrid& g, const Cells& cells, const 
         continue;
       }
       const Summary s = summarise(it->second);
-      out << "<td class=\"number\" data-value=\"" << printed("%.17g", s.mean) << "\">"
+      out << "<td class=\"number\" data-value=\"" << formatted("%.17g", s.mean) << "\">"
           << html_escaped(plain_text(s, most[ri])) << "</td>";
     }
     out << "</tr>\n";
@@ -328,7 +326,7 @@ void tidy_csv(std::ostream& out, const CellGrid& g, const ReportOptions& o) {
   for (const auto& c : g.rows) header.push_back(csv_field(c));
   for (const auto& c : g.cols) header.push_back(csv_field(c));
   for (const char* c : {"metric", "mean", "std", "count"}) header.push_back(c);
-  out << join(header, ",") << "\n";
+  out << joined(header, ",") << "\n";
   for (const auto& metric : o.metrics)
     for (const auto& [key, values] : g.values.at(metric)) {
       std::vector<std::string> line;
@@ -336,10 +334,10 @@ void tidy_csv(std::ostream& out, const CellGrid& g, const ReportOptions& o) {
       for (const auto& part : g.col_keys[key.second]) line.push_back(csv_field(part));
       const Summary s = summarise(values);
       line.push_back(csv_field(metric));
-      line.push_back(printed("%.17g", s.mean));
-      line.push_back(s.count > 1 ? printed("%.17g", s.std) : "");
+      line.push_back(formatted("%.17g", s.mean));
+      line.push_back(s.count > 1 ? formatted("%.17g", s.std) : "");
       line.push_back(std::to_string(s.count));
-      out << join(line, ",") << "\n";
+      out << joined(line, ",") << "\n";
     }
 }
 
@@ -472,9 +470,9 @@ std::vector<std::string> report_notes(const CellGrid& g, const ReportOptions& o)
   if (!g.added.empty()) {
     std::vector<std::string> keys = o.rows;
     keys.insert(keys.end(), o.cols.begin(), o.cols.end());
-    notes.push_back("rows also split by " + join(g.added, ", ") + ": " +
+    notes.push_back("rows also split by " + joined(g.added, ", ") + ": " +
                     (g.added.size() > 1 ? "they vary" : "it varies") + " between runs of one " +
-                    join(keys, " / ") + " (--average-over " + join(g.added, ",") +
+                    joined(keys, " / ") + " (--average-over " + joined(g.added, ",") +
                     " averages over " + (g.added.size() > 1 ? "them" : "it") + ")");
   }
   if (g.failed)
