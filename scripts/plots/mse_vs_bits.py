@@ -52,7 +52,7 @@ def draw(table, options):
     for (ax,), panel in zip(facets, layout.panels):
         here = []
         for i, series in enumerate(layout.series):
-            cell = sorted(layout.points(panel, series), key=lambda p: p[0][0])
+            cell = layout.line(panel, series)
             if not cell:
                 continue
             stats = [mean_std(table[metric][r]) for _, r in cell]

@@ -22,7 +22,7 @@ def loss(table, options):
     fig, facets = grid(len(layout.panels))
     for (ax,), panel in zip(facets, layout.panels):
         for i, series in enumerate(layout.series):
-            cell = sorted(layout.points(panel, series), key=lambda p: p[0][0])
+            cell = layout.line(panel, series)
             if not cell:
                 continue
             # x: the levels reached (a sparse run may reach fewer than asked), mean over seeds.

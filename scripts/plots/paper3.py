@@ -27,7 +27,7 @@ def error(table, options):
     fig, facets = grid(len(layout.panels))
     for (ax,), panel in zip(facets, layout.panels):
         for i, series in enumerate(layout.series):
-            cell = sorted(layout.points(panel, series), key=lambda p: p[0][0])
+            cell = layout.line(panel, series)
             if not cell:
                 continue
             stats = [mean_std(np.sqrt(table["rel_sse"][r])) for _, r in cell]

@@ -107,6 +107,10 @@ class Layout:
     def points(self, panel, series):
         return self.cells.get((panel, series), [])
 
+    def line(self, panel, series):
+        """The points ordered by their (first) point value, as a line draws them."""
+        return sorted(self.points(panel, series), key=lambda p: p[0][0])
+
 
 def part_text(name, value, shape=""):
     """How a panel or series column reads in a title or a legend."""
