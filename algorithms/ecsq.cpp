@@ -23,8 +23,8 @@ struct UniformResult {
 };
 
 // Uniform bins of width `step` around 0, at most K of them, reconstructed by bin means.
-UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double step,
-                           std::size_t K) {
+UniformResult uniform_bins(const arma::vec& x, const SortedValues& s, const PrefixSums& sums,
+                           double step, std::size_t K) {
   const std::size_t m = s.size();
   // Bin index of each distinct value, then clipped to a window of K bins around the median
   // bin so that the outermost bins absorb the tails.
@@ -43,7 +43,7 @@ UniformResult uniform_bins(const SortedValues& s, const PrefixSums& sums, double
       weights.push_back(sums.weight(starts.back(), j));
       starts.push_back(j);
     }
-  UniformResult r{quantized_from_groups(s, starts, levels), 0};
+  UniformResult r{quantized_from_groups(x, s, starts, levels), 0};
   // Entropy of the level frequencies (element counts), not of the importance weights.
   std::vector<double> counts(levels.size(), 0);
   for (arma::uword i : r.q.indices) counts[i] += 1;
@@ -60,17 +60,17 @@ Quantized UniformEcsqQuantizer::quantize_values(const arma::vec& x, const arma::
   const SortedValues s = SortedValues::from(x, w);
   const PrefixSums sums(s);
   const double span = s.values.back() - s.values.front();
-  if (step_ > 0 || span == 0) return uniform_bins(s, sums, step_ > 0 ? step_ : 1.0, K).q;
+  if (step_ > 0 || span == 0) return uniform_bins(x, s, sums, step_ > 0 ? step_ : 1.0, K).q;
   // The least step whose entropy is at most the target. Down to the step at which K bins just
   // cover the range, entropy falls (not strictly) as the step grows; below it the outer bins
   // would clip the tails. Bisect on log Δ in between.
   double small = span / static_cast<double>(std::max<std::size_t>(K, 2) - 1), large = span * 2;
-  UniformResult finest = uniform_bins(s, sums, small, K);
+  UniformResult finest = uniform_bins(x, s, sums, small, K);
   if (finest.entropy <= rate_) return finest.q;
-  UniformResult best = uniform_bins(s, sums, large, K);
+  UniformResult best = uniform_bins(x, s, sums, large, K);
   for (int it = 0; it < 80 && large / small > 1 + 1e-9; ++it) {
     const double mid = std::sqrt(small * large);
-    UniformResult r = uniform_bins(s, sums, mid, K);
+    UniformResult r = uniform_bins(x, s, sums, mid, K);
     if (r.entropy <= rate_)
       large = mid, best = std::move(r);
     else

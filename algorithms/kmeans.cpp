@@ -10,10 +10,12 @@ namespace quantlab {
 
 namespace {
 
-Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& result,
-                               std::size_t restarts, std::size_t total_iterations) {
-  Quantized q = quantized_from_groups(
-      sorted, result.starts, std::vector<double>(result.centroids.begin(), result.centroids.end()));
+Quantized quantized_from_lloyd(const arma::vec& x, const SortedValues& sorted,
+                               const LloydResult& result, std::size_t restarts,
+                               std::size_t total_iterations) {
+  Quantized q =
+      quantized_from_groups(x, sorted, result.starts,
+                            std::vector<double>(result.centroids.begin(), result.centroids.end()));
   q.iterations = result.iterations;
   q.converged = result.converged;
   q.scalars["empty_cluster_reseeds"] = static_cast<double>(result.reseeds);
@@ -26,7 +28,7 @@ Quantized quantized_from_lloyd(const SortedValues& sorted, const LloydResult& re
 
 Quantized KmeansQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
                                            std::size_t K, Generator& gen) const {
-  const SortedValues sorted = SortedValues::from(x, weights);
+  const SortedValues sorted = SortedValues::from(x, weights, positions_for(K));
   const PrefixSums sums(sorted);
   LloydResult best;
   std::size_t total_iterations = 0;
@@ -40,17 +42,17 @@ Quantized KmeansQuantizer::quantize_values(const arma::vec& x, const arma::vec& 
     total_iterations += result.iterations;
     if (r == 0 || result.sse < best.sse) best = std::move(result);
   }
-  return quantized_from_lloyd(sorted, best, restarts, total_iterations);
+  return quantized_from_lloyd(x, sorted, best, restarts, total_iterations);
 }
 
 Quantized KmeansQuantizer::quantize_values_from(const arma::vec& x, const arma::vec& weights,
                                                 std::size_t K, Generator& gen,
                                                 const arma::vec& previous) const {
   if (previous.n_elem != K || !previous.is_finite()) return quantize(x, weights, K, gen);
-  const SortedValues sorted = SortedValues::from(x, weights);
+  const SortedValues sorted = SortedValues::from(x, weights, positions_for(K));
   const LloydResult result =
       lloyd(sorted, PrefixSums(sorted), arma::sort(previous), max_iter_, tol_);
-  return quantized_from_lloyd(sorted, result, 1, result.iterations);
+  return quantized_from_lloyd(x, sorted, result, 1, result.iterations);
 }
 
 }  // namespace quantlab

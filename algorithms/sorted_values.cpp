@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -20,70 +21,161 @@ std::uint64_t order_key(double v) {
   return (b >> 63) ? ~b : b | (std::uint64_t{1} << 63);
 }
 
-// One stable pass of an LSD radix sort on the digit of `bits` bits at `shift`, from a into b;
-// false (nothing moved) when every key has the same digit there.
-template <int bits>
-bool radix_pass(std::vector<std::pair<std::uint64_t, arma::uword>>& a,
-                std::vector<std::pair<std::uint64_t, arma::uword>>& b, int shift,
-                std::vector<std::size_t>& count) {
-  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
-  std::fill(count.begin(), count.end(), 0);
-  for (const auto& e : a) ++count[(e.first >> shift) & mask];
-  if (count[(a[0].first >> shift) & mask] == a.size()) return false;
-  std::size_t sum = 0;
-  for (auto& c : count) {
-    const std::size_t here = c;
-    c = sum;
-    sum += here;
-  }
-  for (const auto& e : a) b[count[(e.first >> shift) & mask]++] = e;
-  a.swap(b);
-  return true;
+double key_value(std::uint64_t key) {
+  const std::uint64_t b = (key >> 63) ? key & ~(std::uint64_t{1} << 63) : ~key;
+  double v;
+  std::memcpy(&v, &b, sizeof v);
+  return v;
 }
 
-// (key, index) pairs in ascending key order by an LSD radix sort (linear time; a digit every
-// key shares is skipped, as the low bits of float32 data held as doubles are): 16-bit digits
-// for large inputs, 8-bit ones for small (whose counts would cost more than the keys).
-std::vector<std::pair<std::uint64_t, arma::uword>> sorted_keys(const arma::vec& x) {
-  const std::size_t n = x.n_elem;
-  std::vector<std::pair<std::uint64_t, arma::uword>> a(n), b(n);
-  for (std::size_t i = 0; i < n; ++i) a[i] = {order_key(x[i]), i};
-  if (n < 2) return a;
-  if (n < (1u << 16)) {
-    std::vector<std::size_t> count(1 << 8);
-    for (int shift = 0; shift < 64; shift += 8) radix_pass<8>(a, b, shift, count);
-  } else {
-    std::vector<std::size_t> count(1 << 16);
-    for (int shift = 0; shift < 64; shift += 16) radix_pass<16>(a, b, shift, count);
+// (key, position) for the keys that do not leave room for a position in their word.
+struct KeyAndPosition {
+  std::uint64_t key;
+  std::uint64_t position;
+};
+
+std::uint64_t key_of(std::uint64_t word) {
+  return word;
+}
+std::uint64_t key_of(const KeyAndPosition& e) {
+  return e.key;
+}
+
+constexpr int digit_bits = 11;  // 2,048 counters a digit: the counts of every pass fit in L2
+constexpr std::uint64_t digit_mask = (std::uint64_t{1} << digit_bits) - 1;
+
+template <class Count, class Element>
+void radix_passes(std::vector<Element>& a, std::vector<Element>& spare, int low, int digits) {
+  const std::size_t n = a.size();
+  std::vector<Count> count(static_cast<std::size_t>(digits) << digit_bits, 0);
+  for (const Element& e : a)
+    for (int d = 0; d < digits; ++d)
+      ++count[(static_cast<std::size_t>(d) << digit_bits) +
+              ((key_of(e) >> (low + d * digit_bits)) & digit_mask)];
+  for (int d = 0; d < digits; ++d) {
+    Count* c = &count[static_cast<std::size_t>(d) << digit_bits];
+    const int shift = low + d * digit_bits;
+    if (c[(key_of(a[0]) >> shift) & digit_mask] == n) continue;  // a digit every key shares
+    Count sum = 0;
+    for (std::size_t b = 0; b <= digit_mask; ++b) {
+      const Count here = c[b];
+      c[b] = sum;
+      sum += here;
+    }
+    for (const Element& e : a) spare[c[(key_of(e) >> shift) & digit_mask]++] = e;
+    a.swap(spare);
   }
-  return a;
+}
+
+// Sorts `a` stably on the key bits [low, low + width) (the bits above are equal in every key)
+// by an LSD radix sort: one pass over the data counts every digit, then one scatter per digit
+// on which the keys differ. `spare` has the size of `a`.
+template <class Element>
+void radix_sort(std::vector<Element>& a, std::vector<Element>& spare, int low, int width) {
+  const std::size_t n = a.size();
+  if (n < 2 || width <= 0) return;
+  if (n < 64) {  // the counts would cost more than the keys
+    std::stable_sort(a.begin(), a.end(), [&](const Element& p, const Element& q) {
+      return (key_of(p) >> low) < (key_of(q) >> low);
+    });
+    return;
+  }
+  const int digits = (width + digit_bits - 1) / digit_bits;
+  if (n <= std::numeric_limits<std::uint32_t>::max())
+    radix_passes<std::uint32_t>(a, spare, low, digits);
+  else
+    radix_passes<std::size_t>(a, spare, low, digits);
+}
+
+// The distinct values of the sorted keys (equal doubles merged: -0 and +0 are one value, the
+// first in order standing for both), each with its total weight; `weight(k)` and
+// `position(k)` give the k-th sorted element's weight and input position.
+template <class Element, class Key, class Weight, class Position>
+void merge_runs(const std::vector<Element>& sorted, Key key, Weight weight, Position position,
+                SortedValues& s) {
+  const std::size_t n = sorted.size();
+  std::size_t m = 0;
+  double last = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double value = key_value(key(sorted[k]));
+    if (k == 0 || value != last) ++m, last = value;
+  }
+  s.values.set_size(m);
+  s.weights.set_size(m);
+  std::size_t j = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double value = key_value(key(sorted[k]));
+    if (k == 0 || value != s.values[j - 1]) {
+      s.values[j] = value;
+      s.weights[j++] = weight(k);
+    } else {
+      s.weights[j - 1] += weight(k);
+    }
+    if (!s.of.is_empty()) s.of[position(k)] = j - 1;
+  }
 }
 
 }  // namespace
 
-SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w) {
+SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Positions positions) {
   const std::size_t n = x.n_elem;
-  const auto order = sorted_keys(x);
-
   SortedValues s;
-  s.of.set_size(n);
-  std::vector<double> values, weights;
-  values.reserve(n);
-  weights.reserve(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const arma::uword i = order[k].second;
-    const double value = x[i];
-    const double weight = w.is_empty() ? 1.0 : w[i];
-    if (values.empty() || value != values.back()) {
-      values.push_back(value);
-      weights.push_back(weight);
-    } else {
-      weights.back() += weight;
-    }
-    s.of[i] = values.size() - 1;
+  if (n == 0) return s;
+  if (positions == Positions::keep) s.of.set_size(n);
+  std::vector<std::uint64_t> words(n);
+  std::uint64_t varying = 0;  // the key bits on which some two elements differ
+  const std::uint64_t first = order_key(x[0]);
+  for (std::size_t i = 0; i < n; ++i) {
+    words[i] = order_key(x[i]);
+    varying |= words[i] ^ first;
   }
-  s.values = arma::vec(values);
-  s.weights = arma::vec(weights);
+  // Bits outside [low, low + width) are the same in every key: the sort skips them.
+  const int low = varying ? __builtin_ctzll(varying) : 0;
+  const int width = varying ? 64 - __builtin_clzll(varying) - low : 0;
+  auto unit = [](std::size_t) { return 1.0; };
+  std::vector<std::uint64_t> spare(n);
+
+  if (positions == Positions::skip && w.is_empty()) {  // the keys alone
+    radix_sort(words, spare, low, width);
+    spare = {};
+    merge_runs(
+        words, [](std::uint64_t k) { return k; }, unit, [](std::size_t) { return 0; }, s);
+    return s;
+  }
+  const int position_bits = n > 1 ? 64 - __builtin_clzll(n - 1) : 0;
+  if (width + position_bits <= 64) {
+    // The varying key bits above the position in one word (float32 data, and any data on few
+    // bits): sorting the words sorts the keys, equal keys by position.
+    const std::uint64_t key_mask =
+        width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
+    const std::uint64_t position_mask = (std::uint64_t{1} << position_bits) - 1;
+    const std::uint64_t fixed = first & ~(key_mask << low);
+    for (std::size_t i = 0; i < n; ++i)
+      words[i] = (((words[i] >> low) & key_mask) << position_bits) | i;
+    radix_sort(words, spare, position_bits, width);
+    spare = {};
+    auto key = [&](std::uint64_t word) { return fixed | ((word >> position_bits) << low); };
+    auto position = [&](std::size_t k) { return words[k] & position_mask; };
+    if (w.is_empty())
+      merge_runs(words, key, unit, position, s);
+    else
+      merge_runs(
+          words, key, [&](std::size_t k) { return w[position(k)]; }, position, s);
+    return s;
+  }
+  spare = {};
+  std::vector<KeyAndPosition> pairs(n), pair_spare(n);
+  for (std::size_t i = 0; i < n; ++i) pairs[i] = {words[i], i};
+  words = {};
+  radix_sort(pairs, pair_spare, low, width);
+  pair_spare = {};
+  auto position = [&](std::size_t k) { return pairs[k].position; };
+  auto key = [](const KeyAndPosition& e) { return e.key; };
+  if (w.is_empty())
+    merge_runs(pairs, key, unit, position, s);
+  else
+    merge_runs(
+        pairs, key, [&](std::size_t k) { return w[position(k)]; }, position, s);
   return s;
 }
 
@@ -107,20 +199,44 @@ PrefixSums::PrefixSums(const SortedValues& sorted) {
   }
 }
 
-Quantized quantized_from_groups(const SortedValues& sorted, const std::vector<std::size_t>& starts,
+Quantized quantized_from_groups(const arma::vec& x, const SortedValues& sorted,
+                                const std::vector<std::size_t>& starts,
                                 const std::vector<double>& levels) {
   const std::size_t m = sorted.size();
   Quantized q;
   std::vector<double> codebook;
-  arma::uvec level_of(m);
+  std::vector<double> bounds;  // bounds[c - 1]: the least distinct value of codeword c
+  arma::uvec level_of(sorted.of.is_empty() ? 0 : m);
   for (std::size_t g = 0; g + 1 < starts.size(); ++g) {
     if (starts[g] == starts[g + 1]) continue;
     // Neighbouring groups may share a level (e.g. clipped uniform bins): one codeword.
-    if (codebook.empty() || levels[g] != codebook.back()) codebook.push_back(levels[g]);
-    for (std::size_t j = starts[g]; j < starts[g + 1]; ++j) level_of[j] = codebook.size() - 1;
+    if (codebook.empty() || levels[g] != codebook.back()) {
+      if (!codebook.empty()) bounds.push_back(sorted.values[starts[g]]);
+      codebook.push_back(levels[g]);
+    }
+    if (!level_of.is_empty())
+      for (std::size_t j = starts[g]; j < starts[g + 1]; ++j) level_of[j] = codebook.size() - 1;
   }
   q.codebook = arma::vec(codebook);
-  q.indices = level_of.elem(sorted.of);
+  if (!level_of.is_empty()) {
+    q.indices = level_of.elem(sorted.of);
+  } else {
+    // Each element's codeword: the number of bounds at or below it, by a branchless binary
+    // search (x holds exactly the distinct values, so the comparisons are exact).
+    q.indices.set_size(x.n_elem);
+    const double* b = bounds.data();
+    const std::size_t count = bounds.size();
+    for (arma::uword i = 0; i < x.n_elem; ++i) {
+      const double v = x[i];
+      std::size_t base = 0, len = count;
+      while (len > 1) {
+        const std::size_t half = len / 2;
+        base = b[base + half - 1] <= v ? base + half : base;
+        len -= half;
+      }
+      q.indices[i] = base + (len == 1 && b[base] <= v);
+    }
+  }
   q.reconstruction = q.codebook.elem(q.indices);
   return q;
 }

@@ -232,7 +232,7 @@ Quantized SparseLeastSquaresQuantizer::quantize_values(const arma::vec& x, const
     converged = l.converged;
   }
   // Distinct values → groups → elements; the levels are non-decreasing.
-  Quantized q = quantized_from_groups(s, best.starts, best.levels);
+  Quantized q = quantized_from_groups(x, s, best.starts, best.levels);
   q.iterations = iterations;
   q.converged = converged;
   if (penalty_ == Penalty::cluster) q.scalars["initial_sse"] = initial_sse;

@@ -101,7 +101,7 @@ Grid optimal_grid(const PrefixSums& sums, const arma::vec& values, const Grid& m
 
 Quantized UniformQuantizer::quantize_values(const arma::vec& x, const arma::vec& weights,
                                             std::size_t K, Generator&) const {
-  const SortedValues sorted = SortedValues::from(x, weights);
+  const SortedValues sorted = SortedValues::from(x, weights, positions_for(K));
   const PrefixSums sums(sorted);
   const double lo = sorted.values.front(), hi = sorted.values.back();
   const double span = K > 1 ? static_cast<double>(K - 1) : 1.0;
@@ -120,7 +120,7 @@ Quantized UniformQuantizer::quantize_values(const arma::vec& x, const arma::vec&
     levels[k] = (reconstruction_ == UniformReconstruction::centroid && starts[k] < starts[k + 1])
                     ? sums.mean(starts[k], starts[k + 1])
                     : level(grid, k, K);
-  Quantized q = quantized_from_groups(sorted, starts, levels);
+  Quantized q = quantized_from_groups(x, sorted, starts, levels);
   q.scalars["step"] = grid.step;
   q.scalars["center"] = grid.center;
   return q;

@@ -1,9 +1,13 @@
-// Sorted distinct values: the radix sort with 8-bit digits (small inputs) and 16-bit ones
-// (large), against std::sort, with negatives, signed zeros, duplicates and float32 values
-// (whose low digits every key shares, so those passes are skipped).
+// Sorted distinct values: the radix sort in its three forms (bare keys; keys with their
+// positions in one word, as float32 data and data on few bits allow; keys beside positions)
+// against std::sort, with negatives, signed zeros, duplicates, float32 values (whose low bits
+// every key shares, so those digits are skipped) and sizes on both sides of the small-input
+// path; and the codewords of quantized_from_groups found by search against those found from
+// the positions.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "algorithms/sorted_values.hpp"
 #include "tests/test_support.hpp"
@@ -11,31 +15,96 @@
 using namespace quantlab;
 using namespace quantlab::testing;
 
+namespace {
+
+arma::vec mixed_values(Generator& g, std::size_t n, int kind_of_data) {
+  arma::vec x(n);
+  for (double& v : x) {
+    const auto kind = g.below(4);
+    v = kind == 0   ? static_cast<double>(g.below(50)) - 25
+        : kind == 1 ? g.normal() * 1e6
+        : kind == 2 ? (g.below(2) ? 0.0 : -0.0)
+                    : g.laplace() * 1e-200;
+    if (kind_of_data == 1) v = static_cast<float>(g.laplace() * 3);
+    if (kind_of_data == 2) v = static_cast<double>(g.below(7)) * 0.25 - 0.5;  // few bits
+  }
+  return x;
+}
+
+}  // namespace
+
 TEST_CASE("distinct values, their weights and each element's position are exact") {
   Generator g(6);
-  for (std::size_t n : {1, 2, 7, 1000, 20000, 100000, 5, 3000, 70000}) {
-    const bool single = n == 5 || n == 3000 || n == 70000;
-    arma::vec x(n);
-    for (double& v : x) {
-      const auto kind = g.below(4);
-      v = kind == 0   ? static_cast<double>(g.below(50)) - 25
-          : kind == 1 ? g.normal() * 1e6
-          : kind == 2 ? (g.below(2) ? 0.0 : -0.0)
-                      : g.laplace() * 1e-200;
-      if (single) v = static_cast<float>(g.laplace() * 3);
+  for (std::size_t n : {1, 2, 7, 63, 64, 1000, 20000, 100000})
+    for (int kind_of_data : {0, 1, 2})
+      for (bool weighted : {false, true})
+        for (Positions positions : {Positions::keep, Positions::skip}) {
+          CAPTURE(n);
+          CAPTURE(kind_of_data);
+          CAPTURE(weighted);
+          const arma::vec x = mixed_values(g, n, kind_of_data);
+          const arma::vec w = weighted ? positive_weights(g, n) : arma::vec();
+          const SortedValues s = SortedValues::from(x, w, positions);
+          std::vector<double> expected(x.begin(), x.end());
+          std::sort(expected.begin(), expected.end());
+          expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+          REQUIRE(s.size() == expected.size());
+          for (std::size_t j = 0; j < expected.size(); ++j) CHECK(s.values[j] == expected[j]);
+          // Each distinct value's weight, summed in the sort's order: by value, -0 before +0,
+          // equal values by position.
+          std::vector<std::size_t> order(n);
+          for (std::size_t i = 0; i < n; ++i) order[i] = i;
+          std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return x[a] < x[b] || (x[a] == x[b] && std::signbit(x[a]) && !std::signbit(x[b]));
+          });
+          arma::vec weight_sum(s.size(), arma::fill::zeros);
+          for (std::size_t i : order) {
+            const auto j = static_cast<arma::uword>(
+                std::lower_bound(expected.begin(), expected.end(), x[i]) - expected.begin());
+            weight_sum[j] += weighted ? w[i] : 1.0;
+          }
+          CHECK(arma::all(weight_sum == s.weights));
+          if (positions == Positions::skip) {
+            CHECK(s.of.is_empty());
+            continue;
+          }
+          for (std::size_t i = 0; i < n; ++i) CHECK(s.values[s.of[i]] == x[i]);
+        }
+}
+
+TEST_CASE("codewords found by searching their bounds equal those found from positions") {
+  Generator g(7);
+  for (std::size_t n : {1, 5, 300, 5000}) {
+    const arma::vec x = mixed_values(g, n, static_cast<int>(n % 3));
+    const SortedValues kept = SortedValues::from(x, arma::vec(), Positions::keep);
+    const SortedValues searched = SortedValues::from(x, arma::vec(), Positions::skip);
+    const std::size_t m = kept.size();
+    for (std::size_t groups : {std::size_t{1}, std::size_t{2}, std::size_t{5}, m}) {
+      if (groups > m) continue;
+      // Random contiguous groups (some empty), levels non-decreasing with repeats, so that
+      // neighbouring groups share a codeword.
+      std::vector<std::size_t> starts{0};
+      for (std::size_t k = 1; k < groups; ++k) starts.push_back(g.below(m + 1));
+      starts.push_back(m);
+      std::sort(starts.begin(), starts.end());
+      std::vector<double> levels;
+      for (std::size_t k = 0; k < groups; ++k)
+        levels.push_back(static_cast<double>(k / 2 + g.below(2)) + (levels.empty() ? 0 : 0.5));
+      std::sort(levels.begin(), levels.end());
+      const Quantized a = quantized_from_groups(x, kept, starts, levels);
+      const Quantized b = quantized_from_groups(x, searched, starts, levels);
+      CAPTURE(n);
+      CAPTURE(groups);
+      REQUIRE(arma::approx_equal(a.codebook, b.codebook, "absdiff", 0));
+      CHECK(arma::all(a.indices == b.indices));
+      CHECK(arma::approx_equal(a.reconstruction, b.reconstruction, "absdiff", 0));
+      // And from first principles: each element's level is its group's.
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t j = kept.of[i];
+        const std::size_t group = static_cast<std::size_t>(
+            std::upper_bound(starts.begin(), starts.end(), j) - starts.begin() - 1);
+        CHECK(b.reconstruction[i] == levels[group]);
+      }
     }
-    const arma::vec w = positive_weights(g, n);
-    const SortedValues s = SortedValues::from(x, w);
-    std::vector<double> expected(x.begin(), x.end());
-    std::sort(expected.begin(), expected.end());
-    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
-    REQUIRE(s.size() == expected.size());
-    for (std::size_t j = 0; j < expected.size(); ++j) CHECK(s.values[j] == expected[j]);
-    arma::vec weight_sum(s.size(), arma::fill::zeros);
-    for (std::size_t i = 0; i < n; ++i) {
-      CHECK(s.values[s.of[i]] == x[i]);
-      weight_sum[s.of[i]] += w[i];
-    }
-    CHECK(arma::approx_equal(weight_sum, s.weights, "reldiff", 1e-12));
   }
 }
