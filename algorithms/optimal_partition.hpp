@@ -30,6 +30,9 @@ double optimal_partition_bytes(std::size_t m, std::size_t K);
 /// backtracking table would exceed `max_bytes`. Requires 1 <= K <= m.
 Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes);
 
+/// K = 2 by trying every split: O(m), no search for λ.
+Partition optimal_partition_two(const PrefixSums& sums);
+
 /// The two solvers on their own (for tests and benchmarks).
 std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
                                                       std::size_t* solves = nullptr);

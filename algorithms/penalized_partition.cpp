@@ -41,15 +41,24 @@ PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
     const std::size_t rival = candidate.back();
     const std::size_t lo = std::max<std::size_t>(begin.back(), j + 1);  // rival wins at lo
     auto wins = [&](std::size_t t) { return value(j, t) < value(rival, t); };
-    // Gallop from lo for a t where j wins, then bisect the last gap.
+    // Gallop from lo for a t where j wins, then bisect the last gap. j wins at m or nowhere:
+    // once the gallop has gone some way, m is asked first, so that a j that never wins costs
+    // a few comparisons rather than log(m - lo).
     std::size_t lose = lo, step = 1, t = lo + 1;
+    bool wins_at_m = false, never = false;
     while (t <= m && !wins(t)) {
       lose = t;
       step *= 2;
       t = lo + step;
+      if (step == 16) {
+        never = lose == m || !wins(m);
+        if (never) break;
+        wins_at_m = true;
+      }
     }
+    if (never) continue;  // not a candidate
     if (t > m) {
-      if (lose == m || !wins(m)) continue;  // j never wins: not a candidate
+      if (lose == m || (!wins_at_m && !wins(m))) continue;
       t = m;
     }
     std::size_t win = t;

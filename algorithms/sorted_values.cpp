@@ -199,6 +199,18 @@ PrefixSums::PrefixSums(const SortedValues& sorted) {
   }
 }
 
+PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride) : shift_(fine.shift_) {
+  const std::size_t m = fine.size();
+  for (std::size_t j = 0; j < m; j += stride) {
+    w_.push_back(fine.w_[j]);
+    wx_.push_back(fine.wx_[j]);
+    wxx_.push_back(fine.wxx_[j]);
+  }
+  w_.push_back(fine.w_[m]);
+  wx_.push_back(fine.wx_[m]);
+  wxx_.push_back(fine.wxx_[m]);
+}
+
 Quantized quantized_from_groups(const arma::vec& x, const SortedValues& sorted,
                                 const std::vector<std::size_t>& starts,
                                 const std::vector<double>& levels) {

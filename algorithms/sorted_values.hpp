@@ -38,6 +38,9 @@ struct SortedValues {
 class PrefixSums {
  public:
   explicit PrefixSums(const SortedValues& sorted);
+  /// The sums at every stride-th boundary (and the last): the programme whose groups may
+  /// start only there, with the same costs.
+  PrefixSums(const PrefixSums& fine, std::size_t stride);
 
   /// Groups are half-open ranges [i, j) of distinct values, 0 <= i < j <= m.
   double weight(std::size_t i, std::size_t j) const { return w_[j] - w_[i]; }

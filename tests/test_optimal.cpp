@@ -234,7 +234,20 @@ TEST_CASE("the Lagrangian and the layered solvers agree, and each matches brute 
       }
     }
   }
-  CHECK(lagrangian_hits > total * 3 / 4);  // ties in integer data may leave some K unreachable
+  CHECK(lagrangian_hits > total * 3 / 4);     // ties in integer data may leave some K unreachable
+  for (int trial = 0; trial < 20; ++trial) {  // K = 2 by trying every split
+    const std::size_t n = 2 + g.below(trial < 10 ? 12 : 3000);
+    arma::vec x = small_data(g, n, true);
+    if (trial % 3) x.for_each([&](double& v) { v = g.normal(); });
+    const arma::vec w = trial % 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    if (sorted.size() < 2) continue;
+    const PrefixSums sums(sorted);
+    const Partition two = optimal_partition_two(sums);
+    REQUIRE(two.starts.size() == 3);
+    CHECK(two.sse == doctest::Approx(optimal_partition_layered(sums, 2, 1e9).sse).epsilon(1e-12));
+    if (n <= 13) CHECK(two.sse == doctest::Approx(brute_force_contiguous(x, w, 2)).epsilon(1e-9));
+  }
   for (int trial = 0; trial < 30; ++trial) {
     const std::size_t n = 2 + g.below(11);
     const arma::vec x = small_data(g, n, trial % 3 == 0);
@@ -244,6 +257,26 @@ TEST_CASE("the Lagrangian and the layered solvers agree, and each matches brute 
     for (std::size_t K = 1; K <= std::min<std::size_t>(4, sorted.size()); ++K)
       CHECK(optimal_partition_layered(sums, K, 1e9).sse ==
             doctest::Approx(brute_force_contiguous(x, w, K)).epsilon(1e-9).scale(1));
+  }
+}
+
+TEST_CASE("on large data the coarse programme's λ leads to the layered solver's optimum") {
+  // m >= 1024 K: the λ search starts from a programme on every stride-th boundary.
+  Generator g(8);
+  for (int trial = 0; trial < 4; ++trial) {
+    const std::size_t n = 40000;
+    arma::vec x(n);
+    for (double& v : x) v = trial % 2 ? g.laplace() : static_cast<float>(g.normal() * g.normal());
+    const arma::vec w = trial >= 2 ? positive_weights(g, n) : arma::vec();
+    const SortedValues sorted = SortedValues::from(x, w);
+    const PrefixSums sums(sorted);
+    for (std::size_t K : {3, 5, 8, 16, 32}) {
+      CAPTURE(trial);
+      CAPTURE(K);
+      const Partition p = optimal_partition(sums, K, 1e9);
+      REQUIRE(p.starts.size() == K + 1);
+      CHECK(p.sse == doctest::Approx(optimal_partition_layered(sums, K, 1e9).sse).epsilon(1e-12));
+    }
   }
 }
 
