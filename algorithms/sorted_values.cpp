@@ -41,50 +41,50 @@ std::uint64_t key_of(const KeyAndPosition& e) {
   return e.key;
 }
 
-constexpr int digit_bits = 11;  // 2,048 counters a digit: the counts of every pass fit in L2
-constexpr std::uint64_t digit_mask = (std::uint64_t{1} << digit_bits) - 1;
-
-template <class Count, class Element>
-void radix_passes(std::vector<Element>& a, std::vector<Element>& spare, int low, int digits) {
+// One pass over the data counts every digit of `bits` bits, then one stable scatter per digit
+// on which the keys differ.
+template <int bits, class Count, class Element>
+void radix_passes(std::vector<Element>& a, std::vector<Element>& spare, int low, int width) {
+  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const int digits = (width + bits - 1) / bits;
   const std::size_t n = a.size();
-  std::vector<Count> count(static_cast<std::size_t>(digits) << digit_bits, 0);
+  std::vector<Count> count(static_cast<std::size_t>(digits) << bits, 0);
   for (const Element& e : a)
     for (int d = 0; d < digits; ++d)
-      ++count[(static_cast<std::size_t>(d) << digit_bits) +
-              ((key_of(e) >> (low + d * digit_bits)) & digit_mask)];
+      ++count[(static_cast<std::size_t>(d) << bits) + ((key_of(e) >> (low + d * bits)) & mask)];
   for (int d = 0; d < digits; ++d) {
-    Count* c = &count[static_cast<std::size_t>(d) << digit_bits];
-    const int shift = low + d * digit_bits;
-    if (c[(key_of(a[0]) >> shift) & digit_mask] == n) continue;  // a digit every key shares
+    Count* c = &count[static_cast<std::size_t>(d) << bits];
+    const int shift = low + d * bits;
+    if (c[(key_of(a[0]) >> shift) & mask] == n) continue;  // a digit every key shares
     Count sum = 0;
-    for (std::size_t b = 0; b <= digit_mask; ++b) {
+    for (std::size_t b = 0; b <= mask; ++b) {
       const Count here = c[b];
       c[b] = sum;
       sum += here;
     }
-    for (const Element& e : a) spare[c[(key_of(e) >> shift) & digit_mask]++] = e;
+    for (const Element& e : a) spare[c[(key_of(e) >> shift) & mask]++] = e;
     a.swap(spare);
   }
 }
 
 // Sorts `a` stably on the key bits [low, low + width) (the bits above are equal in every key)
-// by an LSD radix sort: one pass over the data counts every digit, then one scatter per digit
-// on which the keys differ. `spare` has the size of `a`.
+// by an LSD radix sort. `spare` has the size of `a`. 11-bit digits keep the counts of every
+// pass in L2; below 2^13 keys, 8-bit ones, whose counts cost less than the keys.
 template <class Element>
 void radix_sort(std::vector<Element>& a, std::vector<Element>& spare, int low, int width) {
   const std::size_t n = a.size();
   if (n < 2 || width <= 0) return;
-  if (n < 64) {  // the counts would cost more than the keys
+  if (n < 64) {
     std::stable_sort(a.begin(), a.end(), [&](const Element& p, const Element& q) {
       return (key_of(p) >> low) < (key_of(q) >> low);
     });
-    return;
+  } else if (n < (1u << 13)) {
+    radix_passes<8, std::uint32_t>(a, spare, low, width);
+  } else if (n <= std::numeric_limits<std::uint32_t>::max()) {
+    radix_passes<11, std::uint32_t>(a, spare, low, width);
+  } else {
+    radix_passes<11, std::size_t>(a, spare, low, width);
   }
-  const int digits = (width + digit_bits - 1) / digit_bits;
-  if (n <= std::numeric_limits<std::uint32_t>::max())
-    radix_passes<std::uint32_t>(a, spare, low, digits);
-  else
-    radix_passes<std::size_t>(a, spare, low, digits);
 }
 
 // The distinct values of the sorted keys (equal doubles merged: -0 and +0 are one value, the
