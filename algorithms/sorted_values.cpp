@@ -164,9 +164,10 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
     return s;
   }
   spare = {};
-  std::vector<KeyAndPosition> pairs(n), pair_spare(n);
+  std::vector<KeyAndPosition> pairs(n);
   for (std::size_t i = 0; i < n; ++i) pairs[i] = {words[i], i};
   words = {};
+  std::vector<KeyAndPosition> pair_spare(n);
   radix_sort(pairs, pair_spare, low, width);
   pair_spare = {};
   auto position = [&](std::size_t k) { return pairs[k].position; };
