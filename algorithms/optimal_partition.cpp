@@ -90,8 +90,9 @@ struct LambdaSearch {
 // λ = 0 gives m groups; λ above the total SSE gives one. In between the number of groups falls
 // as λ grows, about as λ^(-1/3) at high rate (SSE ~ K^-2, λ ~ -dSSE/dK). From `lambda`, steps
 // by that model (widened while they stay on one side) until K is bracketed, then
-// interpolation in log-log space between the bracket's ends (bisection in log λ when one end
-// has moved twice in a row: the counts are a staircase, and near K its steps are noise).
+// interpolation in log-log space between the bracket's ends (bisection in log λ once the same
+// end has moved three times in a row: the counts are a staircase, and near K its steps are
+// noise).
 LambdaSearch search_lambda(const PrefixSums& sums, std::size_t K, double lambda,
                            std::size_t& solves) {
   const double k = static_cast<double>(K);
