@@ -88,11 +88,12 @@ void radix_sort(std::vector<Element>& a, std::vector<Element>& spare, int low, i
 }
 
 // The distinct values of the sorted keys (equal doubles merged: -0 and +0 are one value, the
-// first in order standing for both), each with its total weight; `weight(k)` and
-// `position(k)` give the k-th sorted element's weight and input position.
-template <class Element, class Key, class Weight, class Position>
-void merge_runs(const std::vector<Element>& sorted, Key key, Weight weight, Position position,
+// first in order standing for both), each with its total weight (w empty: unit weights);
+// `position(k)` gives the k-th sorted element's input position.
+template <class Element, class Key, class Position>
+void merge_runs(const std::vector<Element>& sorted, Key key, Position position, const arma::vec& w,
                 SortedValues& s) {
+  auto weight = [&](std::size_t k) { return w.is_empty() ? 1.0 : w[position(k)]; };
   const std::size_t n = sorted.size();
   std::size_t m = 0;
   double last = 0;
@@ -132,14 +133,13 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
   // Bits outside [low, low + width) are the same in every key: the sort skips them.
   const int low = varying ? __builtin_ctzll(varying) : 0;
   const int width = varying ? 64 - __builtin_clzll(varying) - low : 0;
-  auto unit = [](std::size_t) { return 1.0; };
   std::vector<std::uint64_t> spare(n);
 
   if (positions == Positions::skip && w.is_empty()) {  // the keys alone
     radix_sort(words, spare, low, width);
     spare = {};
     merge_runs(
-        words, [](std::uint64_t k) { return k; }, unit, [](std::size_t) { return 0; }, s);
+        words, [](std::uint64_t k) { return k; }, [](std::size_t) { return 0; }, w, s);
     return s;
   }
   const int position_bits = n > 1 ? 64 - __builtin_clzll(n - 1) : 0;
@@ -156,11 +156,7 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
     spare = {};
     auto key = [&](std::uint64_t word) { return fixed | ((word >> position_bits) << low); };
     auto position = [&](std::size_t k) { return words[k] & position_mask; };
-    if (w.is_empty())
-      merge_runs(words, key, unit, position, s);
-    else
-      merge_runs(
-          words, key, [&](std::size_t k) { return w[position(k)]; }, position, s);
+    merge_runs(words, key, position, w, s);
     return s;
   }
   spare = {};
@@ -172,11 +168,7 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
   pair_spare = {};
   auto position = [&](std::size_t k) { return pairs[k].position; };
   auto key = [](const KeyAndPosition& e) { return e.key; };
-  if (w.is_empty())
-    merge_runs(pairs, key, unit, position, s);
-  else
-    merge_runs(
-        pairs, key, [&](std::size_t k) { return w[position(k)]; }, position, s);
+  merge_runs(pairs, key, position, w, s);
   return s;
 }
 
