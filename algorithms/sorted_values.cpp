@@ -133,9 +133,9 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
   // Bits outside [low, low + width) are the same in every key: the sort skips them.
   const int low = varying ? __builtin_ctzll(varying) : 0;
   const int width = varying ? 64 - __builtin_clzll(varying) - low : 0;
-  std::vector<std::uint64_t> spare(n);
 
   if (positions == Positions::skip && w.is_empty()) {  // the keys alone
+    std::vector<std::uint64_t> spare(n);
     radix_sort(words, spare, low, width);
     spare = {};
     merge_runs(
@@ -152,6 +152,7 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
     const std::uint64_t fixed = first & ~(key_mask << low);
     for (std::size_t i = 0; i < n; ++i)
       words[i] = (((words[i] >> low) & key_mask) << position_bits) | i;
+    std::vector<std::uint64_t> spare(n);
     radix_sort(words, spare, position_bits, width);
     spare = {};
     auto key = [&](std::uint64_t word) { return fixed | ((word >> position_bits) << low); };
@@ -159,7 +160,6 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
     merge_runs(words, key, position, w, s);
     return s;
   }
-  spare = {};
   std::vector<KeyAndPosition> pairs(n);
   for (std::size_t i = 0; i < n; ++i) pairs[i] = {words[i], i};
   words = {};
