@@ -18,23 +18,28 @@ const char* dtype_name(DType dtype) {
 
 namespace {
 
-// Little-endian bytes whatever the host, hashed a block at a time.
+// Little-endian bytes whatever the host: the values' own memory on a little-endian host,
+// else their bytes reordered a block at a time.
 template <typename T, typename Bits>
 std::string checksum_of(const T* values, std::size_t n) {
   static_assert(sizeof(T) == sizeof(Bits), "IEEE-754 sizes");
   Sha256 hash;
-  std::vector<std::uint8_t> bytes;
-  const std::size_t block = 8192;
-  for (std::size_t start = 0; start < n; start += block) {
-    const std::size_t end = std::min(n, start + block);
-    bytes.clear();
-    for (std::size_t i = start; i < end; ++i) {
-      Bits word;
-      std::memcpy(&word, &values[i], sizeof word);
-      for (std::size_t b = 0; b < sizeof word; ++b)
-        bytes.push_back(static_cast<std::uint8_t>(word >> (8 * b)));
+  if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+    hash.update(values, n * sizeof(T));
+  } else {
+    std::vector<std::uint8_t> bytes;
+    const std::size_t block = 8192;
+    for (std::size_t start = 0; start < n; start += block) {
+      const std::size_t end = std::min(n, start + block);
+      bytes.clear();
+      for (std::size_t i = start; i < end; ++i) {
+        Bits word;
+        std::memcpy(&word, &values[i], sizeof word);
+        for (std::size_t b = 0; b < sizeof word; ++b)
+          bytes.push_back(static_cast<std::uint8_t>(word >> (8 * b)));
+      }
+      hash.update(bytes.data(), bytes.size());
     }
-    hash.update(bytes.data(), bytes.size());
   }
   return "sha256:" + hash.hex();
 }
@@ -91,6 +96,7 @@ std::string Tensor::shape_text() const {
 
 void Tensor::check_values(const std::string& where) const {
   if (values.is_empty()) throw std::invalid_argument(where + ": tensor '" + name + "' is empty");
+  if (values_in_range(values)) return;  // the common case, in one pass
   std::size_t bad = 0, first = 0;
   for (std::size_t i = 0; i < values.n_elem; ++i)
     if (!std::isfinite(values[i]) && bad++ == 0) first = i;

@@ -39,6 +39,17 @@ TEST_CASE("tensors round-trip with shape, dtype, values and attributes") {
   CHECK(s.values[0] == M_PI);
 }
 
+TEST_CASE("a checksum is the SHA-256 of the values' little-endian IEEE-754 bytes") {
+  // Expected digests from Python's hashlib over struct.pack('<2d' and '<2f', 1.0, -2.0).
+  Tensor t;
+  t.name = "x";
+  t.shape = {2};
+  t.values = arma::vec("1 -2");
+  CHECK(t.checksum() == "sha256:7886fe67ba4484d889aa8ec41f0b242f914fbf6bae1be2ed23f56a007e3547b0");
+  t.dtype = DType::float32;
+  CHECK(t.checksum() == "sha256:ee4ac73c2bd27756ab82780f27c73a7bc4d3f0bb6acb37e008bc27eccd7e588b");
+}
+
 TEST_CASE("the checksum covers the stored bytes and catches damage") {
   TempDir dir;
   Tensor t;
