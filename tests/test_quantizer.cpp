@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "algorithms/registry.hpp"
+#include "algorithms/value_range.hpp"
 
 using namespace quantlab;
 
@@ -163,6 +165,43 @@ TEST_CASE("data beyond the range whose squares stay finite are refused at the en
   }
   // Zero and the ends of the range are fine.
   CHECK(quantizer->quantize(arma::vec{0, 1e100, -1e-100, 3}, {}, 4, g).reconstruction.is_finite());
+}
+
+TEST_CASE("the one-pass range check agrees with the range's definition value by value") {
+  // Every value of a block of edge cases and random bit patterns, alone among in-range values
+  // (at positions on both sides of a 2048-value block's edge).
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> cases = {0.0,
+                               -0.0,
+                               1e100,
+                               -1e100,
+                               1e-100,
+                               -1e-100,
+                               std::nextafter(1e100, inf),
+                               std::nextafter(1e-100, 0.0),
+                               std::numeric_limits<double>::denorm_min(),
+                               inf,
+                               -inf,
+                               std::numeric_limits<double>::quiet_NaN(),
+                               1.0,
+                               -3.5e-7};
+  Generator g(3);
+  for (int i = 0; i < 2000; ++i) {
+    const std::uint64_t bits = g.next();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    cases.push_back(v);
+  }
+  for (const double v : cases) {
+    const double a = std::abs(v);
+    const bool in_range = std::isfinite(v) && (a == 0 || (a >= 1e-100 && a <= 1e100));
+    for (const arma::uword at : {arma::uword{0}, arma::uword{2047}, arma::uword{2048}}) {
+      arma::vec x(3000, arma::fill::ones);
+      x[at] = v;
+      CHECK(values_in_range(x) == in_range);
+      CHECK(value_range_problem(x).empty() == in_range);
+    }
+  }
 }
 
 TEST_CASE("every registered quantizer commutes with scaling the data by a power of two") {
