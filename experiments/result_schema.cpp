@@ -56,7 +56,7 @@ const std::vector<ColumnSpec> kCore = {
     number("seed", G::identity, "", C::none, "the run's seed (-1: the algorithm draws nothing)"),
     number("n", G::identity, "", C::none, "number of values"),
     number("data_mean", G::identity, "value", C::none, "mean of the values"),
-    number("data_var", G::identity, "value²", C::none, "variance of the values (n − 1)"),
+    number("data_var", G::identity, "value²", C::none, "variance of the values (divided by n)"),
     text("identity", G::identity,
          "the text the run id hashes: data checksum, tensor name (synthetic data: its "
          "generator), shape, granularity, weights, algorithm, parameters, K, seed"),

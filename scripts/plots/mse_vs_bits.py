@@ -33,9 +33,9 @@ def limit(table, rows, metric, levels):
     weighted = "weights" in table.columns and all(table["weights"][i] != "none" for i in rows)
     if metric not in LIMITED or not generator.endswith("/ gaussian") or weighted:
         return None
-    var, mean, n = (float(table[c][first]) for c in ("data_var", "data_mean", "n"))
+    var, mean = (float(table[c][first]) for c in ("data_var", "data_mean"))
     mse = np.array([var * gaussian_mse(k) for k in levels])
-    energy = var * (n - 1) / n + mean * mean  # ‖x‖² / n, rel_sse's denominator
+    energy = var + mean * mean  # ‖x‖² / n, rel_sse's denominator (data_var divides by n)
     return {"mse": mse, "rel_sse": mse / energy, "sqnr_db": 10 * np.log10(energy / mse)}[metric]
 
 
