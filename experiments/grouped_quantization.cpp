@@ -126,13 +126,17 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   });
 
   GroupedResult r;
-  r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
+  const bool whole = count == 1 && groups[0].n_elem == values.n_elem;  // the group's own order
+  if (!whole) r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
   for (std::size_t g = 0; g < count; ++g) {
     const arma::uvec& index = groups[g];
     if (distinct[g] < K) ++r.clamped_groups;
     Quantized& q = quantized[g];
-    r.reconstruction.elem(index) = q.reconstruction;
+    if (whole)
+      r.reconstruction = std::move(q.reconstruction);
+    else
+      r.reconstruction.elem(index) = q.reconstruction;
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
     std::vector<double> sizes(codewords, 0.0);

@@ -336,14 +336,14 @@ void add_planned_runs(Plan& plan) {
 }  // namespace
 
 PlannedTensor in_memory_tensor(Tensor tensor, const std::string& where,
-                               const std::map<std::string, Tensor>& weights) {
+                               const std::map<std::string, Tensor>& weights, bool checksums) {
   PlannedTensor p{"", "memory", std::move(tensor), "", {}, nullptr};
   p.dataset = p.tensor.name;
   p.tensor.check_values(where);
-  p.checksum = p.tensor.checksum();
+  if (checksums) p.checksum = p.tensor.checksum();
   for (const auto& [name, w] : weights) {
     check_weights(w, p.tensor.shape, where + ": weights '" + name + "'");
-    p.weights[name] = {normalised_weights(where, name, p, w.values), w.checksum()};
+    p.weights[name] = {normalised_weights(where, name, p, w.values), checksums ? w.checksum() : ""};
   }
   return p;
 }

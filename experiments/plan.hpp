@@ -64,9 +64,12 @@ Plan make_plan(const SweepConfig& config, bool fetch = true);
 
 /// A tensor held in memory (the Python module's arrays), checked and weighted as a dataset
 /// file's tensor is: its values within quantlab's range, each weights companion of its shape,
-/// positive, finite and divided by its largest. `where` starts every message.
+/// positive, finite and divided by its largest. `where` starts every message. Without
+/// `checksums` (a SHA-256 pass over the values and one over each companion) the checksums are
+/// "", and the runs' identities and ids mean nothing: for a caller that reports none.
 PlannedTensor in_memory_tensor(Tensor tensor, const std::string& where,
-                               const std::map<std::string, Tensor>& weights = {});
+                               const std::map<std::string, Tensor>& weights = {},
+                               bool checksums = true);
 
 /// The plan of `config` over tensors already loaded (its datasets are not read).
 Plan plan_of_tensors(const SweepConfig& config, std::vector<PlannedTensor> tensors);

@@ -297,7 +297,7 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
                  const MeasureOptions& options) {
   const auto started = Clock::now();
   const PlannedTensor& t = plan.tensors[run.tensor];
-  const RunGroups groups = run_groups(t, run);
+  RunGroups groups = run_groups(t, run);
   RunQuantization quantization = quantize_run(t, run, groups, plan.config.repeat, options.threads);
   const RunCoding coding = coding_costs(t, groups, quantization.result);
   const auto errors =
@@ -319,7 +319,7 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
   }
   record_columns(groups, quantization, coding, errors, score, optimum, r);
   if (options.result) *options.result = std::move(quantization.result);
-  if (options.groups) *options.groups = groups;
+  if (options.groups) *options.groups = std::move(groups);
 }
 
 }  // namespace quantlab

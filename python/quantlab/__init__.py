@@ -121,7 +121,7 @@ def _float_array(x, what):
 
 
 def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis=None,
-             threads=1, gap_to_optimal=True, **parameters):
+             threads=1, gap_to_optimal=True, identify=False, **parameters):
     """Quantizes ``x`` with ``algorithm`` to ``levels`` (K) or 2**``bits`` codewords.
 
     ``weights``: positive importance weights of x's shape (divided by their largest, as a
@@ -129,8 +129,11 @@ def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis
     index along this axis (rows with 0, channels with -1), the groups quantized on ``threads``
     threads with the same result at any count (each group draws from its own generator,
     seeded from the run's in group order, as in a sweep). ``gap_to_optimal``: also compute
-    the exact optimum's mse and the gap to it. Other keywords are the algorithm's declared
-    parameters (``algorithms()``); an unknown one is a ValueError naming the allowed ones.
+    the exact optimum's mse and the gap to it. ``identify``: also give the run's identity
+    (``run_id``, ``identity``, ``tensor_checksum``, as a sweep's record of the same data has
+    them), at the cost of a SHA-256 pass over x and the weights; otherwise they are None.
+    Other keywords are the algorithm's declared parameters (``algorithms()``); an unknown one
+    is a ValueError naming the allowed ones.
     """
     a = _float_array(x, "x")
     if (levels is None) == (bits is None):
@@ -156,7 +159,7 @@ def quantize(x, algorithm, *, levels=None, bits=None, weights=None, seed=0, axis
         if w.shape != a.shape:
             raise ValueError(f"weights have shape {w.shape}, x has {a.shape}")
     raw = _core.quantize(values, single, algorithm, levels, w, seed, axis, threads,
-                         bool(gap_to_optimal), parameters)
+                         bool(gap_to_optimal), bool(identify), parameters)
     return Result(raw, a)
 
 

@@ -150,11 +150,19 @@ py::array_t<double> numpy_copy(const std::vector<double>& v) {
 }
 
 // Each value's position in its group's codebook, when the codewords are scalar levels (a
-// Kashin code's are not: then none).
-py::object indices_of(const GroupedResult& r, const std::vector<arma::uvec>& groups,
-                      std::size_t n) {
+// Kashin code's are not: then none). The tensor as one group hands its indices' own memory
+// to NumPy (freed with the array).
+py::object indices_of(GroupedResult& r, const std::vector<arma::uvec>& groups, std::size_t n) {
+  static_assert(sizeof(arma::uword) == sizeof(std::int64_t), "indices viewed as int64");
   for (std::size_t g = 0; g < groups.size(); ++g)
     if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
+  if (groups.size() == 1 && groups[0].n_elem == n) {  // in the tensor's order
+    auto* owned = new arma::uvec(std::move(r.group_indices[0]));
+    const py::capsule free_owned(owned, [](void* p) { delete static_cast<arma::uvec*>(p); });
+    return py::array_t<std::int64_t>(static_cast<py::ssize_t>(n),
+                                     reinterpret_cast<const std::int64_t*>(owned->memptr()),
+                                     free_owned);
+  }
   py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
   std::int64_t* idx = out.mutable_data();
   std::fill(idx, idx + n, -1);  // pruned: none
@@ -170,7 +178,7 @@ py::object indices_of(const GroupedResult& r, const std::vector<arma::uvec>& gro
 py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
                   const std::string& algorithm, std::size_t levels, py::object weights,
                   std::uint64_t seed, py::object axis, std::size_t threads, bool optimum,
-                  const py::dict& given) {
+                  bool identify, const py::dict& given) {
   const AlgorithmInfo* info = find_algorithm(algorithm);
   if (!info)
     throw py::value_error("unknown algorithm '" + algorithm + "' (one of " + algorithm_names() +
@@ -224,7 +232,8 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   try {
     py::gil_scoped_release unlocked;
     std::vector<PlannedTensor> tensors;
-    tensors.push_back(in_memory_tensor(tensor_of("x", x, single, true), kWhere, companions));
+    tensors.push_back(
+        in_memory_tensor(tensor_of("x", x, single, true), kWhere, companions, identify));
     plan = plan_of_tensors(config, std::move(tensors));
     if (plan.runs.size() != 1)
       throw std::logic_error("quantize() planned " + std::to_string(plan.runs.size()) + " runs");
@@ -243,6 +252,8 @@ py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,
   py::dict numbers, text, vectors;
   for (const auto& [k, v] : record.numbers) numbers[py::str(k)] = v;
   for (const auto& [k, v] : record.text) text[py::str(k)] = v;
+  if (!identify)  // computed from no checksum: not the run's
+    for (const char* k : {"run_id", "identity", "tensor_checksum"}) text[k] = py::none();
   for (const auto& [k, v] : record.vectors) vectors[py::str(k)] = numpy_copy(v);
   // The reconstruction's own memory, handed to NumPy (freed with the array).
   auto* owned = new arma::vec(std::move(result.reconstruction));

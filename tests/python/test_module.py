@@ -172,6 +172,7 @@ def test_the_same_numbers_as_a_sweep(tmp_path, monkeypatch):
             return quantlab.quantize(x, row.algorithm, levels=int(row.levels_requested), seed=5,
                                      axis=None if row.granularity == "tensor" else 0,
                                      weights=None if row.weights == "none" else w,
+                                     identify=True,
                                      **({"n_init": 2} if row.algorithm == "kmeans" else {}))
         if row.status != "ok":  # the same failure, as a ValueError
             with pytest.raises(ValueError, match=row.error):
@@ -182,6 +183,17 @@ def test_the_same_numbers_as_a_sweep(tmp_path, monkeypatch):
         for column in ("sse", "mse", "gap_to_optimal", "entropy_bits", "huffman_bits"):
             assert getattr(r, column) == row[column], column
         np.testing.assert_array_equal(r.vectors["codebook"], vectors[row.run_id]["codebook"])
+
+
+def test_the_run_identity_is_computed_only_when_asked():
+    import hashlib
+    x = laplace((3, 40))
+    plain = quantlab.quantize(x, "uniform", levels=4)
+    assert plain.run_id is None and plain.identity is None and plain.tensor_checksum is None
+    r = quantlab.quantize(x, "uniform", levels=4, identify=True)
+    assert r.tensor_checksum == "sha256:" + hashlib.sha256(x.astype("<f8").tobytes()).hexdigest()
+    assert r.run_id == hashlib.sha256(r.identity.encode()).hexdigest()[:16]
+    assert r.sse == plain.sse  # the same numbers either way
 
 
 def test_write_dataset_keeps_float32_and_refuses_what_is_not_data(tmp_path):
