@@ -356,6 +356,27 @@ def test_help_lists_every_kind_with_a_line():
         assert any(line.split()[:1] == [name] and kind.summary in line for line in done.stdout.splitlines())
 
 
+def test_paper4_error_summarises_the_seeds_as_loss_from_the_reference(results, tmp_path):
+    import quantlab
+    done = run_plot("paper4-error", results["network"], "--out", tmp_path / "a.png")
+    assert done.returncode == 0, done.stderr
+    summary = {}
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 7 and cells[3].isdigit():
+            summary[(cells[0], int(cells[1]))] = cells
+    runs = quantlab.read_results(results["network"])
+    assert len(summary) == 4  # DC and LC at K = 2 and 4, two seeds each
+    for (label, k), group in runs.groupby(["label", "levels_requested"]):
+        error = 100 * (1 - group.test_accuracy.to_numpy())
+        loss = error - 100 * (1 - group.reference_accuracy.to_numpy())
+        cells = summary[(label, k)]
+        assert cells[3] == "2"
+        assert cells[4] == f"{error.mean():.2f} ± {error.std():.2f}"
+        assert cells[5] == f"{loss.mean():+.2f} ± {loss.std():.2f}"
+        assert cells[6] == ("+0.43" if (label, k) == ("LC", 2) else "")
+
+
 def test_a_kind_whose_columns_are_absent_names_them(results, tmp_path):
     line = one_line(run_plot("paper4-error", results["baselines"], "--out", tmp_path / "a.png"))
     assert "paper4-error needs network runs" in line and "'test_accuracy'" in line
