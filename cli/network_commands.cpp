@@ -64,6 +64,7 @@ int command_net_train(const Invocation& in) {
   std::string model, data, out;
   nn::TrainingSettings s;
   std::size_t train_limit = 0;
+  nn::Holdout holdout;
   int threads = 1;
   o.add_options()("model", po::value(&model)->required(), "lenet300 or lenet5")(
       "data", po::value(&data)->default_value("datasets/mnist.h5"),
@@ -74,6 +75,11 @@ int command_net_train(const Invocation& in) {
                                          "seed of the initial weights and the shuffling")(
       "train-limit", po::value(&train_limit)->default_value(0),
       "use only the first N training images (0: all)")(
+      "holdout", po::value(&holdout.images)->default_value(0),
+      "keep N training images, drawn by --holdout-seed, out of training (and of every later "
+      "training of the network): sweeps score them as validation_accuracy")(
+      "holdout-seed", po::value(&holdout.seed)->default_value(0),
+      "seed of the held-out images' draw")(
       "threads", po::value(&threads)->default_value(1),
       "OpenBLAS threads (results are reproducible for a seed and a thread count)");
   add_training_options(o, s, {10, 256, 0.1, 0.95});
@@ -81,7 +87,12 @@ int command_net_train(const Invocation& in) {
   if (!parse(in, o, {}, vm)) return 0;
   check_declared_ranges(vm, kTrainingOptions, declared_ranges());
   const int blas_threads = set_blas_threads(threads);
-  const nn::ImageSplits splits = nn::load_image_splits(data, train_limit);
+  nn::ImageSplits splits;
+  try {
+    splits = nn::load_image_splits(data, train_limit, holdout);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--holdout: ") + e.what() + " of " + data);
+  }
   Generator init(s.seed);
   nn::Network net = nn::make_network(model, init);
   nn::Optimizer optimizer(s, net.parameters());
@@ -95,7 +106,7 @@ int command_net_train(const Invocation& in) {
     std::fflush(stdout);
   });
   const nn::Evaluation e = nn::evaluate(net, splits.test);
-  const std::map<std::string, std::string> attributes{
+  std::map<std::string, std::string> attributes{
       {"model", model},
       {"source", "quantlab net train"},
       {"training_data", data},
@@ -107,6 +118,11 @@ int command_net_train(const Invocation& in) {
        nn::settings_text(s) + ",train_images=" + std::to_string(splits.train.images.n_cols)},
       {"blas_threads", std::to_string(blas_threads)},
       {"licence", "CC0-1.0 (trained by quantlab)"}};
+  if (holdout.images) {
+    attributes["holdout_images"] = std::to_string(holdout.images);
+    attributes["holdout_seed"] = std::to_string(holdout.seed);
+    attributes["held_out_accuracy"] = format_value(nn::evaluate(net, splits.held_out).accuracy);
+  }
   nn::save_network(net, out, attributes);
   if (s.optimizer == "adam")  // paper 5's free importance: Adam's √v̂ at the end of training
     nn::add_importance(out, "adam", net, optimizer.adam_root_second_moment(),
@@ -131,8 +147,16 @@ int command_net_eval(const Invocation& in) {
   nn::Network net = nn::load_network(file, &attributes);
   const nn::Evaluation e = nn::evaluate(
       net, nn::load_images(data, "test", 0, nn::training_mean_pixel(file, attributes)));
-  std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%\n", file.c_str(), net.model().c_str(),
+  std::printf("%s: %s, test loss %.4f, test accuracy %.2f %%", file.c_str(), net.model().c_str(),
               e.loss, 100 * e.accuracy);
+  if (nn::holdout_of(file, attributes).images) {
+    const nn::LabelledImages held_out =
+        nn::saved_network_training_images(file, attributes, data).held_out;
+    std::printf(", held-out accuracy %.2f %% (%zu training images)",
+                100 * nn::evaluate(net, held_out).accuracy,
+                static_cast<std::size_t>(held_out.labels.n_elem));
+  }
+  std::printf("\n");
   return 0;
 }
 
@@ -249,7 +273,7 @@ int command_net_importance(const Invocation& in) {
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(file, &attributes);
   const nn::LabelledImages train =
-      nn::load_images(data, "train", samples, nn::training_mean_pixel(file, attributes));
+      nn::saved_network_training_images(file, attributes, data, samples).train;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<arma::fmat> h = nn::hessian_diagonal(net, train, samples);
   const double seconds =

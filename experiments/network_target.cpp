@@ -30,7 +30,9 @@ PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::s
     target->sizes.push_back(t.size());
     parts.push_back(t.values);
   }
-  target->network_parameters = networks::load_network(d.file).parameter_count();
+  std::map<std::string, std::string> attributes;
+  target->network_parameters = networks::load_network(d.file, &attributes).parameter_count();
+  target->holdout = networks::holdout_of(d.file, attributes);
   PlannedTensor p;
   p.dataset = d.name;
   p.source = d.file;
@@ -69,13 +71,41 @@ const networks::LabelledImages& target_images(const NetworkTarget& target, const
   static std::map<std::string, networks::LabelledImages>
       cache;  // node-based: references stay valid
   std::lock_guard<std::mutex> lock(mutex);
-  const std::string key =
-      target.test_data + "|" + split + "|" + std::to_string(limit) + "|" + format_value(mean_pixel);
+  const networks::Holdout& holdout = split == "test" ? networks::Holdout{} : target.holdout;
+  const std::string key = target.test_data + "|" + split + "|" + std::to_string(limit) + "|" +
+                          format_value(mean_pixel) + "|" + std::to_string(holdout.images) + ":" +
+                          std::to_string(holdout.seed);
   auto it = cache.find(key);
-  if (it == cache.end())
-    it =
-        cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel)).first;
-  return it->second;
+  if (it != cache.end()) return it->second;
+  if (split == "test" || (split == "train" && holdout.images == 0))
+    return cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel))
+        .first->second;
+  if (split != "train" && split != "held_out")
+    throw std::logic_error("target_images: no split '" + split + "'");
+  networks::TrainingImages divided;
+  try {
+    divided = networks::split_holdout(
+        networks::load_images(target.test_data, "train", 0, mean_pixel), holdout, limit);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(target.file + " on " + target.test_data + ": " + e.what());
+  }
+  return cache
+      .emplace(key, split == "train" ? std::move(divided.train) : std::move(divided.held_out))
+      .first->second;
+}
+
+NetworkScore network_score_of(networks::Network& net, const NetworkTarget& target,
+                              double mean_pixel) {
+  const networks::Evaluation test =
+      networks::evaluate(net, target_images(target, "test", 0, mean_pixel));
+  NetworkScore score{test.accuracy, test.loss};
+  if (target.holdout.images) {
+    const networks::Evaluation held_out =
+        networks::evaluate(net, target_images(target, "held_out", 0, mean_pixel));
+    score.validation_accuracy = held_out.accuracy;
+    score.validation_loss = held_out.loss;
+  }
+  return score;
 }
 
 bool NetworkTarget::trains(const Parameters& training) const {
@@ -93,8 +123,6 @@ std::optional<NetworkScore> NetworkTarget::score(const arma::vec& reconstruction
   networks::Network net = networks::load_network(file, &attributes);
   const double mean_pixel = networks::training_mean_pixel(file, attributes);
 
-  const networks::LabelledImages& test = target_images(*this, "test", 0, mean_pixel);
-
   std::size_t offset = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     bool found = false;
@@ -107,8 +135,7 @@ std::optional<NetworkScore> NetworkTarget::score(const arma::vec& reconstruction
     if (!found) throw std::runtime_error(file + ": the network has no parameter " + names[i]);
     offset += sizes[i];
   }
-  const networks::Evaluation e = networks::evaluate(net, test);
-  return NetworkScore{e.accuracy, e.loss};
+  return network_score_of(net, *this, mean_pixel);
 }
 
 std::optional<NetworkScore> NetworkTarget::reference_score(const arma::vec& values) const {

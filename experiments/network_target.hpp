@@ -24,6 +24,7 @@ class NetworkTarget : public RunTarget {
   std::vector<std::string> names;  ///< the quantized tensors, concatenated in this order
   std::vector<std::size_t> sizes;
   std::size_t network_parameters = 0;  ///< all the network's parameters (selected or not)
+  networks::Holdout holdout;           ///< training images the network was not trained on
 
   /// A codebook per selected tensor, or one for their concatenation (the granularity is
   /// the scope's, not the run's).
@@ -32,7 +33,8 @@ class NetworkTarget : public RunTarget {
   TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
                            std::uint64_t seed) const override;
   /// The network of `file` with its selected tensors replaced by `reconstruction` (their
-  /// concatenation), on the test images (read once per file and kept).
+  /// concatenation), on the test images and on its held-out training images (read once per
+  /// file and kept).
   std::optional<NetworkScore> score(const arma::vec& reconstruction) const override;
   /// The unquantized network's score (computed once per network and test file).
   std::optional<NetworkScore> reference_score(const arma::vec& values) const override;
@@ -46,9 +48,14 @@ class NetworkTarget : public RunTarget {
 /// package. All selected tensors pruned (attribute pruned = zeros) make the whole pruned.
 PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::string>& names);
 
-/// A split (train or test) of target.test_data shifted by the network's mean pixel; `limit`
-/// > 0 keeps the first that many. Read once per process and kept.
+/// Images of target.test_data shifted by the network's mean pixel: "test", or the train split
+/// divided by the network's holdout, "train" (the images it may learn from; `limit` > 0 keeps
+/// the first that many) or "held_out". Read once per process and kept.
 const networks::LabelledImages& target_images(const NetworkTarget& target, const std::string& split,
                                               std::size_t limit, double mean_pixel);
+
+/// The network's score on the test images, and on its held-out ones when it has a holdout.
+NetworkScore network_score_of(networks::Network& net, const NetworkTarget& target,
+                              double mean_pixel);
 
 }  // namespace quantlab

@@ -151,7 +151,7 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
     });
   }
   out.reconstruction = nn::concatenated_values(selected);
-  out.score = score_of(nn::evaluate(net, test));
+  out.score = network_score_of(net, target, mean_pixel);
   out.training_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -269,8 +269,15 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         // the identity they had before it was recorded.
         const std::string shape_line =
             t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
+        // A network's held-out images change what it trains and is scored on; networks
+        // without any keep the identity they had before holdouts existed.
         const std::string network_line =
-            t.network ? "test_data=" + t.network->test_data + "\n" : "";
+            !t.network ? ""
+                       : "test_data=" + t.network->test_data + "\n" +
+                             (t.network->holdout.images
+                                  ? "holdout=" + std::to_string(t.network->holdout.images) + ":" +
+                                        std::to_string(t.network->holdout.seed) + "\n"
+                                  : "");
         run.identity =
             "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line +
             network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +

@@ -122,6 +122,13 @@ const std::vector<ColumnSpec> kCore = {
                   "the network with the quantized kernels on its test images")),
     lower(number("test_loss", G::network, "nats", C::none, "its mean test cross-entropy")),
     number("reference_accuracy", G::network, "fraction", C::none, "the unquantized network"),
+    higher(number("validation_accuracy", G::network, "fraction", C::none,
+                  "networks trained with held-out images (net train --holdout): the quantized "
+                  "network's accuracy on them, to choose K, a rate or an epoch on")),
+    lower(number("validation_loss", G::network, "nats", C::none,
+                 "its mean cross-entropy on the held-out images")),
+    number("reference_validation_accuracy", G::network, "fraction", C::none,
+           "the unquantized network on the held-out images"),
     lower(number("accuracy_drop", G::network, "fraction", C::none,
                  "reference_accuracy − test_accuracy")),
     higher(number("direct_test_accuracy", G::network, "fraction", C::none,

@@ -114,6 +114,11 @@ void record_columns(const RunGroups& g, const RunQuantization& q, const RunCodin
     r.numbers["test_loss"] = score->quantized.loss;
     r.numbers["reference_accuracy"] = score->reference.accuracy;
     r.numbers["accuracy_drop"] = score->reference.accuracy - score->quantized.accuracy;
+    if (std::isfinite(score->quantized.validation_accuracy)) {
+      r.numbers["validation_accuracy"] = score->quantized.validation_accuracy;
+      r.numbers["validation_loss"] = score->quantized.validation_loss;
+      r.numbers["reference_validation_accuracy"] = score->reference.validation_accuracy;
+    }
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   r.numbers["sse_optimal"] = optimum && optimum->error.empty() ? optimum->sse_optimal : nan;

@@ -10,6 +10,7 @@
 #include <armadillo>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -20,7 +21,10 @@
 namespace quantlab {
 
 struct NetworkScore {
-  double accuracy = 0, loss = 0;
+  double accuracy = 0, loss = 0;  ///< on the test images
+  /// On the training images the network holds out (net train --holdout); NaN without any.
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double validation_loss = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One quantization of the target's values: the reconstruction, and each codeword's flat

@@ -62,6 +62,36 @@ double training_mean_pixel(const std::string& path,
   return std::stod(mean->second);
 }
 
+Holdout holdout_of(const std::string& path, const std::map<std::string, std::string>& attributes) {
+  Holdout h;
+  const auto whole = [&](const char* key) -> std::uint64_t {
+    const auto it = attributes.find(key);
+    if (it == attributes.end()) return 0;
+    const std::string& text = it->second;
+    if (text.empty() || text.size() > 19 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+      throw std::runtime_error(path + ": attribute " + key + " is '" + text +
+                               "', not a whole number");
+    return std::stoull(text);
+  };
+  h.images = static_cast<std::size_t>(whole("holdout_images"));
+  h.seed = whole("holdout_seed");
+  return h;
+}
+
+TrainingImages saved_network_training_images(const std::string& path,
+                                             const std::map<std::string, std::string>& attributes,
+                                             const std::string& data_file, std::size_t limit) {
+  const Holdout holdout = holdout_of(path, attributes);
+  const double mean_pixel = training_mean_pixel(path, attributes);
+  if (holdout.images == 0) return {load_images(data_file, "train", limit, mean_pixel), {}};
+  try {
+    return split_holdout(load_images(data_file, "train", 0, mean_pixel), holdout, limit);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path + " on " + data_file + ": " + e.what());
+  }
+}
+
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes) {
   const std::vector<std::string> names = list_tensors(path);
   if (names.empty()) throw std::runtime_error(path + ": no tensors");

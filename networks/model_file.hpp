@@ -7,6 +7,7 @@
 #include <string>
 
 #include "networks/network.hpp"
+#include "networks/training.hpp"
 
 namespace quantlab::networks {
 
@@ -28,6 +29,17 @@ void add_importance(const std::string& path, const std::string& kind, Network& n
 /// error names the file when the attribute is missing.
 double training_mean_pixel(const std::string& path,
                            const std::map<std::string, std::string>& attributes);
+
+/// The holdout a saved network was trained with (attributes holdout_images, holdout_seed;
+/// none without them); a one-line error names the file when they are not whole numbers.
+Holdout holdout_of(const std::string& path, const std::map<std::string, std::string>& attributes);
+
+/// The train split of `data_file` as the saved network at `path` sees it: shifted by its mean
+/// pixel and divided by its holdout (every image trained on when it has none); `limit` > 0
+/// keeps the first that many of the images trained on.
+TrainingImages saved_network_training_images(const std::string& path,
+                                             const std::map<std::string, std::string>& attributes,
+                                             const std::string& data_file, std::size_t limit = 0);
 
 /// The network of a file written by save_network, with its file attributes in *attributes.
 Network load_network(const std::string& path,

@@ -1,9 +1,11 @@
 #include "networks/training.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 
+#include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 
 namespace quantlab::networks {
@@ -56,15 +58,52 @@ LabelledImages load_images(const std::string& file, const std::string& split, st
   return images;
 }
 
-ImageSplits load_image_splits(const std::string& file, std::size_t train_limit) {
+std::vector<std::size_t> held_out_positions(std::size_t count, const Holdout& holdout) {
+  if (holdout.images >= count)
+    throw std::invalid_argument("a holdout of " + std::to_string(holdout.images) +
+                                " images leaves none of the " + std::to_string(count) +
+                                " training images to train on");
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  Generator generator(holdout.seed);
+  for (std::size_t i = 0; i < holdout.images; ++i)
+    std::swap(order[i], order[i + generator.below(count - i)]);
+  order.resize(holdout.images);
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+TrainingImages split_holdout(const LabelledImages& all, const Holdout& holdout, std::size_t limit) {
+  const std::size_t count = all.labels.n_elem;
+  std::vector<char> held(count, 0);
+  for (std::size_t i : held_out_positions(count, holdout)) held[i] = 1;
+  std::vector<arma::uword> train, out;
+  for (std::size_t i = 0; i < count; ++i) (held[i] ? out : train).push_back(i);
+  if (limit && train.size() > limit) train.resize(limit);
+  const auto take = [&](const std::vector<arma::uword>& positions) {
+    const arma::uvec at(positions);
+    return LabelledImages{all.images.cols(at), all.labels.elem(at)};
+  };
+  return {take(train), take(out)};
+}
+
+ImageSplits load_image_splits(const std::string& file, std::size_t train_limit,
+                              const Holdout& holdout) {
   ImageSplits s;
-  s.train = load_split(file, "train", train_limit);
+  if (holdout.images == 0) {
+    s.train = load_split(file, "train", train_limit);
+  } else {
+    TrainingImages split = split_holdout(load_split(file, "train", 0), holdout, train_limit);
+    s.train = std::move(split.train);
+    s.held_out = std::move(split.held_out);
+  }
   s.test = load_split(file, "test", 0);
   double sum = 0;
   for (float v : s.train.images) sum += v;
   s.mean_pixel = sum / static_cast<double>(s.train.images.n_elem);
   s.train.images -= static_cast<float>(s.mean_pixel);
   s.test.images -= static_cast<float>(s.mean_pixel);
+  s.held_out.images -= static_cast<float>(s.mean_pixel);
   return s;
 }
 

@@ -18,14 +18,38 @@ struct LabelledImages {
   arma::uvec labels;
 };
 
+/// Training images held out of training (quantlab net train --holdout): `images` positions
+/// of the train split drawn by a seeded shuffle, on which K, a rate or an epoch can be chosen
+/// with images neither the network nor the test set's scores have seen. Saved with the network
+/// (attributes holdout_images and holdout_seed) and kept out of every later training of it.
+struct Holdout {
+  std::size_t images = 0;
+  std::uint64_t seed = 0;
+};
+
+/// The held-out positions among `count` training images, ascending: the first
+/// holdout.images of a Fisher–Yates shuffle by quantlab's generator seeded with holdout.seed.
+/// A holdout that leaves no image to train on is an error.
+std::vector<std::size_t> held_out_positions(std::size_t count, const Holdout& holdout);
+
+/// A train split divided by a holdout: the images trained on, in their order (`limit` > 0
+/// keeps the first that many), and the held-out ones (all of them, in their order).
+struct TrainingImages {
+  LabelledImages train, held_out;
+};
+TrainingImages split_holdout(const LabelledImages& all, const Holdout& holdout,
+                             std::size_t limit = 0);
+
 /// The train and test splits of an imported dataset file (mnist, fashion-mnist):
-/// <split>/images [N, 28, 28] 0..255 and <split>/labels. Both are shifted by the training
-/// images' mean pixel; `train_limit` > 0 keeps the first that many training images.
+/// <split>/images [N, 28, 28] 0..255 and <split>/labels, and the images `holdout` keeps out
+/// of training. All are shifted by the mean pixel of the images trained on; `train_limit` > 0
+/// keeps the first that many of those.
 struct ImageSplits {
-  LabelledImages train, test;
+  LabelledImages train, test, held_out;
   double mean_pixel = 0;
 };
-ImageSplits load_image_splits(const std::string& dataset_file, std::size_t train_limit = 0);
+ImageSplits load_image_splits(const std::string& dataset_file, std::size_t train_limit = 0,
+                              const Holdout& holdout = {});
 
 /// One split (train or test), shifted by `mean_pixel` (the training mean a network was
 /// trained with); `limit` > 0 keeps the first that many.

@@ -20,7 +20,8 @@ CompressedNetwork compress_saved_network(const LcWorkflow& w,
   std::map<std::string, std::string> attributes;
   Network net = load_network(w.network_file, &attributes);
   const double mean_pixel = training_mean_pixel(w.network_file, attributes);
-  const LabelledImages train_images = load_images(w.data_file, "train", 0, mean_pixel);
+  const LabelledImages train_images =
+      saved_network_training_images(w.network_file, attributes, w.data_file).train;
   const LabelledImages test = load_images(w.data_file, "test", 0, mean_pixel);
   LcSettings settings = w.settings;
   settings.l_step.lr_decay = 1;  // the learning rate decays per step (lr_step_decay), not epoch
@@ -41,7 +42,8 @@ PrunedNetwork prune_saved_network(
   std::map<std::string, std::string> attributes;
   Network net = load_network(w.network_file, &attributes);
   const double mean_pixel = training_mean_pixel(w.network_file, attributes);
-  const LabelledImages train_images = load_images(w.data_file, "train", 0, mean_pixel);
+  const LabelledImages train_images =
+      saved_network_training_images(w.network_file, attributes, w.data_file).train;
   const LabelledImages test = load_images(w.data_file, "test", 0, mean_pixel);
   const std::vector<arma::fmat> masks = magnitude_masks(net, w.keep);
   apply_masks(net, masks, false);

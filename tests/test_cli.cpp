@@ -18,6 +18,8 @@
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
 #include "experiments/results_table.hpp"
+#include "networks/model_file.hpp"
+#include "networks/training.hpp"
 #include "tests/blocks_dataset.hpp"
 #include "tests/cli_support.hpp"
 
@@ -539,6 +541,52 @@ TEST_CASE(
     REQUIRE(plot("paper3-" + kind + " " + box.path("results/p3.h5") + " --out " +
                  box.path("p3-" + kind + ".png")) == 0);
     CHECK(fs::file_size(box.path("p3-" + kind + ".png")) > 10000);
+  }
+}
+
+TEST_CASE("a network trained with held-out images: sweeps score them as validation columns") {
+  Sandbox box;
+  quantlab::testing::write_blocks_dataset(box.path("blocks.h5"), 1500, 400, 60, 21);
+  const Result trained = box.quantlab(
+      "net train --model lenet300 --data blocks.h5 --out net.h5 --epochs 2 --batch 64 --lr 0.05 "
+      "--holdout 300 --holdout-seed 4");
+  REQUIRE_MESSAGE(trained.status == 0, trained.output);
+  std::map<std::string, std::string> attributes;
+  networks::Network net = networks::load_network(box.path("net.h5"), &attributes);
+  CHECK(attributes.at("holdout_images") == "300");
+  CHECK(attributes.at("holdout_seed") == "4");
+  CHECK(attributes.at("training").find("train_images=1200") != std::string::npos);
+  // The held-out images, drawn here from the definition: the positions the seed gives.
+  const double mean = networks::training_mean_pixel(box.path("net.h5"), attributes);
+  const networks::LabelledImages all =
+      networks::load_images(box.path("blocks.h5"), "train", 0, mean);
+  const arma::uvec drawn =
+      arma::conv_to<arma::uvec>::from(networks::held_out_positions(1500, {300, 4}));
+  const networks::LabelledImages held_out{all.images.cols(drawn), all.labels.elem(drawn)};
+  const double held_out_accuracy = networks::evaluate(net, held_out).accuracy;
+  CHECK(std::stod(attributes.at("held_out_accuracy")) == held_out_accuracy);
+  const Result eval = box.quantlab("net eval net.h5 --data blocks.h5");
+  REQUIRE(eval.status == 0);
+  CHECK(eval.output.find("held-out accuracy") != std::string::npos);
+
+  box.write("net.yaml",
+            "name: net\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms:\n  - optimal\n  - name: kmeans\n    label: LC\n"
+            "    network: {method: lc, steps: 2, epochs: 1, mu0: 0.01, mu_factor: 2, lr: 0.02}\n"
+            "levels: [2, 256]\nseeds: [0]\n");
+  const Result run = box.quantlab("run net.yaml");
+  REQUIRE_MESSAGE(run.status == 0, run.output);
+  REQUIRE(box.quantlab("merge net.yaml").status == 0);
+  const ResultsTable t = read_results(box.path("results/net.h5"));
+  REQUIRE(t.rows == 4);
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    CHECK(t.numbers.at("reference_validation_accuracy")[r] == held_out_accuracy);
+    const double v = t.numbers.at("validation_accuracy")[r];
+    CHECK(v >= 0);
+    CHECK(v <= 1);
+    CHECK(t.numbers.at("validation_loss")[r] > 0);
+    if (t.text.at("algorithm")[r] == "optimal" && t.numbers.at("levels_requested")[r] == 256)
+      CHECK(std::abs(v - held_out_accuracy) < 0.01);  // 256 levels a layer: the same network
   }
 }
 

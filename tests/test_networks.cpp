@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "algorithms/generator.hpp"
 #include "algorithms/kmeans.hpp"
@@ -601,4 +602,56 @@ TEST_CASE("image data the models cannot read are refused with the file, split an
   CHECK(refused([](Tensor& i, Tensor&) {
           i.values[7] = 300;
         }).find("pixel outside 0..255 (300.000000 at flat index 7)") != std::string::npos);
+}
+
+TEST_CASE("a holdout draws distinct training images uniformly, fixed by its seed") {
+  const std::vector<std::size_t> a = held_out_positions(100, {20, 5});
+  CHECK(a == held_out_positions(100, {20, 5}));
+  CHECK(a != held_out_positions(100, {20, 6}));
+  REQUIRE(a.size() == 20);
+  CHECK(std::is_sorted(a.begin(), a.end()));
+  CHECK(std::adjacent_find(a.begin(), a.end()) == a.end());
+  CHECK(a.back() < 100);
+  CHECK(held_out_positions(100, {0, 5}).empty());
+  CHECK_THROWS_WITH_AS(held_out_positions(100, {100, 0}),
+                       doctest::Contains("leaves none of the 100"), std::invalid_argument);
+  // Every position is held out about as often as every other: 3 of 10 over 3,000 seeds.
+  std::vector<double> frequency(10, 0);
+  for (std::uint64_t seed = 0; seed < 3000; ++seed)
+    for (std::size_t i : held_out_positions(10, {3, seed})) frequency[i] += 1.0 / 3000;
+  for (double f : frequency) CHECK(std::abs(f - 0.3) < 0.04);
+}
+
+TEST_CASE("a holdout divides the training images into two parts, each in its order") {
+  LabelledImages all;
+  all.images.set_size(2, 50);
+  all.labels.set_size(50);
+  for (arma::uword i = 0; i < 50; ++i) {
+    all.images(0, i) = static_cast<float>(i), all.images(1, i) = static_cast<float>(-1.0 * i);
+    all.labels[i] = i % 10;
+  }
+  const Holdout holdout{12, 3};
+  const std::vector<std::size_t> held = held_out_positions(50, holdout);
+  const TrainingImages split = split_holdout(all, holdout);
+  REQUIRE(split.held_out.labels.n_elem == 12);
+  REQUIRE(split.train.labels.n_elem == 38);
+  std::vector<std::size_t> seen;
+  for (const LabelledImages* part : {&split.train, &split.held_out})
+    for (arma::uword c = 0; c < part->labels.n_elem; ++c) {
+      const auto i = static_cast<std::size_t>(part->images(0, c));
+      CHECK(part->images(1, c) == -part->images(0, c));  // whole columns, with their labels
+      CHECK(part->labels[c] == i % 10);
+      CHECK((part == &split.held_out) ==
+            std::binary_search(held.begin(), held.end(), i));  // held out exactly when drawn
+      if (c > 0) CHECK(part->images(0, c - 1) < part->images(0, c));
+      seen.push_back(i);
+    }
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen.size() == 50);
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
+  // A limit keeps the first images trained on, never a held-out one.
+  const TrainingImages limited = split_holdout(all, holdout, 10);
+  CHECK(limited.train.labels.n_elem == 10);
+  CHECK(arma::approx_equal(limited.train.images, split.train.images.cols(0, 9), "absdiff", 0));
+  CHECK(limited.held_out.labels.n_elem == 12);
 }
