@@ -38,6 +38,8 @@ class NetworkTarget : public RunTarget {
   std::optional<NetworkScore> score(const arma::vec& reconstruction) const override;
   /// The unquantized network's score (computed once per network and test file).
   std::optional<NetworkScore> reference_score(const arma::vec& values) const override;
+  /// The selected tensors (layers), in their order.
+  std::vector<std::size_t> position_parts(std::size_t) const override { return sizes; }
   /// The parameters left out (biases) count as 32-bit floats.
   std::optional<ModelRatios> model_ratios(double n, double variable_bits,
                                           double fixed_bits) const override;

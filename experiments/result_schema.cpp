@@ -100,6 +100,9 @@ const std::vector<ColumnSpec> kCore = {
            "pruned tensors: the fraction of positions pruned (left out)"),
     lower(number("position_bits", G::coding, "bits", C::none,
                  "pruned tensors: the kept positions as Huffman-coded gaps")),
+    lower(number("position_bits_arithmetic", G::coding, "bits", C::none,
+                 "pruned tensors: the kept positions as a bitmap arithmetic-coded with an "
+                 "adaptive model per layer, counted from the bytes written")),
     higher(number(
         "compression_ratio", G::coding, "×", C::none,
         "32 n / (Huffman-coded indices + tables + codebooks + side information + positions)")),
@@ -111,6 +114,12 @@ const std::vector<ColumnSpec> kCore = {
                "bits")),
     higher(number("network_compression_ratio_fixed", G::coding, "×", C::none,
                   "networks: the same with fixed-length indices")),
+    higher(number("compression_ratio_arithmetic_positions", G::coding, "×", C::none,
+                  "pruned tensors: compression_ratio with the positions arithmetic-coded "
+                  "(position_bits_arithmetic) instead of Huffman-coded gaps")),
+    higher(number("network_compression_ratio_arithmetic_positions", G::coding, "×", C::none,
+                  "pruned networks: network_compression_ratio with the positions "
+                  "arithmetic-coded")),
     // Wall times.
     lower(number("time_s", G::timing, "s", C::none,
                  "median wall time of the quantizer over the repetitions")),

@@ -71,6 +71,13 @@ void record_columns(const RunGroups& g, const RunQuantization& q, const RunCodin
   r.numbers["huffman_table_bits"] = result.huffman_table_bits;
   if (coding.pruned_fraction) r.numbers["pruned_fraction"] = *coding.pruned_fraction;
   if (coding.position_bits) r.numbers["position_bits"] = *coding.position_bits;
+  if (coding.position_bits_arithmetic) {
+    r.numbers["position_bits_arithmetic"] = *coding.position_bits_arithmetic;
+    r.numbers["compression_ratio_arithmetic_positions"] = *coding.ratio_arithmetic_positions;
+  }
+  if (coding.model_ratio_arithmetic_positions)
+    r.numbers["network_compression_ratio_arithmetic_positions"] =
+        *coding.model_ratio_arithmetic_positions;
   r.numbers["compression_ratio"] = 32 * coding.n / coding.variable_bits;
   r.numbers["compression_ratio_fixed"] = 32 * coding.n / coding.fixed_bits;
   if (coding.model) {
@@ -234,11 +241,17 @@ RunCoding coding_costs(const PlannedTensor& t, const RunGroups& g, GroupedResult
   c.variable_bits = result.variable_length_bits;
   c.fixed_bits = result.fixed_length_bits;
   if (g.pruned) {
-    const PositionBits positions = position_bits(g.kept);
+    const PositionBits positions =
+        position_bits(g.kept, t.target().position_parts(t.tensor.size()));
     c.pruned_fraction = 1 - static_cast<double>(g.kept.size()) / c.n;
     c.position_bits = positions.huffman;
+    c.position_bits_arithmetic = positions.arithmetic;
     c.variable_bits += positions.huffman;
     c.fixed_bits += positions.fixed;
+    const double arithmetic_bits = c.variable_bits - positions.huffman + positions.arithmetic;
+    c.ratio_arithmetic_positions = 32 * c.n / arithmetic_bits;
+    if (auto model = t.target().model_ratios(c.n, arithmetic_bits, c.fixed_bits))
+      c.model_ratio_arithmetic_positions = model->variable_length;
   }
   c.model = t.target().model_ratios(c.n, c.variable_bits, c.fixed_bits);
   return c;

@@ -54,7 +54,10 @@ RunQuantization quantize_run(const PlannedTensor& tensor, const PlannedRun& run,
 struct RunCoding {
   double n = 0, variable_bits = 0, fixed_bits = 0;
   std::optional<double> pruned_fraction, position_bits;
+  /// Pruned: the positions arithmetic-coded, and the variable-length ratios with them so.
+  std::optional<double> position_bits_arithmetic, ratio_arithmetic_positions;
   std::optional<ModelRatios> model;  ///< the whole model (a network target)
+  std::optional<double> model_ratio_arithmetic_positions;
 };
 RunCoding coding_costs(const PlannedTensor& tensor, const RunGroups& groups, GroupedResult& result);
 

@@ -69,6 +69,10 @@ class RunTarget {
   virtual std::optional<NetworkScore> score(const arma::vec& reconstruction) const = 0;
   virtual std::optional<NetworkScore> reference_score(const arma::vec& values) const = 0;
 
+  /// The lengths of the consecutive parts of the target's `n` values whose pruned positions
+  /// are coded each with a model of its own (a network's layers; else the values as one).
+  virtual std::vector<std::size_t> position_parts(std::size_t n) const { return {n}; }
+
   /// The whole model's ratios when its `n` quantized values take these bits; nothing when the
   /// target is the values alone.
   virtual std::optional<ModelRatios> model_ratios(double n, double variable_bits,

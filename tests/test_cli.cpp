@@ -665,6 +665,17 @@ TEST_CASE(
   CHECK(p.numbers.at("pruned_fraction")[0] == doctest::Approx(0.9).epsilon(1e-4));
   CHECK(p.numbers.at("position_bits")[0] > 0);
   CHECK(p.numbers.at("test_accuracy")[0] > 0.5);
+  // The positions arithmetic-coded instead: the same bits but for the positions' code.
+  const double n = p.numbers.at("n")[0],
+               huffman_coded = 32 * n / p.numbers.at("compression_ratio")[0];
+  const double arithmetic_coded = huffman_coded - p.numbers.at("position_bits")[0] +
+                                  p.numbers.at("position_bits_arithmetic")[0];
+  CHECK(p.numbers.at("position_bits_arithmetic")[0] > 0);
+  CHECK(p.numbers.at("compression_ratio_arithmetic_positions")[0] ==
+        doctest::Approx(32 * n / arithmetic_coded).epsilon(1e-12));
+  const double all = n + 300 + 100 + 10;  // the biases at 32 bits
+  CHECK(p.numbers.at("network_compression_ratio_arithmetic_positions")[0] ==
+        doctest::Approx(32 * all / (arithmetic_coded + 32 * (all - n))).epsilon(1e-12));
 
   // Trained compression: LC and iDC with k-means as the C step, DC with fine-tuned codewords.
   box.write("lc.yaml",

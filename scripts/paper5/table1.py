@@ -9,7 +9,9 @@ the run with the highest compression ratio whose test accuracy is at least A, me
 The ratio is counted as the paper counts it (paper 5 eq. 1 over all N = 431,080 parameters:
 Huffman-coded indices and pruned positions, 32-bit codebook, and the 580 biases, which are
 not quantized, at 32 bits: `network_compression_ratio`); the ratio over the quantized kernels
-alone is printed beside it. The paper's numbers, after its fine-tuning of the codewords, are
+alone is printed beside it, and the same whole-network ratio with the pruned positions
+arithmetic-coded (a bitmap with an adaptive model per layer) instead of Huffman-coded gaps.
+The paper's numbers, after its fine-tuning of the codewords, are
 printed beside each of the method's rows. Without --min-accuracy, two tables: A = the
 unquantized pruned network's accuracy (no loss), and A = 99.25 % (the paper's original
 network). The rows are chosen on the network's held-out training images (validation_accuracy,
@@ -43,8 +45,8 @@ def print_rows(runs, floor, chosen_on):
     column = "accuracy" if chosen_on == "test" else "validation"
     extra = "" if chosen_on == "test" else " validation (%) |"
     print(f"| method | test accuracy (%) |{extra} ratio (eq. 1, N = 431,080) | kernels only | K "
-          "| paper: accuracy | paper: ratio |")
-    print("|---|---:|" + ("---:|" if extra else "") + "---:|---:|---:|---:|---:|")
+          "| positions arithmetic-coded | paper: accuracy | paper: ratio |")
+    print("|---|---:|" + ("---:|" if extra else "") + "---:|---:|---:|---:|---:|---:|")
     for fine_tuned in (False, True):
         for (algorithm, weights), name in NAMES.items():
             mine = runs[(runs.algorithm == algorithm) & (runs.weights == weights) & (runs.fine_tuned == fine_tuned)]
@@ -54,12 +56,14 @@ def print_rows(runs, floor, chosen_on):
             name += " + fine-tuned codewords" if fine_tuned else ""
             mine = mine[mine[column] >= floor - 1e-12]
             if mine.empty:
-                print(f"| {name} | – |{' – |' if extra else ''} – | – | – | {paper[0]} | {paper[1]} |")
+                print(f"| {name} | – |{' – |' if extra else ''} – | – | – | – | {paper[0]} "
+                      f"| {paper[1]} |")
                 continue
             best = mine.loc[mine.network_ratio.idxmax()]
             validation = f" {100 * best.validation:.2f} |" if extra else ""
             print(f"| {name} | {100 * best.accuracy:.2f} |{validation} {best.network_ratio:.2f} "
-                  f"| {best.ratio:.2f} | {int(best.levels)} | {paper[0]} | {paper[1]} |")
+                  f"| {best.ratio:.2f} | {int(best.levels)} | {best.arithmetic_ratio:.2f} "
+                  f"| {paper[0]} | {paper[1]} |")
 
 
 def main():
@@ -83,11 +87,14 @@ def main():
                  "with net train --holdout has)")
     if not held_out:
         df["validation_accuracy"] = df["reference_validation_accuracy"] = float("nan")
+    if "network_compression_ratio_arithmetic_positions" not in df:
+        df["network_compression_ratio_arithmetic_positions"] = float("nan")
     reference = df.reference_accuracy.iloc[0]
     reference_chosen = reference if chosen_on == "test" else df.reference_validation_accuracy.iloc[0]
     runs = df.groupby(["algorithm", "weights", "fine_tuned", "label", "levels_requested"]).agg(
         accuracy=("test_accuracy", "mean"), validation=("validation_accuracy", "mean"),
         ratio=("compression_ratio", "mean"), network_ratio=("network_compression_ratio", "mean"),
+        arithmetic_ratio=("network_compression_ratio_arithmetic_positions", "mean"),
         levels=("levels", "max")).reset_index()
     floors = [args.min_accuracy] if args.min_accuracy is not None else \
         [reference_chosen, PAPER["original"][0] / 100]
