@@ -14,7 +14,8 @@ arithmetic-coded (a bitmap with an adaptive model per layer) instead of Huffman-
 The paper's numbers, after its fine-tuning of the codewords, are
 printed beside each of the method's rows. Without --min-accuracy, two tables: A = the
 unquantized pruned network's accuracy (no loss), and A = 99.25 % (the paper's original
-network). The rows are chosen on the network's held-out training images (validation_accuracy,
+network; chosen on held-out images, the same slack below the pruned network's accuracy on
+them). The rows are chosen on the network's held-out training images (validation_accuracy,
 a network trained with net train --holdout) when it has them, else on the test set, as the
 table's heading says; the accuracy reported is always the test set's.
 """
@@ -96,8 +97,13 @@ def main():
         ratio=("compression_ratio", "mean"), network_ratio=("network_compression_ratio", "mean"),
         arithmetic_ratio=("network_compression_ratio_arithmetic_positions", "mean"),
         levels=("levels", "max")).reset_index()
+    # The paper's floor, 99.25 %, is a test accuracy: on held-out images it becomes the same
+    # slack below the pruned network (its test accuracy minus 99.25 %).
+    paper_floor = PAPER["original"][0] / 100
+    if chosen_on == "validation":
+        paper_floor = reference_chosen - (reference - paper_floor)
     floors = [args.min_accuracy] if args.min_accuracy is not None else \
-        [reference_chosen, PAPER["original"][0] / 100]
+        [reference_chosen, paper_floor]
     for floor in floors:
         print(f"\npruned network: test accuracy {100 * reference:.2f} %"
               + ("" if chosen_on == "test" else
