@@ -71,27 +71,26 @@ const networks::LabelledImages& target_images(const NetworkTarget& target, const
   static std::map<std::string, networks::LabelledImages>
       cache;  // node-based: references stay valid
   std::lock_guard<std::mutex> lock(mutex);
-  const networks::Holdout& holdout = split == "test" ? networks::Holdout{} : target.holdout;
-  const std::string key = target.test_data + "|" + split + "|" + std::to_string(limit) + "|" +
-                          format_value(mean_pixel) + "|" + std::to_string(holdout.images) + ":" +
-                          std::to_string(holdout.seed);
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  if (split == "test" || (split == "train" && holdout.images == 0))
-    return cache.emplace(key, networks::load_images(target.test_data, split, limit, mean_pixel))
+  const auto key = [&](const std::string& part, std::size_t images) {
+    const networks::Holdout& h = part == "test" ? networks::Holdout{} : target.holdout;
+    return target.test_data + "|" + part + "|" + std::to_string(images) + "|" +
+           format_value(mean_pixel) + "|" + std::to_string(h.images) + ":" + std::to_string(h.seed);
+  };
+  if (split == "held_out") limit = 0;  // all of them, whatever the limit of the rest
+  if (auto it = cache.find(key(split, limit)); it != cache.end()) return it->second;
+  if (split == "test")
+    return cache
+        .emplace(key(split, limit),
+                 networks::load_images(target.test_data, split, limit, mean_pixel))
         .first->second;
   if (split != "train" && split != "held_out")
     throw std::logic_error("target_images: no split '" + split + "'");
-  networks::TrainingImages divided;
-  try {
-    divided = networks::split_holdout(
-        networks::load_images(target.test_data, "train", 0, mean_pixel), holdout, limit);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(target.file + " on " + target.test_data + ": " + e.what());
-  }
-  return cache
-      .emplace(key, split == "train" ? std::move(divided.train) : std::move(divided.held_out))
-      .first->second;
+  // One read of the train split gives both parts.
+  networks::TrainingImages divided =
+      networks::load_training_images(target.test_data, mean_pixel, target.holdout, limit);
+  auto held_out = cache.emplace(key("held_out", 0), std::move(divided.held_out)).first;
+  if (split == "held_out") return held_out->second;
+  return cache.emplace(key("train", limit), std::move(divided.train)).first->second;
 }
 
 NetworkScore network_score_of(networks::Network& net, const NetworkTarget& target,

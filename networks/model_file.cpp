@@ -82,14 +82,8 @@ Holdout holdout_of(const std::string& path, const std::map<std::string, std::str
 TrainingImages saved_network_training_images(const std::string& path,
                                              const std::map<std::string, std::string>& attributes,
                                              const std::string& data_file, std::size_t limit) {
-  const Holdout holdout = holdout_of(path, attributes);
-  const double mean_pixel = training_mean_pixel(path, attributes);
-  if (holdout.images == 0) return {load_images(data_file, "train", limit, mean_pixel), {}};
-  try {
-    return split_holdout(load_images(data_file, "train", 0, mean_pixel), holdout, limit);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(path + " on " + data_file + ": " + e.what());
-  }
+  return load_training_images(data_file, training_mean_pixel(path, attributes),
+                              holdout_of(path, attributes), limit);
 }
 
 Network load_network(const std::string& path, std::map<std::string, std::string>* attributes) {

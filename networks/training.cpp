@@ -87,6 +87,16 @@ TrainingImages split_holdout(const LabelledImages& all, const Holdout& holdout, 
   return {take(train), take(out)};
 }
 
+TrainingImages load_training_images(const std::string& file, double mean_pixel,
+                                    const Holdout& holdout, std::size_t limit) {
+  if (holdout.images == 0) return {load_images(file, "train", limit, mean_pixel), {}};
+  try {
+    return split_holdout(load_images(file, "train", 0, mean_pixel), holdout, limit);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(file + ": " + e.what());
+  }
+}
+
 ImageSplits load_image_splits(const std::string& file, std::size_t train_limit,
                               const Holdout& holdout) {
   ImageSplits s;

@@ -40,6 +40,12 @@ struct TrainingImages {
 TrainingImages split_holdout(const LabelledImages& all, const Holdout& holdout,
                              std::size_t limit = 0);
 
+/// The train split of `dataset_file` shifted by `mean_pixel` and divided by `holdout` (all of
+/// it trained on without one; `limit` > 0 keeps the first that many images trained on). A
+/// holdout the split cannot spare is an error naming the file.
+TrainingImages load_training_images(const std::string& dataset_file, double mean_pixel,
+                                    const Holdout& holdout, std::size_t limit = 0);
+
 /// The train and test splits of an imported dataset file (mnist, fashion-mnist):
 /// <split>/images [N, 28, 28] 0..255 and <split>/labels, and the images `holdout` keeps out
 /// of training. All are shifted by the mean pixel of the images trained on; `train_limit` > 0
