@@ -36,6 +36,7 @@ class KashinQuantizer : public Quantizer {
   KashinQuantizer(TransformKind transform, KashinForm form,
                   std::shared_ptr<const Quantizer> factor_quantizer, double tol,
                   std::size_t max_iter, bool fail_on_nonconvergence, std::size_t n_init);
+  bool reads_matrix_layout() const override { return true; }
 
  private:
   /// A flat x is a vector (an N × 1 matrix).

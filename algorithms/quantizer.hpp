@@ -45,6 +45,9 @@ class Quantizer {
   Quantized quantize_matrix(const arma::vec& x, std::size_t rows, std::size_t cols,
                             const arma::vec& weights, std::size_t levels,
                             Generator& generator) const;
+  /// True for a quantizer that reads the layout (Kashin's matrix form): only it is handed a
+  /// group's matrix form.
+  virtual bool reads_matrix_layout() const { return false; }
 
   /// The same, warm-started from `previous`, the codebook this quantizer gave for nearby data
   /// (LC's C steps quantize slowly moving weights, paper 4): quantizers that refine a start

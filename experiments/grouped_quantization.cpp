@@ -30,6 +30,13 @@ std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granu
   return groups;
 }
 
+MatrixShape matrix_of(const std::vector<std::size_t>& shape) {
+  if (shape.size() < 2) return {};
+  std::size_t rows = 1;
+  for (std::size_t d = 0; d + 1 < shape.size(); ++d) rows *= shape[d];
+  return {rows, shape.back()};
+}
+
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
                                          const std::vector<arma::uvec>& groups, std::size_t cap) {
   std::vector<std::size_t> out;
@@ -85,20 +92,15 @@ namespace {
 // One group's quantization, on its own values (a copy by index unless it is the tensor).
 Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
                          const arma::vec& weights, const arma::uvec& index, std::size_t levels,
-                         Generator& generator, const std::vector<std::size_t>& shape,
-                         const arma::vec* previous) {
+                         Generator& generator, MatrixShape matrix, const arma::vec* previous) {
   const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy
   arma::vec own_x, own_w;
   if (!whole) own_x = values.elem(index);
   if (!whole && !weights.is_empty()) own_w = weights.elem(index);
   const arma::vec& x = whole ? values : own_x;
   const arma::vec& w = whole ? weights : own_w;
-  std::size_t rows = 0, cols = 0;
-  if (whole && shape.size() >= 2) {
-    cols = shape.back();
-    rows = x.n_elem / cols;
-  }
-  return rows       ? quantizer.quantize_matrix(x, rows, cols, w, levels, generator)
+  const bool as_matrix = matrix.rows && quantizer.reads_matrix_layout();
+  return as_matrix  ? quantizer.quantize_matrix(x, matrix.rows, matrix.cols, w, levels, generator)
          : previous ? quantizer.quantize_from(x, w, levels, generator, *previous)
                     : quantizer.quantize(x, w, levels, generator);
 }
@@ -109,7 +111,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
                               const arma::vec& values, const arma::vec& weights,
                               const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator, const std::vector<std::size_t>& shape,
+                              Generator& generator, const std::vector<MatrixShape>& matrices,
                               const std::vector<arma::vec>& previous, std::size_t threads) {
   // One group draws from the run's generator; several draw from one generator each, seeded
   // from it in group order, so that no group's draws depend on another's and the groups can
@@ -120,9 +122,10 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   std::vector<Quantized> quantized(count);
   parallel_for(count, threads, [&](std::size_t g) {
     Generator own(count > 1 ? seeds[g] : 0);
-    quantized[g] = quantize_group(quantizer, values, weights, groups[g], std::min(K, distinct[g]),
-                                  count > 1 ? own : generator, shape,
-                                  previous.empty() ? nullptr : &previous[g]);
+    quantized[g] =
+        quantize_group(quantizer, values, weights, groups[g], std::min(K, distinct[g]),
+                       count > 1 ? own : generator, matrices.empty() ? MatrixShape{} : matrices[g],
+                       previous.empty() ? nullptr : &previous[g]);
   });
 
   GroupedResult r;

@@ -19,6 +19,17 @@ namespace quantlab {
 /// index along the axis.
 std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity);
 
+/// A group's values read as a row-major rows × cols matrix; 0 × 0 for a group that has no
+/// matrix form.
+struct MatrixShape {
+  std::size_t rows = 0, cols = 0;
+};
+
+/// The matrix form of a tensor of `shape`: [product of all but the last axis, last axis]
+/// (a dense kernel [in, out] as it is; a convolution's HWIO kernel as [H·W·I, O]); none for
+/// fewer than two axes.
+MatrixShape matrix_of(const std::vector<std::size_t>& shape);
+
 /// Distinct values of each group, counted up to `cap` (min(distinct, cap): all that K-level
 /// quantization needs to know, found without sorting when cap is small).
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
@@ -54,9 +65,9 @@ struct GroupedResult {
 
 /// Quantizes every group with K_g = min(K, distinct_g) levels; `weights` empty = none;
 /// `outputs` is the quantizer's declaration of what it reports (AlgorithmInfo::outputs): an
-/// undeclared scalar, diagnostic or histogram throws std::logic_error. A
-/// group that is the whole tensor of `shape` (2-D or more) is passed as the row-major matrix
-/// [product of all but the last axis, last axis] (Quantizer::quantize_matrix). `previous`,
+/// undeclared scalar, diagnostic or histogram throws std::logic_error. `matrices`, if given,
+/// holds each group's matrix form, which a quantizer that reads the layout receives
+/// (Quantizer::quantize_matrix; the others ignore it). `previous`,
 /// if given, holds each group's codebook from an earlier call to warm-start from
 /// (Quantizer::quantize_from). Several groups each draw from their own generator, seeded from
 /// `generator` in group order, and run on up to `threads` threads: the result does not
@@ -65,7 +76,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
                               const arma::vec& values, const arma::vec& weights,
                               const std::vector<arma::uvec>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
-                              Generator& generator, const std::vector<std::size_t>& shape = {},
+                              Generator& generator, const std::vector<MatrixShape>& matrices = {},
                               const std::vector<arma::vec>& previous = {}, std::size_t threads = 1);
 
 /// Each group's codebook, split from result.codebook.

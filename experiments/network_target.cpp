@@ -28,6 +28,7 @@ PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::s
     all_pruned = all_pruned && pruned != t.attributes.end() && pruned->second == "zeros";
     target->names.push_back(name);
     target->sizes.push_back(t.size());
+    target->shapes.push_back(t.shape);
     parts.push_back(t.values);
   }
   std::map<std::string, std::string> attributes;
@@ -62,6 +63,13 @@ std::vector<arma::uvec> NetworkTarget::groups(const Tensor&, const Granularity&)
     out.push_back(arma::regspace<arma::uvec>(offset, offset + s - 1));
     offset += s;
   }
+  return out;
+}
+
+std::vector<MatrixShape> NetworkTarget::matrices(const Tensor&, const Granularity&) const {
+  std::vector<MatrixShape> out;
+  if (per_layer)
+    for (const auto& shape : shapes) out.push_back(matrix_of(shape));
   return out;
 }
 

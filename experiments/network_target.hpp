@@ -23,12 +23,16 @@ class NetworkTarget : public RunTarget {
   bool per_layer = true;
   std::vector<std::string> names;  ///< the quantized tensors, concatenated in this order
   std::vector<std::size_t> sizes;
-  std::size_t network_parameters = 0;  ///< all the network's parameters (selected or not)
-  networks::Holdout holdout;           ///< training images the network was not trained on
+  std::vector<std::vector<std::size_t>> shapes;  ///< each tensor's, as saved
+  std::size_t network_parameters = 0;            ///< all the network's parameters (selected or not)
+  networks::Holdout holdout;                     ///< training images the network was not trained on
 
   /// A codebook per selected tensor, or one for their concatenation (the granularity is
   /// the scope's, not the run's).
   std::vector<arma::uvec> groups(const Tensor& values, const Granularity&) const override;
+  /// Per layer, each layer's matrix form (dense [in, out]; convolution HWIO as [H·W·I, O]);
+  /// their concatenation has none.
+  std::vector<MatrixShape> matrices(const Tensor& values, const Granularity&) const override;
   bool trains(const Parameters& training) const override;
   TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
                            std::uint64_t seed) const override;

@@ -27,7 +27,8 @@ const arma::vec& run_weights(const PlannedTensor& t, const PlannedRun& run) {
 // holding the final weights (and codewords, if fine-tuned).
 TrainedCompression train_target(const PlannedTensor& t, const PlannedRun& run,
                                 const AlgorithmInfo& info, const Quantizer& quantizer,
-                                const std::vector<arma::uvec>& groups, GroupedResult& result) {
+                                const RunGroups& g, GroupedResult& result) {
+  const std::vector<arma::uvec>& groups = g.groups;
   GroupedResult last;
   const arma::vec& weights = run_weights(t, run);
   const bool warm_start = run.training.boolean("warm_start");
@@ -38,7 +39,7 @@ TrainedCompression train_target(const PlannedTensor& t, const PlannedRun& run,
         warm_start && !last.codebook.empty() ? group_codebooks(last) : std::vector<arma::vec>();
     last = quantize_groups(quantizer, info.outputs, v, weights, groups,
                            distinct_counts(v, groups, run.levels), run.levels, generator,
-                           t.tensor.shape, previous);
+                           g.matrices, previous);
     CompressionOutcome outcome{last.reconstruction, codeword_members(last.reconstruction, groups)};
     if (outcome.clusters.size() != last.codebook.size() &&
         run.training.integer("fine_tune_epochs") > 0)
@@ -197,6 +198,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
 RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
   RunGroups g;
   g.groups = t.target().groups(t.tensor, run.granularity);
+  g.matrices = t.target().matrices(t.tensor, run.granularity);
   // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
   // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
   const auto pruned = t.tensor.attributes.find("pruned");
@@ -206,11 +208,17 @@ RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
       if (t.tensor.values[i] != 0) g.kept.push_back(i);
     if (g.kept.empty()) throw std::invalid_argument("every value of the pruned tensor is pruned");
     std::vector<arma::uvec> nonempty;
-    for (auto& group : g.groups) {
+    std::vector<MatrixShape> matrices;  // a group with pruned values is no longer a matrix
+    for (std::size_t i = 0; i < g.groups.size(); ++i) {
+      const arma::uvec& group = g.groups[i];
       arma::uvec kept = group.elem(arma::find(t.tensor.values.elem(group) != 0));
-      if (!kept.is_empty()) nonempty.push_back(std::move(kept));
+      if (kept.is_empty()) continue;
+      matrices.push_back(kept.n_elem == group.n_elem && i < g.matrices.size() ? g.matrices[i]
+                                                                              : MatrixShape{});
+      nonempty.push_back(std::move(kept));
     }
     g.groups = std::move(nonempty);
+    g.matrices = std::move(matrices);
   }
   g.distinct = distinct_counts(t.tensor.values, g.groups, run.levels);
   return g;
@@ -226,11 +234,11 @@ RunQuantization quantize_run(const PlannedTensor& t, const PlannedRun& run, cons
     Generator generator(run.seed.value_or(0));  // every repetition makes the same draws
     const auto start = Clock::now();
     q.result = quantize_groups(*quantizer, info.outputs, t.tensor.values, weights, g.groups,
-                               g.distinct, run.levels, generator, t.tensor.shape, {}, threads);
+                               g.distinct, run.levels, generator, g.matrices, {}, threads);
     q.times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
   }
   if (t.target().trains(run.training))
-    q.trained = train_target(t, run, info, *quantizer, g.groups, q.result);
+    q.trained = train_target(t, run, info, *quantizer, g, q.result);
   return q;
 }
 

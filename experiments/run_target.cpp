@@ -13,6 +13,12 @@ class TensorTarget : public RunTarget {
                                  const Granularity& granularity) const override {
     return groups_of(tensor, granularity);
   }
+  /// The whole tensor is a matrix when it has two axes or more; groups along an axis are not.
+  std::vector<MatrixShape> matrices(const Tensor& tensor,
+                                    const Granularity& granularity) const override {
+    if (granularity.axis) return {};
+    return {matrix_of(tensor.shape)};
+  }
   bool trains(const Parameters&) const override { return false; }
   TrainedCompression train(const Parameters&, const NetworkCompressor&,
                            std::uint64_t) const override {

@@ -17,6 +17,7 @@
 #include "algorithms/parameters.hpp"
 #include "datasets/tensor.hpp"
 #include "experiments/config.hpp"
+#include "experiments/grouped_quantization.hpp"
 
 namespace quantlab {
 
@@ -56,6 +57,9 @@ class RunTarget {
   /// Flat indices of each codebook's values in `tensor` (the target's values).
   virtual std::vector<arma::uvec> groups(const Tensor& tensor,
                                          const Granularity& granularity) const = 0;
+  /// The matrix form of each of those groups (all flat: none).
+  virtual std::vector<MatrixShape> matrices(const Tensor& tensor,
+                                            const Granularity& granularity) const = 0;
 
   /// True when `training` (the run's network block) trains the target with its quantizer.
   virtual bool trains(const Parameters& training) const = 0;

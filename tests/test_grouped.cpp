@@ -137,6 +137,16 @@ TEST_CASE("a histogram counts every value once, in the bin whose edges hold it")
   CHECK(histogram({}, 32).counts.empty());
 }
 
+TEST_CASE("a tensor's matrix form: all axes but the last as rows, the last as columns") {
+  CHECK(matrix_of({784, 300}).rows == 784);
+  CHECK(matrix_of({784, 300}).cols == 300);
+  const MatrixShape hwio = matrix_of({5, 5, 20, 50});  // a convolution kernel
+  CHECK(hwio.rows == 500);
+  CHECK(hwio.cols == 50);
+  CHECK(matrix_of({12}).rows == 0);
+  CHECK(matrix_of({}).cols == 0);
+}
+
 TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network by its scope") {
   Tensor t;
   t.shape = {3, 4};
@@ -146,6 +156,10 @@ TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network 
   const RunTarget& tensor = tensor_target();
   CHECK(tensor.groups(t, rows).size() == 3);
   CHECK(tensor.groups(t, Granularity{}).size() == 1);
+  CHECK(tensor.matrices(t, rows).empty());  // rows are vectors
+  REQUIRE(tensor.matrices(t, Granularity{}).size() == 1);
+  CHECK(tensor.matrices(t, Granularity{})[0].rows == 3);
+  CHECK(tensor.matrices(t, Granularity{})[0].cols == 4);
   CHECK(!tensor.trains(Parameters()));
   CHECK(!tensor.reference_score(t.values));
   CHECK(!tensor.model_ratios(12, 24, 24));
@@ -153,13 +167,20 @@ TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network 
   NetworkTarget network;  // two layers of 5 and 7 selected weights, 20 parameters in all
   network.names = {"fc1/kernel", "fc2/kernel"};
   network.sizes = {5, 7};
+  network.shapes = {{1, 5}, {7}};
   network.network_parameters = 20;
   const auto layers = network.groups(t, rows);  // the scope decides, not the granularity
   REQUIRE(layers.size() == 2);
   CHECK(arma::all(layers[0] == arma::regspace<arma::uvec>(0, 4)));
   CHECK(arma::all(layers[1] == arma::regspace<arma::uvec>(5, 11)));
+  const auto matrices = network.matrices(t, rows);  // each layer's own
+  REQUIRE(matrices.size() == 2);
+  CHECK(matrices[0].rows == 1);
+  CHECK(matrices[0].cols == 5);
+  CHECK(matrices[1].rows == 0);  // one axis: no matrix form
   network.per_layer = false;
   CHECK(network.groups(t, rows).size() == 1);
+  CHECK(network.matrices(t, rows).empty());  // the layers' concatenation is no matrix
   // 12 quantized values in 24 bits (fixed: 36), the 8 others as 32-bit floats.
   const ModelRatios ratios = *network.model_ratios(12, 24, 36);
   CHECK(ratios.variable_length == doctest::Approx(32.0 * 20 / (24 + 32 * 8)));

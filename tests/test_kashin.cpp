@@ -14,6 +14,8 @@
 #include "algorithms/orthogonal_transform.hpp"
 #include "algorithms/registry.hpp"
 #include "experiments/grouped_quantization.hpp"
+#include "experiments/network_target.hpp"
+#include "experiments/run_stages.hpp"
 
 using namespace quantlab;
 
@@ -339,11 +341,60 @@ TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups
   const auto whole = groups_of(t, Granularity{});
   const GroupedResult grouped =
       quantize_groups(kashin, find_algorithm("kashin")->outputs, t.values, {}, whole,
-                      distinct_counts(t.values, whole), 8, g1, t.shape);
+                      distinct_counts(t.values, whole), 8, g1, {matrix_of(t.shape)});
   const Quantized direct = kashin.quantize_matrix(t.values, 16, 8, {}, 8, g2);
   CHECK(arma::approx_equal(grouped.reconstruction, direct.reconstruction, "absdiff", 0));
   CHECK(grouped.side_bits == 96);
   CHECK(grouped.histograms.at("u").size() == 128);
+}
+
+TEST_CASE("a network's layers reach kashin as their matrices, unless pruning broke them") {
+  // Two layers: a dense kernel [16, 8] and a convolution's HWIO kernel [2, 2, 2, 4] = [8, 4].
+  Generator data(31);
+  auto network = std::make_shared<NetworkTarget>();
+  network->names = {"fc/kernel", "conv/kernel"};
+  network->sizes = {128, 32};
+  network->shapes = {{16, 8}, {2, 2, 2, 4}};
+  PlannedTensor p;
+  p.tensor.shape = {160};
+  p.tensor.values.set_size(160);
+  for (double& v : p.tensor.values) v = data.normal();
+  p.network = network;
+  const AlgorithmInfo& info = *find_algorithm("kashin");
+  PlannedRun run;
+  run.algorithm = "kashin";
+  run.parameters = Parameters(
+      info.parameters, {{"transform", std::string("dct")}, {"factors", std::string("optimal")}});
+  run.levels = 4;
+  run.seed = 7;
+
+  const RunGroups g = run_groups(p, run);
+  REQUIRE(g.matrices.size() == 2);
+  CHECK(g.matrices[1].rows == 8);
+  CHECK(g.matrices[1].cols == 4);
+  const GroupedResult grouped = quantize_run(p, run, g, 1).result;
+  // By hand: each layer its own row-major matrix, from its own generator seeded in layer order.
+  const auto kashin = info.make(run.parameters);
+  Generator seeds(7);
+  const std::uint64_t first = seeds.next(), second = seeds.next();
+  Generator a(first), b(second);
+  const Quantized fc = kashin->quantize_matrix(p.tensor.values.head(128), 16, 8, {}, 4, a);
+  const Quantized conv = kashin->quantize_matrix(p.tensor.values.tail(32), 8, 4, {}, 4, b);
+  CHECK(arma::approx_equal(grouped.reconstruction,
+                           arma::join_cols(fc.reconstruction, conv.reconstruction), "absdiff", 0));
+  // As vectors they would differ: the form is what reached the quantizer.
+  Generator c(first);
+  const Quantized flat = kashin->quantize(p.tensor.values.head(128), {}, 4, c);
+  CHECK(!arma::approx_equal(flat.reconstruction, fc.reconstruction, "absdiff", 1e-12));
+
+  // A pruned first layer is a vector of its kept values; the second stays a matrix.
+  p.tensor.values[3] = 0;
+  p.tensor.attributes["pruned"] = "zeros";
+  const RunGroups pruned = run_groups(p, run);
+  REQUIRE(pruned.matrices.size() == 2);
+  CHECK(pruned.groups[0].n_elem == 127);
+  CHECK(pruned.matrices[0].rows == 0);
+  CHECK(pruned.matrices[1].rows == 8);
 }
 
 TEST_CASE("the factors' levels: the most codewords up to K, split as evenly as possible") {
