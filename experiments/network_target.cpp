@@ -8,6 +8,7 @@
 #include "datasets/dataset_file.hpp"
 #include "datasets/dataset_import.hpp"
 #include "experiments/network_training.hpp"
+#include "networks/activation_quantization.hpp"
 #include "networks/model_file.hpp"
 #include "networks/training.hpp"
 
@@ -125,9 +126,12 @@ TrainedCompression NetworkTarget::train(const Parameters& training,
   return train_compressed(*this, training, compress, seed);
 }
 
-std::optional<NetworkScore> NetworkTarget::score(const arma::vec& reconstruction) const {
+std::optional<NetworkScore> NetworkTarget::score(const arma::vec& reconstruction,
+                                                 const Parameters& training) const {
   std::map<std::string, std::string> attributes;
   networks::Network net = networks::load_network(file, &attributes);
+  if (const auto a = activation_quantization(training))
+    networks::quantize_hidden_activations(net, a->quantizer, a->levels);
   const double mean_pixel = networks::training_mean_pixel(file, attributes);
 
   std::size_t offset = 0;
@@ -153,7 +157,7 @@ std::optional<NetworkScore> NetworkTarget::reference_score(const arma::vec& valu
     std::lock_guard<std::mutex> lock(mutex);
     if (auto it = scores.find(key); it != scores.end()) return it->second;
   }
-  const NetworkScore unquantized = *score(values);
+  const NetworkScore unquantized = *score(values, Parameters());
   std::lock_guard<std::mutex> lock(mutex);
   return scores.emplace(key, unquantized).first->second;
 }

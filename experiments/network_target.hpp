@@ -37,10 +37,12 @@ class NetworkTarget : public RunTarget {
   TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
                            std::uint64_t seed) const override;
   /// The network of `file` with its selected tensors replaced by `reconstruction` (their
-  /// concatenation), on the test images and on its held-out training images (read once per
-  /// file and kept).
-  std::optional<NetworkScore> score(const arma::vec& reconstruction) const override;
-  /// The unquantized network's score (computed once per network and test file).
+  /// concatenation) and its activations quantized as `training` says, on the test images and
+  /// on its held-out training images (read once per file and kept).
+  std::optional<NetworkScore> score(const arma::vec& reconstruction,
+                                    const Parameters& training) const override;
+  /// The unquantized network's score, activations too (computed once per network and test
+  /// file).
   std::optional<NetworkScore> reference_score(const arma::vec& values) const override;
   /// The selected tensors (layers), in their order.
   std::vector<std::size_t> position_parts(std::size_t) const override { return sizes; }

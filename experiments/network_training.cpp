@@ -1,9 +1,12 @@
 #include "experiments/network_training.hpp"
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
+#include "algorithms/registry.hpp"
 #include "experiments/network_target.hpp"
+#include "networks/activation_quantization.hpp"
 #include "networks/codeword_fine_tuning.hpp"
 #include "networks/learning_compression.hpp"
 #include "networks/model_file.hpp"
@@ -43,8 +46,46 @@ const std::vector<ParameterSpec>& network_training_parameters() {
                         "train on the first N training images (0: all)"),
       integer_parameter("fine_tune_epochs", 0, 0, 100000,
                         "then fine-tune the codewords (paper 5) for this many epochs (0: not)"),
-      real_parameter("fine_tune_lr", 1e-3, 0, 1e6, "learning rate of the codewords' fine-tuning")};
+      real_parameter("fine_tune_lr", 1e-3, 0, 1e6, "learning rate of the codewords' fine-tuning"),
+      choice_parameter("activations", "none", {"none", "ls1", "gf", "ls2", "lsT", "uniform"},
+                       "paper 2: quantize the input of every hidden weighted layer, each sample "
+                       "about its mean with the scales of its own values, in scoring and "
+                       "training (straight-through gradients); none: full precision"),
+      integer_parameter("activation_bits", 0, 0, 16,
+                        "bits of the quantized activations: K = 2^b (gf: b steps); 0: the "
+                        "method's own (ls1 1 bit, ls2 2 bits, lsT ternary), which gf and "
+                        "uniform do not have")};
   return specs;
+}
+
+std::optional<ActivationQuantization> activation_quantization(const Parameters& training) {
+  if (training.values().empty()) return std::nullopt;
+  const std::string& method = training.choice("activations");
+  if (method == "none") return std::nullopt;
+  const auto bits = static_cast<std::size_t>(training.integer("activation_bits"));
+  const std::map<std::string, std::size_t> own{{"ls1", 2}, {"ls2", 4}, {"lsT", 3}};
+  ActivationQuantization a;
+  if (auto it = own.find(method); it != own.end()) {
+    a.levels = it->second;
+    const std::size_t own_bits = method == "ls1" ? 1 : 2;
+    if (bits != 0 && bits != own_bits)
+      throw std::invalid_argument(
+          "activations: " + method + " codes " +
+          (method == "lsT" ? std::string("ternary levels (2 bits)")
+                           : std::to_string(own_bits) + " bit" + (own_bits > 1 ? "s" : "")) +
+          ", not activation_bits = " + std::to_string(bits));
+  } else {
+    if (bits == 0) throw std::invalid_argument("activations: " + method + " needs activation_bits");
+    a.levels = std::size_t{1} << bits;
+  }
+  const AlgorithmInfo& info = *find_algorithm(method);
+  a.quantizer = info.make(Parameters(info.parameters, {}));
+  return a;
+}
+
+bool alters_network(const Parameters& training) {
+  return trains_network(training) ||
+         (!training.values().empty() && training.choice("activations") != "none");
 }
 
 bool trains_network(const Parameters& training) {
@@ -72,6 +113,8 @@ TrainedCompression train_compressed(const NetworkTarget& target, const Parameter
   const auto start = std::chrono::steady_clock::now();
   std::map<std::string, std::string> attributes;
   nn::Network net = nn::load_network(target.file, &attributes);
+  if (const auto a = activation_quantization(training))
+    nn::quantize_hidden_activations(net, a->quantizer, a->levels);
   const double mean_pixel = nn::training_mean_pixel(target.file, attributes);
   const nn::LabelledImages& test = target_images(target, "test", 0, mean_pixel);
   const nn::LabelledImages& train =

@@ -4,10 +4,13 @@
 // quantizer as the C step (paper 4), and fine-tuning of the codewords afterwards (paper 5).
 // Every key may be a list, swept like the algorithm's parameters.
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "algorithms/parameters.hpp"
+#include "algorithms/quantizer.hpp"
 #include "experiments/run_target.hpp"
 
 namespace quantlab {
@@ -19,6 +22,20 @@ const std::vector<ParameterSpec>& network_training_parameters();
 
 /// True when the settings do more than quantize once (method lc or idc, or fine-tuning).
 bool trains_network(const Parameters& training);
+
+/// The activations' quantizer and levels the settings ask for; none for full precision (or
+/// no settings). Throws std::invalid_argument (one line) when activation_bits does not fit
+/// the method.
+struct ActivationQuantization {
+  std::shared_ptr<const Quantizer> quantizer;
+  std::size_t levels = 0;
+};
+std::optional<ActivationQuantization> activation_quantization(const Parameters& training);
+
+/// True when the settings make the network differ from the one in its file beyond its
+/// quantized weights: training, or quantized activations. Such settings are part of a run's
+/// identity.
+bool alters_network(const Parameters& training);
 
 /// Loads target's network, compresses its selected weights by `compress` as `training`
 /// says (dc, lc or idc; then fine-tuning), on the training images of target.test_data.

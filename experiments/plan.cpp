@@ -237,6 +237,23 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
     const Parameters training =
         t.network ? Parameters(network_training_parameters(), given_training) : Parameters();
     const std::string label = label_of(a, given, given_training);
+    std::string layers_line;
+    if (t.network) {
+      try {
+        activation_quantization(training);
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError(a.where + ": " + label + ": " + e.what());
+      }
+      // Each layer reaches a quantizer that reads the layout (Kashin) as its matrix.
+      if (t.network->per_layer && info.make(parameters)->reads_matrix_layout()) {
+        layers_line = "layers=";
+        for (const auto& shape : t.network->shapes) {
+          const MatrixShape m = matrix_of(shape);
+          layers_line += std::to_string(m.rows) + "x" + std::to_string(m.cols) + ";";
+        }
+        layers_line += "\n";
+      }
+    }
     std::size_t fitting = 0;
     const std::vector<std::size_t>& levels = a.levels.empty() ? config.levels : a.levels;
     for (std::size_t K : levels) {
@@ -280,9 +297,9 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
                                   : "");
         run.identity =
             "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line +
-            network_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
-            "\nparameters=" + parameters.canonical() +
-            (trains_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
+            network_line + layers_line + weights_line + "granularity=" + g.text() +
+            "\nalgorithm=" + a.name + "\nparameters=" + parameters.canonical() +
+            (alters_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
             "\nlevels=" + std::to_string(K) + "\nseed=" + (seed ? std::to_string(*seed) : "none") +
             "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);

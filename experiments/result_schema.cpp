@@ -50,7 +50,9 @@ const std::vector<ColumnSpec> kCore = {
          "the algorithm's name (or label) and the parameters the config gave"),
     text("parameters", G::identity, "every resolved parameter, name=value sorted by name"),
     text("network_training", G::identity,
-         "network datasets: the resolved `network:` block (empty: quantized once)"),
+         "network datasets: the resolved `network:` block (empty: quantized once, activations in "
+         "full "
+         "precision)"),
     number("levels_requested", G::identity, "", C::none, "K asked for"),
     number("bits", G::identity, "bits", C::none, "⌈log2 K⌉ of the K asked for"),
     number("seed", G::identity, "", C::none, "the run's seed (-1: the algorithm draws nothing)"),

@@ -8,6 +8,7 @@
 #include "algorithms/position_coding.hpp"
 #include "algorithms/registry.hpp"
 #include "experiments/metrics.hpp"
+#include "experiments/network_training.hpp"
 
 namespace quantlab {
 namespace {
@@ -188,7 +189,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   if (auto g = t.tensor.attributes.find("generator"); g != t.tensor.attributes.end())
     r.text["data_generator"] = g->second;
   if (t.network)  // the network: block's settings, resolved ("" when the run quantizes once)
-    r.text["network_training"] = t.target().trains(run.training) ? run.training.canonical() : "";
+    r.text["network_training"] = alters_network(run.training) ? run.training.canonical() : "";
   const arma::vec& x = t.tensor.values;
   r.numbers["data_mean"] = arma::mean(x);
   r.numbers["data_var"] = x.n_elem > 1 ? arma::var(x, 1) : 0.0;
@@ -265,12 +266,14 @@ RunCoding coding_costs(const PlannedTensor& t, const RunGroups& g, GroupedResult
   return c;
 }
 
-std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const RunQuantization& q) {
+std::optional<RunNetworkScore> network_score(const PlannedTensor& t, const PlannedRun& run,
+                                             const RunQuantization& q) {
   const RunTarget& target = t.target();
   const std::optional<NetworkScore> reference = target.reference_score(t.tensor.values);
   if (!reference) return std::nullopt;
-  return RunNetworkScore{q.trained ? q.trained->score : *target.score(q.result.reconstruction),
-                         *reference};
+  return RunNetworkScore{
+      q.trained ? q.trained->score : *target.score(q.result.reconstruction, run.training),
+      *reference};
 }
 
 std::string optimum_key(const PlannedTensor& t, const PlannedRun& run) {
@@ -333,7 +336,7 @@ void measure_run(const Plan& plan, const PlannedRun& run, OptimumCache& optima, 
     if (!std::isfinite(errors.at(key)))
       throw std::runtime_error(std::string("the ") + key + " is not finite (" +
                                std::to_string(errors.at(key)) + ")");
-  const auto score = network_score(t, quantization);
+  const auto score = network_score(t, run, quantization);
   const auto measured = Clock::now();
   const auto optimum = options.optimum
                            ? optimum_reference(t, run, groups, quantization, errors.at("sse"),

@@ -66,7 +66,7 @@ RunCoding coding_costs(const PlannedTensor& tensor, const RunGroups& groups, Gro
 struct RunNetworkScore {
   NetworkScore quantized, reference;
 };
-std::optional<RunNetworkScore> network_score(const PlannedTensor& tensor,
+std::optional<RunNetworkScore> network_score(const PlannedTensor& tensor, const PlannedRun& run,
                                              const RunQuantization& quantization);
 
 /// What the optimum reference depends on: the data (its checksum), granularity, K, weights.

@@ -24,7 +24,9 @@ class TensorTarget : public RunTarget {
                            std::uint64_t) const override {
     throw std::logic_error("a tensor target does not train");
   }
-  std::optional<NetworkScore> score(const arma::vec&) const override { return std::nullopt; }
+  std::optional<NetworkScore> score(const arma::vec&, const Parameters&) const override {
+    return std::nullopt;
+  }
   std::optional<NetworkScore> reference_score(const arma::vec&) const override {
     return std::nullopt;
   }

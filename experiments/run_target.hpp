@@ -68,9 +68,11 @@ class RunTarget {
   virtual TrainedCompression train(const Parameters& training, const NetworkCompressor& compress,
                                    std::uint64_t seed) const = 0;
 
-  /// The target with its values replaced by `reconstruction`, and unquantized (`values`);
-  /// nothing when the target is not scored beyond its error metrics.
-  virtual std::optional<NetworkScore> score(const arma::vec& reconstruction) const = 0;
+  /// The target with its values replaced by `reconstruction` (and its activations quantized
+  /// as `training` says), and unquantized (`values`); nothing when the target is not scored
+  /// beyond its error metrics.
+  virtual std::optional<NetworkScore> score(const arma::vec& reconstruction,
+                                            const Parameters& training) const = 0;
   virtual std::optional<NetworkScore> reference_score(const arma::vec& values) const = 0;
 
   /// The lengths of the consecutive parts of the target's `n` values whose pruned positions

@@ -15,11 +15,26 @@ void Network::backward(const arma::fmat& logits_gradient) {
   for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = (*it)->backward(g);
 }
 
+void Network::insert_before_hidden_layers(const std::function<std::unique_ptr<Layer>()>& make) {
+  std::vector<std::size_t> weighted;
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    if (!layers_[i]->parameters().empty()) weighted.push_back(i);
+  // Back to front, so that the positions not yet used stay valid.
+  for (std::size_t j = weighted.size() >= 2 ? weighted.size() - 1 : 0; j-- > 1;)
+    layers_.insert(layers_.begin() + static_cast<std::ptrdiff_t>(weighted[j]), make());
+}
+
 std::vector<Parameter> Network::parameters() {
   std::vector<Parameter> all;
   for (auto& layer : layers_)
     for (auto& p : layer->parameters()) all.push_back(p);
   return all;
+}
+
+std::vector<std::string> Network::layer_names() const {
+  std::vector<std::string> names;
+  for (const auto& layer : layers_) names.push_back(layer->name());
+  return names;
 }
 
 bool is_kernel(const std::string& parameter_name) {

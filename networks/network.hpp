@@ -4,6 +4,7 @@
 //   lenet5   — paper 5's LeNet-5 variant: conv 20@5×5, max-pool, conv 50@5×5, max-pool,
 //              dense 800→500, ReLU, dense 500→10 (431,080 parameters).
 // Inputs are 28 × 28 grey images, one per column, row-major pixels.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,11 +25,16 @@ class Network {
  public:
   explicit Network(std::string model) : model_(std::move(model)) {}
   void add(std::unique_ptr<Layer> layer) { layers_.push_back(std::move(layer)); }
+  /// Inserts a layer made by `make` before every layer with parameters but the first and
+  /// the last.
+  void insert_before_hidden_layers(const std::function<std::unique_ptr<Layer>()>& make);
   /// Logits (classes × samples).
   arma::fmat forward(const arma::fmat& input);
   /// Back-propagates d loss / d logits through every layer (after forward on the same batch).
   void backward(const arma::fmat& logits_gradient);
   std::vector<Parameter> parameters();
+  /// Each layer's name, in order.
+  std::vector<std::string> layer_names() const;
   /// The weight matrices (names ending in /kernel): what compression quantizes or prunes.
   std::vector<Parameter> kernels();
   void zero_gradients();

@@ -625,6 +625,21 @@ TEST_CASE(
     if (t.numbers.at("levels_requested")[r] == 256 && t.text.at("algorithm")[r] == "optimal")
       CHECK(std::abs(accuracy - reference) < 0.001);  // 256 levels per layer: within 0.1 point
   }
+  // Kashin reads each layer as its matrix, and its identity says so; the others' do not.
+  box.write("kashin.yaml",
+            "name: kashin\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms: [optimal, {name: kashin, factors: optimal}]\nlevels: [4]\nseeds: [0]\n");
+  REQUIRE(box.quantlab("run kashin.yaml").status == 0);
+  REQUIRE(box.quantlab("merge kashin.yaml").status == 0);
+  const ResultsTable k = read_results(box.path("results/kashin.h5"));
+  REQUIRE(k.rows == 2);
+  for (std::size_t r = 0; r < k.rows; ++r) {
+    const bool kashin = k.text.at("algorithm")[r] == "kashin";
+    CHECK(k.text.at("identity")[r].find("\nlayers=784x300;300x100;100x10;\n") ==
+          (kashin ? k.text.at("identity")[r].find("\nlayers=") : std::string::npos));
+    CHECK(k.text.at("status")[r] == "ok");
+  }
+
   // Importance weights from the network: the Hessian's diagonal as companions, then weighted runs.
   const Result importance = box.quantlab("net importance net.h5 --data blocks.h5 --samples 200");
   REQUIRE_MESSAGE(importance.status == 0, importance.output);
@@ -761,6 +776,52 @@ TEST_CASE(
   CHECK(bad_lc.status == 2);
   CHECK(bad_lc.output.find("bad-lc.yaml:6:") != std::string::npos);
   CHECK(bad_lc.output.find("'mu'") != std::string::npos);
+  // Quantized activations (paper 2): the network is scored with each hidden layer's input
+  // quantized per sample, trained through them by iDC; the setting is part of the identity.
+  box.write("act.yaml",
+            "name: act\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+            "algorithms:\n  - optimal\n  - {name: optimal, network: {activations: ls1}}\n"
+            "  - {name: optimal, network: {activations: uniform, activation_bits: 12}}\n"
+            "  - {name: kmeans, levels: [4], network: {method: idc, steps: 1, epochs: 1, lr: 0.02, "
+            "batch: 64, activations: ls2}}\n"
+            "levels: [256]\nseeds: [0]\n");
+  const Result act_run = box.quantlab("run act.yaml");
+  REQUIRE_MESSAGE(act_run.status == 0, act_run.output);
+  REQUIRE(box.quantlab("merge act.yaml").status == 0);
+  const ResultsTable act = read_results(box.path("results/act.h5"));
+  REQUIRE(act.rows == 4);
+  std::map<std::string, std::size_t> row;
+  for (std::size_t r = 0; r < act.rows; ++r) {
+    CHECK(act.text.at("status")[r] == "ok");
+    const std::string& training = act.text.at("network_training")[r];
+    const auto at = training.find("activations=");
+    row[at == std::string::npos ? "none"
+                                : training.substr(at + 12, training.find(',', at) - at - 12)] = r;
+  }
+  REQUIRE(row.size() == 4);
+  const auto number = [&](const std::string& column, const std::string& activations) {
+    return act.numbers.at(column)[row.at(activations)];
+  };
+  CHECK(number("sse", "ls1") == number("sse", "none"));  // the same weights
+  CHECK(number("test_loss", "ls1") != number("test_loss", "none"));
+  CHECK(std::abs(number("test_loss", "uniform") - number("test_loss", "none")) <
+        1e-3 * number("test_loss", "none"));  // 4,096 levels: nearly full precision
+  CHECK(number("reference_accuracy", "ls1") == number("reference_accuracy", "none"));
+  CHECK(number("test_accuracy", "ls2") > 0.3);  // trained through 2-bit activations
+  CHECK(act.text.at("run_id")[row.at("ls1")] != act.text.at("run_id")[row.at("none")]);
+  for (const auto& [setting, message] : std::vector<std::pair<std::string, std::string>>{
+           {"{activations: ls2, activation_bits: 1}", "ls2 codes 2 bits, not activation_bits = 1"},
+           {"{activations: gf}", "gf needs activation_bits"}}) {
+    box.write("bad-act.yaml",
+              "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
+              "algorithms:\n  - {name: optimal, network: " +
+                  setting + "}\nlevels: [2]\n");
+    const Result bad_act = box.quantlab("run bad-act.yaml");
+    CHECK(bad_act.status == 2);
+    CHECK_MESSAGE(bad_act.output.find("bad-act.yaml:5") != std::string::npos, bad_act.output);
+    CHECK_MESSAGE(bad_act.output.find(message) != std::string::npos, bad_act.output);
+  }
+
   box.write("bad-target.yaml",
             "name: bad\ndatasets:\n  - {name: s, synthetic: {distribution: gaussian, n: 100}}\n"
             "algorithms:\n  - {name: kmeans, network: {method: lc}}\nlevels: [2]\n");

@@ -53,7 +53,7 @@ TEST_CASE("unknown keys are named with file, line and column and the allowed key
         "method, steps, mu0, "
         "mu_factor, epochs, first_epochs, lr, lr_step_decay, batch, momentum, warm_start, "
         "train_limit, "
-        "fine_tune_epochs, fine_tune_lr)");
+        "fine_tune_epochs, fine_tune_lr, activations, activation_bits)");
   CHECK(error_of(replace(kValid, "seed: 3", "sead: 3")) ==
         "c.yaml:4:49: unknown key 'sead' in synthetic gaussian (allowed: distribution, n, "
         "shape, seed, dtype, integer_bits, mean, std)");

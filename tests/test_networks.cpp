@@ -10,6 +10,7 @@
 #include "algorithms/kmeans.hpp"
 #include "algorithms/registry.hpp"
 #include "datasets/dataset_file.hpp"
+#include "networks/activation_quantization.hpp"
 #include "networks/codeword_fine_tuning.hpp"
 #include "networks/importance.hpp"
 #include "networks/layers.hpp"
@@ -140,6 +141,69 @@ TEST_CASE("the convolution equals its definition; max-pooling picks each window'
           most = std::max(most, image[(2 * y2 + dy) * 4 + 2 * x2 + dx]);
       CHECK(pooled[y2 * 2 + x2] == most);
     }
+}
+
+TEST_CASE("quantized activations: each sample about its mean, by hand; clipped straight-through") {
+  // Two samples (columns) of five activations.
+  arma::fmat x = {{0.0f, 4.0f}, {1.0f, 4.0f}, {2.0f, 4.0f}, {3.0f, 4.0f}, {9.0f, 4.0f}};
+  const AlgorithmInfo& ls1 = *find_algorithm("ls1");
+  QuantizedActivation layer(ls1.make(Parameters(ls1.parameters, {})), 2);
+  const arma::fmat y = layer.forward(x);
+  // Sample 0: mean 3, centred {-3, -2, -1, 0, 6}, v = mean |·| = 12/5: 3 ± 2.4 by bsign (0 → +).
+  const std::vector<float> expected{0.6f, 0.6f, 0.6f, 5.4f, 5.4f};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(y(i, 0) == doctest::Approx(expected[i]).epsilon(1e-6));
+  // Sample 1: one value, reconstructed exactly.
+  CHECK(arma::all(y.col(1) == 4.0f));
+  // The gradient passes where the centred input lies within [-2.4, 2.4]: -2, -1 and 0.
+  const arma::fmat g = layer.backward(arma::fmat(5, 2, arma::fill::ones));
+  const std::vector<float> passes{0, 1, 1, 1, 0};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(g(i, 0) == passes[i]);
+  CHECK(arma::all(g.col(1) == 1.0f));
+
+  // Uniform, 4 levels: min–max grid on each sample's own range, every input within it.
+  const AlgorithmInfo& uniform = *find_algorithm("uniform");
+  QuantizedActivation grid(uniform.make(Parameters(uniform.parameters, {})), 4);
+  const arma::fmat z = grid.forward(x);
+  const std::vector<float> rounded{0, 0, 3, 3, 9};  // levels 0, 3, 6, 9; ties go either way
+  for (std::size_t i : {0, 1, 3, 4}) CHECK(z(i, 0) == doctest::Approx(rounded[i]).epsilon(1e-6));
+  CHECK(arma::all(arma::vectorise(grid.backward(arma::fmat(5, 2, arma::fill::ones))) == 1.0f));
+}
+
+TEST_CASE("activations are quantized at the inputs of the hidden weighted layers only") {
+  Generator g(1);
+  const AlgorithmInfo& ls2 = *find_algorithm("ls2");
+  const std::shared_ptr<const Quantizer> quantizer = ls2.make(Parameters(ls2.parameters, {}));
+  Network lenet300 = make_network("lenet300", g);
+  quantize_hidden_activations(lenet300, quantizer, 4);
+  CHECK(lenet300.layer_names() == std::vector<std::string>{"dense1", "relu", "quantized_activation",
+                                                           "dense2", "relu", "dense3"});
+  Network lenet5 = make_network("lenet5", g);
+  quantize_hidden_activations(lenet5, quantizer, 4);
+  CHECK(lenet5.layer_names() == std::vector<std::string>{"conv1", "maxpool", "quantized_activation",
+                                                         "conv2", "maxpool", "quantized_activation",
+                                                         "dense1", "relu", "dense2"});
+  // The quantized network's output is the plain one's with each hidden input quantized.
+  Network plain = make_network("lenet300", g), quantized = make_network("lenet300", g);
+  assign_concatenated(quantized.parameters(), concatenated_values(plain.parameters()));
+  quantize_hidden_activations(quantized, quantizer, 4);
+  arma::fmat images(784, 3);
+  for (float& v : images) v = static_cast<float>(g.uniform());
+  const auto p = plain.parameters();  // dense1 and its ReLU, by hand
+  const arma::fmat hidden = arma::clamp(*p[0].value * images + arma::repmat(*p[1].value, 1, 3),
+                                        0.0f, std::numeric_limits<float>::max());
+  arma::fmat coded(arma::size(hidden));
+  for (arma::uword c = 0; c < 3; ++c) {
+    const arma::vec h = arma::conv_to<arma::vec>::from(hidden.col(c));
+    Generator unused(0);
+    const arma::vec q =
+        quantizer->quantize(h - arma::mean(h), arma::vec(), 4, unused).reconstruction;
+    coded.col(c) = arma::conv_to<arma::fvec>::from(q + arma::mean(h));
+  }
+  const arma::fmat second = arma::clamp(*p[2].value * coded + arma::repmat(*p[3].value, 1, 3), 0.0f,
+                                        std::numeric_limits<float>::max());
+  const arma::fmat logits = *p[4].value * second + arma::repmat(*p[5].value, 1, 3);
+  CHECK(arma::approx_equal(quantized.forward(images), logits, "absdiff", 1e-4));
+  CHECK(!arma::approx_equal(plain.forward(images), logits, "absdiff", 1e-4));
 }
 
 TEST_CASE("softmax cross-entropy: its value by hand and its gradient by central differences") {
