@@ -117,6 +117,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   // from it in group order, so that no group's draws depend on another's and the groups can
   // run at once with the same result at any thread count.
   const std::size_t count = groups.size();
+  if (!matrices.empty() && matrices.size() != count)
+    throw std::logic_error("quantize_groups: " + std::to_string(matrices.size()) +
+                           " matrix forms for " + std::to_string(count) + " groups");
   std::vector<std::uint64_t> seeds(count > 1 ? count : 0);
   for (auto& seed : seeds) seed = generator.next();
   std::vector<Quantized> quantized(count);

@@ -61,10 +61,16 @@ const std::vector<ParameterSpec>& network_training_parameters() {
 std::optional<ActivationQuantization> activation_quantization(const Parameters& training) {
   if (training.values().empty()) return std::nullopt;
   const std::string& method = training.choice("activations");
-  if (method == "none") return std::nullopt;
   const auto bits = static_cast<std::size_t>(training.integer("activation_bits"));
+  if (method == "none") {
+    if (bits != 0)
+      throw std::invalid_argument("activation_bits = " + std::to_string(bits) +
+                                  " without activations to quantize");
+    return std::nullopt;
+  }
   const std::map<std::string, std::size_t> own{{"ls1", 2}, {"ls2", 4}, {"lsT", 3}};
   ActivationQuantization a;
+  a.method = method;
   if (auto it = own.find(method); it != own.end()) {
     a.levels = it->second;
     const std::size_t own_bits = method == "ls1" ? 1 : 2;
@@ -79,8 +85,23 @@ std::optional<ActivationQuantization> activation_quantization(const Parameters& 
     a.levels = std::size_t{1} << bits;
   }
   const AlgorithmInfo& info = *find_algorithm(method);
-  a.quantizer = info.make(Parameters(info.parameters, {}));
+  a.parameters = Parameters(info.parameters, {});
+  a.quantizer = info.make(a.parameters);
   return a;
+}
+
+std::string network_training_text(const Parameters& training) {
+  // The activation keys are left out unless activations are quantized, so that runs recorded
+  // before the keys existed keep their identity; when they are, the quantizer's resolved
+  // parameters and levels say what ran.
+  std::string out;
+  for (const auto& [name, value] : training.values())
+    if (name != "activations" && name != "activation_bits")
+      out += (out.empty() ? "" : ",") + name + "=" + format_value(value);
+  if (const auto a = activation_quantization(training))
+    out += ",activations=" + a->method + "(" + a->parameters.canonical() +
+           "),activation_levels=" + std::to_string(a->levels);
+  return out;
 }
 
 bool alters_network(const Parameters& training) {

@@ -27,10 +27,16 @@ bool trains_network(const Parameters& training);
 /// no settings). Throws std::invalid_argument (one line) when activation_bits does not fit
 /// the method.
 struct ActivationQuantization {
+  std::string method;     ///< the registered quantizer's name
+  Parameters parameters;  ///< its resolved parameters (its defaults)
   std::shared_ptr<const Quantizer> quantizer;
   std::size_t levels = 0;
 };
 std::optional<ActivationQuantization> activation_quantization(const Parameters& training);
+
+/// The settings as a run's identity and record state them: every key but the activation ones,
+/// then, if activations are quantized, their quantizer, its parameters and levels.
+std::string network_training_text(const Parameters& training);
 
 /// True when the settings make the network differ from the one in its file beyond its
 /// quantized weights: training, or quantized activations. Such settings are part of a run's

@@ -244,12 +244,23 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
       } catch (const std::invalid_argument& e) {
         throw ConfigError(a.where + ": " + label + ": " + e.what());
       }
-      // Each layer reaches a quantizer that reads the layout (Kashin) as its matrix.
-      if (t.network->per_layer && info.make(parameters)->reads_matrix_layout()) {
+      // Each layer reaches a quantizer that reads the layout (Kashin) as its matrix, unless
+      // pruning left it a vector of its kept values (experiments/run_stages.cpp, run_groups).
+      const auto matrices = t.network->matrices(t.tensor, g);
+      if (!matrices.empty() && info.make(parameters)->reads_matrix_layout()) {
+        const auto pruned = t.tensor.attributes.find("pruned");
+        const bool zeros_pruned = pruned != t.tensor.attributes.end() && pruned->second == "zeros";
         layers_line = "layers=";
-        for (const auto& shape : t.network->shapes) {
-          const MatrixShape m = matrix_of(shape);
-          layers_line += std::to_string(m.rows) + "x" + std::to_string(m.cols) + ";";
+        std::size_t offset = 0;
+        for (std::size_t i = 0; i < matrices.size(); ++i) {
+          const std::size_t size = t.network->sizes[i];
+          const bool broken =
+              zeros_pruned && arma::any(t.tensor.values.subvec(offset, offset + size - 1) == 0);
+          layers_line += broken || !matrices[i].rows ? std::string("flat")
+                                                     : std::to_string(matrices[i].rows) + "x" +
+                                                           std::to_string(matrices[i].cols);
+          layers_line += ";";
+          offset += size;
         }
         layers_line += "\n";
       }
@@ -299,7 +310,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
             "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line +
             network_line + layers_line + weights_line + "granularity=" + g.text() +
             "\nalgorithm=" + a.name + "\nparameters=" + parameters.canonical() +
-            (alters_network(training) ? "\nnetwork_training=" + training.canonical() : "") +
+            (alters_network(training) ? "\nnetwork_training=" + network_training_text(training)
+                                      : "") +
             "\nlevels=" + std::to_string(K) + "\nseed=" + (seed ? std::to_string(*seed) : "none") +
             "\n";
         run.id = sha256_hex(run.identity).substr(0, 16);

@@ -189,7 +189,8 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   if (auto g = t.tensor.attributes.find("generator"); g != t.tensor.attributes.end())
     r.text["data_generator"] = g->second;
   if (t.network)  // the network: block's settings, resolved ("" when the run quantizes once)
-    r.text["network_training"] = alters_network(run.training) ? run.training.canonical() : "";
+    r.text["network_training"] =
+        alters_network(run.training) ? network_training_text(run.training) : "";
   const arma::vec& x = t.tensor.values;
   r.numbers["data_mean"] = arma::mean(x);
   r.numbers["data_var"] = x.n_elem > 1 ? arma::var(x, 1) : 0.0;

@@ -1,23 +1,8 @@
 #include "networks/activation_quantization.hpp"
 
-#include <algorithm>
-#include <vector>
+#include <cmath>
 
 namespace quantlab::networks {
-namespace {
-
-// min(K, distinct values of x), without sorting: K is small.
-std::size_t levels_for(const arma::vec& x, std::size_t K) {
-  std::vector<double> seen;
-  for (double v : x) {
-    if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
-    seen.push_back(v);
-    if (seen.size() == K) break;
-  }
-  return seen.size();
-}
-
-}  // namespace
 
 QuantizedActivation::QuantizedActivation(std::shared_ptr<const Quantizer> quantizer,
                                          std::size_t levels)
@@ -25,18 +10,24 @@ QuantizedActivation::QuantizedActivation(std::shared_ptr<const Quantizer> quanti
 
 arma::fmat QuantizedActivation::forward(const arma::fmat& input) {
   arma::fmat out(arma::size(input));
-  passes_.set_size(arma::size(input));
+  passes_.ones(arma::size(input));
   for (arma::uword c = 0; c < input.n_cols; ++c) {
     const arma::vec x = arma::conv_to<arma::vec>::from(input.col(c));
+    if (arma::all(x == x[0])) {  // one value: it is its own level
+      out.col(c) = input.col(c);
+      continue;
+    }
     const double mean = arma::mean(x);
     const arma::vec centred = x - mean;
     Generator unused(0);  // the activation quantizers draw nothing; a fixed seed if one did
-    const Quantized q =
-        quantizer_->quantize(centred, arma::vec(), levels_for(centred, levels_), unused);
-    const double lowest = q.reconstruction.min(), highest = q.reconstruction.max();
+    const Quantized q = quantizer_->quantize(centred, arma::vec(), levels_, unused);
     out.col(c) = arma::conv_to<arma::fvec>::from(q.reconstruction + mean);
+    // The code's range about the mean: the binary codes are symmetric, so a level the sample
+    // does not use still bounds it; min–max uniform spans every input. The tolerance keeps an
+    // extreme input whose level rounded an ulp inside it.
+    const double bound = arma::abs(q.reconstruction).max() * (1 + 1e-12);
     for (arma::uword i = 0; i < x.n_elem; ++i)
-      passes_(i, c) = centred[i] >= lowest && centred[i] <= highest ? 1.0f : 0.0f;
+      if (std::abs(centred[i]) > bound) passes_(i, c) = 0;
   }
   return out;
 }

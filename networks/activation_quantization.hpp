@@ -6,7 +6,8 @@
 // paper's binary codes are symmetric about zero and its activations are centred by batch
 // normalisation; quantlab's LeNets have none, so each sample is centred on its own mean.
 // Backward is the straight-through estimator, clipped to the code: the gradient passes where
-// the input lies within the sample's levels [lowest, highest], and is zero outside.
+// the centred input lies within the code's range, ±(the largest level's magnitude) (the
+// binary codes are symmetric; min–max uniform spans every input), and is zero outside.
 #include <armadillo>
 #include <cstddef>
 #include <memory>
@@ -18,7 +19,7 @@ namespace quantlab::networks {
 
 class QuantizedActivation : public Layer {
  public:
-  /// `levels`: K asked of the quantizer (fewer when a sample has fewer distinct values).
+  /// `levels`: K asked of the quantizer (ls1, ls2 and lsT code their own number of levels).
   QuantizedActivation(std::shared_ptr<const Quantizer> quantizer, std::size_t levels);
   arma::fmat forward(const arma::fmat& input) override;
   arma::fmat backward(const arma::fmat& output_gradient) override;

@@ -783,22 +783,29 @@ TEST_CASE(
             "algorithms:\n  - optimal\n  - {name: optimal, network: {activations: ls1}}\n"
             "  - {name: optimal, network: {activations: uniform, activation_bits: 12}}\n"
             "  - {name: kmeans, levels: [4], network: {method: idc, steps: 1, epochs: 1, lr: 0.02, "
-            "batch: 64, activations: ls2}}\n"
+            "batch: 64, activations: [none, ls2]}}\n"
             "levels: [256]\nseeds: [0]\n");
   const Result act_run = box.quantlab("run act.yaml");
   REQUIRE_MESSAGE(act_run.status == 0, act_run.output);
   REQUIRE(box.quantlab("merge act.yaml").status == 0);
   const ResultsTable act = read_results(box.path("results/act.h5"));
-  REQUIRE(act.rows == 4);
+  REQUIRE(act.rows == 5);
   std::map<std::string, std::size_t> row;
   for (std::size_t r = 0; r < act.rows; ++r) {
     CHECK(act.text.at("status")[r] == "ok");
     const std::string& training = act.text.at("network_training")[r];
     const auto at = training.find("activations=");
-    row[at == std::string::npos ? "none"
-                                : training.substr(at + 12, training.find(',', at) - at - 12)] = r;
+    const std::string trained = act.text.at("algorithm")[r] == "kmeans" ? "idc " : "";
+    row[trained + (at == std::string::npos
+                       ? "none"
+                       : training.substr(at + 12, training.find('(', at) - at - 12))] = r;
   }
-  REQUIRE(row.size() == 4);
+  REQUIRE(row.size() == 5);
+  // Without activations, the settings read as they did before the activation keys existed.
+  CHECK(act.text.at("network_training")[row.at("idc none")].find("activation") ==
+        std::string::npos);
+  CHECK(act.text.at("network_training")[row.at("idc ls2")].find(
+            ",activations=ls2(compat=none,skip=3),activation_levels=4") != std::string::npos);
   const auto number = [&](const std::string& column, const std::string& activations) {
     return act.numbers.at(column)[row.at(activations)];
   };
@@ -807,11 +814,13 @@ TEST_CASE(
   CHECK(std::abs(number("test_loss", "uniform") - number("test_loss", "none")) <
         1e-3 * number("test_loss", "none"));  // 4,096 levels: nearly full precision
   CHECK(number("reference_accuracy", "ls1") == number("reference_accuracy", "none"));
-  CHECK(number("test_accuracy", "ls2") > 0.3);  // trained through 2-bit activations
+  CHECK(number("test_accuracy", "idc ls2") > 0.3);  // trained through 2-bit activations
+  CHECK(number("test_loss", "idc ls2") != number("test_loss", "idc none"));
   CHECK(act.text.at("run_id")[row.at("ls1")] != act.text.at("run_id")[row.at("none")]);
   for (const auto& [setting, message] : std::vector<std::pair<std::string, std::string>>{
            {"{activations: ls2, activation_bits: 1}", "ls2 codes 2 bits, not activation_bits = 1"},
-           {"{activations: gf}", "gf needs activation_bits"}}) {
+           {"{activations: gf}", "gf needs activation_bits"},
+           {"{activation_bits: 2}", "activation_bits = 2 without activations to quantize"}}) {
     box.write("bad-act.yaml",
               "name: bad\ndatasets:\n  - {name: n, network: net.h5, test_data: blocks.h5}\n"
               "algorithms:\n  - {name: optimal, network: " +

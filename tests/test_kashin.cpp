@@ -328,7 +328,7 @@ TEST_CASE(
   CHECK_THROWS_WITH(run(16, 1, 3, true), doctest::Contains("did not converge in 3 steps"));
 }
 
-TEST_CASE("a whole-tensor group reaches kashin as its matrix; per-channel groups as vectors") {
+TEST_CASE("a whole-tensor group reaches kashin as its matrix") {
   Generator data(12);
   Tensor t;
   t.name = "w";

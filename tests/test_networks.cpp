@@ -164,9 +164,20 @@ TEST_CASE("quantized activations: each sample about its mean, by hand; clipped s
   const AlgorithmInfo& uniform = *find_algorithm("uniform");
   QuantizedActivation grid(uniform.make(Parameters(uniform.parameters, {})), 4);
   const arma::fmat z = grid.forward(x);
-  const std::vector<float> rounded{0, 0, 3, 3, 9};  // levels 0, 3, 6, 9; ties go either way
-  for (std::size_t i : {0, 1, 3, 4}) CHECK(z(i, 0) == doctest::Approx(rounded[i]).epsilon(1e-6));
+  const std::vector<float> rounded{0, 0, 3, 3, 9};  // levels 0, 3, 6, 9 (centred: -3 … 6)
+  for (std::size_t i = 0; i < 5; ++i) CHECK(z(i, 0) == doctest::Approx(rounded[i]).epsilon(1e-6));
   CHECK(arma::all(arma::vectorise(grid.backward(arma::fmat(5, 2, arma::fill::ones))) == 1.0f));
+
+  // lsT on {0, 0, 0, 0, 5}: centred {-1, -1, -1, -1, 4} codes as {0, 0, 0, 0, 4} (error 4,
+  // against 7.2 with every entry at ±1.6). The level -4 is unused, yet the code spans
+  // [-4, 4]: every gradient passes.
+  const AlgorithmInfo& lsT = *find_algorithm("lsT");
+  QuantizedActivation ternary(lsT.make(Parameters(lsT.parameters, {})), 3);
+  const arma::fmat one_sided = ternary.forward(arma::fmat{0.0f, 0.0f, 0.0f, 0.0f, 5.0f}.t());
+  const std::vector<float> coded{1, 1, 1, 1, 5};
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(one_sided(i, 0) == doctest::Approx(coded[i]).epsilon(1e-6));
+  CHECK(arma::all(arma::vectorise(ternary.backward(arma::fmat(5, 1, arma::fill::ones))) == 1.0f));
 }
 
 TEST_CASE("activations are quantized at the inputs of the hidden weighted layers only") {
