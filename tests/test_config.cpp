@@ -6,6 +6,7 @@
 
 #include "algorithms/registry.hpp"
 #include "experiments/config.hpp"
+#include "experiments/network_training.hpp"
 #include "experiments/plan.hpp"
 
 using namespace quantlab;
@@ -86,6 +87,25 @@ TEST_CASE("an algorithm's own levels and its network block are parsed; a wrong o
   CHECK_THROWS_WITH(
       make_plan(parse_config(replace(kValid, "n_init: 2", "network: {method: lc}"), "c.yaml")),
       doctest::Contains("is not a network"));
+}
+
+TEST_CASE("a network block's identity text names activations only when they are quantized") {
+  const auto& specs = network_training_parameters();
+  const Parameters lc(specs, {{"method", std::string("lc")}});
+  // Without activations: the text trained runs had before the activation keys existed.
+  const std::string before = "activation_bits=0,activations=none,";
+  REQUIRE(lc.canonical().rfind(before, 0) == 0);
+  CHECK(network_training_text(lc) == lc.canonical().substr(before.size()));
+  // With them: the quantizer, its resolved parameters and its levels, whatever way the bits
+  // were given.
+  const Parameters ls1(specs, {{"activations", std::string("ls1")}});
+  const Parameters ls1_one_bit(
+      specs, {{"activations", std::string("ls1")}, {"activation_bits", std::int64_t{1}}});
+  CHECK(network_training_text(ls1) == network_training_text(ls1_one_bit));
+  const Parameters ls2(specs, {{"activations", std::string("ls2")}});
+  const std::string ending = ",activations=ls2(compat=none,skip=3),activation_levels=4";
+  const std::string text = network_training_text(ls2);
+  CHECK(text.substr(text.size() - ending.size()) == ending);
 }
 
 TEST_CASE("wrong types and out-of-range values say what is allowed") {
