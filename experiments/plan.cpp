@@ -25,6 +25,20 @@ const RunTarget& PlannedTensor::target() const {
   return tensor_target();
 }
 
+bool PlannedTensor::zeros_pruned() const {
+  const auto pruned = tensor.attributes.find("pruned");
+  return pruned != tensor.attributes.end() && pruned->second == "zeros";
+}
+
+std::vector<MatrixShape> PlannedTensor::kept_matrices(const std::vector<arma::uvec>& groups,
+                                                      const Granularity& granularity) const {
+  std::vector<MatrixShape> matrices = target().matrices(tensor, granularity);
+  if (zeros_pruned())
+    for (std::size_t i = 0; i < matrices.size(); ++i)
+      if (arma::any(tensor.values.elem(groups[i]) == 0)) matrices[i] = {};
+  return matrices;
+}
+
 namespace {
 
 const std::string kImportancePrefix = "importance/";
@@ -245,24 +259,15 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         throw ConfigError(a.where + ": " + label + ": " + e.what());
       }
       // Each layer reaches a quantizer that reads the layout (Kashin) as its matrix, unless
-      // pruning left it a vector of its kept values (experiments/run_stages.cpp, run_groups).
-      const auto matrices = t.network->matrices(t.tensor, g);
-      if (!matrices.empty() && info.make(parameters)->reads_matrix_layout()) {
-        const auto pruned = t.tensor.attributes.find("pruned");
-        const bool zeros_pruned = pruned != t.tensor.attributes.end() && pruned->second == "zeros";
-        layers_line = "layers=";
-        std::size_t offset = 0;
-        for (std::size_t i = 0; i < matrices.size(); ++i) {
-          const std::size_t size = t.network->sizes[i];
-          const bool broken =
-              zeros_pruned && arma::any(t.tensor.values.subvec(offset, offset + size - 1) == 0);
-          layers_line += broken || !matrices[i].rows ? std::string("flat")
-                                                     : std::to_string(matrices[i].rows) + "x" +
-                                                           std::to_string(matrices[i].cols);
-          layers_line += ";";
-          offset += size;
-        }
-        layers_line += "\n";
+      // pruning left it a vector of its kept values.
+      if (info.make(parameters)->reads_matrix_layout()) {
+        const auto matrices = t.kept_matrices(t.target().groups(t.tensor, g), g);
+        if (!matrices.empty()) layers_line = "layers=";
+        for (const MatrixShape& m : matrices)
+          layers_line += (m.rows ? std::to_string(m.rows) + "x" + std::to_string(m.cols)
+                                 : std::string("flat")) +
+                         ";";
+        if (!matrices.empty()) layers_line += "\n";
       }
     }
     std::size_t fitting = 0;

@@ -29,6 +29,13 @@ struct PlannedTensor {
   std::shared_ptr<const NetworkTarget> network;
   /// What a run of this tensor quantizes and how it is judged: the network, or the tensor.
   const RunTarget& target() const;
+  /// True when the tensor's zeros are pruned positions (attribute pruned = zeros): left out of
+  /// quantization, their positions coded.
+  bool zeros_pruned() const;
+  /// The matrix form of each of `groups` (the target's, for `granularity`; empty: all flat),
+  /// a group that holds pruned zeros being a vector of its kept values.
+  std::vector<MatrixShape> kept_matrices(const std::vector<arma::uvec>& groups,
+                                         const Granularity& granularity) const;
 };
 
 struct PlannedRun {

@@ -200,23 +200,21 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
 RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
   RunGroups g;
   g.groups = t.target().groups(t.tensor, run.granularity);
-  g.matrices = t.target().matrices(t.tensor, run.granularity);
+  g.matrices = t.kept_matrices(g.groups, run.granularity);
   // A pruned tensor (attribute pruned = zeros): its zeros are pruned positions, left out of
   // quantization, and the positions of the kept values are coded as Huffman-coded gaps.
-  const auto pruned = t.tensor.attributes.find("pruned");
-  g.pruned = pruned != t.tensor.attributes.end() && pruned->second == "zeros";
+  g.pruned = t.zeros_pruned();
   if (g.pruned) {
     for (arma::uword i = 0; i < t.tensor.size(); ++i)
       if (t.tensor.values[i] != 0) g.kept.push_back(i);
     if (g.kept.empty()) throw std::invalid_argument("every value of the pruned tensor is pruned");
     std::vector<arma::uvec> nonempty;
-    std::vector<MatrixShape> matrices;  // a group with pruned values is no longer a matrix
+    std::vector<MatrixShape> matrices;  // those of the groups left
     for (std::size_t i = 0; i < g.groups.size(); ++i) {
       const arma::uvec& group = g.groups[i];
       arma::uvec kept = group.elem(arma::find(t.tensor.values.elem(group) != 0));
       if (kept.is_empty()) continue;
-      matrices.push_back(kept.n_elem == group.n_elem && i < g.matrices.size() ? g.matrices[i]
-                                                                              : MatrixShape{});
+      if (!g.matrices.empty()) matrices.push_back(g.matrices[i]);
       nonempty.push_back(std::move(kept));
     }
     g.groups = std::move(nonempty);
