@@ -8,8 +8,19 @@
 
 namespace quantlab {
 
+namespace {
+
+// The digest fetched from libcrypto's providers once: EVP_sha256() makes OpenSSL 3 look it up
+// (under a lock) at every start, which cost more than hashing a small record.
+const EVP_MD* sha256_digest() {
+  static const EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched ? fetched : EVP_sha256();
+}
+
+}  // namespace
+
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  if (!context_ || EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1)
+  if (!context_ || EVP_DigestInit_ex(context_, sha256_digest(), nullptr) != 1)
     throw std::runtime_error("libcrypto cannot start a SHA-256 digest");
 }
 
