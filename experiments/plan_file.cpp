@@ -1,8 +1,11 @@
 #include "experiments/plan_file.hpp"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -45,6 +48,105 @@ json to_json(const SavedPlan& plan, bool with_config) {
   return j;
 }
 
+// The plan file read as it streams (nlohmann's SAX interface), each run straight into a
+// SavedRun: no document of 10^5 runs is built (that took half of reading a plan).
+class PlanReader : public nlohmann::json_sax<json> {
+ public:
+  explicit PlanReader(SavedPlan& plan) : plan_(plan) {}
+
+  bool null() override { return scalar(nullptr); }
+  bool boolean(bool v) override { return scalar(json(v)); }
+  bool number_integer(number_integer_t v) override { return scalar(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar(json(v)); }
+  bool string(string_t& v) override { return scalar(json(std::move(v))); }
+  bool binary(binary_t&) override { return scalar(nullptr); }
+  bool key(string_t& k) override {
+    (depth_ == 1 ? top_key_ : run_key_) = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    if (++depth_ == 3 && in_runs_) run_ = {}, seen_ = 0;
+    return true;
+  }
+  bool end_object() override {
+    if (depth_-- == 3 && in_runs_) {
+      if (seen_ != (1u << kRunKeys.size()) - 1)
+        throw std::runtime_error("run " + std::to_string(plan_.runs.size()) + " lacks a field");
+      plan_.runs.push_back(std::move(run_));
+    }
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (++depth_ == 2 && top_key_ == "runs") in_runs_ = true, top_.insert("runs");
+    return true;
+  }
+  bool end_array() override {
+    if (depth_-- == 2) in_runs_ = false;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    throw std::runtime_error(std::string("not a readable plan (") + e.what() + ")");
+  }
+
+  /// After the parse: the file's format and every field there.
+  void finish() const {
+    for (const char* k : {"format", "format_version", "sweep", "config_sha256", "runs"})
+      if (!top_.count(k)) throw std::runtime_error(std::string("not a plan (no ") + k + ")");
+    if (format_ != kFormat) throw std::runtime_error("not a quantlab plan");
+    if (version_ != json(kFormatVersion))
+      throw std::runtime_error("plan format version " + version_.dump() +
+                               ", this quantlab reads version " + std::to_string(kFormatVersion));
+  }
+
+ private:
+  static constexpr std::array<const char*, 8> kRunKeys = {
+      "run_id", "dataset", "tensor", "granularity", "algorithm", "label", "levels", "seed"};
+
+  bool scalar(json v) {
+    if (depth_ == 1) {
+      top_.insert(top_key_);
+      if (top_key_ == "format") format_ = text(v, top_key_);
+      if (top_key_ == "format_version") version_ = std::move(v);
+      if (top_key_ == "sweep") plan_.sweep = text(v, top_key_);
+      if (top_key_ == "config_sha256") plan_.config_sha256 = text(v, top_key_);
+    } else if (depth_ == 3 && in_runs_) {
+      const auto k = std::find_if(kRunKeys.begin(), kRunKeys.end(),
+                                  [&](const char* name) { return run_key_ == name; });
+      if (k == kRunKeys.end()) return true;  // "index", or a field of a later version
+      const std::size_t i = static_cast<std::size_t>(k - kRunKeys.begin());
+      seen_ |= 1u << i;
+      std::string* fields[] = {&run_.run_id,      &run_.dataset,   &run_.tensor,
+                               &run_.granularity, &run_.algorithm, &run_.label};
+      if (i < 6) {
+        *fields[i] = text(v, run_key_);
+      } else if (i == 6) {
+        run_.levels = whole(v, run_key_);
+      } else if (!v.is_null()) {
+        run_.seed = whole(v, run_key_);
+      }
+    }
+    return true;
+  }
+  static std::string text(const json& v, const std::string& key) {
+    if (!v.is_string()) throw std::runtime_error("'" + key + "' is not text");
+    return v.get<std::string>();
+  }
+  static std::uint64_t whole(const json& v, const std::string& key) {
+    if (!v.is_number_unsigned()) throw std::runtime_error("'" + key + "' is not a count");
+    return v.get<std::uint64_t>();
+  }
+
+  SavedPlan& plan_;
+  int depth_ = 0;
+  bool in_runs_ = false;
+  std::string top_key_, run_key_, format_;
+  json version_;
+  std::set<std::string> top_;  ///< the top-level keys seen
+  SavedRun run_;
+  unsigned seen_ = 0;  ///< kRunKeys seen in run_, a bit each
+};
+
 }  // namespace
 
 SavedPlan saved_plan(const Plan& plan) {
@@ -78,7 +180,10 @@ void write_plan_file(const std::string& out, const SavedPlan& plan) {
   std::error_code error;
   fs::create_directories(fs::path(config).parent_path(), error);
   if (!fs::exists(config)) hdf5::write_bytes_atomically(config, bytes_of(plan.config));
-  hdf5::write_bytes_atomically(plan_file_path(out, plan.sweep), bytes_of(plan_json(plan, false)));
+  // Compact (a line), unlike the printed form: a plan of 10^5 runs is read by every status
+  // and merge, and its indentation was a third of its bytes.
+  hdf5::write_bytes_atomically(plan_file_path(out, plan.sweep),
+                               bytes_of(to_json(plan, false).dump() + "\n"));
 }
 
 std::optional<SavedPlan> read_plan_file(const std::string& out, const std::string& sweep) {
@@ -86,26 +191,12 @@ std::optional<SavedPlan> read_plan_file(const std::string& out, const std::strin
   if (!fs::exists(path)) return std::nullopt;
   SavedPlan plan;
   try {
-    std::ifstream in(path);
-    const json j = json::parse(in);
-    if (j.at("format") != kFormat) throw std::runtime_error("not a quantlab plan");
-    if (j.at("format_version") != kFormatVersion)
-      throw std::runtime_error("plan format version " + j.at("format_version").dump() +
-                               ", this quantlab reads version " + std::to_string(kFormatVersion));
-    plan.sweep = j.at("sweep").get<std::string>();
-    plan.config_sha256 = j.at("config_sha256").get<std::string>();
-    for (const auto& r : j.at("runs")) {
-      SavedRun s;
-      s.run_id = r.at("run_id").get<std::string>();
-      s.dataset = r.at("dataset").get<std::string>();
-      s.tensor = r.at("tensor").get<std::string>();
-      s.granularity = r.at("granularity").get<std::string>();
-      s.algorithm = r.at("algorithm").get<std::string>();
-      s.label = r.at("label").get<std::string>();
-      s.levels = r.at("levels").get<std::size_t>();
-      if (!r.at("seed").is_null()) s.seed = r.at("seed").get<std::uint64_t>();
-      plan.runs.push_back(std::move(s));
-    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;  // parsed from memory: a stream is read a character at a time
+    bytes << in.rdbuf();
+    PlanReader reader(plan);
+    json::sax_parse(bytes.str(), &reader);
+    reader.finish();
   } catch (const json::exception& e) {
     throw std::runtime_error(path + ": not a readable plan (" + e.what() + ")");
   } catch (const std::runtime_error& e) {

@@ -5,8 +5,10 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "algorithms/generator.hpp"
 #include "datasets/dataset_file.hpp"
@@ -138,6 +140,38 @@ TEST_CASE("merge, status, report and check need no dataset; plan downloads nothi
   const std::string sha = t.text.at("config_sha256")[0];
   CHECK(fs::exists(box.path("results/rec/configs/" + sha + ".yaml")));
   CHECK(t.config == kSweep);
+
+  // The saved plan: one line of JSON, the merged runs'. Damaged, it is one error naming it.
+  const std::string plan_path = box.path("results/rec/plan.json");
+  std::string saved;
+  {
+    std::ifstream in(plan_path);
+    std::getline(in, saved);
+  }
+  const auto plan_json = nlohmann::json::parse(saved);
+  REQUIRE(plan_json["runs"].size() == 8);
+  std::set<std::string> planned, merged(t.text.at("run_id").begin(), t.text.at("run_id").end());
+  for (const auto& r : plan_json["runs"]) planned.insert(r["run_id"].get<std::string>());
+  CHECK(planned == merged);
+  auto damaged = [&](const std::string& from, const std::string& to, const std::string& why) {
+    std::string text = saved;
+    const std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    box.write("results/rec/plan.json", text);
+    const Result r = box.quantlab("status rec.yaml");
+    CHECK(r.status != 0);
+    CHECK_MESSAGE(r.output.find("plan.json: ") != std::string::npos, r.output);
+    CHECK_MESSAGE(r.output.find(why) != std::string::npos, r.output);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+  };
+  damaged("\"levels\":2", "\"levels\":\"2\"", "'levels' is not a count");
+  damaged("\"label\":\"uniform\",", "", " lacks a field");
+  damaged("\"runs\":[", "\"runz\":[", "not a plan (no runs)");
+  damaged("quantlab-plan", "quantlab-plot", "not a quantlab plan");
+  damaged(saved.substr(saved.size() / 2), "", "not a readable plan");
+  box.write("results/rec/plan.json", saved + "\n");
+  CHECK(box.quantlab("status rec.yaml").status == 0);
 
   // A source not imported yet: plan lists it and fetches nothing.
   box.write("src.yaml",
