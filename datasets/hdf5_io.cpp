@@ -111,6 +111,12 @@ void write_vector(H5::Group& group, const std::string& name, const std::vector<s
   if (n) d.write(v.data(), H5::PredType::NATIVE_INT64);
 }
 
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::uint32_t>& v) {
+  hsize_t n = v.size();
+  H5::DataSet d = group.createDataSet(name, H5::PredType::STD_U32LE, H5::DataSpace(1, &n));
+  if (n) d.write(v.data(), H5::PredType::NATIVE_UINT32);
+}
+
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v) {
   hsize_t n = v.size();
   auto type = vlen_string();
@@ -125,6 +131,14 @@ std::vector<double> read_doubles(const H5::Group& group, const std::string& name
   const hssize_t n = d.getSpace().getSimpleExtentNpoints();
   std::vector<double> v(static_cast<std::size_t>(n));
   if (n) d.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+  return v;
+}
+
+std::vector<std::uint32_t> read_uint32s(const H5::Group& group, const std::string& name) {
+  H5::DataSet d = group.openDataSet(name);
+  const hssize_t n = d.getSpace().getSimpleExtentNpoints();
+  std::vector<std::uint32_t> v(static_cast<std::size_t>(n));
+  if (n) d.read(v.data(), H5::PredType::NATIVE_UINT32);
   return v;
 }
 
@@ -184,9 +198,10 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
   // a full disk or a size limit is then an ordinary write error, reported once, and HDF5 is
   // never left holding a half-written file.
   std::vector<char> image;
+  const std::size_t block = sealed ? kUserBlock : 0;
   try {
     H5::FileAccPropList access;
-    access.setCore(1 << 16, false);
+    access.setCore(1 << 22, false);  // grown 4 MiB at a time
     H5::FileCreatPropList create;
     if (sealed) create.setUserblock(kUserBlock);
     H5::H5File file(path, H5F_ACC_TRUNC, create, access);
@@ -194,15 +209,13 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
     file.flush(H5F_SCOPE_GLOBAL);
     const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
     if (size < 0) throw std::runtime_error("cannot build " + path + " in memory");
-    image.resize(static_cast<std::size_t>(size));
-    H5Fget_file_image(file.getId(), image.data(), image.size());
+    // The core driver's image starts at the superblock: the user block goes in front of it.
+    image.resize(block + static_cast<std::size_t>(size));
+    H5Fget_file_image(file.getId(), image.data() + block, image.size() - block);
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot write " + path + ": " + describe(e));
   }
   if (sealed) {
-    // The core driver's image starts at the superblock: the user block goes in front of it.
-    std::vector<char> block(kUserBlock, '\0');
-    image.insert(image.begin(), block.begin(), block.end());
     const std::string seal = kSealTag + digest_after_user_block(image) + "\n";
     std::copy(seal.begin(), seal.end(), image.begin());
   }

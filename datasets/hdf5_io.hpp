@@ -36,8 +36,10 @@ void check_format(const H5::H5Object& root, const FileFormat& format);
 
 void write_vector(H5::Group& group, const std::string& name, const std::vector<double>& v);
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::int64_t>& v);
+void write_vector(H5::Group& group, const std::string& name, const std::vector<std::uint32_t>& v);
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v);
 std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
+std::vector<std::uint32_t> read_uint32s(const H5::Group& group, const std::string& name);
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
 
 /// What an HDF5 failure means to the user, in place of the library's "H5Fopen failed": "not an

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -11,9 +12,12 @@
 
 namespace quantlab {
 namespace {
-// 3: vectors as one values/offsets pair a name (2: a group a run, still read).
-const hdf5::FileFormat kFormat{"quantlab-results", 3, "results file", "merge the sweep again"};
-const hdf5::FileFormat kFormat2{"quantlab-results", 2, "results file", "merge the sweep again"};
+// 4: a text column as codes into its distinct values (3: a string a cell; 2: vectors as a
+// group a run). The older two are still read.
+constexpr int kVersion = 4;
+hdf5::FileFormat format(int version) {
+  return {"quantlab-results", version, "results file", "merge the sweep again"};
+}
 // Far above any sweep's table; the file is read whole to verify its checksum.
 constexpr std::size_t kMaxResultsBytes = std::size_t{1} << 40;
 }  // namespace
@@ -52,14 +56,14 @@ ResultsTable stack_results(const std::vector<ResultsTable>& tables,
   }
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const ResultsTable& t = tables[i];
-    out.text["results"].insert(out.text["results"].end(), t.rows, names[i]);
+    out.text["results"].resize(out.rows + t.rows, names[i]);
     for (auto& [c, cells] : out.text) {
       if (c == "results") continue;
       const auto it = t.text.find(c);
       if (it == t.text.end())
-        cells.insert(cells.end(), t.rows, "");
+        cells.resize(cells.size() + t.rows);
       else
-        cells.insert(cells.end(), it->second.begin(), it->second.end());
+        cells.append(it->second);
     }
     for (auto& [c, cells] : out.numbers) {
       const auto it = t.numbers.find(c);
@@ -79,6 +83,14 @@ void VectorColumn::set(std::size_t row, const std::vector<double>& vector) {
   offsets.push_back(static_cast<std::int64_t>(values.size()));
 }
 
+void VectorColumn::set(std::size_t row, const char* data, std::size_t size) {
+  end_at(row);
+  const std::size_t at = values.size();
+  values.resize(at + size);
+  if (size) std::memcpy(values.data() + at, data, size * sizeof(double));
+  offsets.push_back(static_cast<std::int64_t>(values.size()));
+}
+
 void VectorColumn::end_at(std::size_t rows) {
   offsets.resize(rows + 1, static_cast<std::int64_t>(values.size()));
 }
@@ -89,17 +101,20 @@ void write_results(const std::string& path, const ResultsTable& table,
       path,
       [&](H5::H5File& file) {
         H5::Group root = file.openGroup("/");
-        hdf5::set_format(root, kFormat);
+        hdf5::set_format(root, format(kVersion));
         hdf5::set_attribute(root, "sweep", table.sweep);
         hdf5::set_attribute(root, "config", table.config);
         H5::Group group = root.createGroup("table");
+        H5::Group values = root.createGroup("text_values");
         std::string order;
         for (const auto& column : table.columns) {
           order += (order.empty() ? "" : ",") + column;
-          if (auto t = table.text.find(column); t != table.text.end())
-            hdf5::write_vector(group, column, t->second);
-          else
+          if (auto t = table.text.find(column); t != table.text.end()) {
+            hdf5::write_vector(group, column, t->second.codes());
+            hdf5::write_vector(values, column, t->second.values());
+          } else {
             hdf5::write_vector(group, column, table.numbers.at(column));
+          }
         }
         hdf5::set_attribute(group, "columns", order);
         H5::Group all = root.createGroup("distributions");
@@ -137,9 +152,13 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
   try {
     H5::H5File file = hdf5::open_file_image(image);
     H5::Group root = file.openGroup("/");
-    const bool format2 = hdf5::has_attribute(root, "format_version") &&
-                         hdf5::number_attribute(root, "format_version") == 2;
-    hdf5::check_format(root, format2 ? kFormat2 : kFormat);
+    int version = kVersion;
+    if (hdf5::has_attribute(root, "format_version")) {
+      const double found = hdf5::number_attribute(root, "format_version");
+      if (found == 2 || found == 3) version = static_cast<int>(found);
+    }
+    hdf5::check_format(root, format(version));
+    const bool format2 = version == 2;
     table.sweep = hdf5::string_attribute(root, "sweep");
     table.config = hdf5::string_attribute(root, "config");
     H5::Group group = root.openGroup("table");
@@ -155,8 +174,17 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
       table.columns.push_back(column);
       H5::DataSet d = group.openDataSet(column);
       std::size_t rows = 0;
-      if (d.getTypeClass() == H5T_STRING) {
+      if (d.getTypeClass() == H5T_STRING) {  // format 3 and 2
         table.text[column] = hdf5::read_strings(group, column);
+        rows = table.text[column].size();
+      } else if (d.getTypeClass() == H5T_INTEGER) {
+        try {
+          table.text[column] =
+              TextColumn::from_codes(hdf5::read_uint32s(group, column),
+                                     hdf5::read_strings(file.openGroup("text_values"), column));
+        } catch (const std::runtime_error& e) {
+          throw std::runtime_error("text column '" + column + "': " + e.what());
+        }
         rows = table.text[column].size();
       } else {
         table.numbers[column] = hdf5::read_doubles(group, column);

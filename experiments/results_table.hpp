@@ -2,18 +2,21 @@
 // The merged results of a sweep: one tidy table, one row per run and one column per identity
 // field, metric and provenance field (layout in results/README.md), plus each run's vectors.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "experiments/text_column.hpp"
 
 namespace quantlab {
 
 struct ResultsTable {
   std::string sweep;
-  std::string config;                                    ///< the sweep config's text
-  std::vector<std::string> columns;                      ///< in display order
-  std::map<std::string, std::vector<std::string>> text;  ///< string columns
-  std::map<std::string, std::vector<double>> numbers;    ///< numeric columns (NaN = missing)
+  std::string config;                                  ///< the sweep config's text
+  std::vector<std::string> columns;                    ///< in display order
+  std::map<std::string, TextColumn> text;              ///< string columns
+  std::map<std::string, std::vector<double>> numbers;  ///< numeric columns (NaN = missing)
   std::size_t rows = 0;
 
   bool has(const std::string& column) const { return text.count(column) || numbers.count(column); }
@@ -40,10 +43,12 @@ struct VectorColumn {
 
   /// Row `row`'s vector, after every row set so far (the rows between get empty ranges).
   void set(std::size_t row, const std::vector<double>& vector);
+  /// The same, from `size` doubles at `data` (not necessarily aligned).
+  void set(std::size_t row, const char* data, std::size_t size);
   /// Empty ranges for the rows after the last one set, up to `rows`.
   void end_at(std::size_t rows);
 };
-using VectorColumns = std::map<std::string, VectorColumn>;
+using VectorColumns = std::map<std::string, VectorColumn, std::less<>>;
 
 void write_results(const std::string& path, const ResultsTable& table,
                    const VectorColumns& vectors);
@@ -51,8 +56,9 @@ void write_results(const std::string& path, const ResultsTable& table,
                    const Distributions& distributions);
 /// Throws std::runtime_error (one line) when the file is missing, corrupt (its checksum),
 /// of another format version, or not a well-formed table (columns of unequal length, no
-/// run_id). `distributions`, when given, receives every run's vectors (check compares them)
-/// from the same read of the file. Reads format 3 and the per-run groups of format 2.
+/// run_id, a text code out of range). `distributions`, when given, receives every run's
+/// vectors (check compares them) from the same read of the file. Reads format 4, format 3
+/// (text cells as strings) and the per-run groups of format 2.
 ResultsTable read_results(const std::string& path, Distributions* distributions = nullptr);
 
 }  // namespace quantlab

@@ -9,8 +9,9 @@ Run with Debian's interpreter, /usr/bin/python3 (python3-h5py, python3-numpy).
 import h5py
 import numpy as np
 
-FORMAT_VERSION = 3  # of results files; the column table is in results/README.md
-READABLE_VERSIONS = (2, 3)  # 2: the same table, each run's vectors in a group of its own
+FORMAT_VERSION = 4  # of results files; the column table is in results/README.md
+# 3: text cells as strings in the table; 2: also each run's vectors in a group of its own
+READABLE_VERSIONS = (2, 3, 4)
 
 
 class NotResults(SystemExit):
@@ -27,13 +28,18 @@ def load_columns(path):
         if version not in READABLE_VERSIONS:
             raise NotResults(f"{path}: results format version {version}, this script reads "
                              f"versions {READABLE_VERSIONS} (merge the sweep again)")
-        table = f["table"]
-        order = table.attrs["columns"].split(",")
-        columns = {}
-        for name in order:
-            data = table[name]
-            columns[name] = data.asstr()[()] if h5py.check_string_dtype(data.dtype) else data[()]
-        return columns
+        order = f["table"].attrs["columns"].split(",")
+        return {name: column(f, name) for name in order}
+
+
+def column(f, name):
+    """One column of an open results file as a numpy array (text as str objects)."""
+    data = f["table"][name]
+    if h5py.check_string_dtype(data.dtype):  # formats 2 and 3
+        return data.asstr()[()]
+    if data.dtype.kind == "u":  # format 4: codes into the column's distinct values
+        return np.asarray(f["text_values"][name].asstr()[()], dtype=object)[data[()]]
+    return data[()]
 
 
 def load_table(path):
@@ -52,7 +58,7 @@ class RunVectors:
         self.f = f
         self.version = f.attrs.get("format_version")
         if self.version != 2:
-            self.rows = {run: i for i, run in enumerate(f["table"]["run_id"].asstr()[()])}
+            self.rows = {run: i for i, run in enumerate(column(f, "run_id"))}
 
     def get(self, run_id, name):
         d = self.f["distributions"]

@@ -103,7 +103,7 @@ TEST_CASE("a reference of ids only, or two empty tables, compare nothing: fail")
 TEST_CASE("changed identity text fails: algorithm, parameters, tensor checksum, status") {
   for (const char* column : {"algorithm", "parameters", "tensor_checksum", "status", "label"}) {
     ResultsTable changed = table();
-    changed.text[column][1] = "something else";
+    changed.text[column].set(1, "something else");
     const CheckReport r = check(changed, vectors(), table(), vectors());
     CHECK_MESSAGE(!r.passed(), column);
     CHECK(format_check(r).find("| " + std::string(column) + " |") != std::string::npos);
@@ -181,8 +181,9 @@ void write_format2_results(const std::string& path, const ResultsTable& t, const
         std::string order;
         for (const auto& column : t.columns) {
           order += (order.empty() ? "" : ",") + column;
-          if (t.text.count(column))
-            hdf5::write_vector(group, column, t.text.at(column));
+          if (auto text = t.text.find(column); text != t.text.end())
+            hdf5::write_vector(group, column,
+                               std::vector<std::string>(text->second.begin(), text->second.end()));
           else
             hdf5::write_vector(group, column, t.numbers.at(column));
         }

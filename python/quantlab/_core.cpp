@@ -312,6 +312,15 @@ py::dict results_vectors(const std::string& path) {
   return out;
 }
 
+// A text column as a list of str: each distinct value made a str once, its cells sharing it.
+py::list text_cells(const TextColumn& column) {
+  std::vector<py::str> values;
+  for (const auto& v : column.values()) values.emplace_back(v);
+  py::list cells(column.size());
+  for (std::size_t row = 0; row < column.size(); ++row) cells[row] = values[column.codes()[row]];
+  return cells;
+}
+
 py::dict results_columns(const std::string& path) {
   H5::Exception::dontPrint();  // per calling thread in a thread-safe HDF5
   ResultsTable table;
@@ -323,8 +332,8 @@ py::dict results_columns(const std::string& path) {
   for (const auto& name : table.columns) {
     if (table.numbers.count(name))
       columns[py::str(name)] = numpy_copy(table.numbers.at(name));
-    else if (table.text.count(name))
-      columns[py::str(name)] = table.text.at(name);
+    else if (auto text = table.text.find(name); text != table.text.end())
+      columns[py::str(name)] = text_cells(text->second);
   }
   return columns;
 }

@@ -1,0 +1,171 @@
+// The merged results table: text columns as codes into their distinct values (in memory and
+// in format 4 files), read back equal; format-3 files still read; damaged codes refused.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "algorithms/generator.hpp"
+#include "datasets/hdf5_io.hpp"
+#include "experiments/results_table.hpp"
+#include "tests/test_support.hpp"
+
+using namespace quantlab;
+using namespace quantlab::testing;
+
+TEST_CASE("a text column reads as the vector of strings it was given, whatever the edits") {
+  Generator g(3);
+  const std::vector<std::string> words = {
+      "", "kmeans", "optimal", "a much longer cell value x", "Optimal", "kmeans "};
+  for (int trial = 0; trial < 200; ++trial) {
+    TextColumn column;
+    std::vector<std::string> reference;
+    for (int step = 0; step < 30; ++step) {
+      const std::string& w = words[g.below(words.size())];
+      switch (g.below(5)) {
+        case 0:
+          column.push_back(w);
+          reference.push_back(w);
+          break;
+        case 1: {
+          const std::size_t n = g.below(12);
+          column.resize(n, w);
+          reference.resize(n, w);
+          break;
+        }
+        case 2: {
+          const TextColumn other = {w, words[1], w};
+          column.append(other);
+          reference.insert(reference.end(), {w, words[1], w});
+          break;
+        }
+        case 3:
+          column.resize(column.size() + 2);  // empty cells
+          reference.resize(reference.size() + 2);
+          break;
+        default:
+          if (!reference.empty()) {
+            const std::size_t row = g.below(reference.size());
+            column.set(row, w);
+            reference[row] = w;
+          }
+      }
+      REQUIRE(column == reference);
+    }
+    // Each distinct value is stored once, and the codes index them.
+    std::map<std::string, int> distinct;
+    for (const auto& v : column.values()) CHECK(++distinct[v] == 1);
+    for (std::size_t row = 0; row < column.size(); ++row)
+      CHECK(column.values()[column.codes()[row]] == reference[row]);
+    CHECK(std::vector<std::string>(column.begin(), column.end()) == reference);
+  }
+  // Many distinct values: the table grows and still finds each.
+  TextColumn ids;
+  for (int i = 0; i < 5000; ++i) ids.push_back("run" + std::to_string(i % 3000));
+  CHECK(ids.values().size() == 3000);
+  for (int i = 0; i < 5000; ++i) CHECK(ids[i] == "run" + std::to_string(i % 3000));
+  CHECK_THROWS_AS(ids.at(5000), std::out_of_range);
+}
+
+TEST_CASE("a column from stored codes is refused when a code or a value is wrong") {
+  const TextColumn c = TextColumn::from_codes({1, 0, 1}, {"a", "b"});
+  CHECK(c == std::vector<std::string>{"b", "a", "b"});
+  CHECK_THROWS_WITH_AS(TextColumn::from_codes({0, 2}, {"a", "b"}),
+                       doctest::Contains("a code 2 for 2 values"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(TextColumn::from_codes({0}, {"a", "a"}),
+                       doctest::Contains("the value 'a' twice"), std::runtime_error);
+}
+
+namespace {
+
+ResultsTable small_table() {
+  ResultsTable t;
+  t.sweep = "s";
+  t.config = "name: s\n";
+  t.rows = 4;
+  t.columns = {"run_id", "status", "mse", "label"};
+  t.text["run_id"] = {"r0", "r1", "r2", "r3"};
+  t.text["status"] = {"ok", "ok", "failed", "ok"};
+  t.text["label"] = {"k", "", "k", "é"};
+  t.numbers["mse"] = {0.5, std::nan(""), 1e-300, -2};
+  return t;
+}
+
+void check_equal(const ResultsTable& a, const ResultsTable& b) {
+  CHECK(a.columns == b.columns);
+  CHECK(a.rows == b.rows);
+  for (const auto& [name, cells] : a.text) CHECK(b.text.at(name) == cells);
+  for (const auto& [name, values] : a.numbers)
+    for (std::size_t r = 0; r < values.size(); ++r)
+      CHECK(std::memcmp(&values[r], &b.numbers.at(name)[r], sizeof(double)) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("format 4 stores a text column as codes and its distinct values, and reads it back") {
+  TempDir dir;
+  const std::string path = (dir.path / "t.h5").string();
+  const ResultsTable t = small_table();
+  write_results(path, t, VectorColumns{});
+  check_equal(t, read_results(path));
+
+  std::vector<char> image = hdf5::read_sealed_file(path, 1 << 20);
+  H5::H5File file = hdf5::open_file_image(image);
+  H5::Group root = file.openGroup("/");
+  CHECK(hdf5::number_attribute(root, "format_version") == 4);
+  CHECK(file.openGroup("table").openDataSet("status").getTypeClass() == H5T_INTEGER);
+  CHECK(hdf5::read_uint32s(file.openGroup("table"), "status") ==
+        std::vector<std::uint32_t>{0, 0, 1, 0});
+  CHECK(hdf5::read_strings(file.openGroup("text_values"), "status") ==
+        std::vector<std::string>{"ok", "failed"});
+}
+
+TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code is refused") {
+  TempDir dir;
+  const ResultsTable t = small_table();
+  // Format 3 as quantlab wrote it: each text cell a variable-length string in the table.
+  const std::string old = (dir.path / "old.h5").string();
+  hdf5::write_file_atomically(
+      old,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_format(root, {"quantlab-results", 3, "results file", ""});
+        hdf5::set_attribute(root, "sweep", t.sweep);
+        hdf5::set_attribute(root, "config", t.config);
+        H5::Group table = root.createGroup("table");
+        for (const auto& c : t.columns)
+          if (t.text.count(c))
+            hdf5::write_vector(table, c,
+                               std::vector<std::string>(t.text.at(c).begin(), t.text.at(c).end()));
+          else
+            hdf5::write_vector(table, c, t.numbers.at(c));
+        hdf5::set_attribute(table, "columns", std::string("run_id,status,mse,label"));
+        root.createGroup("distributions");
+      },
+      /*sealed=*/true);
+  check_equal(t, read_results(old));
+
+  // Format 4 with a code past the column's values (sealed, so only the code is wrong).
+  const std::string bad = (dir.path / "bad.h5").string();
+  hdf5::write_file_atomically(
+      bad,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_format(root, {"quantlab-results", 4, "results file", ""});
+        hdf5::set_attribute(root, "sweep", t.sweep);
+        hdf5::set_attribute(root, "config", t.config);
+        H5::Group table = root.createGroup("table");
+        H5::Group values = root.createGroup("text_values");
+        hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0, 1});
+        hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
+        hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 7});
+        hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
+        hdf5::set_attribute(table, "columns", std::string("run_id,status"));
+        root.createGroup("distributions");
+      },
+      /*sealed=*/true);
+  CHECK_THROWS_WITH_AS(read_results(bad),
+                       doctest::Contains("text column 'status': a code 7 for 1 values"),
+                       std::runtime_error);
+}
