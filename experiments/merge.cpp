@@ -1,5 +1,6 @@
 #include "experiments/merge.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iterator>
 #include <limits>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "datasets/temporary_files.hpp"
+#include "experiments/parallel_for.hpp"
 #include "experiments/record_log.hpp"
 #include "experiments/result_schema.hpp"
 #include "experiments/results_table.hpp"
@@ -15,40 +17,82 @@
 namespace quantlab {
 namespace {
 
-// Appends one record's fields as row `row` of `columns`. Both are sorted by name, so one walk
-// over the columns finds every field; a new column, or one the last rows lacked, is padded
-// with `empty` first.
-template <class Columns, class Fields, class Cell>
-void append_row(Columns& columns, Fields& fields, std::size_t row, const Cell& empty) {
-  auto column = columns.begin();
-  for (auto& [name, value] : fields) {
-    while (column != columns.end() && column->first < name) ++column;
-    if (column == columns.end() || column->first != name)
-      column = columns.emplace_hint(column, name, typename Columns::mapped_type());
-    column->second.resize(row, empty);
-    column->second.push_back(std::move(value));
+// Appends records' fields to the table's columns. The records of a sweep mostly hold the
+// same fields in the same order, so the column of a record's i-th field is looked up by name
+// only when it is not the last record's i-th.
+template <class Columns>
+class ColumnAppender {
+ public:
+  using Column = typename Columns::mapped_type;
+  explicit ColumnAppender(Columns& columns) : columns_(columns) {}
+
+  Column& column(std::size_t i, std::string_view name) {
+    if (i < last_.size() && last_[i].first == name) return *last_[i].second;
+    Column& c = columns_[std::string(name)];
+    if (i >= last_.size()) last_.resize(i + 1);
+    last_[i] = {std::string(name), &c};
+    return c;
+  }
+  /// `fields` as row `row`: a column that the last rows lacked is padded with `empty` first.
+  template <class Fields, class Cell>
+  void append(const Fields& fields, std::size_t row, const Cell& empty) {
+    std::size_t i = 0;
+    for (const auto& [name, value] : fields) {
+      Column& c = column(i++, name);
+      c.resize(row, empty);
+      c.push_back(value);
+    }
+  }
+
+ private:
+  Columns& columns_;
+  std::vector<std::pair<std::string, Column*>> last_;  ///< by field position
+};
+
+// The provenance cells of a record: its own, and its log's shared ones it lacks, by name.
+// (No provenance column is a text column, so none of these is among its text fields.)
+using Cells = std::vector<std::pair<std::string_view, std::string_view>>;
+void provenance_cells(const RecordView& r, const std::map<std::string, std::string>& shared,
+                      Cells& out) {
+  out.clear();
+  auto own = r.provenance.begin();
+  auto common = shared.begin();
+  while (own != r.provenance.end() || common != shared.end()) {
+    if (common == shared.end() || (own != r.provenance.end() && own->first <= common->first)) {
+      if (common != shared.end() && own->first == common->first) ++common;  // its own wins
+      out.push_back(*own++);
+    } else {
+      out.emplace_back(common->first, common->second);
+      ++common;
+    }
   }
 }
 
 }  // namespace
 
 MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad) {
+  return merge_plan(plan, index_records(runs_folder(out, plan.sweep), plan.sweep), out, skip_bad);
+}
+
+MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const std::string& out,
+                        bool skip_bad) {
   MergeSummary summary;
-  const RecordIndex index = index_records(runs_folder(out, plan.sweep), plan.sweep);
   summary.bad = index.bad;
   summary.notes = index.notes;
-  std::vector<std::string> ids;
+  std::vector<const RecordLocation*> recorded;  // the planned runs' records, in plan order
   for (const auto& run : plan.runs) {
-    if (index.state(run.run_id) == RunState::missing)
+    const auto it = index.runs.find(run.run_id);
+    if (it == index.runs.end())
       ++summary.missing;
     else
-      ids.push_back(run.run_id);
+      recorded.push_back(&it->second);
   }
-  summary.orphans = index.runs.size() - ids.size();
+  summary.orphans = index.runs.size() - recorded.size();
   if (!summary.bad.empty() && !skip_bad) return summary;
-  // Records decoded a chunk at a time (in parallel) straight into the table's columns: memory
-  // holds the table, never every record at once. A column is padded with empty cells up to
-  // the row it is next given (and to the last row at the end).
+  // Records viewed a chunk at a time (in parallel) and appended straight from their bytes
+  // into the table's columns: no record is decoded into maps and no cell is a string of its
+  // own. A column is padded with empty cells up to the row it is next given
+  // (and to the last row at the end).
   ResultsTable table;
   table.sweep = plan.sweep;
   table.config = plan.config;
@@ -57,21 +101,56 @@ MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip
   std::size_t row = 0;
   const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   constexpr std::size_t chunk = 4096;
-  for (std::size_t first = 0; first < ids.size(); first += chunk) {
-    const std::vector<std::string> some(
-        ids.begin() + static_cast<long>(first),
-        ids.begin() + static_cast<long>(std::min(first + chunk, ids.size())));
-    for (RunRecord& r : index.read(some, threads)) {
-      summary.failed += r.text.at("status") != "ok";
-      for (auto it = r.provenance.begin(); it != r.provenance.end();)  // text wins over it
-        it = r.text.count(it->first) ? r.provenance.erase(it) : std::next(it);
-      append_row(table.text, r.text, row, std::string());
-      append_row(table.text, r.provenance, row, std::string());
-      append_row(table.numbers, r.numbers, row, nan);
-      for (const auto& [k, v] : r.vectors) vectors[k].set(row, v);
-      ++row;
-    }
+  std::vector<RecordView> views(std::min(chunk, recorded.size()));
+  Cells provenance;
+  std::size_t failed = 0;
+  ColumnAppender text(table.text), provenance_text(table.text);
+  ColumnAppender numbers(table.numbers);
+  ColumnAppender vector_columns(vectors);
+  for (std::size_t first = 0; first < recorded.size(); first += chunk) {
+    const std::size_t count = std::min(chunk, recorded.size() - first);
+    parallel_for(count, threads, [&](std::size_t i) {
+      const RecordLocation& at = *recorded[first + i];
+      if (!at.hdf5) index.view(at, views[i]);
+    });
+    // The text cells go to table.text, the numbers and vectors to columns of their own: the
+    // two parts fill disjoint columns, at once.
+    parallel_for(2, threads, [&](std::size_t part) {
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t at_row = row + i;
+        const RecordLocation& at = *recorded[first + i];
+        if (at.hdf5) {  // a format-2 record, read whole when indexed
+          const RunRecord& r = index.hdf5_records[at.log];
+          if (part == 1) {
+            numbers.append(r.numbers, at_row, nan);
+            for (const auto& [k, v] : r.vectors) vectors[k].set(at_row, v);
+            continue;
+          }
+          std::map<std::string, std::string> provenance_only;  // text wins over provenance
+          for (const auto& [k, v] : r.provenance)
+            if (!r.text.count(k)) provenance_only.emplace(k, v);
+          failed += r.text.at("status") != "ok";
+          text.append(r.text, at_row, std::string_view());
+          provenance_text.append(provenance_only, at_row, std::string_view());
+          continue;
+        }
+        const RecordView& r = views[i];
+        if (part == 1) {
+          numbers.append(r.numbers, at_row, nan);
+          std::size_t field = 0;
+          for (const auto& [k, v] : r.vectors)
+            vector_columns.column(field++, k).set(at_row, v.data, v.size);
+          continue;
+        }
+        failed += r.status != "ok";
+        provenance_cells(r, index.shared[at.log], provenance);
+        text.append(r.text, at_row, std::string_view());
+        provenance_text.append(provenance, at_row, std::string_view());
+      }
+    });
+    row += count;
   }
+  summary.failed = failed;
   for (auto& [k, column] : table.text) column.resize(row);
   for (auto& [k, column] : table.numbers) column.resize(row, nan);
   for (auto& [k, c] : vectors) c.end_at(row);

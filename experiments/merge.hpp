@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "experiments/plan_file.hpp"
+#include "experiments/record_log.hpp"
 
 namespace quantlab {
 
@@ -20,5 +21,9 @@ struct MergeSummary {
 /// once), in parallel, and tables the plan's runs.
 /// With bad records it writes no table unless `skip_bad`, then a table without them.
 MergeSummary merge_plan(const SavedPlan& plan, const std::string& out, bool skip_bad);
+/// The same from records already indexed (index_records of the sweep's runs folder), so that
+/// a caller can index them while it reads the plan.
+MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const std::string& out,
+                        bool skip_bad);
 
 }  // namespace quantlab

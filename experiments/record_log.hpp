@@ -103,6 +103,10 @@ struct RecordIndex {
   RunState state(const std::string& run_id) const;
   /// The records of `ids` (each must be in `runs`), decoded on up to `threads` threads.
   std::vector<RunRecord> read(const std::vector<std::string>& ids, std::size_t threads = 1) const;
+  /// The fields of the record at `at` (in a log, not a format-2 file), as views into the
+  /// index's copy of the log, which index_records verified: valid while the index lives.
+  /// The log's shared provenance is in `shared[at.log]`.
+  void view(const RecordLocation& at, RecordView& view) const;
 
  private:
   friend RecordIndex index_records(const std::string&, const std::string&);

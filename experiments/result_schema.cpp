@@ -260,7 +260,7 @@ std::vector<ColumnSpec> algorithm_columns(const AlgorithmInfo& info) {
   return out;
 }
 
-const ColumnSpec* find_column(const std::string& name, bool vector, const std::string& algorithm) {
+const ColumnSpec* find_column(std::string_view name, bool vector, std::string_view algorithm) {
   // Every declaration of each name, in the order of precedence: the core columns, then each
   // algorithm's (by algorithm name). Built once: records are checked field by field, and a
   // merge of 10^5 runs asks some 10^7 times.
@@ -273,8 +273,9 @@ const ColumnSpec* find_column(const std::string& name, bool vector, const std::s
     for (const auto& a : algorithms()) m[a.name] = algorithm_columns(a);
     return m;
   }();
-  static const std::unordered_map<std::string, std::vector<Declared>> by_name = [] {
-    std::unordered_map<std::string, std::vector<Declared>> m;
+  // Keyed by views of the declarations' own names, which live as long as the program.
+  static const std::unordered_map<std::string_view, std::vector<Declared>> by_name = [] {
+    std::unordered_map<std::string_view, std::vector<Declared>> m;
     for (const auto& c : kCore) m[c.name].push_back({&c, nullptr});
     for (const auto& [owner, columns] : by_algorithm)
       for (const auto& c : columns) m[c.name].push_back({&c, &owner});

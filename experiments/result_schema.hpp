@@ -7,6 +7,7 @@
 // from each algorithm's declared outputs (algorithms/outputs.hpp).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "algorithms/outputs.hpp"
@@ -55,8 +56,7 @@ std::vector<ColumnSpec> algorithm_columns(const AlgorithmInfo& info);
 
 /// The declaration of `name` as a scalar (text or number) or as a vector; for alg_*, diag_*
 /// and hist_* the algorithm's (`algorithm` empty: any algorithm's). nullptr if undeclared.
-const ColumnSpec* find_column(const std::string& name, bool vector,
-                              const std::string& algorithm = "");
+const ColumnSpec* find_column(std::string_view name, bool vector, std::string_view algorithm = {});
 
 /// The schema as Markdown: the core columns, then each algorithm's (`quantlab columns`).
 std::string schema_markdown();

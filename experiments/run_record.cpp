@@ -1,5 +1,6 @@
 #include "experiments/run_record.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -12,10 +13,39 @@ namespace {
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "records are written little-endian as they are in memory");
 
-const std::string& algorithm_of(const RunRecord& r) {
-  static const std::string none;
-  auto it = r.text.find("algorithm");
-  return it == r.text.end() ? none : it->second;
+// The value of text field `key` in fields sorted by name, or "".
+template <class Fields>
+std::string_view field_of(const Fields& fields, std::string_view key) {
+  auto it = std::lower_bound(fields.begin(), fields.end(), key,
+                             [](const auto& field, std::string_view k) { return field.first < k; });
+  return it != fields.end() && it->first == key ? std::string_view(it->second) : std::string_view();
+}
+
+// The first field the result schema does not declare (for the record's algorithm), as
+// "text|number|vector|provenance 'name'", or "": for maps and views alike.
+template <class Text, class Numbers, class Vectors, class Provenance>
+std::string first_undeclared(const Text& text, const Numbers& numbers, const Vectors& vectors,
+                             const Provenance& provenance) {
+  const std::string_view algorithm = field_of(text, "algorithm");
+  auto named = [](const char* kind, std::string_view key) {
+    return std::string(kind) + " '" + std::string(key) + "'";
+  };
+  for (const auto& [key, value] : text) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->type != ColumnType::text || c->group == ColumnGroup::provenance)
+      return named("text", key);
+  }
+  for (const auto& [key, value] : numbers) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->type != ColumnType::number) return named("number", key);
+  }
+  for (const auto& [key, value] : vectors)
+    if (!find_column(key, true, algorithm)) return named("vector", key);
+  for (const auto& [key, value] : provenance) {
+    const ColumnSpec* c = find_column(key, false, algorithm);
+    if (!c || c->group != ColumnGroup::provenance) return named("provenance", key);
+  }
+  return "";
 }
 
 class Writer {
@@ -40,18 +70,18 @@ class Reader {
   std::uint32_t u32() { return fixed<std::uint32_t>(); }
   std::uint64_t u64() { return fixed<std::uint64_t>(); }
   double f64() { return fixed<double>(); }
-  std::string text() {
+  std::string text() { return std::string(text_view()); }
+  std::string_view text_view() {
     const std::uint32_t n = u32();
     need(n);
-    std::string s(p_, n);
+    const std::string_view s(p_, n);
     skip(n);
     return s;
   }
-  std::vector<double> doubles() {
+  RecordView::Doubles doubles_view() {
     const std::uint64_t n = u64();
     if (n > left_ / sizeof(double)) throw std::runtime_error("truncated (a vector's length)");
-    std::vector<double> v(n);
-    if (n) std::memcpy(v.data(), p_, n * sizeof(double));
+    const RecordView::Doubles v{p_, static_cast<std::size_t>(n)};
     skip(n * sizeof(double));
     return v;
   }
@@ -122,23 +152,7 @@ RecordPreamble read_preamble(Reader& r) {
 }  // namespace
 
 std::string undeclared_field(const RunRecord& r) {
-  const std::string& algorithm = algorithm_of(r);
-  for (const auto& [key, value] : r.text) {
-    const ColumnSpec* c = find_column(key, false, algorithm);
-    if (!c || c->type != ColumnType::text || c->group == ColumnGroup::provenance)
-      return "text '" + key + "'";
-  }
-  for (const auto& [key, value] : r.numbers) {
-    const ColumnSpec* c = find_column(key, false, algorithm);
-    if (!c || c->type != ColumnType::number) return "number '" + key + "'";
-  }
-  for (const auto& [key, value] : r.vectors)
-    if (!find_column(key, true, algorithm)) return "vector '" + key + "'";
-  for (const auto& [key, value] : r.provenance) {
-    const ColumnSpec* c = find_column(key, false, algorithm);
-    if (!c || c->group != ColumnGroup::provenance) return "provenance '" + key + "'";
-  }
-  return "";
+  return first_undeclared(r.text, r.numbers, r.vectors, r.provenance);
 }
 
 std::string encode_run_record(const RunRecord& record) {
@@ -169,31 +183,65 @@ RecordPreamble decode_record_preamble(const char* data, std::size_t size) {
   return read_preamble(r);
 }
 
-RunRecord decode_run_record(const char* data, std::size_t size) {
+std::vector<double> RecordView::Doubles::copy() const {
+  std::vector<double> v(size);
+  if (size) std::memcpy(v.data(), data, size * sizeof(double));
+  return v;
+}
+
+namespace {
+
+// A group's fields, each name after the last in byte order (so none twice).
+template <class Value, class Read>
+void read_fields(Reader& r, std::size_t least, std::vector<std::pair<std::string_view, Value>>& out,
+                 Read read) {
+  out.clear();
+  for (std::uint32_t i = 0, n = r.count(least); i < n; ++i) {
+    const std::string_view key = r.text_view();
+    if (!out.empty() && !(out.back().first < key))
+      throw std::runtime_error("the field '" + std::string(key) +
+                               (out.back().first == key ? "' twice" : "' out of order"));
+    out.emplace_back(key, read());
+  }
+}
+
+}  // namespace
+
+void view_run_record(const char* data, std::size_t size, RecordView& view, bool declared) {
   Reader r(data, size);
-  const RecordPreamble p = read_preamble(r);
-  RunRecord record;
-  record.text = read_strings(r);
-  for (std::uint32_t i = 0, n = r.count(12); i < n; ++i) {
-    std::string key = r.text();
-    if (!record.numbers.emplace(key, r.f64()).second)
-      throw std::runtime_error("the field '" + key + "' twice");
-  }
-  for (std::uint32_t i = 0, n = r.count(12); i < n; ++i) {
-    std::string key = r.text();
-    if (!record.vectors.emplace(key, r.doubles()).second)
-      throw std::runtime_error("the field '" + key + "' twice");
-  }
-  record.provenance = read_strings(r);
+  view.run_id = r.text_view();
+  view.status = r.text_view();
+  view.sweep = r.text_view();
+  if (view.status != "ok" && view.status != "failed")
+    throw std::runtime_error("no status ok or failed");
+  read_fields(r, 8, view.text, [&] { return r.text_view(); });
+  read_fields(r, 12, view.numbers, [&] { return r.f64(); });
+  read_fields(r, 12, view.vectors, [&] { return r.doubles_view(); });
+  read_fields(r, 8, view.provenance, [&] { return r.text_view(); });
   r.end();
-  auto field = [&](const char* key) {
-    auto it = record.text.find(key);
-    return it == record.text.end() ? std::string() : it->second;
-  };
-  if (field("run_id") != p.run_id || field("status") != p.status || field("sweep") != p.sweep)
+  if (field_of(view.text, "run_id") != view.run_id ||
+      field_of(view.text, "status") != view.status || field_of(view.text, "sweep") != view.sweep)
     throw std::runtime_error("its run_id, status or sweep differ from its fields");
-  if (const std::string f = undeclared_field(record); !f.empty())
+  if (declared) return;
+  if (const std::string f =
+          first_undeclared(view.text, view.numbers, view.vectors, view.provenance);
+      !f.empty())
     throw std::runtime_error("holds an undeclared " + f);
+}
+
+RunRecord decode_run_record(const char* data, std::size_t size) {
+  RecordView view;
+  view_run_record(data, size, view);
+  RunRecord record;
+  // The fields come sorted: each inserted at the end.
+  for (const auto& [key, value] : view.text)
+    record.text.emplace_hint(record.text.end(), key, value);
+  for (const auto& [key, value] : view.numbers)
+    record.numbers.emplace_hint(record.numbers.end(), key, value);
+  for (const auto& [key, value] : view.vectors)
+    record.vectors.emplace_hint(record.vectors.end(), key, value.copy());
+  for (const auto& [key, value] : view.provenance)
+    record.provenance.emplace_hint(record.provenance.end(), key, value);
   return record;
 }
 

@@ -3,8 +3,11 @@
 // distributions) and provenance, every field declared in the result schema. Records are
 // appended to the sweep's record logs (experiments/record_log.hpp) in the compact encoding
 // below: no HDF5 in the workers, so building a record takes no library-wide lock.
+#include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace quantlab {
@@ -25,8 +28,9 @@ constexpr int kRunRecordVersion = 3;
 std::string undeclared_field(const RunRecord& record);
 
 /// The record as bytes: run_id, status and sweep first (read without decoding the rest), then
-/// the four maps; numbers as IEEE doubles, little-endian. Throws std::logic_error for an
-/// undeclared field or a record without run_id, status or sweep.
+/// the four maps, each by name in increasing byte order; numbers as IEEE doubles,
+/// little-endian. Throws std::logic_error for an undeclared field or a record without run_id,
+/// status or sweep.
 std::string encode_run_record(const RunRecord& record);
 
 /// The fields encode_run_record puts first.
@@ -38,6 +42,24 @@ struct RecordPreamble {
 /// an undeclared field. Never read past `size`.
 RecordPreamble decode_record_preamble(const char* data, std::size_t size);
 RunRecord decode_run_record(const char* data, std::size_t size);
+
+/// An encoded record's fields as views into its bytes, in the encoding's order. Indexing and
+/// merging 10^5 records read them so, without building a map or a string a field.
+struct RecordView {
+  struct Doubles {
+    const char* data = nullptr;  ///< not aligned: read with memcpy
+    std::size_t size = 0;
+    std::vector<double> copy() const;
+  };
+  std::string_view run_id, status, sweep;
+  std::vector<std::pair<std::string_view, std::string_view>> text, provenance;
+  std::vector<std::pair<std::string_view, double>> numbers;
+  std::vector<std::pair<std::string_view, Doubles>> vectors;
+};
+/// Checks what decode_run_record checks (a field twice or out of order included) and fills
+/// `view`, reusing its storage. Throws as decode_run_record does. `declared`: the bytes are
+/// known to hold only declared fields (checked when they were indexed), not asked again.
+void view_run_record(const char* data, std::size_t size, RecordView& view, bool declared = false);
 
 /// Maps of strings (a record log's header): the same encoding.
 std::string encode_strings(const std::map<std::string, std::string>& strings);

@@ -333,6 +333,25 @@ TEST_CASE("a damaged reserved word is mended by a repair; a field twice is a bad
   twice[count_at] = 3;
   CHECK_THROWS_WITH_AS(decode_run_record(twice.data(), twice.size()),
                        doctest::Contains("the field 'mse' twice"), std::runtime_error);
+
+  // Fields out of their name order (no writer makes them) are refused as well.
+  const std::string step = std::string("\x08\0\0\0alg_step", 12);
+  const std::size_t first = payload.find(step);
+  REQUIRE(first != std::string::npos);
+  REQUIRE(first + 12 + 8 == at);  // alg_step's number, then mse's
+  const std::string swapped = payload.substr(0, first) + payload.substr(at, 7 + 8) +
+                              payload.substr(first, 12 + 8) + payload.substr(at + 7 + 8);
+  CHECK_THROWS_WITH_AS(decode_run_record(swapped.data(), swapped.size()),
+                       doctest::Contains("the field 'alg_step' out of order"), std::runtime_error);
+  RecordView view;
+  CHECK_THROWS_AS(view_run_record(swapped.data(), swapped.size(), view), std::runtime_error);
+  view_run_record(payload.data(), payload.size(), view);
+  CHECK(view.run_id == "0123456789abcdef");
+  REQUIRE(view.numbers.size() == 2);
+  CHECK(view.numbers[1].first == "mse");
+  CHECK(view.numbers[1].second == 0.5);
+  REQUIRE(view.vectors.size() == 1);
+  CHECK(view.vectors[0].second.copy() == std::vector<double>{-1, 1});
 }
 
 TEST_CASE("a run recorded twice counts once: ok over failed, else the later record") {
