@@ -127,9 +127,10 @@ struct Frame {
 
 enum class FrameCheck { good, bad, cut_short };
 
-// Whether a whole, verified frame starts at `at`; `why` says what is wrong otherwise.
-FrameCheck check_frame(const char* data, std::size_t size, std::size_t at, Frame& f,
-                       std::string& why) {
+// Whether a frame header starts at `at` with its payload inside the bytes (its kind and
+// checksum not looked at yet); `why` says what is wrong otherwise.
+FrameCheck frame_header(const char* data, std::size_t size, std::size_t at, Frame& f,
+                        std::string& why) {
   if (size - at < kFrameHeader) {
     why = "cut short";
     return std::memcmp(data + at, kFrameMagic.data(), std::min(size - at, kFrameMagic.size())) == 0
@@ -150,44 +151,47 @@ FrameCheck check_frame(const char* data, std::size_t size, std::size_t at, Frame
     return FrameCheck::cut_short;
   }
   f.size = static_cast<std::size_t>(length);
+  return FrameCheck::good;
+}
+
+// Whether a frame whose header is whole is of a known kind and its payload's checksum holds.
+bool frame_verifies(const char* data, const Frame& f, std::string& why) {
   if (f.kind != kHeaderFrame && f.kind != kRecordFrame) {
     why = "a frame of unknown kind " + std::to_string(f.kind);
-    return FrameCheck::bad;
+    return false;
   }
   Sha256 sha;
   sha.update(data + f.payload, f.size);
-  if (sha.hex() != std::string(data + at + 16, 64)) {
+  if (sha.hex() != std::string(data + f.offset + 16, 64)) {
     why = "checksum mismatch";
-    return FrameCheck::bad;
+    return false;
   }
-  return FrameCheck::good;
+  return true;
+}
+
+// Whether a whole, verified frame starts at `at`; `why` says what is wrong otherwise.
+FrameCheck check_frame(const char* data, std::size_t size, std::size_t at, Frame& f,
+                       std::string& why) {
+  const FrameCheck header = frame_header(data, size, at, f, why);
+  if (header != FrameCheck::good) return header;
+  return frame_verifies(data, f, why) ? FrameCheck::good : FrameCheck::bad;
 }
 
 // A whole log's frames, found by their lengths alone and then verified in parallel; none
 // when any frame is not whole and good.
 std::optional<std::vector<Frame>> whole_frames(const LogBytes& m, std::size_t threads) {
   std::vector<Frame> frames;
-  const char* data = m.data();
-  const std::size_t size = m.size();
-  for (std::size_t at = kFileHeader; at < size;) {
+  std::string why;
+  for (std::size_t at = kFileHeader; at < m.size();
+       at = frames.back().payload + frames.back().size) {
     Frame f;
-    if (size - at < kFrameHeader || std::memcmp(data + at, kFrameMagic.data(), 4) != 0)
-      return std::nullopt;
-    std::uint64_t length = 0;
-    std::memcpy(&f.kind, data + at + 4, 4);
-    std::memcpy(&length, data + at + 8, 8);
-    f.offset = at;
-    f.payload = at + kFrameHeader;
-    if (length > size - f.payload) return std::nullopt;
-    f.size = static_cast<std::size_t>(length);
+    if (frame_header(m.data(), m.size(), at, f, why) != FrameCheck::good) return std::nullopt;
     frames.push_back(f);
-    at = f.payload + f.size;
   }
   std::atomic<bool> good{true};
   parallel_for(frames.size(), threads, [&](std::size_t i) {
-    Frame f;
-    std::string why;
-    if (check_frame(data, size, frames[i].offset, f, why) != FrameCheck::good) good = false;
+    std::string ignored;
+    if (!frame_verifies(m.data(), frames[i], ignored)) good = false;
   });
   if (!good) return std::nullopt;
   return frames;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "algorithms/generator.hpp"
@@ -121,50 +122,54 @@ TEST_CASE("format 4 stores a text column as codes and its distinct values, and r
         std::vector<std::string>{"ok", "failed"});
 }
 
+namespace {
+
+// A sealed results file of format `version` written by hand: `fill` writes the table's
+// columns (and, for format 4, the text values) and returns their order.
+void write_by_hand(const std::string& path, int version,
+                   const std::function<std::string(H5::Group& root, H5::Group& table)>& fill) {
+  hdf5::write_file_atomically(
+      path,
+      [&](H5::H5File& file) {
+        H5::Group root = file.openGroup("/");
+        hdf5::set_format(root, {"quantlab-results", version, "results file", ""});
+        hdf5::set_attribute(root, "sweep", std::string("s"));
+        hdf5::set_attribute(root, "config", std::string("name: s\n"));
+        H5::Group table = root.createGroup("table");
+        hdf5::set_attribute(table, "columns", fill(root, table));
+        root.createGroup("distributions");
+      },
+      /*sealed=*/true);
+}
+
+}  // namespace
+
 TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code is refused") {
   TempDir dir;
   const ResultsTable t = small_table();
   // Format 3 as quantlab wrote it: each text cell a variable-length string in the table.
   const std::string old = (dir.path / "old.h5").string();
-  hdf5::write_file_atomically(
-      old,
-      [&](H5::H5File& file) {
-        H5::Group root = file.openGroup("/");
-        hdf5::set_format(root, {"quantlab-results", 3, "results file", ""});
-        hdf5::set_attribute(root, "sweep", t.sweep);
-        hdf5::set_attribute(root, "config", t.config);
-        H5::Group table = root.createGroup("table");
-        for (const auto& c : t.columns)
-          if (t.text.count(c))
-            hdf5::write_vector(table, c,
-                               std::vector<std::string>(t.text.at(c).begin(), t.text.at(c).end()));
-          else
-            hdf5::write_vector(table, c, t.numbers.at(c));
-        hdf5::set_attribute(table, "columns", std::string("run_id,status,mse,label"));
-        root.createGroup("distributions");
-      },
-      /*sealed=*/true);
+  write_by_hand(old, 3, [&](H5::Group&, H5::Group& table) {
+    for (const auto& c : t.columns)
+      if (t.text.count(c))
+        hdf5::write_vector(table, c,
+                           std::vector<std::string>(t.text.at(c).begin(), t.text.at(c).end()));
+      else
+        hdf5::write_vector(table, c, t.numbers.at(c));
+    return std::string("run_id,status,mse,label");
+  });
   check_equal(t, read_results(old));
 
   // Format 4 with a code past the column's values (sealed, so only the code is wrong).
   const std::string bad = (dir.path / "bad.h5").string();
-  hdf5::write_file_atomically(
-      bad,
-      [&](H5::H5File& file) {
-        H5::Group root = file.openGroup("/");
-        hdf5::set_format(root, {"quantlab-results", 4, "results file", ""});
-        hdf5::set_attribute(root, "sweep", t.sweep);
-        hdf5::set_attribute(root, "config", t.config);
-        H5::Group table = root.createGroup("table");
-        H5::Group values = root.createGroup("text_values");
-        hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0, 1});
-        hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
-        hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 7});
-        hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
-        hdf5::set_attribute(table, "columns", std::string("run_id,status"));
-        root.createGroup("distributions");
-      },
-      /*sealed=*/true);
+  write_by_hand(bad, 4, [&](H5::Group& root, H5::Group& table) {
+    H5::Group values = root.createGroup("text_values");
+    hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0, 1});
+    hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
+    hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 7});
+    hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
+    return std::string("run_id,status");
+  });
   CHECK_THROWS_WITH_AS(read_results(bad),
                        doctest::Contains("text column 'status': a code 7 for 1 values"),
                        std::runtime_error);
