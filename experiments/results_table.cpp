@@ -178,6 +178,9 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
         table.text[column] = hdf5::read_strings(group, column);
         rows = table.text[column].size();
       } else if (d.getTypeClass() == H5T_INTEGER) {
+        const H5::IntType type = d.getIntType();
+        if (type.getSign() != H5T_SGN_NONE || type.getSize() != 4)  // HDF5 would clip others
+          throw std::runtime_error("text column '" + column + "' is not uint32 codes");
         try {
           table.text[column] =
               TextColumn::from_codes(hdf5::read_uint32s(group, column),

@@ -173,4 +173,18 @@ TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code i
   CHECK_THROWS_WITH_AS(read_results(bad),
                        doctest::Contains("text column 'status': a code 7 for 1 values"),
                        std::runtime_error);
+
+  // Codes of another integer type (a -1 would be clipped to a valid 0 on reading): refused.
+  const std::string signed_codes = (dir.path / "signed.h5").string();
+  write_by_hand(signed_codes, 4, [&](H5::Group& root, H5::Group& table) {
+    H5::Group values = root.createGroup("text_values");
+    hdf5::write_vector(table, "run_id", std::vector<std::int64_t>{0, -1});
+    hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
+    hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 0});
+    hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
+    return std::string("run_id,status");
+  });
+  CHECK_THROWS_WITH_AS(read_results(signed_codes),
+                       doctest::Contains("text column 'run_id' is not uint32 codes"),
+                       std::runtime_error);
 }
