@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_set>
 
 #include "datasets/hdf5_io.hpp"
 #include "datasets/sha256.hpp"
@@ -49,7 +51,9 @@ json to_json(const SavedPlan& plan, bool with_config) {
 }
 
 // The plan file read as it streams (nlohmann's SAX interface), each run straight into a
-// SavedRun: no document of 10^5 runs is built (that took half of reading a plan).
+// SavedRun: no document of 10^5 runs is built (that took half of reading a plan). The shape
+// is checked as strictly as the document's was: an object whose `runs` is a list of objects,
+// no key twice; fields it does not know (`index`, a later version's) are passed over.
 class PlanReader : public nlohmann::json_sax<json> {
  public:
   explicit PlanReader(SavedPlan& plan) : plan_(plan) {}
@@ -62,23 +66,32 @@ class PlanReader : public nlohmann::json_sax<json> {
   bool string(string_t& v) override { return scalar(json(std::move(v))); }
   bool binary(binary_t&) override { return scalar(nullptr); }
   bool key(string_t& k) override {
-    (depth_ == 1 ? top_key_ : run_key_) = std::move(k);
+    if (depth_ == 1 && !top_.insert(k).second) throw std::runtime_error("'" + k + "' twice");
+    if (depth_ == 1) top_key_ = std::move(k);
+    if (in_run()) {
+      const int i = run_key(k);
+      if (i >= 0 && (seen_ & (1u << i))) throw std::runtime_error(where() + "'" + k + "' twice");
+      if (i >= 0) seen_ |= 1u << i;
+      run_key_ = std::move(k);
+    }
     return true;
   }
   bool start_object(std::size_t) override {
+    nested(true);
     if (++depth_ == 3 && in_runs_) run_ = {}, seen_ = 0;
     return true;
   }
   bool end_object() override {
-    if (depth_-- == 3 && in_runs_) {
-      if (seen_ != (1u << kRunKeys.size()) - 1)
-        throw std::runtime_error("run " + std::to_string(plan_.runs.size()) + " lacks a field");
+    if (in_run()) {
+      if (seen_ != (1u << kRunKeys.size()) - 1) throw std::runtime_error(where() + "lacks a field");
       plan_.runs.push_back(std::move(run_));
     }
+    --depth_;
     return true;
   }
   bool start_array(std::size_t) override {
-    if (++depth_ == 2 && top_key_ == "runs") in_runs_ = true, top_.insert("runs");
+    nested(false);
+    if (++depth_ == 2 && top_key_ == "runs") in_runs_ = true;
     return true;
   }
   bool end_array() override {
@@ -89,7 +102,7 @@ class PlanReader : public nlohmann::json_sax<json> {
     throw std::runtime_error(std::string("not a readable plan (") + e.what() + ")");
   }
 
-  /// After the parse: the file's format and every field there.
+  /// After the parse: the file's format and every field there, each run once.
   void finish() const {
     for (const char* k : {"format", "format_version", "sweep", "config_sha256", "runs"})
       if (!top_.count(k)) throw std::runtime_error(std::string("not a plan (no ") + k + ")");
@@ -97,25 +110,49 @@ class PlanReader : public nlohmann::json_sax<json> {
     if (version_ != json(kFormatVersion))
       throw std::runtime_error("plan format version " + version_.dump() +
                                ", this quantlab reads version " + std::to_string(kFormatVersion));
+    std::unordered_set<std::string_view> ids;
+    for (const SavedRun& r : plan_.runs)
+      if (!ids.insert(r.run_id).second) throw std::runtime_error("run " + r.run_id + " twice");
   }
 
  private:
   static constexpr std::array<const char*, 8> kRunKeys = {
       "run_id", "dataset", "tensor", "granularity", "algorithm", "label", "levels", "seed"};
+  static int run_key(const std::string& k) {
+    const auto it =
+        std::find_if(kRunKeys.begin(), kRunKeys.end(), [&](const char* name) { return k == name; });
+    return it == kRunKeys.end() ? -1 : static_cast<int>(it - kRunKeys.begin());
+  }
+  bool in_run() const { return depth_ == 3 && in_runs_; }
+  std::string where() const { return "run " + std::to_string(plan_.runs.size()) + ": "; }
+
+  // An object (or a list) starting where the plan has a value of its own.
+  void nested(bool object) const {
+    const std::string what = object ? "an object" : "a list";
+    const bool value_of_its_own = top_key_ == "format" || top_key_ == "format_version" ||
+                                  top_key_ == "sweep" || top_key_ == "config_sha256";
+    if (depth_ == 0 && !object) throw std::runtime_error("not a plan (not a JSON object)");
+    if (depth_ == 1 && (top_key_ == "runs" ? object : value_of_its_own))
+      throw std::runtime_error("'" + top_key_ + "' is " + what);
+    if (depth_ == 2 && in_runs_ && !object)
+      throw std::runtime_error("'runs' holds a list, not a run");
+    if (in_run() && run_key(run_key_) >= 0)
+      throw std::runtime_error(where() + "'" + run_key_ + "' is " + what);
+  }
 
   bool scalar(json v) {
+    if (depth_ == 0) throw std::runtime_error("not a plan (not a JSON object)");
     if (depth_ == 1) {
-      top_.insert(top_key_);
       if (top_key_ == "format") format_ = text(v, top_key_);
       if (top_key_ == "format_version") version_ = std::move(v);
       if (top_key_ == "sweep") plan_.sweep = text(v, top_key_);
       if (top_key_ == "config_sha256") plan_.config_sha256 = text(v, top_key_);
-    } else if (depth_ == 3 && in_runs_) {
-      const auto k = std::find_if(kRunKeys.begin(), kRunKeys.end(),
-                                  [&](const char* name) { return run_key_ == name; });
-      if (k == kRunKeys.end()) return true;  // "index", or a field of a later version
-      const std::size_t i = static_cast<std::size_t>(k - kRunKeys.begin());
-      seen_ |= 1u << i;
+      if (top_key_ == "runs") throw std::runtime_error("'runs' is not a list");
+    } else if (depth_ == 2 && in_runs_) {
+      throw std::runtime_error("'runs' holds " + v.dump() + ", not a run");
+    } else if (in_run()) {
+      const int i = run_key(run_key_);
+      if (i < 0) return true;  // "index", or a field of a later version
       std::string* fields[] = {&run_.run_id,      &run_.dataset,   &run_.tensor,
                                &run_.granularity, &run_.algorithm, &run_.label};
       if (i < 6) {
@@ -128,12 +165,13 @@ class PlanReader : public nlohmann::json_sax<json> {
     }
     return true;
   }
-  static std::string text(const json& v, const std::string& key) {
-    if (!v.is_string()) throw std::runtime_error("'" + key + "' is not text");
+  std::string text(const json& v, const std::string& key) const {
+    if (!v.is_string())
+      throw std::runtime_error((in_run() ? where() : "") + "'" + key + "' is not text");
     return v.get<std::string>();
   }
-  static std::uint64_t whole(const json& v, const std::string& key) {
-    if (!v.is_number_unsigned()) throw std::runtime_error("'" + key + "' is not a count");
+  std::uint64_t whole(const json& v, const std::string& key) const {
+    if (!v.is_number_unsigned()) throw std::runtime_error(where() + "'" + key + "' is not a count");
     return v.get<std::uint64_t>();
   }
 
@@ -197,6 +235,10 @@ std::optional<SavedPlan> read_plan_file(const std::string& out, const std::strin
     PlanReader reader(plan);
     json::sax_parse(bytes.str(), &reader);
     reader.finish();
+    // Its name makes the merged file's: the plan filed under this sweep must be this sweep's.
+    if (plan.sweep != sweep)
+      throw std::runtime_error("the plan of sweep '" + plan.sweep + "', filed under '" + sweep +
+                               "'");
   } catch (const json::exception& e) {
     throw std::runtime_error(path + ": not a readable plan (" + e.what() + ")");
   } catch (const std::runtime_error& e) {
