@@ -83,6 +83,16 @@ std::map<std::string, std::string> string_attributes(const H5::H5Object& object)
   return out;
 }
 
+namespace {
+
+std::string number_text(double v) {  // 4, 4.5, 1e+300: as given, not cut to an integer
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+}  // namespace
+
 void set_format(H5::H5Object& root, const FileFormat& format) {
   set_attribute(root, "format", std::string(format.name));
   set_attribute(root, "format_version", format.version);
@@ -94,7 +104,7 @@ void check_format(const H5::H5Object& root, const FileFormat& format) {
   const double version = number_attribute(root, "format_version");
   if (version != static_cast<double>(format.version))
     throw std::runtime_error(std::string(format.kind) + " format version " +
-                             std::to_string(static_cast<long long>(version)) +
+                             number_text(version) +
                              ", this quantlab reads version " + std::to_string(format.version) +
                              " (" + format.remedy + ")");
 }
@@ -140,6 +150,30 @@ std::vector<std::uint32_t> read_uint32s(const H5::Group& group, const std::strin
   std::vector<std::uint32_t> v(static_cast<std::size_t>(n));
   if (n) d.read(v.data(), H5::PredType::NATIVE_UINT32);
   return v;
+}
+
+void write_bytes(H5::Group& group, const std::string& name, const std::string& bytes) {
+  hsize_t n = bytes.size();
+  H5::DataSet d = group.createDataSet(name, H5::PredType::STD_U8LE, H5::DataSpace(1, &n));
+  if (n) d.write(bytes.data(), H5::PredType::NATIVE_UINT8);
+}
+
+std::string read_bytes(const H5::Group& group, const std::string& name) {
+  H5::DataSet d = group.openDataSet(name);
+  const hssize_t n = d.getSpace().getSimpleExtentNpoints();
+  std::string bytes(static_cast<std::size_t>(n), '\0');
+  if (n) d.read(bytes.data(), H5::PredType::NATIVE_UINT8);
+  return bytes;
+}
+
+std::size_t bounded_length(const H5::Group& group, const std::string& name, std::size_t bytes_each,
+                           std::size_t file_bytes) {
+  const hssize_t n = group.openDataSet(name).getSpace().getSimpleExtentNpoints();
+  if (n < 0 || static_cast<std::size_t>(n) > file_bytes / bytes_each)
+    throw std::runtime_error("'" + name + "' declares " + std::to_string(n) +
+                             " values, more than its file of " + std::to_string(file_bytes) +
+                             " bytes holds");
+  return static_cast<std::size_t>(n);
 }
 
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name) {

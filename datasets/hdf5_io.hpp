@@ -40,6 +40,14 @@ void write_vector(H5::Group& group, const std::string& name, const std::vector<s
 void write_vector(H5::Group& group, const std::string& name, const std::vector<std::string>& v);
 std::vector<double> read_doubles(const H5::Group& group, const std::string& name);
 std::vector<std::uint32_t> read_uint32s(const H5::Group& group, const std::string& name);
+/// Bytes as a uint8 dataset, and back.
+void write_bytes(H5::Group& group, const std::string& name, const std::string& bytes);
+std::string read_bytes(const H5::Group& group, const std::string& name);
+/// A 1-D dataset's length, refused (std::runtime_error naming it) when its values, of
+/// `bytes_each` bytes, could not fit in `file_bytes`: no reader allocates what a damaged
+/// header claims.
+std::size_t bounded_length(const H5::Group& group, const std::string& name, std::size_t bytes_each,
+                           std::size_t file_bytes);
 std::vector<std::string> read_strings(const H5::Group& group, const std::string& name);
 
 /// What an HDF5 failure means to the user, in place of the library's "H5Fopen failed": "not an

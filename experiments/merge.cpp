@@ -151,6 +151,8 @@ MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const s
     row += count;
   }
   summary.failed = failed;
+  table.text["run_id"];  // a table of no runs is still a table
+  table.text["status"];
   for (auto& [k, column] : table.text) column.resize(row);
   for (auto& [k, column] : table.numbers) column.resize(row, nan);
   for (auto& [k, c] : vectors) c.end_at(row);

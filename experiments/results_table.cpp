@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <new>
 #include <stdexcept>
 
 #include "datasets/hdf5_io.hpp"
@@ -20,6 +21,23 @@ hdf5::FileFormat format(int version) {
 }
 // Far above any sweep's table; the file is read whole to verify its checksum.
 constexpr std::size_t kMaxResultsBytes = std::size_t{1} << 40;
+// A text column's distinct values: `bytes` cut at `offsets` (values + 1, from 0, rising).
+std::vector<std::string> text_values(const H5::Group& g, std::size_t file_bytes) {
+  hdf5::bounded_length(g, "bytes", 1, file_bytes);
+  const std::size_t n = hdf5::bounded_length(g, "offsets", 8, file_bytes);
+  const std::string bytes = hdf5::read_bytes(g, "bytes");
+  const std::vector<double> offsets = hdf5::read_doubles(g, "offsets");
+  if (n == 0 || offsets[0] != 0 || offsets.back() != static_cast<double>(bytes.size()))
+    throw std::runtime_error("its offsets do not fit its bytes");
+  std::vector<std::string> values;
+  for (std::size_t v = 0; v + 1 < n; ++v) {
+    if (!(offsets[v] <= offsets[v + 1])) throw std::runtime_error("its offsets fall");
+    values.emplace_back(bytes, static_cast<std::size_t>(offsets[v]),
+                        static_cast<std::size_t>(offsets[v + 1] - offsets[v]));
+  }
+  return values;
+}
+
 }  // namespace
 
 std::string ResultsTable::cell(const std::string& column, std::size_t row) const {
@@ -111,7 +129,17 @@ void write_results(const std::string& path, const ResultsTable& table,
           order += (order.empty() ? "" : ",") + column;
           if (auto t = table.text.find(column); t != table.text.end()) {
             hdf5::write_vector(group, column, t->second.codes());
-            hdf5::write_vector(values, column, t->second.values());
+            // The values as bytes and offsets, as the vectors are: any byte (a NUL too) kept,
+            // and no variable-length strings for HDF5 to chase through its heap.
+            std::string bytes;
+            std::vector<std::int64_t> offsets{0};
+            for (const auto& v : t->second.values()) {
+              bytes += v;
+              offsets.push_back(static_cast<std::int64_t>(bytes.size()));
+            }
+            H5::Group g = values.createGroup(column);
+            hdf5::write_bytes(g, "bytes", bytes);
+            hdf5::write_vector(g, "offsets", offsets);
           } else {
             hdf5::write_vector(group, column, table.numbers.at(column));
           }
@@ -170,11 +198,13 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
       if (end == std::string::npos) end = order.size();
       const std::string column = order.substr(start, end - start);
       start = end + 1;
+      if (column.empty()) throw std::runtime_error("an empty column name in its order");
       if (table.has(column)) throw std::runtime_error("column '" + column + "' appears twice");
       table.columns.push_back(column);
       H5::DataSet d = group.openDataSet(column);
       std::size_t rows = 0;
-      if (d.getTypeClass() == H5T_STRING) {  // format 3 and 2
+      if (d.getTypeClass() == H5T_STRING) {                     // format 3 and 2
+        hdf5::bounded_length(group, column, 16, image.size());  // a heap reference a cell
         table.text[column] = hdf5::read_strings(group, column);
         rows = table.text[column].size();
       } else if (d.getTypeClass() == H5T_INTEGER) {
@@ -182,14 +212,16 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
         if (type.getSign() != H5T_SGN_NONE || type.getSize() != 4)  // HDF5 would clip others
           throw std::runtime_error("text column '" + column + "' is not uint32 codes");
         try {
-          table.text[column] =
-              TextColumn::from_codes(hdf5::read_uint32s(group, column),
-                                     hdf5::read_strings(file.openGroup("text_values"), column));
+          hdf5::bounded_length(group, column, 4, image.size());
+          table.text[column] = TextColumn::from_codes(
+              hdf5::read_uint32s(group, column),
+              text_values(file.openGroup("text_values").openGroup(column), image.size()));
         } catch (const std::runtime_error& e) {
           throw std::runtime_error("text column '" + column + "': " + e.what());
         }
         rows = table.text[column].size();
       } else {
+        hdf5::bounded_length(group, column, 8, image.size());
         table.numbers[column] = hdf5::read_doubles(group, column);
         rows = table.numbers[column].size();
       }
@@ -209,6 +241,8 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
       for (hsize_t i = 0, n = all.getNumObjs(); i < n; ++i) {
         const std::string name = all.getObjnameByIdx(i);
         H5::Group g = all.openGroup(name);
+        hdf5::bounded_length(g, "values", 8, image.size());
+        hdf5::bounded_length(g, "offsets", 8, image.size());
         const std::vector<double> values = hdf5::read_doubles(g, "values");
         const std::vector<double> offsets = hdf5::read_doubles(g, "offsets");
         if (offsets.size() != table.rows + 1 || offsets[0] != 0 ||
@@ -239,6 +273,8 @@ ResultsTable read_results(const std::string& path, Distributions* distributions)
     throw std::runtime_error("cannot read results file " + path + ": " + hdf5::describe(e));
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("results file " + path + ": " + e.what());
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error("results file " + path + ": more than memory holds (damaged?)");
   }
   return table;
 }

@@ -37,8 +37,16 @@ def column(f, name):
     data = f["table"][name]
     if h5py.check_string_dtype(data.dtype):  # formats 2 and 3
         return data.asstr()[()]
-    if data.dtype.kind == "u":  # format 4: codes into the column's distinct values
-        return np.asarray(f["text_values"][name].asstr()[()], dtype=object)[data[()]]
+    if name in f.get("text_values", {}):  # format 4: codes into the column's distinct values
+        g = f["text_values"][name]
+        raw, cut = g["bytes"][()].tobytes(), g["offsets"][()]
+        values = np.empty(len(cut) - 1, dtype=object)
+        values[:] = [raw[a:b].decode("utf-8", "surrogateescape") for a, b in zip(cut, cut[1:])]
+        codes = data[()]
+        if data.dtype != np.uint32 or (codes.size and codes.max() >= len(values)):
+            raise NotResults(f"{f.filename}: text column '{name}' has codes that are not its "
+                             f"values' (merge the sweep again)")
+        return values[codes]
     return data[()]
 
 

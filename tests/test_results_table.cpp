@@ -118,11 +118,28 @@ TEST_CASE("format 4 stores a text column as codes and its distinct values, and r
   CHECK(file.openGroup("table").openDataSet("status").getTypeClass() == H5T_INTEGER);
   CHECK(hdf5::read_uint32s(file.openGroup("table"), "status") ==
         std::vector<std::uint32_t>{0, 0, 1, 0});
-  CHECK(hdf5::read_strings(file.openGroup("text_values"), "status") ==
-        std::vector<std::string>{"ok", "failed"});
+  H5::Group status = file.openGroup("text_values").openGroup("status");
+  CHECK(hdf5::read_bytes(status, "bytes") == "okfailed");
+  CHECK(hdf5::read_doubles(status, "offsets") == std::vector<double>{0, 2, 8});
 }
 
 namespace {
+
+// A format-4 text column's distinct values, as quantlab writes them.
+void write_values(H5::Group& root, const std::string& column,
+                  const std::vector<std::string>& values) {
+  H5::Group all = root.nameExists("text_values") ? root.openGroup("text_values")
+                                                 : root.createGroup("text_values");
+  H5::Group g = all.createGroup(column);
+  std::string bytes;
+  std::vector<std::int64_t> offsets{0};
+  for (const auto& v : values) {
+    bytes += v;
+    offsets.push_back(static_cast<std::int64_t>(bytes.size()));
+  }
+  hdf5::write_bytes(g, "bytes", bytes);
+  hdf5::write_vector(g, "offsets", offsets);
+}
 
 // A sealed results file of format `version` written by hand: `fill` writes the table's
 // columns (and, for format 4, the text values) and returns their order.
@@ -163,11 +180,10 @@ TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code i
   // Format 4 with a code past the column's values (sealed, so only the code is wrong).
   const std::string bad = (dir.path / "bad.h5").string();
   write_by_hand(bad, 4, [&](H5::Group& root, H5::Group& table) {
-    H5::Group values = root.createGroup("text_values");
     hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0, 1});
-    hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
+    write_values(root, "run_id", {"r0", "r1"});
     hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 7});
-    hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
+    write_values(root, "status", {"ok"});
     return std::string("run_id,status");
   });
   CHECK_THROWS_WITH_AS(read_results(bad),
@@ -177,14 +193,44 @@ TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code i
   // Codes of another integer type (a -1 would be clipped to a valid 0 on reading): refused.
   const std::string signed_codes = (dir.path / "signed.h5").string();
   write_by_hand(signed_codes, 4, [&](H5::Group& root, H5::Group& table) {
-    H5::Group values = root.createGroup("text_values");
     hdf5::write_vector(table, "run_id", std::vector<std::int64_t>{0, -1});
-    hdf5::write_vector(values, "run_id", std::vector<std::string>{"r0", "r1"});
+    write_values(root, "run_id", {"r0", "r1"});
     hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 0});
-    hdf5::write_vector(values, "status", std::vector<std::string>{"ok"});
+    write_values(root, "status", {"ok"});
     return std::string("run_id,status");
   });
   CHECK_THROWS_WITH_AS(read_results(signed_codes),
                        doctest::Contains("text column 'run_id' is not uint32 codes"),
                        std::runtime_error);
+
+  // Offsets that leave the bytes, and a column that claims more rows than its file holds.
+  const std::string offsets = (dir.path / "offsets.h5").string();
+  write_by_hand(offsets, 4, [&](H5::Group& root, H5::Group& table) {
+    hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0});
+    H5::Group g = root.createGroup("text_values").createGroup("run_id");
+    hdf5::write_bytes(g, "bytes", "r0");
+    hdf5::write_vector(g, "offsets", std::vector<std::int64_t>{0, 5});
+    return std::string("run_id");
+  });
+  CHECK_THROWS_WITH_AS(read_results(offsets), doctest::Contains("offsets do not fit its bytes"),
+                       std::runtime_error);
+  const std::string huge = (dir.path / "huge.h5").string();
+  write_by_hand(huge, 4, [&](H5::Group& root, H5::Group& table) {
+    hsize_t rows = hsize_t{1} << 34;  // never written: HDF5 would read fill values
+    table.createDataSet("mse", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &rows));
+    hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0});
+    write_values(root, "run_id", {"r0"});
+    return std::string("mse,run_id");
+  });
+  CHECK_THROWS_WITH_AS(read_results(huge), doctest::Contains("'mse' declares 17179869184 values"),
+                       std::runtime_error);
+}
+
+TEST_CASE("any byte of a text cell, a NUL too, is kept") {
+  TempDir dir;
+  ResultsTable t = small_table();
+  t.text["label"] = {std::string("x\0y", 3), std::string("x\0z", 3), "", "\xff"};
+  const std::string path = (dir.path / "nul.h5").string();
+  write_results(path, t, VectorColumns{});
+  check_equal(t, read_results(path));
 }
