@@ -169,6 +169,8 @@ TEST_CASE("merge, status, report and check need no dataset; plan downloads nothi
   damaged("\"label\":\"uniform\",", "", " lacks a field");
   damaged("\"runs\":[", "\"runz\":[", "not a plan (no runs)");
   damaged("quantlab-plan", "quantlab-plot", "not a quantlab plan");
+  damaged("\"runs\":[", "\"runs\":[[],", "'runs' holds a list, not a run");
+  damaged("\"sweep\":\"rec\"", "\"sweep\":\"../x\"", "the plan of sweep '../x', filed under 'rec'");
   damaged(saved.substr(saved.size() / 2), "", "not a readable plan");
   box.write("results/rec/plan.json", saved + "\n");
   CHECK(box.quantlab("status rec.yaml").status == 0);
