@@ -362,7 +362,7 @@ std::vector<RunRecord> RecordIndex::read(const std::vector<std::string>& ids,
 
 void RecordIndex::view(const RecordLocation& at, RecordView& view) const {
   try {
-    view_run_record(contents_[at.log]->data() + at.offset, at.size, view, /*declared=*/true);
+    view_run_record(contents_[at.log]->data() + at.offset, at.size, view, /*verified=*/true);
   } catch (const std::exception& e) {  // verified by index_records: not expected
     throw std::runtime_error(logs[at.log] + ": " + e.what());
   }

@@ -57,9 +57,9 @@ struct RecordView {
   std::vector<std::pair<std::string_view, Doubles>> vectors;
 };
 /// Checks what decode_run_record checks (a field twice or out of order included) and fills
-/// `view`, reusing its storage. Throws as decode_run_record does. `declared`: the bytes are
-/// known to hold only declared fields (checked when they were indexed), not asked again.
-void view_run_record(const char* data, std::size_t size, RecordView& view, bool declared = false);
+/// `view`, reusing its storage. Throws as decode_run_record does. `verified`: these very
+/// bytes passed every check when they were indexed; only their bounds are checked again.
+void view_run_record(const char* data, std::size_t size, RecordView& view, bool verified = false);
 
 /// Maps of strings (a record log's header): the same encoding.
 std::string encode_strings(const std::map<std::string, std::string>& strings);
