@@ -103,8 +103,7 @@ void check_format(const H5::H5Object& root, const FileFormat& format) {
     throw std::runtime_error(std::string("not a quantlab ") + format.kind);
   const double version = number_attribute(root, "format_version");
   if (version != static_cast<double>(format.version))
-    throw std::runtime_error(std::string(format.kind) + " format version " +
-                             number_text(version) +
+    throw std::runtime_error(std::string(format.kind) + " format version " + number_text(version) +
                              ", this quantlab reads version " + std::to_string(format.version) +
                              " (" + format.remedy + ")");
 }
