@@ -140,11 +140,15 @@ std::map<std::string, std::string> read_strings(Reader& r) {
   return strings;
 }
 
-RecordPreamble read_preamble(Reader& r) {
-  RecordPreamble p;
-  p.run_id = r.text();
-  p.status = r.text();
-  p.sweep = r.text();
+// The fields an encoded record puts first, as views into its bytes.
+struct PreambleView {
+  std::string_view run_id, status, sweep;
+};
+PreambleView read_preamble(Reader& r) {
+  PreambleView p;
+  p.run_id = r.text_view();
+  p.status = r.text_view();
+  p.sweep = r.text_view();
   if (p.status != "ok" && p.status != "failed") throw std::runtime_error("no status ok or failed");
   return p;
 }
@@ -180,7 +184,8 @@ std::string encode_run_record(const RunRecord& record) {
 
 RecordPreamble decode_record_preamble(const char* data, std::size_t size) {
   Reader r(data, size);
-  return read_preamble(r);
+  const PreambleView p = read_preamble(r);
+  return {std::string(p.run_id), std::string(p.status), std::string(p.sweep)};
 }
 
 std::vector<double> RecordView::Doubles::copy() const {
@@ -209,11 +214,10 @@ void read_fields(Reader& r, std::size_t least, std::vector<std::pair<std::string
 
 void view_run_record(const char* data, std::size_t size, RecordView& view, bool verified) {
   Reader r(data, size);
-  view.run_id = r.text_view();
-  view.status = r.text_view();
-  view.sweep = r.text_view();
-  if (view.status != "ok" && view.status != "failed")
-    throw std::runtime_error("no status ok or failed");
+  const PreambleView p = read_preamble(r);
+  view.run_id = p.run_id;
+  view.status = p.status;
+  view.sweep = p.sweep;
   read_fields(r, 8, view.text, !verified, [&] { return r.text_view(); });
   read_fields(r, 12, view.numbers, !verified, [&] { return r.f64(); });
   read_fields(r, 12, view.vectors, !verified, [&] { return r.doubles_view(); });

@@ -159,6 +159,19 @@ void write_by_hand(const std::string& path, int version,
       /*sealed=*/true);
 }
 
+// A format-4 table of run_id (values r0, r1) and status (value ok), with the codes given.
+template <class RunIdCode>
+void write_run_ids_and_status(const std::string& path, const std::vector<RunIdCode>& run_ids,
+                              const std::vector<std::uint32_t>& statuses) {
+  write_by_hand(path, 4, [&](H5::Group& root, H5::Group& table) {
+    hdf5::write_vector(table, "run_id", run_ids);
+    write_values(root, "run_id", {"r0", "r1"});
+    hdf5::write_vector(table, "status", statuses);
+    write_values(root, "status", {"ok"});
+    return std::string("run_id,status");
+  });
+}
+
 }  // namespace
 
 TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code is refused") {
@@ -179,26 +192,14 @@ TEST_CASE("a format-3 file (text cells as strings) is still read; a stray code i
 
   // Format 4 with a code past the column's values (sealed, so only the code is wrong).
   const std::string bad = (dir.path / "bad.h5").string();
-  write_by_hand(bad, 4, [&](H5::Group& root, H5::Group& table) {
-    hdf5::write_vector(table, "run_id", std::vector<std::uint32_t>{0, 1});
-    write_values(root, "run_id", {"r0", "r1"});
-    hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 7});
-    write_values(root, "status", {"ok"});
-    return std::string("run_id,status");
-  });
+  write_run_ids_and_status(bad, std::vector<std::uint32_t>{0, 1}, {0, 7});
   CHECK_THROWS_WITH_AS(read_results(bad),
                        doctest::Contains("text column 'status': a code 7 for 1 values"),
                        std::runtime_error);
 
   // Codes of another integer type (a -1 would be clipped to a valid 0 on reading): refused.
   const std::string signed_codes = (dir.path / "signed.h5").string();
-  write_by_hand(signed_codes, 4, [&](H5::Group& root, H5::Group& table) {
-    hdf5::write_vector(table, "run_id", std::vector<std::int64_t>{0, -1});
-    write_values(root, "run_id", {"r0", "r1"});
-    hdf5::write_vector(table, "status", std::vector<std::uint32_t>{0, 0});
-    write_values(root, "status", {"ok"});
-    return std::string("run_id,status");
-  });
+  write_run_ids_and_status(signed_codes, std::vector<std::int64_t>{0, -1}, {0, 0});
   CHECK_THROWS_WITH_AS(read_results(signed_codes),
                        doctest::Contains("text column 'run_id' is not uint32 codes"),
                        std::runtime_error);
