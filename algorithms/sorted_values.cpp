@@ -13,11 +13,16 @@ namespace quantlab {
 
 namespace {
 
+std::uint64_t bits_of(double v) {
+  std::uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
 // An unsigned key with the order of the (finite) doubles: flip the sign bit of positives and
 // every bit of negatives.
 std::uint64_t order_key(double v) {
-  std::uint64_t b;
-  std::memcpy(&b, &v, sizeof b);
+  const std::uint64_t b = bits_of(v);
   return (b >> 63) ? ~b : b | (std::uint64_t{1} << 63);
 }
 
@@ -124,14 +129,19 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
   if (n == 0) return s;
   if (positions == Positions::keep) s.of.set_size(n);
   std::vector<std::uint64_t> words(n);
-  std::uint64_t varying = 0;  // the key bits on which some two elements differ
-  const std::uint64_t first = order_key(x[0]);
+  // The bits on which some two doubles differ, and the key bits on which some two keys differ.
+  std::uint64_t varying_bits = 0, varying = 0;
+  const std::uint64_t first = order_key(x[0]), first_bits = bits_of(x[0]);
   for (std::size_t i = 0; i < n; ++i) {
     words[i] = order_key(x[i]);
     varying |= words[i] ^ first;
+    varying_bits |= bits_of(x[i]) ^ first_bits;
   }
-  // Bits outside [low, low + width) are the same in every key: the sort skips them.
-  const int low = varying ? __builtin_ctzll(varying) : 0;
+  // The sort reads the key bits [low, low + width) alone. Below `low` every double has the
+  // same bits (float32 data: 29 zeros), so keys of one sign agree there, and keys of either
+  // sign differ in their top bit: the window orders the keys and tells them apart. (Below
+  // `low` the keys themselves differ when signs are mixed: negatives' bits are flipped.)
+  const int low = varying_bits ? __builtin_ctzll(varying_bits) : 0;
   const int width = varying ? 64 - __builtin_clzll(varying) - low : 0;
 
   if (positions == Positions::skip && w.is_empty()) {  // the keys alone
@@ -149,13 +159,20 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
     const std::uint64_t key_mask =
         width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
     const std::uint64_t position_mask = (std::uint64_t{1} << position_bits) - 1;
-    const std::uint64_t fixed = first & ~(key_mask << low);
+    const std::uint64_t low_mask = (std::uint64_t{1} << low) - 1;
+    const std::uint64_t above = first & ~(key_mask << low) & ~low_mask;
+    // A key's bits below the window: the doubles' shared bits, flipped for negatives.
+    const std::uint64_t low_of_positive = first_bits & low_mask;
+    const std::uint64_t low_of_negative = ~first_bits & low_mask;
     for (std::size_t i = 0; i < n; ++i)
       words[i] = (((words[i] >> low) & key_mask) << position_bits) | i;
     std::vector<std::uint64_t> spare(n);
     radix_sort(words, spare, position_bits, width);
     spare = {};
-    auto key = [&](std::uint64_t word) { return fixed | ((word >> position_bits) << low); };
+    auto key = [&](std::uint64_t word) {
+      const std::uint64_t high = above | ((word >> position_bits) << low);
+      return high | (high >> 63 ? low_of_positive : low_of_negative);
+    };
     auto position = [&](std::size_t k) { return words[k] & position_mask; };
     merge_runs(words, key, position, w, s);
     return s;

@@ -1,7 +1,8 @@
 // Sorted distinct values: the radix sort in its three forms (bare keys; keys with their
 // positions in one word, as float32 data and data on few bits allow; keys beside positions)
-// against std::sort, with negatives, signed zeros, duplicates, float32 values (whose low bits
-// every key shares, so those digits are skipped) and sizes on both sides of the small-input
+// against std::sort, with negatives, signed zeros, duplicates, float32 values of either sign
+// and of both (whose 29 low bits every value shares, so those digits are skipped and the
+// keys fit beside their positions in one word) and sizes on both sides of the small-input
 // path; and the codewords of quantized_from_groups found by search against those found from
 // the positions.
 #include <doctest/doctest.h>
@@ -27,6 +28,9 @@ arma::vec mixed_values(Generator& g, std::size_t n, int kind_of_data) {
                     : g.laplace() * 1e-200;
     if (kind_of_data == 1) v = static_cast<float>(g.laplace() * 3);
     if (kind_of_data == 2) v = static_cast<double>(g.below(7)) * 0.25 - 0.5;  // few bits
+    // float32 of one sign: keys that share their top bits as well as their low ones.
+    if (kind_of_data == 3) v = -static_cast<float>(std::abs(g.laplace()));
+    if (kind_of_data == 4) v = static_cast<float>(1 + g.uniform() * 0.01);
   }
   return x;
 }
@@ -36,7 +40,7 @@ arma::vec mixed_values(Generator& g, std::size_t n, int kind_of_data) {
 TEST_CASE("distinct values, their weights and each element's position are exact") {
   Generator g(6);
   for (std::size_t n : {1, 2, 7, 63, 64, 1000, 20000, 100000})
-    for (int kind_of_data : {0, 1, 2})
+    for (int kind_of_data : {0, 1, 2, 3, 4})
       for (bool weighted : {false, true})
         for (Positions positions : {Positions::keep, Positions::skip}) {
           CAPTURE(n);
