@@ -2,8 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -14,6 +16,7 @@
 #include "datasets/sources.hpp"
 #include "experiments/config_overrides.hpp"
 #include "experiments/network_training.hpp"
+#include "experiments/utf8.hpp"
 
 namespace quantlab {
 namespace {
@@ -410,6 +413,20 @@ SweepConfig parse_config(const std::string& text, const std::string& path,
   std::string shown;
   for (const auto& o : overrides) shown += (shown.empty() ? "" : " ") + o;
   const Reader r(path, shown);
+  if (const std::size_t at = invalid_utf8_at(text); at != std::string::npos) {
+    const auto lines =
+        std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    const std::size_t newline = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
+    const std::size_t column = newline == std::string::npos ? at : at - newline - 1;
+    char shown_byte[8];
+    std::snprintf(shown_byte, sizeof shown_byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    throw ConfigError(path + ":" + std::to_string(lines + 1) + ":" + std::to_string(column + 1) +
+                      ": the config is not UTF-8 text (byte " + shown_byte + ")");
+  }
+  for (std::size_t i = 0; i < overrides.size(); ++i)
+    if (invalid_utf8_at(overrides[i]) != std::string::npos)
+      throw ConfigError(path + ": override " + std::to_string(i + 1) + " of " +
+                        std::to_string(overrides.size()) + " is not UTF-8 text");
   YAML::Node root;
   try {
     root = YAML::Load(text);

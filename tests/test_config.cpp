@@ -2,12 +2,16 @@
 // valid config expands into the expected ordered plan with stable run ids.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "algorithms/registry.hpp"
 #include "experiments/config.hpp"
 #include "experiments/network_training.hpp"
 #include "experiments/plan.hpp"
+#include "experiments/utf8.hpp"
 
 using namespace quantlab;
 
@@ -269,4 +273,69 @@ TEST_CASE("data outside quantlab's range are refused at plan time, naming the te
         replace(kValid, "seed: 3}", std::string("seed: 3, std: ") + std_text + "}"), "c.yaml");
     CHECK_THROWS_WITH(make_plan(c), doctest::Contains("outside [1e-100, 1e100] (rescale"));
   }
+}
+
+namespace {
+
+// The bytes a character takes by its lead byte (0: no lead byte).
+std::size_t announced_length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead >> 5 == 6 ? 2 : lead >> 4 == 14 ? 3 : lead >> 3 == 30 ? 4 : 0;
+}
+
+// Whether bytes are well-formed UTF-8, decoded independently: each character's code point
+// from its bits, then the length that code point needs, surrogates and the upper limit.
+bool well_formed(const std::vector<unsigned char>& b) {
+  for (std::size_t i = 0; i < b.size();) {
+    const std::size_t n = announced_length(b[i]);
+    if (n == 0 || i + n > b.size()) return false;
+    std::uint32_t code = n == 1 ? b[i] : b[i] & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((b[i + k] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (b[i + k] & 0x3F);
+    }
+    const std::size_t shortest = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (shortest != n || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("UTF-8 validation agrees with an independent decoder on every string of 1 to 3 bytes") {
+  std::size_t disagreements = 0;
+  for (std::uint32_t v = 0; v < (1u << 24); ++v) {
+    for (std::size_t n : {1, 2, 3}) {
+      if (n < 3 && v >> (8 * n)) continue;
+      std::vector<unsigned char> b;
+      for (std::size_t k = n; k-- > 0;) b.push_back(static_cast<unsigned char>(v >> (8 * k)));
+      const std::string text(b.begin(), b.end());
+      disagreements += (invalid_utf8_at(text) == std::string::npos) != well_formed(b);
+    }
+  }
+  CHECK(disagreements == 0);
+  // 4 bytes: every lead and second byte, with continuation bytes and not.
+  for (unsigned lead = 0xF0; lead <= 0xFF; ++lead)
+    for (unsigned second = 0; second < 256; ++second)
+      for (unsigned rest : {0x80u, 0xBFu, 0x41u}) {
+        const std::vector<unsigned char> b{static_cast<unsigned char>(lead),
+                                           static_cast<unsigned char>(second),
+                                           static_cast<unsigned char>(rest), 0x80};
+        CHECK((invalid_utf8_at(std::string(b.begin(), b.end())) == std::string::npos) ==
+              well_formed(b));
+      }
+  CHECK(invalid_utf8_at("caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e") == std::string::npos);
+  CHECK(invalid_utf8_at("ok \xe2\x82") == 3);  // cut short at the end
+  CHECK(invalid_utf8_at("\xc3\xa9\xff") == 2);
+}
+
+TEST_CASE("a config or an override that is not UTF-8 is named with its line and column") {
+  CHECK(error_of(replace(kValid, "name: tiny", "name: t\xe9ny")) ==
+        "c.yaml:1:8: the config is not UTF-8 text (byte 0xE9)");
+  CHECK(error_of(replace(kValid, "optimal", "{name: optimal, label: \"\xc0\xaf\"}")) ==
+        "c.yaml:8:29: the config is not UTF-8 text (byte 0xC0)");
+  CHECK_THROWS_WITH(parse_config(kValid, "c.yaml", {"bits=1", "name=\xff"}),
+                    "c.yaml: override 2 of 2 is not UTF-8 text");
+  CHECK(error_of(replace(kValid, "optimal",
+                         "{name: optimal, label: \"t\xc3\xa9 \xe2\x82\xac\"}")) == "(no error)");
 }

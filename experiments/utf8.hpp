@@ -1,0 +1,13 @@
+#pragma once
+// Whether text is well-formed UTF-8, as YAML requires of a config and JSON of the plan and
+// the records that keep its strings.
+#include <cstddef>
+#include <string_view>
+
+namespace quantlab {
+
+/// The offset of the first byte that does not begin or continue a well-formed UTF-8 character
+/// (RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view text);
+
+}  // namespace quantlab
