@@ -313,9 +313,16 @@ py::dict results_vectors(const std::string& path) {
 }
 
 // A text column as a list of str: each distinct value made a str once, its cells sharing it.
+// Bytes that are not UTF-8 (a file name in an error text) decode as os.fsdecode does them,
+// to lone surrogates that encode back to the same bytes, as scripts/results.py reads them.
 py::list text_cells(const TextColumn& column) {
   std::vector<py::str> values;
-  for (const auto& v : column.values()) values.emplace_back(v);
+  for (const auto& v : column.values()) {
+    PyObject* text =
+        PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "surrogateescape");
+    if (!text) throw py::error_already_set();
+    values.push_back(py::reinterpret_steal<py::str>(text));
+  }
   py::list cells(column.size());
   for (std::size_t row = 0; row < column.size(); ++row) cells[row] = values[column.codes()[row]];
   return cells;

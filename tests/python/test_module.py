@@ -382,3 +382,31 @@ def test_import_chooses_the_openblas_kernels_from_the_cpu_and_says_when_too_late
     # Kernels given are kept.
     core, reason, _ = kernels_in_a_fresh_interpreter("import quantlab", OPENBLAS_CORETYPE="Haswell")
     assert core == "Haswell" and reason == "OPENBLAS_CORETYPE=Haswell given"
+
+
+def test_text_that_is_not_utf8_reads_back_as_its_bytes(tmp_path, monkeypatch):
+    # A config cannot hold such bytes (it must be UTF-8), but a results file from elsewhere
+    # can: its cells decode as os.fsdecode does, to the same str as scripts/results.py gives.
+    import hashlib
+    import sys
+    import h5py
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+    import results
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "u.yaml").write_text(
+        "name: u\ndatasets:\n  - name: g\n    synthetic: {distribution: gaussian, n: 50, "
+        "seed: 1}\nalgorithms: [{name: uniform, label: caf_e}]\nbits: [1]\n")
+    path = tmp_path / "r" / "u.h5"
+    quantlab.run("u.yaml", out="r")
+    block = 512  # the sealed file's user block: its first line holds the image's SHA-256
+    with h5py.File(path, "r+") as f:
+        text = f["text_values"]["label"]["bytes"]
+        raw = text[()].tobytes()
+        text[...] = np.frombuffer(raw.replace(b"caf_e", b"caf\xe9e"), dtype=np.uint8)
+    image = path.read_bytes()
+    digest = hashlib.sha256(image[block:]).hexdigest().encode()
+    seal = b"quantlab-sealed sha256 " + digest + b"\n"
+    path.write_bytes(seal + b"\0" * (block - len(seal)) + image[block:])
+    label = quantlab.read_results(path)["label"][0]
+    assert label == "caf\udce9e" and label.encode("utf-8", "surrogateescape") == b"caf\xe9e"
+    assert results.load_table(path)["label"][0] == label
