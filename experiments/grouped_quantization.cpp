@@ -13,20 +13,27 @@
 
 namespace quantlab {
 
-std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity) {
+std::vector<TensorGroup> groups_of(const Tensor& tensor, const Granularity& granularity) {
   const std::size_t n = tensor.size();
-  if (!granularity.axis) return {arma::regspace<arma::uvec>(0, n - 1)};
+  if (!granularity.axis) return {TensorGroup::range(0, n)};
   const int rank = static_cast<int>(tensor.shape.size());
   const int axis = *granularity.axis < 0 ? *granularity.axis + rank : *granularity.axis;
   std::size_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= tensor.shape[d];
   for (int d = axis + 1; d < rank; ++d) inner *= tensor.shape[d];
   const std::size_t count = tensor.shape[axis];
-  std::vector<arma::uvec> groups(count, arma::uvec(outer * inner));
-  for (std::size_t o = 0; o < outer; ++o)
-    for (std::size_t g = 0; g < count; ++g)
-      for (std::size_t i = 0; i < inner; ++i)
-        groups[g][o * inner + i] = (o * count + g) * inner + i;
+  std::vector<TensorGroup> groups;
+  groups.reserve(count);
+  for (std::size_t g = 0; g < count; ++g) {
+    if (outer == 1) {  // row-major: the g-th index along the first axis is one range
+      groups.push_back(TensorGroup::range(g * inner, inner));
+      continue;
+    }
+    arma::uvec members(outer * inner);
+    for (std::size_t o = 0; o < outer; ++o)
+      for (std::size_t i = 0; i < inner; ++i) members[o * inner + i] = (o * count + g) * inner + i;
+    groups.emplace_back(std::move(members));
+  }
   return groups;
 }
 
@@ -38,19 +45,19 @@ MatrixShape matrix_of(const std::vector<std::size_t>& shape) {
 }
 
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
-                                         const std::vector<arma::uvec>& groups, std::size_t cap) {
+                                         const std::vector<TensorGroup>& groups, std::size_t cap) {
   std::vector<std::size_t> out;
   for (const auto& g : groups) {
     std::size_t count = 0;
-    if (cap < g.n_elem / 8) {
+    if (cap < g.size() / 8) {
       // Few wanted: a set of the values seen, stopped at `cap` (continuous data stops after
       // about cap values; no sort of the group).
       std::unordered_set<double> seen;
       seen.reserve(2 * cap);
-      for (arma::uword i = 0; i < g.n_elem && seen.size() < cap; ++i) seen.insert(values[g[i]]);
+      for (std::size_t i = 0; i < g.size() && seen.size() < cap; ++i) seen.insert(values[g[i]]);
       count = seen.size();
     } else {
-      const arma::vec v = arma::sort(values.elem(g));
+      const arma::vec v = arma::sort(g.values_of(values));
       for (arma::uword i = 0; i < v.n_elem; ++i) count += i == 0 || v[i] != v[i - 1];
     }
     out.push_back(std::min(count, cap));
@@ -59,15 +66,17 @@ std::vector<std::size_t> distinct_counts(const arma::vec& values,
 }
 
 std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction,
-                                         const std::vector<arma::uvec>& groups) {
+                                         const std::vector<TensorGroup>& groups) {
   std::vector<arma::uvec> out;
   for (const auto& g : groups) {
-    const arma::vec v = reconstruction.elem(g);
+    const arma::vec v = g.values_of(reconstruction);
     const arma::uvec order = arma::stable_sort_index(v);
     std::size_t start = 0;
     for (std::size_t i = 1; i <= order.n_elem; ++i)
       if (i == order.n_elem || v[order[i]] != v[order[start]]) {
-        out.push_back(arma::uvec(g.elem(order.subvec(start, i - 1))));
+        arma::uvec members(i - start);
+        for (std::size_t k = start; k < i; ++k) members[k - start] = g[order[k]];
+        out.push_back(std::move(members));
         start = i;
       }
   }
@@ -89,16 +98,12 @@ const OutputSpec& declared(const std::vector<OutputSpec>& outputs, const std::st
 
 namespace {
 
-// One group's quantization, on its own values (a copy by index unless it is the tensor).
+// One group's quantization, on its own values (read in place for a range, else a copy).
 Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
-                         const arma::vec& weights, const arma::uvec& index, std::size_t levels,
+                         const arma::vec& weights, const TensorGroup& group, std::size_t levels,
                          Generator& generator, MatrixShape matrix, const arma::vec* previous) {
-  const bool whole = index.n_elem == values.n_elem;  // the group is the tensor: no copy
-  arma::vec own_x, own_w;
-  if (!whole) own_x = values.elem(index);
-  if (!whole && !weights.is_empty()) own_w = weights.elem(index);
-  const arma::vec& x = whole ? values : own_x;
-  const arma::vec& w = whole ? weights : own_w;
+  const arma::vec x = group.values_of(values);
+  const arma::vec w = weights.is_empty() ? arma::vec() : group.values_of(weights);
   const bool as_matrix = matrix.rows && quantizer.reads_matrix_layout();
   return as_matrix  ? quantizer.quantize_matrix(x, matrix.rows, matrix.cols, w, levels, generator)
          : previous ? quantizer.quantize_from(x, w, levels, generator, *previous)
@@ -109,7 +114,7 @@ Quantized quantize_group(const Quantizer& quantizer, const arma::vec& values,
 
 GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
                               const arma::vec& values, const arma::vec& weights,
-                              const std::vector<arma::uvec>& groups,
+                              const std::vector<TensorGroup>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<MatrixShape>& matrices,
                               const std::vector<arma::vec>& previous, std::size_t threads) {
@@ -132,17 +137,17 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   });
 
   GroupedResult r;
-  const bool whole = count == 1 && groups[0].n_elem == values.n_elem;  // the group's own order
+  const bool whole = count == 1 && groups[0].is_whole(values.n_elem);
   if (!whole) r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
   for (std::size_t g = 0; g < count; ++g) {
-    const arma::uvec& index = groups[g];
+    const double size = static_cast<double>(groups[g].size());
     if (distinct[g] < K) ++r.clamped_groups;
     Quantized& q = quantized[g];
     if (whole)
       r.reconstruction = std::move(q.reconstruction);
     else
-      r.reconstruction.elem(index) = q.reconstruction;
+      groups[g].assign(r.reconstruction, q.reconstruction);
 
     const std::size_t codewords = q.codewords ? q.codewords : q.codebook.n_elem;
     std::vector<double> sizes(codewords, 0.0);
@@ -154,10 +159,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
     r.side_bits += q.side_bits;
     r.max_levels = std::max(r.max_levels, codewords);
     r.group_indices.push_back(std::move(q.indices));
-    weighted_entropy += entropy_bits(sizes) * static_cast<double>(index.n_elem);
+    weighted_entropy += entropy_bits(sizes) * size;
     r.iterations = std::max(r.iterations, q.iterations);
     r.converged = r.converged && q.converged;
-    const double size = static_cast<double>(index.n_elem);
     for (const auto& [key, value] : q.scalars) {
       const OutputSpec& o = declared(outputs, key, OutputKind::scalar);
       auto [it, fresh] = r.scalars.emplace(key, 0.0);
@@ -190,7 +194,7 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
     }
   }
   std::size_t members = 0;
-  for (const auto& g : groups) members += g.n_elem;
+  for (const auto& g : groups) members += g.size();
   r.entropy_bits = weighted_entropy / static_cast<double>(members);
   for (auto& [key, value] : r.scalars) {
     const OutputSpec& o = declared(outputs, key, OutputKind::scalar);
@@ -216,7 +220,7 @@ std::vector<arma::vec> group_codebooks(const GroupedResult& result) {
   return out;
 }
 
-void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& groups) {
+void add_coding_statistics(GroupedResult& r, const std::vector<TensorGroup>& groups) {
   r.huffman_bits = r.huffman_table_bits = 0;
   r.variable_length_bits = r.fixed_length_bits = r.side_bits;
   std::size_t offset = 0;
@@ -235,7 +239,7 @@ void add_coding_statistics(GroupedResult& r, const std::vector<arma::uvec>& grou
     r.huffman_table_bits += static_cast<double>(code.table_bits());
     r.variable_length_bits += coded + table + codebook_bits;
     r.fixed_length_bits +=
-        static_cast<double>(groups[g].n_elem) * std::ceil(std::log2(static_cast<double>(k))) +
+        static_cast<double>(groups[g].size()) * std::ceil(std::log2(static_cast<double>(k))) +
         codebook_bits;
   }
 }

@@ -12,12 +12,13 @@
 #include "algorithms/quantizer.hpp"
 #include "datasets/tensor.hpp"
 #include "experiments/config.hpp"
+#include "experiments/tensor_group.hpp"
 
 namespace quantlab {
 
 /// The flat (row-major) indices of each group: one group for the whole tensor, or one per
-/// index along the axis.
-std::vector<arma::uvec> groups_of(const Tensor& tensor, const Granularity& granularity);
+/// index along the axis (ranges along the first axis, lists along any other).
+std::vector<TensorGroup> groups_of(const Tensor& tensor, const Granularity& granularity);
 
 /// A group's values read as a row-major rows × cols matrix; 0 × 0 for a group that has no
 /// matrix form.
@@ -33,7 +34,7 @@ MatrixShape matrix_of(const std::vector<std::size_t>& shape);
 /// Distinct values of each group, counted up to `cap` (min(distinct, cap): all that K-level
 /// quantization needs to know, found without sorting when cap is small).
 std::vector<std::size_t> distinct_counts(const arma::vec& values,
-                                         const std::vector<arma::uvec>& groups,
+                                         const std::vector<TensorGroup>& groups,
                                          std::size_t cap = std::numeric_limits<std::size_t>::max());
 
 struct GroupedResult {
@@ -74,7 +75,7 @@ struct GroupedResult {
 /// depend on the thread count.
 GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<OutputSpec>& outputs,
                               const arma::vec& values, const arma::vec& weights,
-                              const std::vector<arma::uvec>& groups,
+                              const std::vector<TensorGroup>& groups,
                               const std::vector<std::size_t>& distinct, std::size_t K,
                               Generator& generator, const std::vector<MatrixShape>& matrices = {},
                               const std::vector<arma::vec>& previous = {}, std::size_t threads = 1);
@@ -85,10 +86,10 @@ std::vector<arma::vec> group_codebooks(const GroupedResult& result);
 /// Per group, per distinct value of `reconstruction` in it (ascending, as the groups'
 /// codebooks): the flat indices that hold it.
 std::vector<arma::uvec> codeword_members(const arma::vec& reconstruction,
-                                         const std::vector<arma::uvec>& groups);
+                                         const std::vector<TensorGroup>& groups);
 
 /// Builds each group's Huffman code from its cluster sizes and fills in the coding fields.
 /// Kept apart from quantize_groups so that a quantizer's timing does not include the coding.
-void add_coding_statistics(GroupedResult& result, const std::vector<arma::uvec>& groups);
+void add_coding_statistics(GroupedResult& result, const std::vector<TensorGroup>& groups);
 
 }  // namespace quantlab

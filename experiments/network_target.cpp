@@ -54,14 +54,14 @@ PlannedTensor load_network_target(const DatasetSpec& d, const std::vector<std::s
   return p;
 }
 
-std::vector<arma::uvec> NetworkTarget::groups(const Tensor&, const Granularity&) const {
+std::vector<TensorGroup> NetworkTarget::groups(const Tensor&, const Granularity&) const {
   std::size_t total = 0;
   for (std::size_t s : sizes) total += s;
-  if (!per_layer) return {arma::regspace<arma::uvec>(0, total - 1)};
-  std::vector<arma::uvec> out;
+  if (!per_layer) return {TensorGroup::range(0, total)};
+  std::vector<TensorGroup> out;
   std::size_t offset = 0;
   for (std::size_t s : sizes) {
-    out.push_back(arma::regspace<arma::uvec>(offset, offset + s - 1));
+    out.push_back(TensorGroup::range(offset, s));
     offset += s;
   }
   return out;

@@ -29,7 +29,7 @@ class NetworkTarget : public RunTarget {
 
   /// A codebook per selected tensor, or one for their concatenation (the granularity is
   /// the scope's, not the run's).
-  std::vector<arma::uvec> groups(const Tensor& values, const Granularity&) const override;
+  std::vector<TensorGroup> groups(const Tensor& values, const Granularity&) const override;
   /// Per layer, each layer's matrix form (dense [in, out]; convolution HWIO as [H·W·I, O]);
   /// their concatenation has none.
   std::vector<MatrixShape> matrices(const Tensor& values, const Granularity&) const override;

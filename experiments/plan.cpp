@@ -30,12 +30,12 @@ bool PlannedTensor::zeros_pruned() const {
   return pruned != tensor.attributes.end() && pruned->second == "zeros";
 }
 
-std::vector<MatrixShape> PlannedTensor::kept_matrices(const std::vector<arma::uvec>& groups,
+std::vector<MatrixShape> PlannedTensor::kept_matrices(const std::vector<TensorGroup>& groups,
                                                       const Granularity& granularity) const {
   std::vector<MatrixShape> matrices = target().matrices(tensor, granularity);
   if (zeros_pruned())
     for (std::size_t i = 0; i < matrices.size(); ++i)
-      if (arma::any(tensor.values.elem(groups[i]) == 0)) matrices[i] = {};
+      if (arma::any(groups[i].values_of(tensor.values) == 0)) matrices[i] = {};
   return matrices;
 }
 

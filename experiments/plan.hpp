@@ -34,7 +34,7 @@ struct PlannedTensor {
   bool zeros_pruned() const;
   /// The matrix form of each of `groups` (the target's, for `granularity`; empty: all flat),
   /// a group that holds pruned zeros being a vector of its kept values.
-  std::vector<MatrixShape> kept_matrices(const std::vector<arma::uvec>& groups,
+  std::vector<MatrixShape> kept_matrices(const std::vector<TensorGroup>& groups,
                                          const Granularity& granularity) const;
 };
 

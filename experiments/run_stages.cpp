@@ -29,7 +29,7 @@ const arma::vec& run_weights(const PlannedTensor& t, const PlannedRun& run) {
 TrainedCompression train_target(const PlannedTensor& t, const PlannedRun& run,
                                 const AlgorithmInfo& info, const Quantizer& quantizer,
                                 const RunGroups& g, GroupedResult& result) {
-  const std::vector<arma::uvec>& groups = g.groups;
+  const std::vector<TensorGroup>& groups = g.groups;
   GroupedResult last;
   const arma::vec& weights = run_weights(t, run);
   const bool warm_start = run.training.boolean("warm_start");
@@ -208,14 +208,14 @@ RunGroups run_groups(const PlannedTensor& t, const PlannedRun& run) {
     for (arma::uword i = 0; i < t.tensor.size(); ++i)
       if (t.tensor.values[i] != 0) g.kept.push_back(i);
     if (g.kept.empty()) throw std::invalid_argument("every value of the pruned tensor is pruned");
-    std::vector<arma::uvec> nonempty;
+    std::vector<TensorGroup> nonempty;
     std::vector<MatrixShape> matrices;  // those of the groups left
     for (std::size_t i = 0; i < g.groups.size(); ++i) {
-      const arma::uvec& group = g.groups[i];
-      arma::uvec kept = group.elem(arma::find(t.tensor.values.elem(group) != 0));
+      const TensorGroup& group = g.groups[i];
+      arma::uvec kept = group.indices().elem(arma::find(group.values_of(t.tensor.values) != 0));
       if (kept.is_empty()) continue;
       if (!g.matrices.empty()) matrices.push_back(g.matrices[i]);
-      nonempty.push_back(std::move(kept));
+      nonempty.emplace_back(std::move(kept));
     }
     g.groups = std::move(nonempty);
     g.matrices = std::move(matrices);
@@ -298,7 +298,7 @@ std::optional<OptimumReference> optimum_reference(const PlannedTensor& t, const 
       // exactly (algorithms/optimal.cpp), so its error is exactly zero without a partition.
       bool every_value_a_level = !g.pruned;
       for (std::size_t i = 0; i < g.groups.size() && every_value_a_level; ++i)
-        every_value_a_level = g.distinct[i] < run.levels || g.groups[i].n_elem <= run.levels;
+        every_value_a_level = g.distinct[i] < run.levels || g.groups[i].size() <= run.levels;
       if (every_value_a_level) return 0.0;
       const AlgorithmInfo& exact = *find_algorithm("optimal");
       const auto optimal = exact.make(Parameters(exact.parameters, {}));

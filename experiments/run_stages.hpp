@@ -33,7 +33,7 @@ class OptimumCache {
 /// What is quantized: the groups (a codebook each) and, for a pruned tensor, the kept
 /// positions (its zeros are left out and their positions coded).
 struct RunGroups {
-  std::vector<arma::uvec> groups;
+  std::vector<TensorGroup> groups;
   std::vector<MatrixShape> matrices;  ///< each group's matrix form (none: all flat)
   std::vector<std::size_t> distinct;  ///< distinct values per group, counted up to K
   std::vector<std::size_t> kept;      ///< pruned tensors: flat indices of the kept values

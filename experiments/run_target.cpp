@@ -9,8 +9,8 @@ namespace {
 
 class TensorTarget : public RunTarget {
  public:
-  std::vector<arma::uvec> groups(const Tensor& tensor,
-                                 const Granularity& granularity) const override {
+  std::vector<TensorGroup> groups(const Tensor& tensor,
+                                  const Granularity& granularity) const override {
     return groups_of(tensor, granularity);
   }
   /// The whole tensor is a matrix when it has two axes or more; groups along an axis are not.

@@ -55,8 +55,8 @@ class RunTarget {
   virtual ~RunTarget() = default;
 
   /// Flat indices of each codebook's values in `tensor` (the target's values).
-  virtual std::vector<arma::uvec> groups(const Tensor& tensor,
-                                         const Granularity& granularity) const = 0;
+  virtual std::vector<TensorGroup> groups(const Tensor& tensor,
+                                          const Granularity& granularity) const = 0;
   /// The matrix form of each of those groups (all flat: none).
   virtual std::vector<MatrixShape> matrices(const Tensor& tensor,
                                             const Granularity& granularity) const = 0;

@@ -27,14 +27,16 @@ TEST_CASE("groups along every axis of a 3-D tensor, negative axes counted from t
     REQUIRE(groups.size() == t.shape[a]);
     arma::uvec seen(24, arma::fill::zeros);
     for (std::size_t g = 0; g < groups.size(); ++g)
-      for (arma::uword flat : groups[g]) {
+      for (arma::uword flat : groups[g].indices()) {
         const std::size_t index[3] = {flat / 12, flat / 4 % 3, flat % 4};  // row-major
         CHECK(index[a] == g);
         ++seen[flat];
       }
     CHECK(arma::all(seen == 1));
+    for (const auto& group : groups) CHECK(group.is_range() == (a == 0));  // rows read in place
   }
   CHECK(groups_of(t, Granularity{}).size() == 1);
+  CHECK(groups_of(t, Granularity{})[0].is_whole(24));
 }
 
 TEST_CASE("distinct values counted up to a cap: min(distinct, cap), -0 and 0 one value") {
@@ -44,8 +46,8 @@ TEST_CASE("distinct values counted up to a cap: min(distinct, cap), -0 and 0 one
   v[0] = -0.0;
   v[1] = 0.0;
   v[2] = 0.5;  // a ninth
-  const std::vector<arma::uvec> whole{arma::regspace<arma::uvec>(0, 399)};
-  const std::vector<arma::uvec> head{arma::regspace<arma::uvec>(0, 2)};
+  const std::vector<TensorGroup> whole{TensorGroup::range(0, 400)};
+  const std::vector<TensorGroup> head{TensorGroup(arma::uvec{2, 0, 1})};
   std::vector<std::size_t> found;
   for (std::size_t cap : {1, 2, 5, 8, 9, 10, 50, 400})  // the set (cap < n / 8) and the sort
     found.push_back(distinct_counts(v, whole, cap)[0]);
@@ -107,10 +109,10 @@ TEST_CASE("several groups draw from their own generators: the same result on any
   Generator run(5);
   for (std::size_t row = 0; row < 9; ++row) {
     Generator own(run.next());
-    const arma::vec x = t.values.elem(groups[row]);
+    const arma::vec x = t.values.elem(groups[row].indices());
     const Quantized alone = kmeans->quantize(x, {}, 6, own);
-    CHECK(arma::approx_equal(one.reconstruction.elem(groups[row]), alone.reconstruction, "absdiff",
-                             0));
+    CHECK(arma::approx_equal(one.reconstruction.elem(groups[row].indices()), alone.reconstruction,
+                             "absdiff", 0));
   }
 }
 
@@ -171,8 +173,8 @@ TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network 
   network.network_parameters = 20;
   const auto layers = network.groups(t, rows);  // the scope decides, not the granularity
   REQUIRE(layers.size() == 2);
-  CHECK(arma::all(layers[0] == arma::regspace<arma::uvec>(0, 4)));
-  CHECK(arma::all(layers[1] == arma::regspace<arma::uvec>(5, 11)));
+  CHECK(arma::all(layers[0].indices() == arma::regspace<arma::uvec>(0, 4)));
+  CHECK(arma::all(layers[1].indices() == arma::regspace<arma::uvec>(5, 11)));
   const auto matrices = network.matrices(t, rows);  // each layer's own
   REQUIRE(matrices.size() == 2);
   CHECK(matrices[0].rows == 1);
@@ -185,4 +187,49 @@ TEST_CASE("run targets: a tensor is grouped by the run's granularity, a network 
   const ModelRatios ratios = *network.model_ratios(12, 24, 36);
   CHECK(ratios.variable_length == doctest::Approx(32.0 * 20 / (24 + 32 * 8)));
   CHECK(ratios.fixed_length == doctest::Approx(32.0 * 20 / (36 + 32 * 8)));
+}
+
+TEST_CASE("a group reads a range of the tensor in place and a list of indices by copy") {
+  const arma::vec v = arma::regspace<arma::vec>(0, 9) * 1.5;
+  const TensorGroup row = TensorGroup::range(3, 4);
+  const arma::vec in_place = row.values_of(v);
+  CHECK(in_place.memptr() == v.memptr() + 3);
+  CHECK(arma::all(in_place == v.subvec(3, 6)));
+  const TensorGroup column(arma::uvec{8, 1, 5});
+  const arma::vec gathered = column.values_of(v);
+  CHECK(gathered.memptr() != v.memptr() + 8);
+  CHECK(arma::all(gathered == arma::vec{12, 1.5, 7.5}));
+  CHECK(column[1] == 1);
+  CHECK(row[2] == 5);
+  CHECK(arma::all(row.indices() == arma::uvec{3, 4, 5, 6}));
+  arma::vec out(10, arma::fill::zeros);
+  row.assign(out, arma::vec{1, 2, 3, 4});
+  column.assign(out, arma::vec{7, 8, 9});
+  CHECK(arma::all(out == arma::vec{0, 8, 0, 1, 2, 9, 4, 0, 7, 0}));
+  CHECK(TensorGroup::range(0, 10).is_whole(10));
+  CHECK(!row.is_whole(10));
+  CHECK_THROWS_AS(TensorGroup::range(8, 4).values_of(v), std::logic_error);
+}
+
+TEST_CASE(
+    "per-column weighted quantization (groups of gathered indices) equals each column alone") {
+  Generator g(21);
+  Tensor t;
+  t.shape = {30, 4};
+  t.values.set_size(120);
+  for (double& v : t.values) v = g.normal();
+  const arma::vec w = testing::positive_weights(g, 120);
+  const auto columns = groups_of(t, Granularity{1});
+  REQUIRE(columns.size() == 4);
+  const OptimalQuantizer optimal(64);
+  Generator unused(0);
+  const GroupedResult r = quantize_groups(optimal, find_algorithm("optimal")->outputs, t.values, w,
+                                          columns, distinct_counts(t.values, columns), 3, unused);
+  for (std::size_t c = 0; c < 4; ++c) {
+    arma::vec x(30), wc(30), expected(30);
+    for (std::size_t i = 0; i < 30; ++i) x[i] = t.values[i * 4 + c], wc[i] = w[i * 4 + c];
+    const Quantized alone = optimal.quantize(x, wc, 3, unused);
+    for (std::size_t i = 0; i < 30; ++i)
+      CHECK(r.reconstruction[i * 4 + c] == alone.reconstruction[i]);
+  }
 }

@@ -93,7 +93,7 @@ TEST_CASE("one used symbol: no bits at all; a corrupt stream is rejected") {
 TEST_CASE("compression ratios of paper 5, eq. (1) and (2), by hand") {
   // Three clusters of 6, 2 and 2 values: Huffman lengths 1, 2, 2.
   const arma::vec x = "0 0 0 0 0 0 1 1 5 5";
-  const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 9)};
+  const std::vector<TensorGroup> groups = {TensorGroup::range(0, 10)};
   Generator unused(0);
   GroupedResult r = quantize_groups(OptimalQuantizer(64), find_algorithm("optimal")->outputs, x, {},
                                     groups, {3}, 3, unused);

@@ -392,7 +392,7 @@ TEST_CASE("a network's layers reach kashin as their matrices, unless pruning bro
   p.tensor.attributes["pruned"] = "zeros";
   const RunGroups pruned = run_groups(p, run);
   REQUIRE(pruned.matrices.size() == 2);
-  CHECK(pruned.groups[0].n_elem == 127);
+  CHECK(pruned.groups[0].size() == 127);
   CHECK(pruned.matrices[0].rows == 0);
   CHECK(pruned.matrices[1].rows == 8);
 }

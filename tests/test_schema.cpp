@@ -75,7 +75,7 @@ TEST_CASE("every column is declared once, with a doc; every group has columns") 
 
 TEST_CASE("a quantizer reporting an undeclared output is an error") {
   const arma::vec x = "1 2 3 4";
-  const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 3)};
+  const std::vector<TensorGroup> groups = {TensorGroup::range(0, 4)};
   Generator g(0);
   CHECK_THROWS_AS(quantize_groups(Chatty(), {}, x, {}, groups, {4}, 4, g), std::logic_error);
   const std::vector<OutputSpec> declared = {scalar_output("surprise", Combine::sum, "", "ok")};
@@ -85,9 +85,8 @@ TEST_CASE("a quantizer reporting an undeclared output is an error") {
 TEST_CASE("per-group outputs combine as declared: a step per group, entropy weighted by size") {
   // Three rows of different spreads and lengths 4: uniform's step differs per row.
   const arma::vec x = "0 1 2 3  0 10 20 30  -5 -4 6 7";
-  const std::vector<arma::uvec> groups = {arma::regspace<arma::uvec>(0, 3),
-                                          arma::regspace<arma::uvec>(4, 7),
-                                          arma::regspace<arma::uvec>(8, 11)};
+  const std::vector<TensorGroup> groups = {TensorGroup::range(0, 4), TensorGroup::range(4, 4),
+                                           TensorGroup::range(8, 4)};
   Generator g(0);
   const UniformQuantizer uniform(UniformMode::minmax, UniformReconstruction::grid, 0);
   const GroupedResult r =
@@ -95,24 +94,25 @@ TEST_CASE("per-group outputs combine as declared: a step per group, entropy weig
   CHECK(std::isnan(r.scalars.at("step")));  // no single step for three rows
   REQUIRE(r.per_group.at("step").size() == 3);
   for (std::size_t i = 0; i < 3; ++i) {
-    const Quantized alone = uniform.quantize(x.elem(groups[i]), {}, 2, g);
+    const Quantized alone = uniform.quantize(groups[i].values_of(x), {}, 2, g);
     CHECK(r.per_group.at("step")[i] == alone.scalars.at("step"));
   }
   CHECK(r.per_group.at("step")[1] == 30);  // minmax, K = 2: the step is the range
 
   // ecsq_uniform's entropy: each group's weighted by its size (the groups differ in size).
-  const std::vector<arma::uvec> uneven = {arma::regspace<arma::uvec>(0, 1),
-                                          arma::regspace<arma::uvec>(2, 11)};
+  // One group a list of indices, the other a range.
+  const std::vector<TensorGroup> uneven = {TensorGroup(arma::uvec{0, 1}),
+                                           TensorGroup::range(2, 10)};
   const UniformEcsqQuantizer ecsq(1.5, 0);
   const GroupedResult e =
       quantize_groups(ecsq, find_algorithm("ecsq_uniform")->outputs, x, {}, uneven, {2, 10}, 8, g);
-  const double h0 = ecsq.quantize(x.elem(uneven[0]), {}, 2, g).scalars.at("entropy");
-  const double h1 = ecsq.quantize(x.elem(uneven[1]), {}, 8, g).scalars.at("entropy");
+  const double h0 = ecsq.quantize(x.subvec(0, 1), {}, 2, g).scalars.at("entropy");
+  const double h1 = ecsq.quantize(x.subvec(2, 11), {}, 8, g).scalars.at("entropy");
   CHECK(e.scalars.at("entropy") == doctest::Approx((2 * h0 + 10 * h1) / 12).epsilon(1e-15));
   CHECK(h0 != h1);
   // One group: the value itself, no vector.
   const GroupedResult one = quantize_groups(uniform, find_algorithm("uniform")->outputs, x, {},
-                                            {arma::regspace<arma::uvec>(0, 11)}, {12}, 2, g);
+                                            {TensorGroup::range(0, 12)}, {12}, 2, g);
   CHECK(one.scalars.at("step") == 35);
   CHECK(one.per_group.empty());
 }

@@ -152,11 +152,11 @@ py::array_t<double> numpy_copy(const std::vector<double>& v) {
 // Each value's position in its group's codebook, when the codewords are scalar levels (a
 // Kashin code's are not: then none). The tensor as one group hands its indices' own memory
 // to NumPy (freed with the array).
-py::object indices_of(GroupedResult& r, const std::vector<arma::uvec>& groups, std::size_t n) {
+py::object indices_of(GroupedResult& r, const std::vector<TensorGroup>& groups, std::size_t n) {
   static_assert(sizeof(arma::uword) == sizeof(std::int64_t), "indices viewed as int64");
   for (std::size_t g = 0; g < groups.size(); ++g)
     if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
-  if (groups.size() == 1 && groups[0].n_elem == n) {  // in the tensor's order
+  if (groups.size() == 1 && groups[0].is_whole(n)) {  // in the tensor's order
     auto* owned = new arma::uvec(std::move(r.group_indices[0]));
     const py::capsule free_owned(owned, [](void* p) { delete static_cast<arma::uvec*>(p); });
     return py::array_t<std::int64_t>(static_cast<py::ssize_t>(n),
@@ -167,9 +167,9 @@ py::object indices_of(GroupedResult& r, const std::vector<arma::uvec>& groups, s
   std::int64_t* idx = out.mutable_data();
   std::fill(idx, idx + n, -1);  // pruned: none
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    const arma::uvec& members = groups[g];
+    const TensorGroup& members = groups[g];
     const arma::uvec& codewords = r.group_indices[g];
-    for (arma::uword i = 0; i < members.n_elem; ++i)
+    for (std::size_t i = 0; i < members.size(); ++i)
       idx[members[i]] = static_cast<std::int64_t>(codewords[i]);
   }
   return std::move(out);
