@@ -29,6 +29,26 @@ std::map<std::string, double> error_metrics(const arma::vec& x, const arma::vec&
   };
 }
 
+double variance_about(const arma::vec& x, double mean) {
+  const arma::uword n = x.n_elem;
+  if (n < 2) return 0;
+  double squares = 0, deviations = 0;  // op_var::direct_var's acc2 and acc3
+  arma::uword i = 0, j = 1;
+  for (; j < n; i += 2, j += 2) {
+    const double di = mean - x[i], dj = mean - x[j];
+    squares += di * di + dj * dj;
+    deviations += di + dj;
+  }
+  if (i < n) {
+    const double di = mean - x[i];
+    squares += di * di;
+    deviations += di;
+  }
+  const double count = static_cast<double>(n);
+  const double v = (squares - deviations * deviations / count) / count;
+  return std::isfinite(v) ? v : arma::var(x, 1);  // Armadillo's robust path, as it would take
+}
+
 double entropy_bits(const std::vector<double>& counts) {
   double total = 0;
   for (double c : counts) total += c;

@@ -11,6 +11,10 @@ namespace quantlab {
 std::map<std::string, double> error_metrics(const arma::vec& x, const arma::vec& w,
                                             const arma::vec& reconstruction);
 
+/// arma::var(x, 1) (divided by n) given `mean` = arma::mean(x): Armadillo's own sums in its
+/// own order, bit for bit, without the pass over x it makes to find the mean again.
+double variance_about(const arma::vec& x, double mean);
+
 /// -Σ p log2 p over the frequencies of `counts` (zero counts ignored).
 double entropy_bits(const std::vector<double>& counts);
 

@@ -192,8 +192,9 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
     r.text["network_training"] =
         alters_network(run.training) ? network_training_text(run.training) : "";
   const arma::vec& x = t.tensor.values;
-  r.numbers["data_mean"] = arma::mean(x);
-  r.numbers["data_var"] = x.n_elem > 1 ? arma::var(x, 1) : 0.0;
+  const double mean = arma::mean(x);
+  r.numbers["data_mean"] = mean;
+  r.numbers["data_var"] = variance_about(x, mean);
   return r;
 }
 

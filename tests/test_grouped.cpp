@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "algorithms/generator.hpp"
@@ -231,5 +232,20 @@ TEST_CASE(
     const Quantized alone = optimal.quantize(x, wc, 3, unused);
     for (std::size_t i = 0; i < 30; ++i)
       CHECK(r.reconstruction[i * 4 + c] == alone.reconstruction[i]);
+  }
+}
+
+TEST_CASE("a record's variance given its mean is Armadillo's var, bit for bit") {
+  Generator g(30);
+  for (std::size_t n : {0, 1, 2, 3, 4, 5, 999, 1000, 100001}) {
+    for (double scale : {1e-90, 1.0, 3e7, 1e160}) {  // the last overflows: the robust path
+      arma::vec x(n);
+      for (double& v : x) v = (g.normal() + 5) * scale;
+      const double expected = n > 1 ? arma::var(x, 1) : 0.0;
+      CAPTURE(n);
+      CAPTURE(scale);
+      const double found = variance_about(x, arma::mean(x));
+      CHECK(std::memcmp(&expected, &found, sizeof found) == 0);
+    }
   }
 }
