@@ -102,6 +102,7 @@ MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const s
   const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   constexpr std::size_t chunk = 4096;
   std::vector<RecordView> views(std::min(chunk, recorded.size()));
+  std::vector<char> bytes;  // the chunk's records, read again from their logs
   Cells provenance;
   std::size_t failed = 0;
   ColumnAppender text(table.text), provenance_text(table.text);
@@ -109,10 +110,9 @@ MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const s
   ColumnAppender vector_columns(vectors);
   for (std::size_t first = 0; first < recorded.size(); first += chunk) {
     const std::size_t count = std::min(chunk, recorded.size() - first);
-    parallel_for(count, threads, [&](std::size_t i) {
-      const RecordLocation& at = *recorded[first + i];
-      if (!at.hdf5) index.view(at, views[i]);
-    });
+    index.view({recorded.begin() + static_cast<std::ptrdiff_t>(first),
+                recorded.begin() + static_cast<std::ptrdiff_t>(first + count)},
+               views, bytes, threads);
     // The text cells go to table.text, the numbers and vectors to columns of their own: the
     // two parts fill disjoint columns, at once.
     parallel_for(2, threads, [&](std::size_t part) {

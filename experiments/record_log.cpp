@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "datasets/hdf5_io.hpp"
 #include "datasets/sha256.hpp"
@@ -86,36 +88,64 @@ void sync_folder(const std::string& folder) {
 
 }  // namespace
 
+namespace {
+
+// A log opened to be read: without blocking and never through a link, so that a FIFO or a
+// device named like a log cannot hang the reader. -1 (errno set) when it cannot be opened or
+// is not a regular file.
+int open_log(const std::string& path, struct stat& info) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
+
+// Reads into `to` until `size` bytes are read or the file ends; the bytes read.
+std::size_t read_up_to(int fd, char* to, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, to + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+}  // namespace
+
 // A log's bytes, read whole into memory (not mapped: a log cut back by its writer, or
-// truncated by another program, must not become a SIGBUS here). Opened without blocking and
-// never through a link: a FIFO or a device named like a log cannot hang the reader.
+// truncated by another program, must not become a SIGBUS here).
 class LogBytes {
  public:
   explicit LogBytes(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error(path + ": cannot open (" + std::strerror(errno) + ")");
     struct stat info;
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-      ::close(fd);
-      throw std::runtime_error(path + ": not a regular file");
-    }
-    // Not zeroed first: read() fills it (a merge of 10^5 runs reads some 200 MB of logs).
+    const int fd = open_log(path, info);
+    if (fd < 0)
+      throw std::runtime_error(
+          path + (errno == EINVAL ? ": not a regular file"
+                                  : ": cannot open (" + std::string(std::strerror(errno)) + ")"));
+    device_ = info.st_dev;
+    inode_ = info.st_ino;
+    // Not zeroed first: read() fills it.
     const std::size_t wanted = static_cast<std::size_t>(info.st_size);
     bytes_.reset(new char[wanted ? wanted : 1]);
-    while (size_ < wanted) {
-      const ssize_t n = ::read(fd, bytes_.get() + size_, wanted - size_);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      size_ += static_cast<std::size_t>(n);
-    }
+    size_ = read_up_to(fd, bytes_.get(), wanted);
     ::close(fd);  // cut short while read: what is there counts
   }
   const char* data() const { return bytes_.get(); }
   std::size_t size() const { return size_; }
+  std::uint64_t device() const { return device_; }
+  std::uint64_t inode() const { return inode_; }
 
  private:
   std::unique_ptr<char[]> bytes_;
   std::size_t size_ = 0;
+  std::uint64_t device_ = 0, inode_ = 0;
 };
 
 namespace {
@@ -341,31 +371,137 @@ RunState RecordIndex::state(const std::string& run_id) const {
   return it == runs.end() ? RunState::missing : it->second.ok ? RunState::done : RunState::failed;
 }
 
+void RecordIndex::read_again(const std::vector<const RecordLocation*>& at, std::vector<char>& bytes,
+                             std::vector<std::size_t>& into) const {
+  std::vector<std::size_t> order;  // the records of logs not held, by log and offset
+  for (std::size_t i = 0; i < at.size(); ++i)
+    if (!at[i]->hdf5 && !contents_[at[i]->log]) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(at[a]->log, at[a]->offset) < std::tie(at[b]->log, at[b]->offset);
+  });
+  // Each record is read with its frame header, whose checksum it is verified against again.
+  // Records close together in a log (a run's records mostly are, in plan order) are read in
+  // one span, the frame headers between them included.
+  constexpr std::size_t kGap = 1 << 16;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // first and end in `order`
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const RecordLocation& r = *at[order[k]];
+    if (!spans.empty()) {
+      const RecordLocation& last = *at[order[k - 1]];
+      if (last.log == r.log && r.offset <= last.offset + last.size + kGap) {
+        spans.back().second = k + 1;
+        continue;
+      }
+    }
+    spans.emplace_back(k, k + 1);
+  }
+  std::size_t total = 0;
+  for (const auto& [first, end] : spans)
+    total += at[order[end - 1]]->offset + at[order[end - 1]]->size - at[order[first]]->offset +
+             kFrameHeader;
+  bytes.resize(total);
+  std::size_t filled = 0, open_log_index = std::numeric_limits<std::size_t>::max();
+  int fd = -1;
+  try {
+    for (const auto& [first, end] : spans) {
+      const std::size_t log = at[order[first]]->log;
+      const std::string& path = logs[log];
+      if (log != open_log_index) {
+        if (fd >= 0) ::close(fd);
+        struct stat info;
+        fd = open_log(path, info);
+        open_log_index = log;
+        // The very file indexed, never shorter: a log is only appended to, so its records
+        // are the bytes that were verified.
+        if (fd < 0 || info.st_dev != files_[log].device || info.st_ino != files_[log].inode ||
+            static_cast<std::uint64_t>(info.st_size) < files_[log].size)
+          throw std::runtime_error(path +
+                                   ": replaced or cut back since it was indexed (run the "
+                                   "command again)");
+      }
+      const std::size_t offset = at[order[first]]->offset - kFrameHeader;
+      const std::size_t size = at[order[end - 1]]->offset + at[order[end - 1]]->size - offset;
+      std::size_t done = 0;
+      while (done < size) {
+        const ssize_t n = ::pread(fd, bytes.data() + filled + done, size - done,
+                                  static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error(path + ": cut back since it was indexed");
+        done += static_cast<std::size_t>(n);
+      }
+      for (std::size_t k = first; k < end; ++k)
+        into[order[k]] = filled + (at[order[k]]->offset - offset);
+      filled += size;
+    }
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    throw;
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+namespace {
+
+// Whether the record frame whose payload, of `size` bytes, is at `payload` (its header just
+// before it) is whole and its checksum holds.
+bool record_verifies(const char* payload, std::size_t size) {
+  Frame f;
+  std::string why;
+  const char* start = payload - kFrameHeader;
+  return frame_header(start, kFrameHeader + size, 0, f, why) == FrameCheck::good &&
+         f.size == size && f.kind == kRecordFrame && frame_verifies(start, f, why);
+}
+
+}  // namespace
+
+const char* RecordIndex::record_bytes(const RecordLocation& at, const std::vector<char>& bytes,
+                                      std::size_t into) const {
+  if (const LogBytes* held = contents_[at.log].get()) return held->data() + at.offset;
+  const char* payload = bytes.data() + into;
+  if (!record_verifies(payload, at.size))
+    throw std::runtime_error(logs[at.log] + ": the record at byte " + std::to_string(at.offset) +
+                             " changed since it was indexed (run the command again)");
+  return payload;
+}
+
 std::vector<RunRecord> RecordIndex::read(const std::vector<std::string>& ids,
                                          std::size_t threads) const {
+  std::vector<const RecordLocation*> at;
+  for (const auto& id : ids) at.push_back(&runs.at(id));
+  std::vector<char> bytes;
+  std::vector<std::size_t> into(at.size());
+  read_again(at, bytes, into);
   std::vector<RunRecord> records(ids.size());
   parallel_for(ids.size(), threads, [&](std::size_t i) {
-    const RecordLocation& at = runs.at(ids[i]);
-    if (at.hdf5) {
-      records[i] = hdf5_records[at.log];
+    if (at[i]->hdf5) {
+      records[i] = hdf5_records[at[i]->log];
       return;
     }
+    const char* data = record_bytes(*at[i], bytes, into[i]);
     try {
-      records[i] = decode_run_record(contents_[at.log]->data() + at.offset, at.size);
+      records[i] = decode_run_record(data, at[i]->size);
     } catch (const std::exception& e) {  // verified by index_records: not expected
-      throw std::runtime_error(logs[at.log] + ": " + e.what());
+      throw std::runtime_error(logs[at[i]->log] + ": " + e.what());
     }
-    for (const auto& [key, value] : shared[at.log]) records[i].provenance.emplace(key, value);
+    for (const auto& [key, value] : shared[at[i]->log]) records[i].provenance.emplace(key, value);
   });
   return records;
 }
 
-void RecordIndex::view(const RecordLocation& at, RecordView& view) const {
-  try {
-    view_run_record(contents_[at.log]->data() + at.offset, at.size, view, /*verified=*/true);
-  } catch (const std::exception& e) {  // verified by index_records: not expected
-    throw std::runtime_error(logs[at.log] + ": " + e.what());
-  }
+void RecordIndex::view(const std::vector<const RecordLocation*>& at, std::vector<RecordView>& views,
+                       std::vector<char>& bytes, std::size_t threads) const {
+  std::vector<std::size_t> into(at.size());
+  read_again(at, bytes, into);
+  if (views.size() < at.size()) views.resize(at.size());
+  parallel_for(at.size(), threads, [&](std::size_t i) {
+    if (at[i]->hdf5) return;
+    const char* data = record_bytes(*at[i], bytes, into[i]);
+    try {
+      view_run_record(data, at[i]->size, views[i], /*verified=*/true);
+    } catch (const std::exception& e) {  // verified by index_records: not expected
+      throw std::runtime_error(logs[at[i]->log] + ": " + e.what());
+    }
+  });
 }
 
 namespace {
@@ -375,6 +511,118 @@ std::string undeclared_provenance(const std::map<std::string, std::string>& shar
   RunRecord r;
   r.provenance = shared;
   return undeclared_field(r);
+}
+
+// What indexing keeps of a healthy log: its header's provenance, its records' runs and
+// locations in file order, and the file's identity.
+struct HealthyLog {
+  std::map<std::string, std::string> shared;
+  std::vector<std::pair<std::string, RecordLocation>> records;
+  std::uint64_t device = 0, inode = 0, size = 0;
+};
+
+// A log read a piece at a time, its frames found by their lengths and verified (and its
+// records viewed) on all threads piece by piece: at most a piece, or one larger frame, is
+// held. Nothing when the log is not a healthy log of `sweep` (a damaged or missing header,
+// a frame that does not verify or decode, one cut short at the end, another sweep's): the
+// caller reads that log whole and says what is wrong with it.
+std::optional<HealthyLog> read_healthy_log(const std::string& path, std::size_t log,
+                                           const std::string& sweep, std::size_t threads) {
+  constexpr std::size_t kPiece = std::size_t{32} << 20;
+  struct stat info;
+  const int fd = open_log(path, info);
+  if (fd < 0) return std::nullopt;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  HealthyLog healthy;
+  healthy.device = info.st_dev;
+  healthy.inode = info.st_ino;
+  const auto file_size = static_cast<std::size_t>(info.st_size);
+  std::vector<char> piece(std::min(kPiece, std::max(file_size, kFileHeader)));
+  std::size_t base = 0;  // the piece holds the file's bytes [base, base + filled)
+  std::size_t filled = read_up_to(fd, piece.data(), piece.size());
+  std::uint32_t version = 0, reserved = 0;
+  if (filled < kFileHeader || std::memcmp(piece.data(), kFileMagic.data(), 8) != 0)
+    return std::nullopt;
+  std::memcpy(&version, piece.data() + 8, 4);
+  std::memcpy(&reserved, piece.data() + 12, 4);
+  if (version != kRunRecordVersion || reserved != 0) return std::nullopt;
+
+  std::size_t at = kFileHeader;  // in the piece
+  bool first = true;
+  std::vector<Frame> frames;
+  std::vector<std::pair<std::string, bool>> runs;  // each record's run id and whether ok
+  for (;;) {
+    frames.clear();
+    Frame f;
+    std::string why;
+    FrameCheck check = FrameCheck::good;
+    while (at < filled &&
+           (check = frame_header(piece.data(), filled, at, f, why)) == FrameCheck::good) {
+      frames.push_back(f);
+      at = f.payload + f.size;
+    }
+    if (check == FrameCheck::bad) return std::nullopt;
+    runs.assign(frames.size(), {});
+    std::atomic<bool> good{true};
+    parallel_for(frames.size(), threads, [&](std::size_t i) {
+      std::string ignored;
+      const Frame& frame = frames[i];
+      if (!frame_verifies(piece.data(), frame, ignored)) good = false;
+      if (!good || (first && i == 0)) return;  // the header is read below
+      if (frame.kind != kRecordFrame) {
+        good = false;
+        return;
+      }
+      thread_local RecordView r;
+      try {
+        view_run_record(piece.data() + frame.payload, frame.size, r);
+        if (r.sweep != sweep) good = false;
+        runs[i] = {std::string(r.run_id), r.status == "ok"};
+      } catch (const std::exception&) {
+        good = false;
+      }
+    });
+    if (!good) return std::nullopt;
+    if (first) {
+      if (frames.empty() || frames[0].kind != kHeaderFrame) return std::nullopt;
+      try {
+        healthy.shared = decode_strings(piece.data() + frames[0].payload, frames[0].size);
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+      if (healthy.shared["sweep"] != sweep) return std::nullopt;
+      healthy.shared.erase("sweep");
+      if (!undeclared_provenance(healthy.shared).empty()) return std::nullopt;
+    }
+    for (std::size_t i = first ? 1 : 0; i < frames.size(); ++i)
+      healthy.records.emplace_back(
+          std::move(runs[i].first),
+          RecordLocation{log, base + frames[i].payload, frames[i].size, runs[i].second});
+    first = false;
+    // The frame begun at `at` and not whole in the piece starts the next piece (grown if
+    // the frame is larger than a piece, never beyond the file's size).
+    const std::size_t rest = filled - at;
+    if (rest == filled && filled == piece.size() && rest >= kFrameHeader) {
+      std::uint64_t length = 0;
+      std::memcpy(&length, piece.data() + at + 8, 8);
+      if (length > file_size) return std::nullopt;
+      piece.resize(kFrameHeader + static_cast<std::size_t>(length));
+    }
+    std::memmove(piece.data(), piece.data() + at, rest);
+    base += at;
+    at = 0;
+    const std::size_t more = read_up_to(fd, piece.data() + rest, piece.size() - rest);
+    filled = rest + more;
+    if (more == 0) {
+      if (rest != 0) return std::nullopt;  // a frame cut short at the end
+      break;
+    }
+  }
+  healthy.size = base + filled;
+  return healthy;
 }
 
 }  // namespace
@@ -433,7 +681,24 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
   }
 
   const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  // A run recorded again counts once: an ok record over a failed one, else the later one.
+  auto add = [&](std::string run_id, const RecordLocation& at) {
+    auto [it, inserted] = index.runs.emplace(std::move(run_id), at);
+    if (!inserted) {
+      ++index.superseded;
+      if (at.ok || !it->second.ok) it->second = at;
+    }
+  };
   for (const std::string& path : names) {
+    if (auto healthy = read_healthy_log(path, index.logs.size(), sweep, threads)) {
+      for (auto& [run_id, at] : healthy->records) add(std::move(run_id), at);
+      index.logs.push_back(path);
+      index.shared.push_back(std::move(healthy->shared));
+      index.contents_.emplace_back();
+      index.kept_.emplace_back();
+      index.files_.push_back({healthy->device, healthy->inode, healthy->size});
+      continue;
+    }
     std::unique_ptr<const LogBytes> bytes;
     try {
       bytes = std::make_unique<const LogBytes>(path);
@@ -536,12 +801,8 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
           continue;
         }
         kept.emplace_back(f.offset, kFrameHeader + f.size);
-        const RecordLocation at{log, f.payload, f.size, preambles[i].status == "ok"};
-        auto [it, inserted] = index.runs.emplace(preambles[i].run_id, at);
-        if (!inserted) {
-          ++index.superseded;
-          if (at.ok || !it->second.ok) it->second = at;
-        }
+        add(std::move(preambles[i].run_id),
+            RecordLocation{log, f.payload, f.size, preambles[i].status == "ok"});
       }
     }
     if (foreign) problems.clear();  // another sweep's damage is not this sweep's to report
@@ -549,6 +810,7 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
     index.bad.insert(index.bad.end(), problems.begin(), problems.end());
     index.logs.push_back(path);
     index.shared.push_back(std::move(shared));
+    index.files_.push_back({m.device(), m.inode(), m.size()});
     index.contents_.push_back(std::move(bytes));
     index.kept_.push_back(std::move(kept));
   }
@@ -577,8 +839,8 @@ std::size_t repair_logs(const RecordIndex& index) {
     const bool safe = ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 &&
                       ::stat(path.c_str(), &named) == 0 && held.st_nlink > 0 &&
                       held.st_ino == named.st_ino && held.st_dev == named.st_dev &&
-                      static_cast<std::size_t>(held.st_size) == index.contents_[log]->size();
-    if (!safe) {
+                      static_cast<std::size_t>(held.st_size) == index.files_[log].size;
+    if (!safe || !index.contents_[log]) {  // a damaged log was read whole
       ::close(fd);
       continue;
     }

@@ -20,6 +20,7 @@
 // runs those runs again.
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -103,16 +104,32 @@ struct RecordIndex {
   RunState state(const std::string& run_id) const;
   /// The records of `ids` (each must be in `runs`), decoded on up to `threads` threads.
   std::vector<RunRecord> read(const std::vector<std::string>& ids, std::size_t threads = 1) const;
-  /// The fields of the record at `at` (in a log, not a format-2 file), as views into the
-  /// index's copy of the log, which index_records verified: valid while the index lives.
-  /// The log's shared provenance is in `shared[at.log]`.
-  void view(const RecordLocation& at, RecordView& view) const;
+  /// The fields of the records at `at` (in logs, not format-2 files), each as views into
+  /// `bytes` (the records read again from their logs, which must be the files indexed, never
+  /// shorter, and verified again) or into the index's copy of a log it read whole: valid
+  /// while both live. Each log's shared provenance is in `shared[log]`.
+  void view(const std::vector<const RecordLocation*>& at, std::vector<RecordView>& views,
+            std::vector<char>& bytes, std::size_t threads) const;
 
  private:
   friend RecordIndex index_records(const std::string&, const std::string&);
   friend std::size_t repair_logs(const RecordIndex&);
-  std::vector<std::shared_ptr<const LogBytes>> contents_;  ///< each log's bytes, as read
+  /// The bytes of the records at `at` (of one log read a piece at a time), in that order,
+  /// into `bytes` at `into[i]`.
+  void read_again(const std::vector<const RecordLocation*>& at, std::vector<char>& bytes,
+                  std::vector<std::size_t>& into) const;
+  /// The record at `at`: in the index's copy of its log, or in `bytes` at `into` (read
+  /// again, and verified against its frame's checksum again).
+  const char* record_bytes(const RecordLocation& at, const std::vector<char>& bytes,
+                           std::size_t into) const;
+  /// Each log's bytes when it was read whole (damaged, cut short, not this sweep's: what a
+  /// repair needs); none for a healthy log, indexed a piece at a time and read again.
+  std::vector<std::shared_ptr<const LogBytes>> contents_;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> kept_;  ///< frames that verify
+  struct FileIdentity {
+    std::uint64_t device = 0, inode = 0, size = 0;
+  };
+  std::vector<FileIdentity> files_;  ///< each log as indexed
 };
 
 /// Reads and verifies the logs of `folder` (a sweep's runs folder; none is an empty index),

@@ -2,8 +2,10 @@
 // records that refuse undeclared columns and verify themselves.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -136,6 +138,56 @@ TEST_CASE("a record with an undeclared column is refused when written") {
   CHECK(index.logs.size() == 1);
   CHECK(index.runs.empty());
   CHECK(index.bad.empty());
+}
+
+TEST_CASE("a log larger than a piece is indexed a piece at a time and its records read again") {
+  // 5,000 records of 8 KB and, among them, one of 40 MB (larger than the 32 MiB piece the
+  // indexer reads at a time): every record read back is the one written.
+  quantlab::testing::TempDir dir;
+  std::vector<RunRecord> written;
+  std::string path;
+  {
+    RecordLogWriter log(dir.path, "s", {{"cpu", "c"}});
+    for (std::size_t i = 0; i < 5001; ++i) {
+      char id[17];
+      std::snprintf(id, sizeof id, "%016zx", i);
+      RunRecord r = minimal_record(id);
+      r.numbers["mse"] = static_cast<double>(i);
+      r.vectors["codebook"].assign(i == 2500 ? 5000000 : 1000, static_cast<double>(i) / 7);
+      if (i % 3 == 0) r.text["status"] = "failed";
+      log.append(r);
+      written.push_back(std::move(r));
+    }
+    path = log.path();
+  }
+  const RecordIndex index = index_records(dir.path, "s");
+  REQUIRE(index.bad.empty());
+  CHECK(index.notes.empty());
+  REQUIRE(index.runs.size() == written.size());
+  std::vector<std::string> ids;
+  for (const auto& r : written) ids.push_back(r.text.at("run_id"));
+  const std::vector<RunRecord> back = index.read(ids, 2);
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < written.size(); ++i)
+    equal += back[i].text == written[i].text && back[i].numbers == written[i].numbers &&
+             back[i].vectors == written[i].vectors;
+  CHECK(equal == written.size());
+  CHECK(index.state(ids[3]) == RunState::failed);
+  CHECK(index.state(ids[4]) == RunState::done);
+
+  // The log rewritten since it was indexed, one byte of a record changed, then cut back:
+  // the records are not read from it.
+  std::vector<char> all = bytes(path);
+  all[index.runs.at(ids[7]).offset + 10] ^= 1;
+  fs::remove(path);
+  write_bytes(path, all);
+  CHECK_THROWS_WITH(index.read({ids[7]}), doctest::Contains(path.c_str()));
+  all[index.runs.at(ids[7]).offset + 10] ^= 1;  // healthy again
+  write_bytes(path, all);
+  const RecordIndex again = index_records(dir.path, "s");
+  REQUIRE(again.bad.empty());
+  REQUIRE(::truncate(path.c_str(), static_cast<off_t>(all.size() / 2)) == 0);
+  CHECK_THROWS_WITH(again.read({ids.back()}), doctest::Contains(path.c_str()));
 }
 
 TEST_CASE("record logs verify themselves: every flipped byte, a torn end, another sweep's") {
