@@ -211,7 +211,7 @@ int command_plan(const Invocation& in) {
   if (format == "json") {
     nlohmann::json j = nlohmann::json::parse(plan_json(saved, false));
     for (std::size_t i = 0; i < saved.runs.size(); ++i)
-      j["runs"][i]["done"] = recorded.state(saved.runs[i].run_id) == RunState::done;
+      j["runs"][i]["done"] = recorded.state(saved.runs.run_id(i)) == RunState::done;
     j["not_imported"] = plan.not_imported;
     std::cout << j.dump(1) << "\n";
     return 0;
@@ -219,7 +219,7 @@ int command_plan(const Invocation& in) {
   std::printf("%-5s %-16s %-4s %-12s %-24s %-10s %-32s %6s %5s\n", "#", "run_id", "done", "dataset",
               "tensor", "granular.", "algorithm", "K", "seed");
   for (std::size_t i = 0; i < saved.runs.size(); ++i) {
-    const SavedRun& r = saved.runs[i];
+    const SavedRun r = saved.runs[i];
     const bool done = recorded.state(r.run_id) == RunState::done;
     std::printf("%-5zu %-16s %-4s %-12s %-24s %-10s %-32s %6zu %5s\n", i, r.run_id.c_str(),
                 done ? "yes" : "no", r.dataset.c_str(), r.tensor.c_str(), r.granularity.c_str(),
@@ -252,7 +252,7 @@ int command_status(const Invocation& in) {
   const std::vector<std::string>& bad = recorded.bad;
   std::vector<bool> work(static_cast<std::size_t>(shards), false);
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const RunState s = recorded.state(plan.runs[i].run_id);
+    const RunState s = recorded.state(plan.runs.run_id(i));
     if (s == RunState::done) ++done;
     if (s == RunState::failed) ++failed;
     if (s == RunState::missing) ++missing;

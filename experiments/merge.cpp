@@ -80,8 +80,8 @@ MergeSummary merge_plan(const SavedPlan& plan, const RecordIndex& index, const s
   summary.bad = index.bad;
   summary.notes = index.notes;
   std::vector<const RecordLocation*> recorded;  // the planned runs' records, in plan order
-  for (const auto& run : plan.runs) {
-    const auto it = index.runs.find(run.run_id);
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const auto it = index.runs.find(plan.runs.run_id(i));
     if (it == index.runs.end())
       ++summary.missing;
     else

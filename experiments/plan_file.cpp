@@ -27,10 +27,34 @@ std::vector<char> bytes_of(const std::string& text) {
   return {text.begin(), text.end()};
 }
 
+}  // namespace
+
+void SavedRuns::push_back(const SavedRun& run) {
+  ids_ += run.run_id;
+  id_ends_.push_back(ids_.size());
+  datasets_.push_back(run.dataset);
+  tensors_.push_back(run.tensor);
+  granularities_.push_back(run.granularity);
+  algorithms_.push_back(run.algorithm);
+  labels_.push_back(run.label);
+  levels_.push_back(run.levels);
+  seeds_.push_back(run.seed.value_or(0));
+  seeded_.push_back(run.seed.has_value());
+}
+
+SavedRun SavedRuns::operator[](std::size_t i) const {
+  SavedRun r{std::string(run_id(i)), datasets_[i], tensors_[i], granularities_[i],
+             algorithms_[i],         labels_[i],   levels_[i],  std::nullopt};
+  if (seeded_[i]) r.seed = seeds_[i];
+  return r;
+}
+
+namespace {
+
 json to_json(const SavedPlan& plan, bool with_config) {
   json runs = json::array();
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    const SavedRun& r = plan.runs[i];
+    const SavedRun r = plan.runs[i];
     runs.push_back({{"index", i},
                     {"run_id", r.run_id},
                     {"dataset", r.dataset},
@@ -84,7 +108,7 @@ class PlanReader : public nlohmann::json_sax<json> {
   bool end_object() override {
     if (in_run()) {
       if (seen_ != (1u << kRunKeys.size()) - 1) throw std::runtime_error(where() + "lacks a field");
-      plan_.runs.push_back(std::move(run_));
+      plan_.runs.push_back(run_);
     }
     --depth_;
     return true;
@@ -111,8 +135,9 @@ class PlanReader : public nlohmann::json_sax<json> {
       throw std::runtime_error("plan format version " + version_.dump() +
                                ", this quantlab reads version " + std::to_string(kFormatVersion));
     std::unordered_set<std::string_view> ids;
-    for (const SavedRun& r : plan_.runs)
-      if (!ids.insert(r.run_id).second) throw std::runtime_error("run " + r.run_id + " twice");
+    for (std::size_t i = 0; i < plan_.runs.size(); ++i)
+      if (!ids.insert(plan_.runs.run_id(i)).second)
+        throw std::runtime_error("run " + std::string(plan_.runs.run_id(i)) + " twice");
   }
 
  private:
@@ -219,9 +244,37 @@ void write_plan_file(const std::string& out, const SavedPlan& plan) {
   fs::create_directories(fs::path(config).parent_path(), error);
   if (!fs::exists(config)) hdf5::write_bytes_atomically(config, bytes_of(plan.config));
   // Compact (a line), unlike the printed form: a plan of 10^5 runs is read by every status
-  // and merge, and its indentation was a third of its bytes.
-  hdf5::write_bytes_atomically(plan_file_path(out, plan.sweep),
-                               bytes_of(to_json(plan, false).dump() + "\n"));
+  // and merge, and its indentation was a third of its bytes. Written run by run, as
+  // nlohmann's dump() writes the document (keys in order), without building the document
+  // (about 1 KB a run).
+  std::vector<char> text;
+  auto put = [&](std::string_view s) { text.insert(text.end(), s.begin(), s.end()); };
+  auto quoted = [&](const std::string& s) { put(json(s).dump()); };
+  put("{\"config_sha256\":");
+  quoted(plan.config_sha256);
+  put(",\"format\":");
+  quoted(kFormat);
+  put(",\"format_version\":" + std::to_string(kFormatVersion) + ",\"runs\":[");
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const SavedRun r = plan.runs[i];
+    put(i ? ",{\"algorithm\":" : "{\"algorithm\":");
+    quoted(r.algorithm);
+    put(",\"dataset\":");
+    quoted(r.dataset);
+    put(",\"granularity\":");
+    quoted(r.granularity);
+    put(",\"index\":" + std::to_string(i) + ",\"label\":");
+    quoted(r.label);
+    put(",\"levels\":" + std::to_string(r.levels) + ",\"run_id\":");
+    quoted(r.run_id);
+    put(",\"seed\":" + (r.seed ? std::to_string(*r.seed) : std::string("null")) + ",\"tensor\":");
+    quoted(r.tensor);
+    put("}");
+  }
+  put("],\"sweep\":");
+  quoted(plan.sweep);
+  put("}\n");
+  hdf5::write_bytes_atomically(plan_file_path(out, plan.sweep), text);
 }
 
 std::optional<SavedPlan> read_plan_file(const std::string& out, const std::string& sweep) {

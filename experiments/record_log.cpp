@@ -366,7 +366,7 @@ void RecordLogWriter::sync() {
 
 // ---- reading ---------------------------------------------------------------------------
 
-RunState RecordIndex::state(const std::string& run_id) const {
+RunState RecordIndex::state(std::string_view run_id) const {
   auto it = runs.find(run_id);
   return it == runs.end() ? RunState::missing : it->second.ok ? RunState::done : RunState::failed;
 }

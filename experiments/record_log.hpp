@@ -83,7 +83,7 @@ struct RecordIndex {
   std::string folder;
   std::vector<std::string> logs;                           ///< paths, in name order
   std::vector<std::map<std::string, std::string>> shared;  ///< each log's header provenance
-  std::map<std::string, RecordLocation> runs;
+  std::map<std::string, RecordLocation, std::less<>> runs;
   /// Problems, each naming the file (and the byte offset): damaged frames or headers,
   /// records that do not decode or hold undeclared fields, logs of another format version.
   /// status and merge report them (merge refuses to write a table with them), run runs their
@@ -101,7 +101,7 @@ struct RecordIndex {
   std::size_t unfinished = 0;  ///< frames cut short at a log's end (a killed run)
   std::size_t superseded = 0;  ///< records of runs recorded again later
 
-  RunState state(const std::string& run_id) const;
+  RunState state(std::string_view run_id) const;
   /// The records of `ids` (each must be in `runs`), decoded on up to `threads` threads.
   std::vector<RunRecord> read(const std::vector<std::string>& ids, std::size_t threads = 1) const;
   /// The fields of the records at `at` (in logs, not format-2 files), each as views into
