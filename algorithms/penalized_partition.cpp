@@ -8,20 +8,18 @@ PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
   const std::size_t m = sums.size();
   std::vector<double> F(m + 1);
   std::vector<std::uint32_t> from(m + 1, 0);
-  // The deque, as arrays with a head and a size: candidate[k] is the best last-group start for
-  // j in [begin[k], begin[k+1]).
-  std::vector<std::uint32_t> candidate(m + 1), begin(m + 1);
-  std::size_t head = 0, size = 0;
-  auto push = [&](std::size_t c, std::size_t first_end) {
-    candidate[size] = static_cast<std::uint32_t>(c);
-    begin[size++] = static_cast<std::uint32_t>(first_end);
-  };
+  // The deque: candidate[k] is the best last-group start for j in [begin[k], begin[k+1]).
+  std::vector<std::uint32_t> candidate, begin;
+  candidate.reserve(m + 1);
+  begin.reserve(m + 1);
+  std::size_t head = 0;
   auto value = [&](std::size_t i, std::size_t j) { return F[i] + sums.sse(i, j); };
 
   F[0] = 0;
-  push(0, 1);
+  candidate.push_back(0);
+  begin.push_back(1);
   for (std::size_t j = 1; j <= m; ++j) {
-    while (head + 1 < size && begin[head + 1] <= j) ++head;
+    while (head + 1 < candidate.size() && begin[head + 1] <= j) ++head;
     const std::size_t i = candidate[head];
     F[j] = value(i, j) + lambda;
     from[j] = static_cast<std::uint32_t>(i);
@@ -29,36 +27,47 @@ PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
 
     // j as a candidate for every later end t > j: it takes over from the back of the deque
     // from the first t where it is strictly better (and, by monotonicity, stays better).
-    while (size > head) {
-      const std::size_t t = std::max<std::size_t>(begin[size - 1], j + 1);
-      if (!(value(j, t) < value(candidate[size - 1], t))) break;
-      --size;
+    while (candidate.size() > head) {
+      const std::size_t t = std::max<std::size_t>(begin.back(), j + 1);
+      if (!(value(j, t) < value(candidate.back(), t))) break;
+      candidate.pop_back();
+      begin.pop_back();
     }
-    if (size == head) {
-      push(j, j + 1);
+    if (candidate.size() == head) {
+      candidate.push_back(static_cast<std::uint32_t>(j));
+      begin.push_back(static_cast<std::uint32_t>(j + 1));
       continue;
     }
-    const std::size_t rival = candidate[size - 1];
-    const std::size_t lo = std::max<std::size_t>(begin[size - 1], j + 1);  // rival wins at lo
+    const std::size_t rival = candidate.back();
+    const std::size_t lo = std::max<std::size_t>(begin.back(), j + 1);  // rival wins at lo
     auto wins = [&](std::size_t t) { return value(j, t) < value(rival, t); };
-    // j mostly wins within a few values of lo: a plain scan there, whose comparisons do not
-    // wait for each other's results as a bisection's do. Then m is asked (j wins at m or
-    // nowhere), then a gallop and a bisection of its last gap.
-    constexpr std::size_t scan = 8;
-    const std::size_t scan_end = std::min(lo + scan, m);
-    std::size_t win = lo + 1;
-    while (win <= scan_end && !wins(win)) ++win;
-    if (win > scan_end) {
-      if (scan_end == m || !wins(m)) continue;  // not a candidate
-      std::size_t lose = scan_end, step = 2 * scan, t = lo + step;
-      while (t < m && !wins(t)) lose = t, step *= 2, t = lo + step;
-      win = std::min(t, m);
-      while (win - lose > 1) {
-        const std::size_t mid = lose + (win - lose) / 2;
-        (wins(mid) ? win : lose) = mid;
+    // Gallop from lo for a t where j wins, then bisect the last gap. j wins at m or nowhere:
+    // once the gallop has gone some way, m is asked first, so that a j that never wins costs
+    // a few comparisons rather than log(m - lo).
+    std::size_t lose = lo, step = 1, t = lo + 1;
+    bool wins_at_m = false, never = false;
+    while (t <= m && !wins(t)) {
+      lose = t;
+      step *= 2;
+      t = lo + step;
+      if (step == 16) {
+        never = lose == m || !wins(m);
+        if (never) break;
+        wins_at_m = true;
       }
     }
-    push(j, win);
+    if (never) continue;  // not a candidate
+    if (t > m) {
+      if (lose == m || (!wins_at_m && !wins(m))) continue;
+      t = m;
+    }
+    std::size_t win = t;
+    while (win - lose > 1) {
+      const std::size_t mid = lose + (win - lose) / 2;
+      (wins(mid) ? win : lose) = mid;
+    }
+    candidate.push_back(static_cast<std::uint32_t>(j));
+    begin.push_back(static_cast<std::uint32_t>(win));
   }
 
   PenalizedPartition p;

@@ -3,8 +3,8 @@
 //     F(j) = min_{i < j} F(i) + SSE(i..j) + λ,     F(0) = 0,
 // minimising SSE + λ·(number of groups) with no loop over K. SSE satisfies the quadrangle
 // inequality, so the best i is monotone in j: candidates live on a deque, each owning the
-// interval of j where it is best, and a new candidate's interval is found by a short scan
-// and then a galloping search from its start, O(m log L) for groups of length about L.
+// interval of j where it is best, and a new candidate's interval is found by a galloping
+// search from its start, O(m log L) for groups of length about L.
 #include <cstddef>
 #include <vector>
 
