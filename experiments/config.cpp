@@ -424,9 +424,10 @@ SweepConfig parse_config(const std::string& text, const std::string& path,
                       ": the config is not UTF-8 text (byte " + shown_byte + ")");
   }
   for (std::size_t i = 0; i < overrides.size(); ++i)
-    if (invalid_utf8_at(overrides[i]) != std::string::npos)
+    if (const std::size_t at = invalid_utf8_at(overrides[i]); at != std::string::npos)
       throw ConfigError(path + ": override " + std::to_string(i + 1) + " of " +
-                        std::to_string(overrides.size()) + " is not UTF-8 text");
+                        std::to_string(overrides.size()) + " is not UTF-8 text (" +
+                        invalid_utf8_text(overrides[i], at) + ")");
   YAML::Node root;
   try {
     root = YAML::Load(text);

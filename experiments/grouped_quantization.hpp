@@ -17,7 +17,8 @@
 namespace quantlab {
 
 /// The flat (row-major) indices of each group: one group for the whole tensor, or one per
-/// index along the axis (ranges along the first axis, lists along any other).
+/// index along the axis (ranges where the axes before it have one index, as the first axis
+/// of a row-major tensor; lists of indices otherwise).
 std::vector<TensorGroup> groups_of(const Tensor& tensor, const Granularity& granularity);
 
 /// A group's values read as a row-major rows × cols matrix; 0 × 0 for a group that has no

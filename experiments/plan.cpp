@@ -17,6 +17,7 @@
 #include "datasets/synthetic.hpp"
 #include "experiments/network_target.hpp"
 #include "experiments/network_training.hpp"
+#include "experiments/utf8.hpp"
 
 namespace quantlab {
 
@@ -54,6 +55,11 @@ std::vector<std::string> matching_names(const DatasetSpec& d,
       if (name.rfind(kImportancePrefix, 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) != 0)
         continue;
       matched = true;
+      // A tensor's name is a cell of the plan (JSON) and of the records: text, as a config is.
+      if (const std::size_t at = invalid_utf8_at(name); at != std::string::npos)
+        throw ConfigError(d.where + ": " + d.file +
+                          " holds a tensor whose name is not UTF-8 text (" +
+                          invalid_utf8_text(name, at) + "): rename it");
       if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     if (!matched)

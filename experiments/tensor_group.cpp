@@ -1,6 +1,7 @@
 #include "experiments/tensor_group.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace quantlab {
 
@@ -14,7 +15,7 @@ TensorGroup TensorGroup::range(std::size_t first, std::size_t size) {
 TensorGroup::TensorGroup(arma::uvec indices)
     : is_range_(false), size_(indices.n_elem), indices_(std::move(indices)) {}
 
-arma::vec TensorGroup::values_of(const arma::vec& values) const {
+const arma::vec TensorGroup::values_of(const arma::vec& values) const {
   if (!is_range_) return values.elem(indices_);
   if (first_ + size_ > values.n_elem)
     throw std::logic_error("a group of values past the end of its tensor");

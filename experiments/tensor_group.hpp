@@ -24,9 +24,9 @@ class TensorGroup {
   /// Whether the group is the whole of a tensor of n values, in order.
   bool is_whole(std::size_t n) const { return is_range_ && first_ == 0 && size_ == n; }
 
-  /// The group's values: for a range a view of `values`'s memory (valid while it is, and
-  /// only read), otherwise a copy.
-  arma::vec values_of(const arma::vec& values) const;
+  /// The group's values: for a range a view of `values`'s memory (valid while it is),
+  /// otherwise a copy. Const: the view must not be written through.
+  const arma::vec values_of(const arma::vec& values) const;
   /// Writes the group's values, `part`, into `values` at the group's indices.
   void assign(arma::vec& values, const arma::vec& part) const;
   /// The flat indices, as a list.

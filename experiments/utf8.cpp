@@ -1,6 +1,7 @@
 #include "experiments/utf8.hpp"
 
 #include <cstdint>
+#include <cstdio>
 
 namespace quantlab {
 
@@ -38,6 +39,14 @@ std::size_t invalid_utf8_at(std::string_view text) {
     i += length;
   }
   return std::string_view::npos;
+}
+
+std::string invalid_utf8_text(std::string_view text, std::size_t at) {
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X",
+                static_cast<unsigned>(static_cast<std::uint8_t>(text[at])));
+  return "byte " + std::string(byte) + " at byte " + std::to_string(at + 1) + ", after '" +
+         std::string(text.substr(0, at)) + "'";
 }
 
 }  // namespace quantlab

@@ -335,7 +335,8 @@ TEST_CASE("a config or an override that is not UTF-8 is named with its line and 
   CHECK(error_of(replace(kValid, "optimal", "{name: optimal, label: \"\xc0\xaf\"}")) ==
         "c.yaml:8:29: the config is not UTF-8 text (byte 0xC0)");
   CHECK_THROWS_WITH(parse_config(kValid, "c.yaml", {"bits=1", "name=\xff"}),
-                    "c.yaml: override 2 of 2 is not UTF-8 text");
+                    "c.yaml: override 2 of 2 is not UTF-8 text (byte 0xFF at byte 6, after "
+                    "'name=')");
   CHECK(error_of(replace(kValid, "optimal",
                          "{name: optimal, label: \"t\xc3\xa9 \xe2\x82\xac\"}")) == "(no error)");
 }

@@ -418,3 +418,24 @@ TEST_CASE("a second run of a sweep (or of the same shard) exits naming the one t
   const Result first = box.quantlab("run sweep.yaml");
   CHECK_MESSAGE(first.status == 0, first.output);
 }
+
+TEST_CASE("a dataset file's tensor whose name is not UTF-8 is one error naming the file") {
+  Sandbox box;
+  Tensor t;
+  t.name =
+      "ab\xff"
+      "c";
+  t.shape = {4};
+  t.values = {1, 2, 3, 4};
+  write_dataset_file(box.path("d.h5"), {t});
+  box.write("u.yaml",
+            "name: u\ndatasets: [{name: d, file: d.h5}]\nalgorithms: [uniform]\n"
+            "bits: [1]\n");
+  for (const char* command : {"plan u.yaml", "run u.yaml"}) {
+    const Result r = box.quantlab(command);
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.output.find("d.h5 holds a tensor whose name is not UTF-8 text (byte 0xFF at "
+                                "byte 3, after 'ab'): rename it") != std::string::npos,
+                  r.output);
+  }
+}
