@@ -131,6 +131,7 @@ ParameterSpec choice_parameter(std::string name, std::string def, std::vector<st
 
 Parameters::Parameters(const std::vector<ParameterSpec>& specs,
                        const std::map<std::string, ParameterValue>& given) {
+  std::map<std::string, ParameterValue> values;
   for (const auto& spec : specs) {
     auto it = given.find(spec.name);
     ParameterValue value = it == given.end() ? spec.default_value : it->second;
@@ -138,15 +139,22 @@ Parameters::Parameters(const std::vector<ParameterSpec>& specs,
     if (spec.type == ParameterType::real)
       if (auto i = std::get_if<std::int64_t>(&value)) value = static_cast<double>(*i);
     if (auto why = spec.reject(value)) throw std::invalid_argument(*why);
-    values_[spec.name] = value;
+    values[spec.name] = value;
   }
   for (const auto& [name, value] : given)
-    if (!values_.count(name)) throw std::invalid_argument("unknown parameter '" + name + "'");
+    if (!values.count(name)) throw std::invalid_argument("unknown parameter '" + name + "'");
+  values_ = std::make_shared<const std::map<std::string, ParameterValue>>(std::move(values));
+}
+
+const std::map<std::string, ParameterValue>& Parameters::values() const {
+  static const std::map<std::string, ParameterValue> none;
+  return values_ ? *values_ : none;
 }
 
 const ParameterValue& Parameters::at(const std::string& name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) throw std::logic_error("undeclared parameter '" + name + "'");
+  const auto& all = values();
+  auto it = all.find(name);
+  if (it == all.end()) throw std::logic_error("undeclared parameter '" + name + "'");
   return it->second;
 }
 
@@ -165,7 +173,7 @@ const std::string& Parameters::choice(const std::string& name) const {
 
 std::string Parameters::canonical() const {
   std::string out;
-  for (const auto& [name, value] : values_) {
+  for (const auto& [name, value] : values()) {
     if (!out.empty()) out += ',';
     out += name + '=' + format_value(value);
   }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -108,13 +109,15 @@ class Parameters {
     throw std::logic_error("option '" + name + "' has the undeclared value '" + choice(name) + "'");
   }
 
-  const std::map<std::string, ParameterValue>& values() const { return values_; }
+  const std::map<std::string, ParameterValue>& values() const;
   /// "init=kmeans++,max_iter=300,..." sorted by name.
   std::string canonical() const;
 
  private:
   const ParameterValue& at(const std::string& name) const;
-  std::map<std::string, ParameterValue> values_;
+  /// Never changed once made, so copies share it: a plan's 10^6 runs of a few algorithm
+  /// entries hold a few maps, not 10^6.
+  std::shared_ptr<const std::map<std::string, ParameterValue>> values_;
 };
 
 }  // namespace quantlab

@@ -26,6 +26,11 @@ const RunTarget& PlannedTensor::target() const {
   return tensor_target();
 }
 
+std::string PlannedRun::identity() const {
+  return *identity_head + "\nlevels=" + std::to_string(levels) +
+         "\nseed=" + (seed ? std::to_string(*seed) : "none") + "\n";
+}
+
 bool PlannedTensor::zeros_pruned() const {
   const auto pruned = tensor.attributes.find("pruned");
   return pruned != tensor.attributes.end() && pruned->second == "zeros";
@@ -276,6 +281,24 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         if (!matrices.empty()) layers_line += "\n";
       }
     }
+    // Unweighted runs keep the identity they had before weights existed.
+    const std::string weights_line =
+        weights == "none"
+            ? ""
+            : "weights=" + weights + ":" + t.weights.at(weights).second + ":divided_by_max\n";
+    // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
+    // the identity they had before it was recorded.
+    const std::string shape_line =
+        t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
+    // A network's held-out images change what it trains and is scored on; networks without
+    // any keep the identity they had before holdouts existed.
+    const std::string network_line =
+        !t.network ? ""
+                   : "test_data=" + t.network->test_data + "\n" +
+                         (t.network->holdout.images
+                              ? "holdout=" + std::to_string(t.network->holdout.images) + ":" +
+                                    std::to_string(t.network->holdout.seed) + "\n"
+                              : "");
     std::size_t fitting = 0;
     const std::vector<std::size_t>& levels = a.levels.empty() ? config.levels : a.levels;
     for (std::size_t K : levels) {
@@ -288,6 +311,13 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         seeds.assign(config.seeds.begin(), config.seeds.end());
       else
         seeds.push_back(std::nullopt);
+      // Every line of the identity but K's and the seed's.
+      const auto identity_head = std::make_shared<const std::string>(
+          "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line + network_line +
+          layers_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+          "\nparameters=" + parameters.canonical() +
+          (alters_network(training) ? "\nnetwork_training=" + network_training_text(training)
+                                    : ""));
       for (const auto& seed : seeds) {
         PlannedRun run;
         run.tensor = ti;
@@ -299,33 +329,8 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         run.granularity = g;
         run.weights = weights;
         run.training = training;
-        // Unweighted runs keep the identity they had before weights existed.
-        const std::string weights_line =
-            weights == "none"
-                ? ""
-                : "weights=" + weights + ":" + t.weights.at(weights).second + ":divided_by_max\n";
-        // The layout matters to per-channel groups and to Kashin's matrix form; vectors keep
-        // the identity they had before it was recorded.
-        const std::string shape_line =
-            t.tensor.shape.size() > 1 ? "shape=" + t.tensor.shape_text() + "\n" : "";
-        // A network's held-out images change what it trains and is scored on; networks
-        // without any keep the identity they had before holdouts existed.
-        const std::string network_line =
-            !t.network ? ""
-                       : "test_data=" + t.network->test_data + "\n" +
-                             (t.network->holdout.images
-                                  ? "holdout=" + std::to_string(t.network->holdout.images) + ":" +
-                                        std::to_string(t.network->holdout.seed) + "\n"
-                                  : "");
-        run.identity =
-            "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line +
-            network_line + layers_line + weights_line + "granularity=" + g.text() +
-            "\nalgorithm=" + a.name + "\nparameters=" + parameters.canonical() +
-            (alters_network(training) ? "\nnetwork_training=" + network_training_text(training)
-                                      : "") +
-            "\nlevels=" + std::to_string(K) + "\nseed=" + (seed ? std::to_string(*seed) : "none") +
-            "\n";
-        run.id = sha256_hex(run.identity).substr(0, 16);
+        run.identity_head = identity_head;
+        run.id = sha256_hex(run.identity()).substr(0, 16);
         plan.runs.push_back(std::move(run));
       }
     }

@@ -50,8 +50,10 @@ struct PlannedRun {
   std::string weights = "none";  ///< importance weights: "none" or a companion's name
   /// A network target's `network:` settings (experiments/network_training.hpp); empty otherwise.
   Parameters training;
-  /// The text the id hashes, kept in the record so the id can be checked.
-  std::string identity;
+  /// The text the id hashes, kept in the record so the id can be checked: what the runs of
+  /// one algorithm entry on one tensor share (held once for them), then K and the seed.
+  std::shared_ptr<const std::string> identity_head;
+  std::string identity() const;
 };
 
 struct Plan {

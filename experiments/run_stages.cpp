@@ -170,7 +170,7 @@ RunRecord identity_record(const Plan& plan, const PlannedRun& run) {
   const PlannedTensor& t = plan.tensors[run.tensor];
   RunRecord r;
   r.text = {{"run_id", run.id},
-            {"identity", run.identity},
+            {"identity", run.identity()},
             {"sweep", plan.config.name},
             {"dataset", t.dataset},
             {"source", t.source},

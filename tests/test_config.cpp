@@ -167,9 +167,9 @@ TEST_CASE("renaming a synthetic dataset keeps its run ids; another generator cha
   CHECK(renamed.tensors[0].tensor.name == "g2");
   for (std::size_t i = 0; i < plan.runs.size(); ++i) CHECK(renamed.runs[i].id == plan.runs[i].id);
   // The identity names the generator instead of the tensor.
-  CHECK(plan.runs[0].identity.find("generator=quantlab xoshiro256** / gaussian (") !=
+  CHECK(plan.runs[0].identity().find("generator=quantlab xoshiro256** / gaussian (") !=
         std::string::npos);
-  CHECK(plan.runs[0].identity.find("tensor=") == std::string::npos);
+  CHECK(plan.runs[0].identity().find("tensor=") == std::string::npos);
   const Plan other_mean =
       make_plan(parse_config(replace(kValid, "seed: 3}", "seed: 3, mean: 1}"), "c.yaml"));
   CHECK(other_mean.runs[0].id != plan.runs[0].id);
