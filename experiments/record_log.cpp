@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <random>
@@ -513,21 +514,24 @@ std::string undeclared_provenance(const std::map<std::string, std::string>& shar
   return undeclared_field(r);
 }
 
-// What indexing keeps of a healthy log: its header's provenance, its records' runs and
-// locations in file order, and the file's identity.
+// What indexing keeps of a healthy log besides its records: its header's provenance and the
+// file's identity.
 struct HealthyLog {
   std::map<std::string, std::string> shared;
-  std::vector<std::pair<std::string, RecordLocation>> records;
   std::uint64_t device = 0, inode = 0, size = 0;
 };
 
+using RecordFound = std::function<void(std::string run_id, const RecordLocation& at)>;
+
 // A log read a piece at a time, its frames found by their lengths and verified (and its
-// records viewed) on all threads piece by piece: at most a piece, or one larger frame, is
-// held. Nothing when the log is not a healthy log of `sweep` (a damaged or missing header,
-// a frame that does not verify or decode, one cut short at the end, another sweep's): the
-// caller reads that log whole and says what is wrong with it.
+// records viewed) on all threads piece by piece, each record handed to `found` in file
+// order: at most a piece, or one larger frame, is held. Nothing when the log is not a
+// healthy log of `sweep` (a damaged or missing header, a frame that does not verify or
+// decode, one cut short at the end, another sweep's): the caller then forgets the records
+// found, reads that log whole and says what is wrong with it.
 std::optional<HealthyLog> read_healthy_log(const std::string& path, std::size_t log,
-                                           const std::string& sweep, std::size_t threads) {
+                                           const std::string& sweep, std::size_t threads,
+                                           const RecordFound& found) {
   constexpr std::size_t kPiece = std::size_t{32} << 20;
   struct stat info;
   const int fd = open_log(path, info);
@@ -598,9 +602,8 @@ std::optional<HealthyLog> read_healthy_log(const std::string& path, std::size_t 
       if (!undeclared_provenance(healthy.shared).empty()) return std::nullopt;
     }
     for (std::size_t i = first ? 1 : 0; i < frames.size(); ++i)
-      healthy.records.emplace_back(
-          std::move(runs[i].first),
-          RecordLocation{log, base + frames[i].payload, frames[i].size, runs[i].second});
+      found(std::move(runs[i].first),
+            RecordLocation{log, base + frames[i].payload, frames[i].size, runs[i].second});
     first = false;
     // The frame begun at `at` and not whole in the piece starts the next piece (grown if
     // the frame is larger than a piece, never beyond the file's size).
@@ -682,22 +685,39 @@ RecordIndex index_records(const std::string& folder, const std::string& sweep) {
 
   const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   // A run recorded again counts once: an ok record over a failed one, else the later one.
+  // What a log read a piece at a time added, undone if it turns out not to be healthy: the
+  // entries it made or met, and the earlier locations of those it met (rare: runs recorded
+  // again), by their position among the first.
+  std::vector<decltype(index.runs)::iterator> touched;
+  std::vector<std::pair<std::size_t, RecordLocation>> earlier;
   auto add = [&](std::string run_id, const RecordLocation& at) {
     auto [it, inserted] = index.runs.emplace(std::move(run_id), at);
     if (!inserted) {
       ++index.superseded;
+      earlier.emplace_back(touched.size(), it->second);
       if (at.ok || !it->second.ok) it->second = at;
     }
+    touched.push_back(it);
   };
   for (const std::string& path : names) {
-    if (auto healthy = read_healthy_log(path, index.logs.size(), sweep, threads)) {
-      for (auto& [run_id, at] : healthy->records) add(std::move(run_id), at);
+    touched.clear();
+    earlier.clear();
+    if (auto healthy = read_healthy_log(path, index.logs.size(), sweep, threads, add)) {
       index.logs.push_back(path);
       index.shared.push_back(std::move(healthy->shared));
       index.contents_.emplace_back();
       index.kept_.emplace_back();
       index.files_.push_back({healthy->device, healthy->inode, healthy->size});
       continue;
+    }
+    for (std::size_t k = touched.size(); k-- > 0;) {
+      if (!earlier.empty() && earlier.back().first == k) {
+        touched[k]->second = earlier.back().second;
+        earlier.pop_back();
+        --index.superseded;
+      } else {
+        index.runs.erase(touched[k]);
+      }
     }
     std::unique_ptr<const LogBytes> bytes;
     try {

@@ -183,6 +183,18 @@ TEST_CASE("a log larger than a piece is indexed a piece at a time and its record
   write_bytes(path, all);
   CHECK_THROWS_WITH(index.read({ids[7]}), doctest::Contains(path.c_str()));
   all[index.runs.at(ids[7]).offset + 10] ^= 1;  // healthy again
+
+  // Damage in the last piece, found after the records of the first were indexed: they are
+  // forgotten, and the log read whole counts each good record once and names the damage.
+  all[index.runs.at(ids.back()).offset + 10] ^= 1;
+  write_bytes(path, all);
+  const RecordIndex damaged = index_records(dir.path, "s");
+  CHECK(damaged.bad.size() == 1);
+  CHECK(damaged.runs.size() == written.size() - 1);
+  CHECK(damaged.superseded == 0);
+  CHECK(damaged.state(ids.back()) == RunState::missing);
+  all[index.runs.at(ids.back()).offset + 10] ^= 1;
+
   write_bytes(path, all);
   const RecordIndex again = index_records(dir.path, "s");
   REQUIRE(again.bad.empty());
