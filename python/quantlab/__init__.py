@@ -168,7 +168,7 @@ def write_dataset(path, tensors, *, importance=None, source="python", licence="u
     reads with ``file: PATH``. ``tensors``: {name: array}; float32 stays float32, other real
     dtypes are stored as float64. ``importance``: {kind: {name: array}}, read by a sweep's
     ``weights: [kind]``."""
-    _core.write_dataset(_os.fspath(path), dict(tensors), dict(importance or {}),
+    _core.write_dataset(_os.fsencode(path), dict(tensors), dict(importance or {}),
                         {"source": str(source), "licence": str(licence)})
 
 
@@ -189,7 +189,7 @@ def read_results(path):
     parameter, or ``param_<name>`` where a result column has that name)."""
     import pandas as pd
 
-    frame = pd.DataFrame(_core.results_columns(_os.fspath(path)))
+    frame = pd.DataFrame(_core.results_columns(_os.fsencode(path)))
     if "parameters" in frame:
         parsed = [dict(item.split("=", 1) for item in text.split(",") if item)
                   for text in frame["parameters"]]
@@ -203,7 +203,7 @@ def read_results(path):
 def read_vectors(path):
     """A merged results file's vectors, by run id: {run_id: {name: array}} (codebook,
     cluster_sizes, group_levels, time_s, the diag_/hist_ vectors, ...)."""
-    return _core.results_vectors(_os.fspath(path))
+    return _core.results_vectors(_os.fsencode(path))
 
 
 def run(config, *, out="results", threads=None, overrides=None):
@@ -215,19 +215,24 @@ def run(config, *, out="results", threads=None, overrides=None):
     (``{"bits": [2, 3], "datasets.gaussian.synthetic.n": 10**6}``; a value of None removes the
     key). The records keep the effective config."""
     threads = threads or _os.cpu_count() or 1
-    path = _core.run_sweep(_os.fspath(config), _os.fspath(out), int(threads),
+    path = _core.run_sweep(_os.fsencode(config), _os.fsencode(out), int(threads),
                            _override_list(overrides))
-    return read_results(path)
+    return read_results(_os.fsdecode(path))
 
 
 def _override_list(overrides):
+    """The overrides as the command line's bytes (paths as os.fsencode makes them; text that
+    is not UTF-8 is then refused by the config's reader, naming the override)."""
     if overrides is None:
         return []
     if isinstance(overrides, str):
         raise ValueError("overrides must be a list of 'KEY=VALUE' strings or a dict, not a string")
     if not isinstance(overrides, dict):
-        return [str(o) for o in overrides]
-    return [f"~{k}" if v is None else f"{k}={_override_value(v)}" for k, v in overrides.items()]
+        texts = [str(o) for o in overrides]
+    else:
+        texts = [f"~{k}" if v is None else f"{k}={_override_value(v)}"
+                 for k, v in overrides.items()]
+    return [t.encode("utf-8", "surrogateescape") for t in texts]
 
 
 def _override_value(v):

@@ -345,22 +345,37 @@ py::dict results_columns(const std::string& path) {
   return columns;
 }
 
-std::string run_sweep(const std::string& config_path, const std::string& out, std::size_t threads,
-                      const std::vector<std::string>& overrides) {
+// The merged file's path as bytes (a path need not be UTF-8; Python decodes it as os.fsdecode).
+py::bytes run_sweep(const std::string& config_path, const std::string& out, std::size_t threads,
+                    const std::vector<std::string>& overrides) {
   H5::Exception::dontPrint();       // per calling thread in a thread-safe HDF5
   if (!std::ifstream(config_path))  // an OSError, as the file is; a bad config is a ValueError
     throw std::runtime_error("cannot read the config file " + config_path);
-  py::gil_scoped_release unlocked;
-  const Plan plan = make_plan(load_config(config_path, overrides));
-  RunnerOptions options;
-  options.out = out;
-  options.threads = std::max<std::size_t>(1, threads);
-  run_plan(plan, options);
-  const MergeSummary merged = merge_plan(saved_plan(plan), out, false);
-  if (merged.path.empty())
-    throw std::runtime_error(std::to_string(merged.bad.size()) +
-                             " bad records: no table written (" + merged.bad.front() + ")");
-  return merged.path;
+  std::string path;
+  {
+    py::gil_scoped_release unlocked;
+    const Plan plan = make_plan(load_config(config_path, overrides));
+    RunnerOptions options;
+    options.out = out;
+    options.threads = std::max<std::size_t>(1, threads);
+    run_plan(plan, options);
+    const MergeSummary merged = merge_plan(saved_plan(plan), out, false);
+    if (merged.path.empty())
+      throw std::runtime_error(std::to_string(merged.bad.size()) +
+                               " bad records: no table written (" + merged.bad.front() + ")");
+    path = merged.path;
+  }
+  return py::bytes(path);  // made with the GIL held again
+}
+
+// A C++ error's message as a Python exception's: bytes that are not UTF-8 (a path's) shown
+// as \xNN rather than losing the message.
+void set_error(PyObject* type, const std::string& message) {
+  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()),
+                                        "backslashreplace");
+  if (!text) return;  // the decoding's own error stands
+  PyErr_SetObject(type, text);
+  Py_DECREF(text);
 }
 
 }  // namespace
@@ -376,13 +391,13 @@ PYBIND11_MODULE(_core, m) {
     } catch (const py::builtin_exception& e) {
       e.set_error();  // the ValueErrors raised here (they are std::runtime_errors too)
     } catch (const ConfigError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      set_error(PyExc_ValueError, e.what());
     } catch (const std::invalid_argument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      set_error(PyExc_ValueError, e.what());
     } catch (const H5::Exception& e) {
-      PyErr_SetString(PyExc_OSError, hdf5::describe(e).c_str());
+      set_error(PyExc_OSError, hdf5::describe(e));
     } catch (const std::runtime_error& e) {
-      PyErr_SetString(PyExc_OSError, e.what());  // a file that cannot be read or written
+      set_error(PyExc_OSError, e.what());  // a file that cannot be read or written
     }
   });
   m.def("algorithms", &list_algorithms);

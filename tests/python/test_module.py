@@ -410,3 +410,18 @@ def test_text_that_is_not_utf8_reads_back_as_its_bytes(tmp_path, monkeypatch):
     label = quantlab.read_results(path)["label"][0]
     assert label == "caf\udce9e" and label.encode("utf-8", "surrogateescape") == b"caf\xe9e"
     assert results.load_table(path)["label"][0] == label
+
+
+def test_paths_need_not_be_utf8_and_overrides_that_are_not_are_value_errors(tmp_path):
+    # A folder named by bytes that are not UTF-8 (os.fsdecode's str for it): run, merge and
+    # read there as anywhere.
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "o.yaml").write_text(
+        "name: o\ndatasets:\n  - name: g\n    synthetic: {distribution: gaussian, n: 100, "
+        "seed: 1}\nalgorithms: [uniform]\nbits: [1]\n")
+    table = quantlab.run(folder / "o.yaml", out=folder / "r", threads=1)
+    assert len(table) == 1 and table["status"][0] == "ok"
+    assert len(quantlab.read_vectors(folder / "r" / "o.h5")) == 1
+    with pytest.raises(ValueError, match="override 1 of 1 is not UTF-8 text"):
+        quantlab.run(folder / "o.yaml", out=folder / "r", overrides=["description=\udcff"])
