@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -418,10 +417,8 @@ SweepConfig parse_config(const std::string& text, const std::string& path,
         std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
     const std::size_t newline = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
     const std::size_t column = newline == std::string::npos ? at : at - newline - 1;
-    char shown_byte[8];
-    std::snprintf(shown_byte, sizeof shown_byte, "0x%02X", static_cast<unsigned char>(text[at]));
     throw ConfigError(path + ":" + std::to_string(lines + 1) + ":" + std::to_string(column + 1) +
-                      ": the config is not UTF-8 text (byte " + shown_byte + ")");
+                      ": the config is not UTF-8 text (byte " + byte_text(text[at]) + ")");
   }
   for (std::size_t i = 0; i < overrides.size(); ++i)
     if (const std::size_t at = invalid_utf8_at(overrides[i]); at != std::string::npos)

@@ -41,11 +41,15 @@ std::size_t invalid_utf8_at(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::string byte_text(char byte) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%02X",
+                static_cast<unsigned>(static_cast<std::uint8_t>(byte)));
+  return text;
+}
+
 std::string invalid_utf8_text(std::string_view text, std::size_t at) {
-  char byte[8];
-  std::snprintf(byte, sizeof byte, "0x%02X",
-                static_cast<unsigned>(static_cast<std::uint8_t>(text[at])));
-  return "byte " + std::string(byte) + " at byte " + std::to_string(at + 1) + ", after '" +
+  return "byte " + byte_text(text[at]) + " at byte " + std::to_string(at + 1) + ", after '" +
          std::string(text.substr(0, at)) + "'";
 }
 
