@@ -312,17 +312,21 @@ py::dict results_vectors(const std::string& path) {
   return out;
 }
 
+// Bytes as a str, those that are not UTF-8 handled as Python's codec error handler `errors`
+// says.
+py::str decoded(const std::string& bytes, const char* errors) {
+  PyObject* text =
+      PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), errors);
+  if (!text) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
 // A text column as a list of str: each distinct value made a str once, its cells sharing it.
 // Bytes that are not UTF-8 (a file name in an error text) decode as os.fsdecode does them,
 // to lone surrogates that encode back to the same bytes, as scripts/results.py reads them.
 py::list text_cells(const TextColumn& column) {
   std::vector<py::str> values;
-  for (const auto& v : column.values()) {
-    PyObject* text =
-        PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "surrogateescape");
-    if (!text) throw py::error_already_set();
-    values.push_back(py::reinterpret_steal<py::str>(text));
-  }
+  for (const auto& v : column.values()) values.push_back(decoded(v, "surrogateescape"));
   py::list cells(column.size());
   for (std::size_t row = 0; row < column.size(); ++row) cells[row] = values[column.codes()[row]];
   return cells;
@@ -371,11 +375,11 @@ py::bytes run_sweep(const std::string& config_path, const std::string& out, std:
 // A C++ error's message as a Python exception's: bytes that are not UTF-8 (a path's) shown
 // as \xNN rather than losing the message.
 void set_error(PyObject* type, const std::string& message) {
-  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()),
-                                        "backslashreplace");
-  if (!text) return;  // the decoding's own error stands
-  PyErr_SetObject(type, text);
-  Py_DECREF(text);
+  try {
+    PyErr_SetObject(type, decoded(message, "backslashreplace").ptr());
+  } catch (py::error_already_set& e) {
+    e.restore();  // the decoding's own error (out of memory) stands
+  }
 }
 
 }  // namespace
