@@ -299,6 +299,12 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
                               ? "holdout=" + std::to_string(t.network->holdout.images) + ":" +
                                     std::to_string(t.network->holdout.seed) + "\n"
                               : "");
+    // Every line of the identity but K's and the seed's, shared by the entry's runs.
+    const auto identity_head = std::make_shared<const std::string>(
+        "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line + network_line +
+        layers_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
+        "\nparameters=" + parameters.canonical() +
+        (alters_network(training) ? "\nnetwork_training=" + network_training_text(training) : ""));
     std::size_t fitting = 0;
     const std::vector<std::size_t>& levels = a.levels.empty() ? config.levels : a.levels;
     for (std::size_t K : levels) {
@@ -311,13 +317,6 @@ void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::strin
         seeds.assign(config.seeds.begin(), config.seeds.end());
       else
         seeds.push_back(std::nullopt);
-      // Every line of the identity but K's and the seed's.
-      const auto identity_head = std::make_shared<const std::string>(
-          "quantlab-run/1\ndata=" + t.checksum + "\n" + tensor_line(t) + shape_line + network_line +
-          layers_line + weights_line + "granularity=" + g.text() + "\nalgorithm=" + a.name +
-          "\nparameters=" + parameters.canonical() +
-          (alters_network(training) ? "\nnetwork_training=" + network_training_text(training)
-                                    : ""));
       for (const auto& seed : seeds) {
         PlannedRun run;
         run.tensor = ti;
