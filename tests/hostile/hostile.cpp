@@ -942,7 +942,7 @@ void configs(Suite& s) {
     std::string label;
     bool must_refuse = false;
     const std::size_t at = s.pick(lines.size());
-    switch (s.pick(9)) {
+    switch (s.pick(10)) {
       case 0: {  // a byte changed
         std::string& l = lines[at];
         if (!l.empty()) l[s.pick(l.size())] = static_cast<char>(32 + s.pick(95));
@@ -1006,6 +1006,12 @@ void configs(Suite& s) {
         const std::size_t depth = std::size_t(1) << (8 + s.pick(10));
         lines.push_back("extra: " + std::string(depth, '[') + std::string(depth, ']'));
         label = "nesting " + std::to_string(depth) + " deep", must_refuse = true;
+        break;
+      }
+      case 8: {  // a byte that is not UTF-8 (the config is ASCII: a lone one never is)
+        std::string& l = lines[at];
+        l.insert(s.pick(l.size() + 1), 1, static_cast<char>(128 + s.pick(128)));
+        label = "a byte above 0x7F in line " + std::to_string(at + 1), must_refuse = true;
         break;
       }
       default: {  // truncated
