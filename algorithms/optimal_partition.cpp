@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "algorithms/penalized_partition.hpp"
 
@@ -14,8 +15,9 @@ namespace {
 
 // One layer of the programme: cur[j] = min_i prev[i] + SSE(i, j) for j in [jlo, jhi], with
 // the argmin known to lie in [ilo, ihi].
+template <class Costs>
 struct Layer {
-  const PrefixSums& sums;
+  const Costs& sums;
   const std::vector<double>& prev;
   std::vector<double>& cur;
   std::uint32_t* argmin;
@@ -41,13 +43,8 @@ struct Layer {
   }
 };
 
-}  // namespace
-
-double optimal_partition_bytes(std::size_t m, std::size_t K) {
-  return static_cast<double>(K > 1 ? K - 1 : 0) * static_cast<double>(m + 1) * 4.0;
-}
-
-Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes) {
+template <class Costs>
+Partition layered(const Costs& sums, std::size_t K, double max_bytes) {
   const std::size_t m = sums.size();
   if (K < 1 || K > m) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
   if (m >= std::numeric_limits<std::uint32_t>::max())
@@ -68,7 +65,7 @@ Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, doubl
     // Layers before the last need j <= m - (K - k): every later group takes a value.
     const std::size_t jlo = k, jhi = k == K ? m : m - (K - k);
     const std::size_t jstart = k == K ? m : jlo;
-    Layer{sums, prev, cur, layer_argmin, k - 1}.solve(jstart, jhi, k - 1, jhi - 1);
+    Layer<Costs>{sums, prev, cur, layer_argmin, k - 1}.solve(jstart, jhi, k - 1, jhi - 1);
     std::swap(prev, cur);
   }
 
@@ -79,8 +76,6 @@ Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, doubl
   for (std::size_t k = K; k >= 2; --k) p.starts[k - 1] = argmin[(k - 2) * (m + 1) + p.starts[k]];
   return p;
 }
-
-namespace {
 
 struct LambdaSearch {
   std::optional<PenalizedPartition> exact;  ///< a penalised optimum with exactly K groups
@@ -93,8 +88,8 @@ struct LambdaSearch {
 // interpolation in log-log space between the bracket's ends (bisection in log λ once the same
 // end has moved three times in a row: the counts are a staircase, and near K its steps are
 // noise).
-LambdaSearch search_lambda(const PrefixSums& sums, std::size_t K, double lambda,
-                           std::size_t& solves) {
+template <class Costs>
+LambdaSearch search_lambda(const Costs& sums, std::size_t K, double lambda, std::size_t& solves) {
   const double k = static_cast<double>(K);
   const double unbounded = sums.sse(0, sums.size()) * 1.0000001 + 1e-300;  // one group
   double lo = 0, hi = unbounded;
@@ -126,10 +121,8 @@ LambdaSearch search_lambda(const PrefixSums& sums, std::size_t K, double lambda,
   return {std::nullopt, lambda};
 }
 
-}  // namespace
-
-std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
-                                                      std::size_t* solves) {
+template <class Costs>
+std::optional<Partition> lagrangian(const Costs& sums, std::size_t K, std::size_t* solves) {
   const std::size_t m = sums.size();
   if (K < 1 || K > m) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
   const double k = static_cast<double>(K);
@@ -140,11 +133,13 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
   // groups on the whole data. At small K the λs that give exactly K groups span several per
   // cent (about 3/K), and the coarse λ mostly falls among them: one solve of the whole
   // programme instead of two to four (measured on 10^3 to 10^6 values, K = 2 to 32).
-  const std::size_t coarse = std::min(256 * K, m / 4);
-  if (coarse >= 16 * K && K <= 32) {
-    std::size_t coarse_solves = 0;
-    const LambdaSearch c = search_lambda(PrefixSums(sums, m / coarse), K, lambda, coarse_solves);
-    if (c.exact) lambda = c.lambda;
+  if constexpr (std::is_same_v<Costs, PrefixSums>) {
+    const std::size_t coarse = std::min(256 * K, m / 4);
+    if (coarse >= 16 * K && K <= 32) {
+      std::size_t coarse_solves = 0;
+      const LambdaSearch c = search_lambda(Costs(sums, m / coarse), K, lambda, coarse_solves);
+      if (c.exact) lambda = c.lambda;
+    }
   }
   std::size_t count = 0;
   LambdaSearch found = search_lambda(sums, K, lambda, count);
@@ -153,7 +148,8 @@ std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, st
   return Partition{std::move(found.exact->starts), found.exact->sse};
 }
 
-Partition optimal_partition_two(const PrefixSums& sums) {
+template <class Costs>
+Partition two(const Costs& sums) {
   const std::size_t m = sums.size();
   if (m < 2) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
   Partition p{{0, 1, m}, sums.sse(0, 1) + sums.sse(1, m)};
@@ -164,16 +160,48 @@ Partition optimal_partition_two(const PrefixSums& sums) {
   return p;
 }
 
-Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
-  if (K == 2) return optimal_partition_two(sums);
+template <class Costs>
+Partition solved(const Costs& sums, std::size_t K, double max_bytes) {
+  if (K == 2) return two(sums);
   if (K == sums.size() && K > 0) {  // a group for every distinct value: nothing to choose
     Partition p;
     p.starts.resize(K + 1);
     for (std::size_t k = 0; k <= K; ++k) p.starts[k] = k;
     return p;
   }
-  if (auto p = optimal_partition_lagrangian(sums, K)) return *p;
-  return optimal_partition_layered(sums, K, max_bytes);
+  if (auto p = lagrangian(sums, K, nullptr)) return *p;
+  return layered(sums, K, max_bytes);
+}
+
+}  // namespace
+
+double optimal_partition_bytes(std::size_t m, std::size_t K) {
+  return static_cast<double>(K > 1 ? K - 1 : 0) * static_cast<double>(m + 1) * 4.0;
+}
+
+Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
+  return solved(sums, K, max_bytes);
+}
+
+Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes) {
+  return solved(moments, K, max_bytes);
+}
+
+Partition optimal_partition_two(const PrefixSums& sums) {
+  return two(sums);
+}
+
+std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
+                                                      std::size_t* solves) {
+  return lagrangian(sums, K, solves);
+}
+
+Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes) {
+  return layered(sums, K, max_bytes);
+}
+
+Partition optimal_partition_layered(const RangeMoments& moments, std::size_t K, double max_bytes) {
+  return layered(moments, K, max_bytes);
 }
 
 }  // namespace quantlab

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "algorithms/range_moments.hpp"
 #include "algorithms/sorted_values.hpp"
 
 namespace quantlab {
@@ -29,6 +30,8 @@ double optimal_partition_bytes(std::size_t m, std::size_t K);
 /// Throws std::length_error naming the size when the layered solver is needed and its
 /// backtracking table would exceed `max_bytes`. Requires 1 <= K <= m.
 Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes);
+/// The same programme on accurate costs (O(log m) each): see OptimalQuantizer.
+Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes);
 
 /// K = 2 by trying every split: O(m), no search for λ.
 Partition optimal_partition_two(const PrefixSums& sums);
@@ -37,5 +40,6 @@ Partition optimal_partition_two(const PrefixSums& sums);
 std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
                                                       std::size_t* solves = nullptr);
 Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes);
+Partition optimal_partition_layered(const RangeMoments& moments, std::size_t K, double max_bytes);
 
 }  // namespace quantlab

@@ -3,8 +3,10 @@
 #include <cstdint>
 
 namespace quantlab {
+namespace {
 
-PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
+template <class Costs>
+PenalizedPartition solved(const Costs& sums, double lambda) {
   const std::size_t m = sums.size();
   std::vector<double> F(m + 1);
   std::vector<std::uint32_t> from(m + 1, 0);
@@ -77,6 +79,16 @@ PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
   for (std::size_t g = 0; g + 1 < p.starts.size(); ++g)
     p.sse += sums.sse(p.starts[g], p.starts[g + 1]);
   return p;
+}
+
+}  // namespace
+
+PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda) {
+  return solved(sums, lambda);
+}
+
+PenalizedPartition penalized_partition(const RangeMoments& moments, double lambda) {
+  return solved(moments, lambda);
 }
 
 }  // namespace quantlab

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "algorithms/range_moments.hpp"
 #include "algorithms/sorted_values.hpp"
 
 namespace quantlab {
@@ -18,6 +19,8 @@ struct PenalizedPartition {
   std::size_t groups() const { return starts.size() - 1; }
 };
 
+/// The same programme on costs from prefix sums (fast) or from RangeMoments (accurate).
 PenalizedPartition penalized_partition(const PrefixSums& sums, double lambda);
+PenalizedPartition penalized_partition(const RangeMoments& moments, double lambda);
 
 }  // namespace quantlab

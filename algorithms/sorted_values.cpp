@@ -189,9 +189,37 @@ SortedValues SortedValues::from(const arma::vec& x, const arma::vec& w, Position
   return s;
 }
 
-PrefixSums::PrefixSums(const SortedValues& sorted) {
+namespace {
+
+// A running sum with Neumaier's compensation: each stored prefix is about the exact running
+// sum rounded once, rather than carrying the rounding of every earlier addition.
+struct CompensatedSum {
+  double sum = 0, carry = 0;
+  double add(double term) {
+    const double t = sum + term;
+    carry += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
+    sum = t;
+    return sum + carry;
+  }
+};
+
+// The weighted mean of [i, j) (i < j) as its least value plus the mean offset from it: sums of
+// non-negative terms no larger than the group's spread, kept inside the group's range.
+double own_mean(const SortedValues& sorted, std::size_t i, std::size_t j) {
+  const double first = sorted.values[i], last = sorted.values[j - 1];
+  double weight = 0, offset = 0;
+  for (std::size_t t = i; t < j; ++t) {
+    weight += sorted.weights[t];
+    offset += sorted.weights[t] * (sorted.values[t] - first);
+  }
+  return weight > 0 ? std::clamp(first + offset / weight, first, last) : first;
+}
+
+}  // namespace
+
+PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   const std::size_t m = sorted.size();
-  double total = 0, sum = 0;
+  double total = 0, sum = 0;  // any shift near the mean will do: no compensation
   for (std::size_t j = 0; j < m; ++j) {
     total += sorted.weights[j];
     sum += sorted.weights[j] * sorted.values[j];
@@ -200,12 +228,13 @@ PrefixSums::PrefixSums(const SortedValues& sorted) {
   w_.assign(m + 1, 0);
   wx_.assign(m + 1, 0);
   wxx_.assign(m + 1, 0);
+  CompensatedSum w, wx, wxx;
   for (std::size_t j = 0; j < m; ++j) {
     const double c = sorted.weights[j];
     const double u = sorted.values[j] - shift_;
-    w_[j + 1] = w_[j] + c;
-    wx_[j + 1] = wx_[j] + c * u;
-    wxx_[j + 1] = wxx_[j] + c * u * u;
+    w_[j + 1] = w.add(c);
+    wx_[j + 1] = wx.add(c * u);
+    wxx_[j + 1] = wxx.add(c * u * u);
   }
 }
 
@@ -219,6 +248,36 @@ PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride) : shift_(fine
   w_.push_back(fine.w_[m]);
   wx_.push_back(fine.wx_[m]);
   wxx_.push_back(fine.wxx_[m]);
+}
+
+double PrefixSums::mean(std::size_t i, std::size_t j) const {
+  const double w = w_[j] - w_[i];
+  const double mean = shift_ + (wx_[j] - wx_[i]) / w;
+  if (!sorted_) return mean;
+  const double first = sorted_->values[i], last = sorted_->values[j - 1];
+  // Bounds on the rounding of the prefix sums (each its exact value rounded once) and of the
+  // division, carried into the mean.
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  const double error =
+      2 * eps * (std::abs(wx_[j]) + std::abs(wx_[i]) + std::abs(mean - shift_) * (w_[j] + w_[i])) /
+          w +
+      2 * eps * std::abs(mean);
+  if (error <= 1e-6 * (last - first)) return std::clamp(mean, first, last);
+  return own_mean(*sorted_, i, j);
+}
+
+GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::size_t>& starts) {
+  GroupMoments g;
+  for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
+    const std::size_t i = starts[k], j = starts[k + 1];
+    const double mean = i < j ? own_mean(sorted, i, j) : 0;
+    for (std::size_t t = i; t < j; ++t) {
+      const double d = sorted.values[t] - mean;
+      g.sse += sorted.weights[t] * d * d;
+    }
+    g.means.push_back(mean);
+  }
+  return g;
 }
 
 Quantized quantized_from_groups(const arma::vec& x, const SortedValues& sorted,

@@ -34,19 +34,24 @@ struct SortedValues {
 
 /// Prefix sums of c, c*u and c*u^2 over the sorted distinct values. Values are shifted by
 /// their weighted mean first, so that the O(1) within-group SSE does not lose its digits to
-/// cancellation when the data sit far from zero.
+/// cancellation when the data sit far from zero, and each prefix is its exact running sum
+/// rounded once (compensated summation). A group's SSE is still a difference of sums of the
+/// size of all the data's: on data spanning many binades, small groups' costs are lost
+/// (RangeMoments has accurate ones).
 class PrefixSums {
  public:
-  explicit PrefixSums(const SortedValues& sorted);
+  explicit PrefixSums(const SortedValues& sorted);  ///< keeps a reference to `sorted`
+  explicit PrefixSums(SortedValues&&) = delete;
   /// The sums at every stride-th boundary (and the last): the programme whose groups may
   /// start only there, with the same costs.
   PrefixSums(const PrefixSums& fine, std::size_t stride);
 
   /// Groups are half-open ranges [i, j) of distinct values, 0 <= i < j <= m.
   double weight(std::size_t i, std::size_t j) const { return w_[j] - w_[i]; }
-  double mean(std::size_t i, std::size_t j) const {
-    return shift_ + (wx_[j] - wx_[i]) / (w_[j] - w_[i]);
-  }
+  /// The weighted mean of [i, j): from the sums when their rounding moves it by less than a
+  /// millionth of the group's spread, otherwise (a single value, or data spanning many
+  /// binades) from the group's own values, O(j - i). Always within the group's range.
+  double mean(std::size_t i, std::size_t j) const;
   /// Σ c (u - mean)^2 over [i, j), never negative.
   double sse(std::size_t i, std::size_t j) const {
     const double s = wx_[j] - wx_[i];
@@ -64,7 +69,17 @@ class PrefixSums {
  private:
   double shift_ = 0;
   std::vector<double> w_, wx_, wxx_;
+  const SortedValues* sorted_ = nullptr;  // the values summed (none for a strided copy)
 };
+
+/// Each group's weighted mean and the total SSE, computed from the group's own values (offsets
+/// from its least value, so no digit is lost to the data's distance from zero or to the
+/// other groups); each mean is kept inside its group's range. O(m).
+struct GroupMoments {
+  std::vector<double> means;  ///< one a group (0 for an empty group)
+  double sse = 0;
+};
+GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::size_t>& starts);
 
 /// The result of assigning every distinct value of x to a contiguous group with one level:
 /// `starts` has G + 1 non-decreasing entries from 0 to m (empty groups allowed and dropped),

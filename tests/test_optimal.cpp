@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
+#include <map>
 #include <numeric>
 
 #include "algorithms/kmeans.hpp"
@@ -301,4 +303,98 @@ TEST_CASE("with a level for every distinct value, each level is its value exactl
   REQUIRE(distinct(many) == many.n_elem);
   const Quantized all = run_optimal(many, arma::vec(), many.n_elem);
   CHECK(arma::approx_equal(all.reconstruction, many, "absdiff", 0));
+}
+
+namespace {
+
+// The least SSE over contiguous partitions of the sorted distinct values into K groups, by the
+// O(K m^2) programme on costs accumulated by Welford's update from each start: accurate for
+// every range of data, and sharing no code with the quantizer.
+double welford_optimum(const arma::vec& x, const arma::vec& w, std::size_t K) {
+  std::map<double, double> merged;
+  for (arma::uword i = 0; i < x.n_elem; ++i) merged[x[i]] += w.is_empty() ? 1 : w[i];
+  const std::vector<std::pair<double, double>> v(merged.begin(), merged.end());
+  const std::size_t m = v.size();
+  std::vector<std::vector<double>> cost(m, std::vector<double>(m + 1, 0));
+  for (std::size_t i = 0; i < m; ++i) {
+    double weight = 0, mean = 0, m2 = 0;
+    for (std::size_t j = i; j < m; ++j) {
+      const double c = v[j].second, delta = v[j].first - mean;
+      weight += c;
+      mean += delta * (c / weight);
+      m2 += c * delta * (v[j].first - mean);
+      cost[i][j + 1] = m2;
+    }
+  }
+  std::vector<double> best(m + 1, INFINITY);
+  best[0] = 0;
+  for (std::size_t k = 1; k <= K; ++k) {
+    std::vector<double> next(m + 1, INFINITY);
+    for (std::size_t j = k; j <= m; ++j)
+      for (std::size_t i = k - 1; i < j; ++i) next[j] = std::min(next[j], best[i] + cost[i][j]);
+    best = next;
+  }
+  return best[m];
+}
+
+}  // namespace
+
+TEST_CASE("data spanning many binades: the optimum is still exact and its codebook ascending") {
+  // ±2^k for k in [-100, 100): prefix sums about the mean are near 2^200, far beyond every
+  // group's SSE but the outermost; their differences say nothing about the inner groups.
+  Generator g(31);
+  for (const bool weighted : {false, true}) {
+    arma::vec x(3000);
+    for (double& v : x)
+      v = std::ldexp(g.below(2) ? 1.0 : -1.0, static_cast<int>(g.below(200)) - 100);
+    const arma::vec w = weighted ? positive_weights(g, x.n_elem) : arma::vec();
+    for (const std::size_t K : {3, 16, 64, 256}) {
+      CAPTURE(K);
+      const Quantized q = run_optimal(x, w, K);
+      CHECK(sse(x, w, q.reconstruction) ==
+            doctest::Approx(welford_optimum(x, w, K)).epsilon(1e-12).scale(0));
+      CHECK(q.codebook.is_sorted("strictascend"));
+    }
+  }
+  // float32 extremes beside zero and one: each level lies among its group's values.
+  const arma::vec x = {1, 0, 0, -3.4028234663852886e38, -1.1754943508222875e-38};
+  for (const std::size_t K : {2, 3}) {
+    const Quantized q = run_optimal(x, arma::vec(), K);
+    CHECK(sse(x, arma::vec(), q.reconstruction) ==
+          doctest::Approx(brute_force_contiguous(x, arma::vec(), K)).epsilon(1e-12).scale(0));
+    CHECK(q.codebook.is_sorted("strictascend"));
+    CHECK(q.codebook.min() == x.min());
+    CHECK(q.codebook.max() <= 1);
+  }
+}
+
+TEST_CASE("RangeMoments: the weight, mean and SSE of any range, accurate at any magnitude") {
+  // Values over 160 binades of either sign. The references sum non-negative terms only: the
+  // offsets from the range's least value, then the squares about the mean.
+  Generator g(12);
+  arma::vec x(500);
+  for (double& v : x) v = std::ldexp(g.normal(), static_cast<int>(g.below(160)) - 80);
+  const arma::vec w = positive_weights(g, x.n_elem);
+  const SortedValues s = SortedValues::from(x, w);
+  const RangeMoments moments(s);
+  REQUIRE(moments.size() == s.size());
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::size_t i = g.below(s.size()), j = i + 1 + g.below(s.size() - i);
+    double weight = 0, offset = 0;
+    for (std::size_t t = i; t < j; ++t)
+      weight += s.weights[t], offset += s.weights[t] * (s.values[t] - s.values[i]);
+    const double mean = s.values[i] + offset / weight;
+    double m2 = 0;
+    for (std::size_t t = i; t < j; ++t) m2 += s.weights[t] * std::pow(s.values[t] - mean, 2);
+    // Within a few units in the last place of the range's largest magnitude a merge (of
+    // about 2 log2(m) merges).
+    const double ulp =
+        4 * std::log2(s.size()) * eps * std::max(std::abs(s.values[i]), std::abs(s.values[j - 1]));
+    CAPTURE(i);
+    CAPTURE(j);
+    CHECK(std::abs(moments.weight(i, j) - weight) <= 1e-13 * weight);
+    CHECK(std::abs(moments.mean(i, j) - mean) <= ulp);
+    CHECK(std::abs(moments.sse(i, j) - m2) <= 1e-10 * m2 + weight * ulp * ulp);
+  }
 }

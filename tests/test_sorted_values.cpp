@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "algorithms/sorted_values.hpp"
 #include "tests/test_support.hpp"
@@ -109,6 +110,36 @@ TEST_CASE("codewords found by searching their bounds equal those found from posi
             std::upper_bound(starts.begin(), starts.end(), j) - starts.begin() - 1);
         CHECK(b.reconstruction[i] == levels[group]);
       }
+    }
+  }
+}
+
+TEST_CASE("PrefixSums::mean is the group's own mean within its range, at any dynamic range") {
+  Generator g(8);
+  for (const int kind : {0, 1}) {
+    arma::vec x(400);
+    for (double& v : x)
+      v = kind == 0 ? g.normal() * 3 + 1e4
+                    : std::ldexp(g.normal(), static_cast<int>(g.below(200)) - 100);
+    const arma::vec w = positive_weights(g, x.n_elem);
+    const SortedValues s = SortedValues::from(x, w);
+    const PrefixSums sums(s);
+    for (int trial = 0; trial < 2000; ++trial) {
+      const std::size_t i = g.below(s.size()), j = i + 1 + g.below(s.size() - i);
+      const double first = s.values[i], last = s.values[j - 1];
+      double weight = 0, offset = 0;  // non-negative terms only
+      for (std::size_t t = i; t < j; ++t)
+        weight += s.weights[t], offset += s.weights[t] * (s.values[t] - first);
+      const double mean = sums.mean(i, j);
+      CAPTURE(kind);
+      CAPTURE(i);
+      CAPTURE(j);
+      CHECK(mean >= first);
+      CHECK(mean <= last);
+      if (j == i + 1) CHECK(mean == first);
+      const double scale = std::max(std::abs(first), std::abs(last));
+      CHECK(std::abs(mean - (first + offset / weight)) <=
+            1e-6 * (last - first) + 4 * std::numeric_limits<double>::epsilon() * scale);
     }
   }
 }
