@@ -135,18 +135,24 @@ Quantized IterativeEcsqQuantizer::run(const arma::vec& x, const arma::vec& w, st
         }
       }
     }
-    // Update: weighted means and frequencies; empty levels disappear.
-    std::vector<double> sw(c.size(), 0), swx(c.size(), 0), count(c.size(), 0);
+    // Update: weighted means and frequencies; empty levels disappear. Each mean is its first
+    // member plus the mean offset from it, kept within its members' range: a level of equal
+    // values is their value exactly, and no digit is lost to the data's distance from zero.
+    std::vector<double> sw(c.size(), 0), offset(c.size(), 0), count(c.size(), 0);
+    std::vector<double> first(c.size()), low(c.size()), high(c.size());
     for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = label[i];
       const double wi = w.is_empty() ? 1.0 : w[i];
-      sw[label[i]] += wi, swx[label[i]] += wi * x[i], count[label[i]] += 1;
+      if (count[k] == 0) first[k] = low[k] = high[k] = x[i];
+      low[k] = std::min(low[k], x[i]), high[k] = std::max(high[k], x[i]);
+      sw[k] += wi, offset[k] += wi * (x[i] - first[k]), count[k] += 1;
     }
     std::vector<double> new_c, new_p;
     std::vector<std::size_t> renumber(c.size(), 0);
     for (std::size_t k = 0; k < c.size(); ++k)
       if (count[k] > 0) {
         renumber[k] = new_c.size();
-        new_c.push_back(swx[k] / sw[k]);
+        new_c.push_back(std::clamp(first[k] + offset[k] / sw[k], low[k], high[k]));
         new_p.push_back(count[k] / static_cast<double>(n));
       }
     for (auto& l : label) l = renumber[l];

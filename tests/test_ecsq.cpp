@@ -112,3 +112,18 @@ TEST_CASE("equal importance weights change nothing: kmeans, optimal and ecsq") {
   CHECK(arma::approx_equal(ecsq.run(x, {}, 64, 0.02, nullptr).reconstruction,
                            ecsq.run(x, same, 64, 0.05, nullptr).reconstruction, "absdiff", 1e-9));
 }
+
+TEST_CASE("a level of equal values is their value exactly, and every level lies in the data") {
+  // float32's extremes beside 0 and 1: a mean formed as Σwx / Σw rounds the lone -3.4e38 one
+  // unit off, an error of 10^44 in the SSE; the data's spread loses the small values' mean.
+  const arma::vec x = {1, 0, 0, -3.4028234663852886e38, -1.1754943508222875e-38};
+  Generator g(4);
+  for (int trial = 0; trial < 20; ++trial) {
+    const arma::vec w = positive_weights(g, x.n_elem);
+    const Quantized q = IterativeEcsqQuantizer(0, 0, 100).run(x, w, 3, 0.0, nullptr);
+    CHECK(q.reconstruction[3] == x[3]);
+    CHECK(q.codebook.is_sorted("strictascend"));
+    CHECK(q.codebook.min() >= x.min());
+    CHECK(q.codebook.max() <= x.max());
+  }
+}
