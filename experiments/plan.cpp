@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
 #include "algorithms/registry.hpp"
@@ -246,6 +248,17 @@ std::vector<std::pair<T, T>> cross(const std::vector<T>& as, const std::vector<T
   return out;
 }
 
+// The number of runs add_runs appends for the entry (0 where it will refuse the entry).
+std::size_t count_runs(const SweepConfig& config, const AlgorithmSpec& a) {
+  const AlgorithmInfo& info = *find_algorithm(a.name);
+  std::size_t combos = 1, fitting = 0;
+  for (const auto* lists : {&a.parameters, &a.training})
+    for (const auto& [name, values] : *lists) combos *= values.size();
+  for (std::size_t K : a.levels.empty() ? config.levels : a.levels)
+    fitting += !info.levels_rule || info.levels_rule(K).empty();
+  return combos * fitting * (info.uses_seed ? config.seeds.size() : 1);
+}
+
 // Every run of one algorithm entry (its parameter combinations x K x seeds) on one tensor,
 // granularity and choice of weights, appended in plan order.
 void add_runs(Plan& plan, std::size_t ti, const Granularity& g, const std::string& weights,
@@ -355,32 +368,56 @@ void add_planned_runs(Plan& plan) {
     for (const auto& g : a.granularities)
       if (!listed(granularities, g)) granularities.push_back(g);
 
-  for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
-    const PlannedTensor& t = plan.tensors[ti];
-    for (const auto& g : granularities) {
-      if (g.axis && t.network)
-        throw ConfigError("granularity " + g.text() + " does not apply to the network '" +
-                          t.dataset + "' (its scope, layer or all, sets the codebooks)");
-      if (g.axis) {
-        const int rank = static_cast<int>(t.tensor.shape.size());
-        if (*g.axis >= rank || *g.axis < -rank)
-          throw ConfigError("granularity " + g.text() + " does not fit tensor '" + t.tensor.name +
-                            "' of shape " + t.tensor.shape_text());
+  // Every (tensor, granularity, weights, algorithm entry) in plan order.
+  auto each_entry = [&](auto&& visit) {
+    for (std::size_t ti = 0; ti < plan.tensors.size(); ++ti) {
+      const PlannedTensor& t = plan.tensors[ti];
+      for (const auto& g : granularities) {
+        if (g.axis && t.network)
+          throw ConfigError("granularity " + g.text() + " does not apply to the network '" +
+                            t.dataset + "' (its scope, layer or all, sets the codebooks)");
+        if (g.axis) {
+          const int rank = static_cast<int>(t.tensor.shape.size());
+          if (*g.axis >= rank || *g.axis < -rank)
+            throw ConfigError("granularity " + g.text() + " does not fit tensor '" + t.tensor.name +
+                              "' of shape " + t.tensor.shape_text());
+        }
+        for (const auto& weights : config.weights)
+          for (const auto& a : config.algorithms)
+            if (listed(a.granularities.empty() ? config.granularities : a.granularities, g))
+              visit(ti, g, weights, a);
       }
-      for (const auto& weights : config.weights)
-        for (const auto& a : config.algorithms)
-          if (listed(a.granularities.empty() ? config.granularities : a.granularities, g))
-            add_runs(plan, ti, g, weights, a);
     }
-  }
-  std::map<std::string, std::size_t> first;
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    auto [it, fresh] = first.emplace(plan.runs[i].id, i);
-    if (!fresh)
-      throw ConfigError(config.path + ": runs " + std::to_string(it->second + 1) + " and " +
-                        std::to_string(i + 1) + " of the plan are the same run (" +
-                        plan.runs[i].label + ", K = " + std::to_string(plan.runs[i].levels) +
-                        "): remove the duplicate from the config");
+  };
+  // Room for exactly the plan's runs: growing by doubling would hold up to three times them
+  // while the last growth copies (10^6 runs take about 220 MB).
+  std::size_t total = 0;
+  each_entry([&](std::size_t, const Granularity&, const std::string&, const AlgorithmSpec& a) {
+    total += count_runs(config, a);
+  });
+  plan.runs.reserve(total);
+  each_entry([&](std::size_t ti, const Granularity& g, const std::string& weights,
+                 const AlgorithmSpec& a) { add_runs(plan, ti, g, weights, a); });
+
+  // Two runs with one id: the first run (in plan order) that repeats an earlier one is named,
+  // with that earlier one. The runs' positions sorted by id, not a map of 10^6 ids.
+  std::vector<std::uint32_t> by_id(plan.runs.size());
+  std::iota(by_id.begin(), by_id.end(), 0u);
+  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const int c = plan.runs[a].id.compare(plan.runs[b].id);
+    return c < 0 || (c == 0 && a < b);
+  });
+  std::size_t first = 0, repeat = plan.runs.size();
+  for (std::size_t k = 1; k < by_id.size(); ++k)
+    if (plan.runs[by_id[k]].id == plan.runs[by_id[k - 1]].id &&
+        (k < 2 || plan.runs[by_id[k - 2]].id != plan.runs[by_id[k]].id) && by_id[k] < repeat)
+      first = by_id[k - 1], repeat = by_id[k];
+  if (repeat < plan.runs.size()) {
+    const PlannedRun& r = plan.runs[repeat];
+    throw ConfigError(config.path + ": runs " + std::to_string(first + 1) + " and " +
+                      std::to_string(repeat + 1) + " of the plan are the same run (" + r.label +
+                      ", K = " + std::to_string(r.levels) +
+                      "): remove the duplicate from the config");
   }
 }
 

@@ -177,7 +177,15 @@ TEST_CASE("renaming a synthetic dataset keeps its run ids; another generator cha
 
 TEST_CASE("a duplicate run in the plan is an error") {
   const std::string text = replace(kValid, "  - optimal\n", "  - optimal\n  - optimal\n");
-  CHECK_THROWS_WITH(make_plan(parse_config(text, "c.yaml")), doctest::Contains("are the same run"));
+  // Runs 1-4 uniform, 5-10 kmeans (2 K x 3 seeds), 11-12 optimal and 13-14 its copy: the first
+  // repeat is run 13, of run 11.
+  CHECK_THROWS_WITH(
+      make_plan(parse_config(text, "c.yaml")),
+      doctest::Contains("runs 11 and 13 of the plan are the same run (optimal, K = 2)"));
+  // The plan holds exactly its runs: room for them was counted before they were made.
+  const Plan plan = make_plan(parse_config(kValid, "c.yaml"));
+  CHECK(plan.runs.size() == 12);
+  CHECK(plan.runs.capacity() == plan.runs.size());
 }
 
 TEST_CASE("labels show reals in the fewest digits that read back exactly") {
