@@ -140,6 +140,13 @@ const char* const kBare[] = {
     "type_error", "out_of_range", "basic_string", "vector::", "H5G",  "H5D",
     "H5F",        "H5A",          "terminate",    "what():",  "std::"};
 
+// A number as it would be typed: %g's digits, not std::to_string's fixed six decimals.
+std::string shortest(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
@@ -540,16 +547,17 @@ void network_data(Suite& s, fs::path& trained) {
       const double v =
           s.pick(std::vector<double>{10, 11, 255, -1, -3, 1e9, 2.5, 0.5, nan, inf, -inf});
       t[split + 1].values[s.pick(t[split + 1].size())] = v;
-      label = t[split + 1].name + " holds " + std::to_string(v);
+      label = t[split + 1].name + " holds " + shortest(v);
     } else if (kind == 1) {  // images of another size
       std::size_t h = 28, w = 28;
       while (h == 28 && w == 28) h = 1 + s.pick(40), w = 1 + s.pick(40);
       t[split] = image_tensor(t[split].name, {t[split].shape[0], h, w}, s.g);
       label = t[split].name + " " + std::to_string(h) + " × " + std::to_string(w);
     } else if (kind == 2) {  // a pixel outside 0..255
-      const double v = s.pick(std::vector<double>{nan, inf, -inf, -1, 256, 1e300, -1e-300});
+      // (The tensor is float32: a pixel of -1e-300 would be stored as -0, a valid 0.)
+      const double v = s.pick(std::vector<double>{nan, inf, -inf, -1, 256, 1e300, -1e-30});
       t[split].values[s.pick(t[split].size())] = v;
-      label = t[split].name + " holds " + std::to_string(v);
+      label = t[split].name + " holds " + shortest(v);
     } else if (kind == 3) {  // an empty split
       t[split] = image_tensor(t[split].name, {0, 28, 28}, s.g);
       t[split + 1] = label_tensor(t[split + 1].name, 0, s.g);
