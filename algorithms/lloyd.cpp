@@ -7,10 +7,6 @@
 namespace quantlab {
 namespace {
 
-double squared(double d) {
-  return d * d;
-}
-
 // starts[k] = first point whose nearest centroid (lowest index on ties) has index >= k.
 // For c[k-1] < c[k] that is the first point strictly nearer c[k] than c[k-1]; a centroid
 // equal to its predecessor never wins a point, so its cluster is empty.
@@ -22,8 +18,11 @@ std::vector<std::size_t> assign(const arma::vec& u, const arma::vec& c) {
   for (std::size_t k = 1; k < K; ++k) {
     if (c[k] == c[k - 1]) continue;
     const double left = c[k - 1], right = c[k];
+    // Nearer c[k] when right - v < v - left: both sides are monotone in v even as they round,
+    // so the points stay partitioned (comparing squared distances is not: past both
+    // centroids, v - right and v - left can round to one number, a tie that sends v left).
     lo = std::partition_point(u.begin() + lo, u.end(),
-                              [&](double v) { return !(squared(v - right) < squared(v - left)); }) -
+                              [&](double v) { return !(right - v < v - left); }) -
          u.begin();
     starts[k] = lo;
   }

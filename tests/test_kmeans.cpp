@@ -228,3 +228,20 @@ TEST_CASE("k-means++ draws from the squared distances, not from their rounding, 
     CHECK(std::abs(c[2] - 2e6) < 1);
   }
 }
+
+TEST_CASE("with a centroid for every distinct value, k-means is exact at any spread") {
+  // Past both centroids, v - c[k] and v - c[k-1] round to one number when v is far larger
+  // than both: the assignment must still keep the sorted points partitioned.
+  const std::vector<arma::vec> data = {
+      {0, 1, 1e18, 1e19, 1e20},
+      {-1e60, -1e44, -1e21, -2e12, -1e-50, 1e-60, 4e18, 6e49, 5e70},
+  };
+  for (const arma::vec& x : data)
+    for (const KmeansInit init : {KmeansInit::quantile, KmeansInit::kmeanspp, KmeansInit::random}) {
+      Generator g(3);
+      const Quantized q = KmeansQuantizer(init, 1, 300, 0).quantize(x, arma::vec(), x.n_elem, g);
+      CAPTURE(x.n_elem);
+      CHECK(arma::approx_equal(q.reconstruction, x, "absdiff", 0));
+      CHECK(q.codebook.n_elem == x.n_elem);
+    }
+}
