@@ -64,6 +64,7 @@ std::string write_failure(const std::string& path, int error);
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place;
 /// throws std::runtime_error (one line) and leaves nothing behind when it cannot.
 void write_bytes_atomically(const std::string& path, const std::vector<char>& bytes);
+void write_bytes_atomically(const std::string& path, const char* bytes, std::size_t size);
 
 /// Creates `path`: `fill` writes the file in memory, which is then written to a temporary
 /// file in the same folder, synced, and renamed into place. Readers never see a partial file,
