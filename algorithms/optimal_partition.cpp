@@ -122,11 +122,13 @@ LambdaSearch search_lambda(const Costs& sums, std::size_t K, double lambda, std:
 }
 
 template <class Costs>
-std::optional<Partition> lagrangian(const Costs& sums, std::size_t K, std::size_t* solves) {
+std::optional<Partition> lagrangian(const Costs& sums, std::size_t K, std::size_t* solves,
+                                    double lambda_hint) {
   const std::size_t m = sums.size();
   if (K < 1 || K > m) throw std::invalid_argument("optimal partition needs 1 <= K <= m");
   const double k = static_cast<double>(K);
-  double lambda = 5.44 * sums.sse(0, m) / (k * k * k);  // Panter-Dite for a Gaussian
+  // Panter-Dite for a Gaussian, unless the caller knows a λ near the one for K groups.
+  double lambda = lambda_hint > 0 ? lambda_hint : 5.44 * sums.sse(0, m) / (k * k * k);
   // Most of the search's solves only look for λ. Groups of many values hardly move when their
   // bounds may fall only on every stride-th value, so that coarse programme (the same costs,
   // 16 to 256 boundaries a group, a quarter of the size or less) finds a λ near the one for K
@@ -145,7 +147,7 @@ std::optional<Partition> lagrangian(const Costs& sums, std::size_t K, std::size_
   LambdaSearch found = search_lambda(sums, K, lambda, count);
   if (solves) *solves = count;
   if (!found.exact) return std::nullopt;
-  return Partition{std::move(found.exact->starts), found.exact->sse};
+  return Partition{std::move(found.exact->starts), found.exact->sse, found.lambda};
 }
 
 template <class Costs>
@@ -161,7 +163,7 @@ Partition two(const Costs& sums) {
 }
 
 template <class Costs>
-Partition solved(const Costs& sums, std::size_t K, double max_bytes) {
+Partition solved(const Costs& sums, std::size_t K, double max_bytes, double lambda_hint) {
   if (K == 2) return two(sums);
   if (K == sums.size() && K > 0) {  // a group for every distinct value: nothing to choose
     Partition p;
@@ -169,7 +171,7 @@ Partition solved(const Costs& sums, std::size_t K, double max_bytes) {
     for (std::size_t k = 0; k <= K; ++k) p.starts[k] = k;
     return p;
   }
-  if (auto p = lagrangian(sums, K, nullptr)) return *p;
+  if (auto p = lagrangian(sums, K, nullptr, lambda_hint)) return *p;
   return layered(sums, K, max_bytes);
 }
 
@@ -180,11 +182,12 @@ double optimal_partition_bytes(std::size_t m, std::size_t K) {
 }
 
 Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes) {
-  return solved(sums, K, max_bytes);
+  return solved(sums, K, max_bytes, 0);
 }
 
-Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes) {
-  return solved(moments, K, max_bytes);
+Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes,
+                            double lambda_hint) {
+  return solved(moments, K, max_bytes, lambda_hint);
 }
 
 Partition optimal_partition_two(const PrefixSums& sums) {
@@ -193,7 +196,7 @@ Partition optimal_partition_two(const PrefixSums& sums) {
 
 std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
                                                       std::size_t* solves) {
-  return lagrangian(sums, K, solves);
+  return lagrangian(sums, K, solves, 0);
 }
 
 Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes) {

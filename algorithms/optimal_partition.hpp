@@ -22,6 +22,7 @@ namespace quantlab {
 struct Partition {
   std::vector<std::size_t> starts;  ///< K + 1 boundaries, 0 = starts[0] < ... < starts[K] = m
   double sse = 0;
+  double lambda = 0;  ///< the penalty the Lagrangian solver found it at (0: another solver)
 };
 
 /// Bytes of backtracking memory the programme needs for m distinct values and K groups.
@@ -30,8 +31,10 @@ double optimal_partition_bytes(std::size_t m, std::size_t K);
 /// Throws std::length_error naming the size when the layered solver is needed and its
 /// backtracking table would exceed `max_bytes`. Requires 1 <= K <= m.
 Partition optimal_partition(const PrefixSums& sums, std::size_t K, double max_bytes);
-/// The same programme on accurate costs (O(log m) each): see OptimalQuantizer.
-Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes);
+/// The same programme on accurate costs (O(log m) each): see OptimalQuantizer. The λ search
+/// starts from `lambda_hint` when it is positive (the prefix sums' λ for K groups).
+Partition optimal_partition(const RangeMoments& moments, std::size_t K, double max_bytes,
+                            double lambda_hint = 0);
 
 /// K = 2 by trying every split: O(m), no search for λ.
 Partition optimal_partition_two(const PrefixSums& sums);

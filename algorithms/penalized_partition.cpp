@@ -1,6 +1,7 @@
 #include "algorithms/penalized_partition.hpp"
 
 #include <cstdint>
+#include <type_traits>
 
 namespace quantlab {
 namespace {
@@ -8,7 +9,13 @@ namespace {
 template <class Costs>
 PenalizedPartition solved(const Costs& sums, double lambda) {
   const std::size_t m = sums.size();
+  // F[j] = SSE[j] + λ·groups[j]. On accurate costs (data spanning many binades) the SSE and the
+  // number of groups are kept apart, and candidates compared as SSE[i] + SSE(i..t) - (SSE[k] +
+  // SSE(k..t)) against λ·(groups[k] - groups[i]): F itself can be so much larger than the SSE
+  // differences that its rounding would decide (λ·groups far above the optimum's SSE).
+  constexpr bool apart = !std::is_same_v<Costs, PrefixSums>;
   std::vector<double> F(m + 1);
+  std::vector<std::uint32_t> groups(apart ? m + 1 : 0);
   std::vector<std::uint32_t> from(m + 1, 0);
   // The deque: candidate[k] is the best last-group start for j in [begin[k], begin[k+1]).
   std::vector<std::uint32_t> candidate, begin;
@@ -16,14 +23,28 @@ PenalizedPartition solved(const Costs& sums, double lambda) {
   begin.reserve(m + 1);
   std::size_t head = 0;
   auto value = [&](std::size_t i, std::size_t j) { return F[i] + sums.sse(i, j); };
+  // Whether a last group from i beats one from k for the values up to t.
+  auto better = [&](std::size_t i, std::size_t k, std::size_t t) {
+    if constexpr (apart)
+      return value(i, t) - value(k, t) <
+             lambda * (static_cast<double>(groups[k]) - static_cast<double>(groups[i]));
+    else
+      return value(i, t) < value(k, t);
+  };
 
   F[0] = 0;
+  if constexpr (apart) groups[0] = 0;
   candidate.push_back(0);
   begin.push_back(1);
   for (std::size_t j = 1; j <= m; ++j) {
     while (head + 1 < candidate.size() && begin[head + 1] <= j) ++head;
     const std::size_t i = candidate[head];
-    F[j] = value(i, j) + lambda;
+    if constexpr (apart) {
+      F[j] = value(i, j);
+      groups[j] = groups[i] + 1;
+    } else {
+      F[j] = value(i, j) + lambda;
+    }
     from[j] = static_cast<std::uint32_t>(i);
     if (j == m) break;
 
@@ -31,7 +52,7 @@ PenalizedPartition solved(const Costs& sums, double lambda) {
     // from the first t where it is strictly better (and, by monotonicity, stays better).
     while (candidate.size() > head) {
       const std::size_t t = std::max<std::size_t>(begin.back(), j + 1);
-      if (!(value(j, t) < value(candidate.back(), t))) break;
+      if (!better(j, candidate.back(), t)) break;
       candidate.pop_back();
       begin.pop_back();
     }
@@ -42,7 +63,7 @@ PenalizedPartition solved(const Costs& sums, double lambda) {
     }
     const std::size_t rival = candidate.back();
     const std::size_t lo = std::max<std::size_t>(begin.back(), j + 1);  // rival wins at lo
-    auto wins = [&](std::size_t t) { return value(j, t) < value(rival, t); };
+    auto wins = [&](std::size_t t) { return better(j, rival, t); };
     // Gallop from lo for a t where j wins, then bisect the last gap. j wins at m or nowhere:
     // once the gallop has gone some way, m is asked first, so that a j that never wins costs
     // a few comparisons rather than log(m - lo).

@@ -1,6 +1,8 @@
 #pragma once
-// The weight, mean and SSE of any range of the sorted distinct values, each accurate to a few
-// units in the last place whatever the data's dynamic range: a segment tree whose nodes hold
+// The weight, mean and SSE of any range of the sorted distinct values, whatever the data's
+// dynamic range: the mean to a few units in the last place of the range's largest value a
+// merge, the SSE to a few parts in 10^15 beyond weight x (that last place)^2, where the
+// values themselves stop telling SSEs apart. A segment tree whose nodes hold
 // (weight, mean, M2) of their range, merged by Chan, Golub and LeVeque's pairwise update
 // (every term of a merged M2 is non-negative, so nothing cancels). O(log m) a range, against
 // PrefixSums' O(1), whose differences of running sums lose a group's digits when the sums

@@ -271,9 +271,17 @@ GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::si
   for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
     const std::size_t i = starts[k], j = starts[k + 1];
     const double mean = i < j ? own_mean(sorted, i, j) : 0;
+    double weight = 0;
     for (std::size_t t = i; t < j; ++t) {
       const double d = sorted.values[t] - mean;
       g.sse += sorted.weights[t] * d * d;
+      weight += sorted.weights[t];
+    }
+    if (i < j) {
+      const double last_place =
+          std::numeric_limits<double>::epsilon() *
+          std::max(std::abs(sorted.values[i]), std::abs(sorted.values[j - 1]));
+      g.floor += weight * last_place * last_place;
     }
     g.means.push_back(mean);
   }

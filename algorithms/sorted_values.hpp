@@ -3,6 +3,7 @@
 // ground of the 1-D algorithms, which become O(n log n) or better on it.
 #include <armadillo>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "algorithms/quantizer.hpp"
@@ -65,6 +66,9 @@ class PrefixSums {
     return v > 0 ? v : 0;
   }
   std::size_t size() const { return w_.size() - 1; }
+  /// About the rounding in any one group's SSE from these sums: a few units in the last place
+  /// of the total square about the shift, which every difference of the sums carries.
+  double cost_rounding() const { return 4 * std::numeric_limits<double>::epsilon() * wxx_.back(); }
 
  private:
   double shift_ = 0;
@@ -78,6 +82,9 @@ class PrefixSums {
 struct GroupMoments {
   std::vector<double> means;  ///< one a group (0 for an empty group)
   double sse = 0;
+  /// The SSE's own floor: a mean holds its group's values only to the last place of the
+  /// largest, so SSEs that differ by about Σ weight·(eps·|value|)² are one.
+  double floor = 0;
 };
 GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::size_t>& starts);
 

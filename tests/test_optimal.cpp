@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <tuple>
 
 #include "algorithms/kmeans.hpp"
 #include "algorithms/optimal.hpp"
@@ -308,9 +309,9 @@ TEST_CASE("with a level for every distinct value, each level is its value exactl
 namespace {
 
 // The least SSE over contiguous partitions of the sorted distinct values into K groups, by the
-// O(K m^2) programme on costs accumulated by Welford's update from each start: accurate for
+// O(K m^2) programme on costs accumulated by West's weighted update from each start: accurate for
 // every range of data, and sharing no code with the quantizer.
-double welford_optimum(const arma::vec& x, const arma::vec& w, std::size_t K) {
+double west_optimum(const arma::vec& x, const arma::vec& w, std::size_t K) {
   std::map<double, double> merged;
   for (arma::uword i = 0; i < x.n_elem; ++i) merged[x[i]] += w.is_empty() ? 1 : w[i];
   const std::vector<std::pair<double, double>> v(merged.begin(), merged.end());
@@ -319,10 +320,10 @@ double welford_optimum(const arma::vec& x, const arma::vec& w, std::size_t K) {
   for (std::size_t i = 0; i < m; ++i) {
     double weight = 0, mean = 0, m2 = 0;
     for (std::size_t j = i; j < m; ++j) {
-      const double c = v[j].second, delta = v[j].first - mean;
+      const double c = v[j].second, delta = v[j].first - mean, before = weight;
       weight += c;
-      mean += delta * (c / weight);
-      m2 += c * delta * (v[j].first - mean);
+      mean = j == i ? v[j].first : mean + delta * (c / weight);
+      m2 += delta * delta * (before * (c / weight));  // West's update: no term cancels
       cost[i][j + 1] = m2;
     }
   }
@@ -352,9 +353,22 @@ TEST_CASE("data spanning many binades: the optimum is still exact and its codebo
       CAPTURE(K);
       const Quantized q = run_optimal(x, w, K);
       CHECK(sse(x, w, q.reconstruction) ==
-            doctest::Approx(welford_optimum(x, w, K)).epsilon(1e-12).scale(0));
+            doctest::Approx(west_optimum(x, w, K)).epsilon(1e-12).scale(0));
       CHECK(q.codebook.is_sorted("strictascend"));
     }
+  }
+  // Weights over many binades too. In the first, the sums' noise is larger than the chosen
+  // groups' whole SSE, whose own costs agree with the sums nonetheless: only a bound on the
+  // noise tells. In the second, λ times the groups is 10^60 times the optimum's SSE: a
+  // penalised cost in one number would round the choice away.
+  const std::vector<std::tuple<arma::vec, arma::vec, std::size_t>> weighted = {
+      {{-1e99, 2e-30, 1e99, -1e20}, {1e-20, 1, 1, 1e-10}, 3},
+      {{2, 1e-30, 2e-30, 1e16}, {1, 1e-10, 1e-40, 1e-40}, 3},
+  };
+  for (const auto& [wx, ww, K] : weighted) {
+    const Quantized q = run_optimal(wx, ww, K);
+    CHECK(sse(wx, ww, q.reconstruction) ==
+          doctest::Approx(west_optimum(wx, ww, K)).epsilon(1e-12).scale(0));
   }
   // float32 extremes beside zero and one: each level lies among its group's values.
   const arma::vec x = {1, 0, 0, -3.4028234663852886e38, -1.1754943508222875e-38};
