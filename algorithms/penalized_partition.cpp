@@ -73,7 +73,9 @@ PenalizedPartition solved(const Costs& sums, double lambda) {
       lose = t;
       step *= 2;
       t = lo + step;
-      if (step == 16) {
+      // (Not on accurate costs: there a cost up to m can carry rounding far beyond the
+      // differences nearer j, and j must be seen to win where it does.)
+      if (!apart && step == 16) {
         never = lose == m || !wins(m);
         if (never) break;
         wins_at_m = true;

@@ -229,16 +229,27 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   wx_.assign(m + 1, 0);
   wxx_.assign(m + 1, 0);
   CompensatedSum w, wx, wxx;
+  bool counts = true;  // weights that are counts sum exactly
+  double reach = 0;    // the largest |u|
   for (std::size_t j = 0; j < m; ++j) {
     const double c = sorted.weights[j];
     const double u = sorted.values[j] - shift_;
     w_[j + 1] = w.add(c);
     wx_[j + 1] = wx.add(c * u);
     wxx_[j + 1] = wxx.add(c * u * u);
+    counts = counts && c == std::floor(c);
+    reach = std::max(reach, std::abs(u));
   }
+  // A difference of the weight sums is off by a last place of the total weight, which moves
+  // a group's SSE by up to that times reach^2 (weights spanning many binades lose the light
+  // ones entirely); the sums of squares' own last place moves it as well.
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  const bool exact_weights = counts && w_.back() < 0x1p53;
+  cost_rounding_ = 4 * eps * (wxx_.back() + (exact_weights ? 0 : w_.back() * reach * reach));
 }
 
-PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride) : shift_(fine.shift_) {
+PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride)
+    : shift_(fine.shift_), cost_rounding_(fine.cost_rounding_) {
   const std::size_t m = fine.size();
   for (std::size_t j = 0; j < m; j += stride) {
     w_.push_back(fine.w_[j]);
@@ -271,17 +282,11 @@ GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::si
   for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
     const std::size_t i = starts[k], j = starts[k + 1];
     const double mean = i < j ? own_mean(sorted, i, j) : 0;
-    double weight = 0;
     for (std::size_t t = i; t < j; ++t) {
       const double d = sorted.values[t] - mean;
+      const double last_place = std::numeric_limits<double>::epsilon() * sorted.values[t];
       g.sse += sorted.weights[t] * d * d;
-      weight += sorted.weights[t];
-    }
-    if (i < j) {
-      const double last_place =
-          std::numeric_limits<double>::epsilon() *
-          std::max(std::abs(sorted.values[i]), std::abs(sorted.values[j - 1]));
-      g.floor += weight * last_place * last_place;
+      g.floor += sorted.weights[t] * last_place * last_place;
     }
     g.means.push_back(mean);
   }

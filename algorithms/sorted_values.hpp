@@ -67,11 +67,13 @@ class PrefixSums {
   }
   std::size_t size() const { return w_.size() - 1; }
   /// About the rounding in any one group's SSE from these sums: a few units in the last place
-  /// of the total square about the shift, which every difference of the sums carries.
-  double cost_rounding() const { return 4 * std::numeric_limits<double>::epsilon() * wxx_.back(); }
+  /// of the total square about the shift, which every difference of the sums carries, and
+  /// (unless the weights are counts) of the total weight times the largest square.
+  double cost_rounding() const { return cost_rounding_; }
 
  private:
   double shift_ = 0;
+  double cost_rounding_ = 0;
   std::vector<double> w_, wx_, wxx_;
   const SortedValues* sorted_ = nullptr;  // the values summed (none for a strided copy)
 };
@@ -82,8 +84,8 @@ class PrefixSums {
 struct GroupMoments {
   std::vector<double> means;  ///< one a group (0 for an empty group)
   double sse = 0;
-  /// The SSE's own floor: a mean holds its group's values only to the last place of the
-  /// largest, so SSEs that differ by about Σ weight·(eps·|value|)² are one.
+  /// The SSE's own floor: a mean holds its group's values only to their last place, so SSEs
+  /// that differ by about Σ weight·(eps·value)² are one.
   double floor = 0;
 };
 GroupMoments group_moments(const SortedValues& sorted, const std::vector<std::size_t>& starts);

@@ -364,6 +364,8 @@ TEST_CASE("data spanning many binades: the optimum is still exact and its codebo
   const std::vector<std::tuple<arma::vec, arma::vec, std::size_t>> weighted = {
       {{-1e99, 2e-30, 1e99, -1e20}, {1e-20, 1, 1, 1e-10}, 3},
       {{2, 1e-30, 2e-30, 1e16}, {1, 1e-10, 1e-40, 1e-40}, 3},
+      // The light weights vanish from the sums of weights: both splits cost 0 in the sums.
+      {{0, 1e-30, 1}, {1, 1e-20, 1e-60}, 2},
   };
   for (const auto& [wx, ww, K] : weighted) {
     const Quantized q = run_optimal(wx, ww, K);
