@@ -227,14 +227,27 @@ std::string digest_after_user_block(const char* image, std::size_t size) {
 // The core driver's buffer, kept when the file closes instead of freed: the whole file,
 // user block included, with no copy of it made (a merged table of 10^6 runs is ~800 MB).
 // HDF5 allocates and grows the buffer through these callbacks and hands it to image_free on
-// closing the file.
-struct CoreImage {
-  void* buffer = nullptr;
-  CoreImage() = default;
+// closing the file. The state is shared with HDF5's copies of the access list and counted:
+// a file whose close failed (out of memory) is closed again by HDF5 at exit, after the
+// writer has returned.
+class CoreImage {
+ public:
+  CoreImage() : state_(new State) {}
   CoreImage(const CoreImage&) = delete;
   CoreImage& operator=(const CoreImage&) = delete;
-  ~CoreImage() { std::free(buffer); }
+  ~CoreImage() { drop(state_); }
 
+  H5FD_file_image_callbacks_t callbacks() {
+    return {allocate, copy, grow, release, share, drop, state_};
+  }
+  /// The buffer of the last file closed (null before), which stays this object's.
+  char* bytes() const { return static_cast<char*>(state_->buffer); }
+
+ private:
+  struct State {
+    std::size_t references = 1;
+    void* buffer = nullptr;
+  };
   static void* allocate(std::size_t size, H5FD_file_image_op_t, void*) { return std::malloc(size); }
   static void* copy(void* to, const void* from, std::size_t size, H5FD_file_image_op_t, void*) {
     return std::memcpy(to, from, size);
@@ -242,17 +255,24 @@ struct CoreImage {
   static void* grow(void* buffer, std::size_t size, H5FD_file_image_op_t, void*) {
     return std::realloc(buffer, size);
   }
-  static herr_t release(void* buffer, H5FD_file_image_op_t op, void* self) {
-    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE)
-      std::swap(static_cast<CoreImage*>(self)->buffer, buffer);
+  static herr_t release(void* buffer, H5FD_file_image_op_t op, void* state) {
+    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE) std::swap(static_cast<State*>(state)->buffer, buffer);
     std::free(buffer);  // the last file closed is the one built
     return 0;
   }
-  static void* same(void* self) { return self; }
-  static herr_t keep(void*) { return 0; }
-  H5FD_file_image_callbacks_t callbacks() {
-    return {allocate, copy, grow, release, same, keep, this};
+  static void* share(void* state) {
+    ++static_cast<State*>(state)->references;
+    return state;
   }
+  static herr_t drop(void* state) {
+    State* s = static_cast<State*>(state);
+    if (--s->references == 0) {
+      std::free(s->buffer);
+      delete s;
+    }
+    return 0;
+  }
+  State* state_;
 };
 
 }  // namespace
@@ -286,10 +306,15 @@ void write_file_atomically(const std::string& path, const std::function<void(H5:
     size = block + static_cast<std::size_t>(after_block);
     file.close();
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot write " + path + ": " + describe(e));
+    // Nothing is on disk yet: HDF5 failing here has run out of memory (or a message of
+    // quantlab's own says what).
+    const std::string detail = e.getDetailMsg();
+    throw std::runtime_error(
+        "cannot write " + path + ": " +
+        (detail.rfind("H5", 0) == 0 ? "cannot build it in memory (is memory short?)" : detail));
   }
-  if (!image.buffer) throw std::runtime_error("cannot build " + path + " in memory");
-  char* bytes = static_cast<char*>(image.buffer);
+  char* bytes = image.bytes();
+  if (!bytes) throw std::runtime_error("cannot build " + path + " in memory");
   if (sealed) {
     std::fill(bytes, bytes + kUserBlock, 0);
     const std::string seal = kSealTag + digest_after_user_block(bytes, size) + "\n";

@@ -22,11 +22,13 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
     }
   };
   std::vector<std::thread> pool;
+  pool.reserve(std::min(threads, n));
   try {
     for (std::size_t t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
+  } catch (...) {
     // Fewer threads than asked (a limit on threads or memory): the ones started, and this
-    // one, take every index all the same.
+    // one, take every index all the same. (Left to unwind, the started threads' destructors
+    // would end the process.)
   }
   work();
   for (auto& t : pool) t.join();
