@@ -203,8 +203,4 @@ Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, doubl
   return layered(sums, K, max_bytes);
 }
 
-Partition optimal_partition_layered(const RangeMoments& moments, std::size_t K, double max_bytes) {
-  return layered(moments, K, max_bytes);
-}
-
 }  // namespace quantlab

@@ -43,6 +43,5 @@ Partition optimal_partition_two(const PrefixSums& sums);
 std::optional<Partition> optimal_partition_lagrangian(const PrefixSums& sums, std::size_t K,
                                                       std::size_t* solves = nullptr);
 Partition optimal_partition_layered(const PrefixSums& sums, std::size_t K, double max_bytes);
-Partition optimal_partition_layered(const RangeMoments& moments, std::size_t K, double max_bytes);
 
 }  // namespace quantlab

@@ -3,7 +3,6 @@
 // ground of the 1-D algorithms, which become O(n log n) or better on it.
 #include <armadillo>
 #include <cstddef>
-#include <limits>
 #include <vector>
 
 #include "algorithms/quantizer.hpp"

@@ -409,8 +409,7 @@ void add_planned_runs(Plan& plan) {
   });
   std::size_t first = 0, repeat = plan.runs.size();
   for (std::size_t k = 1; k < by_id.size(); ++k)
-    if (plan.runs[by_id[k]].id == plan.runs[by_id[k - 1]].id &&
-        (k < 2 || plan.runs[by_id[k - 2]].id != plan.runs[by_id[k]].id) && by_id[k] < repeat)
+    if (plan.runs[by_id[k]].id == plan.runs[by_id[k - 1]].id && by_id[k] < repeat)
       first = by_id[k - 1], repeat = by_id[k];
   if (repeat < plan.runs.size()) {
     const PlannedRun& r = plan.runs[repeat];
