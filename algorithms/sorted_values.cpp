@@ -248,17 +248,25 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   cost_rounding_ = 4 * eps * (wxx_.back() + (exact_weights ? 0 : w_.back() * reach * reach));
 }
 
-PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride)
+PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride, double spread_share)
     : shift_(fine.shift_), cost_rounding_(fine.cost_rounding_) {
   const std::size_t m = fine.size();
-  for (std::size_t j = 0; j < m; j += stride) {
+  auto keep = [&](std::size_t j) {
     w_.push_back(fine.w_[j]);
     wx_.push_back(fine.wx_[j]);
     wxx_.push_back(fine.wxx_[j]);
+  };
+  const double* u = fine.sorted_ ? fine.sorted_->values.memptr() : nullptr;
+  const double gap = u && m > 0 ? spread_share * (u[m - 1] - u[0]) : 0;
+  for (std::size_t a = 0; a < m; a += stride) {
+    keep(a);
+    const std::size_t end = std::min(a + stride, m);
+    // Every stride-th boundary is kept, so a stride spanning less than `gap` keeps no other.
+    if (!(gap > 0) || !(u[end - 1] - u[a] >= gap)) continue;
+    for (std::size_t j = a + 1, last = a; j < end; ++j)
+      if (u[j] - u[last] >= gap) keep(j), last = j;
   }
-  w_.push_back(fine.w_[m]);
-  wx_.push_back(fine.wx_[m]);
-  wxx_.push_back(fine.wxx_[m]);
+  keep(m);
 }
 
 double PrefixSums::mean(std::size_t i, std::size_t j) const {

@@ -42,9 +42,11 @@ class PrefixSums {
  public:
   explicit PrefixSums(const SortedValues& sorted);  ///< keeps a reference to `sorted`
   explicit PrefixSums(SortedValues&&) = delete;
-  /// The sums at every stride-th boundary (and the last): the programme whose groups may
-  /// start only there, with the same costs.
-  PrefixSums(const PrefixSums& fine, std::size_t stride);
+  /// The sums at every stride-th boundary, at every boundary whose value lies at least
+  /// `spread_share` of the data's spread past the previous one kept, and at the last: the
+  /// programme whose groups may start only there, with the same costs. (Sparse tails keep
+  /// their values: there a group holds a few, and a stride of them would change its cost.)
+  PrefixSums(const PrefixSums& fine, std::size_t stride, double spread_share);
 
   /// Groups are half-open ranges [i, j) of distinct values, 0 <= i < j <= m.
   double weight(std::size_t i, std::size_t j) const { return w_[j] - w_[i]; }

@@ -143,3 +143,34 @@ TEST_CASE("PrefixSums::mean is the group's own mean within its range, at any dyn
     }
   }
 }
+
+TEST_CASE("the coarse sums keep every stride-th boundary and each one far past the last kept") {
+  // Student-t-like data: a dense middle (a stride of values spans little) and sparse tails
+  // (neighbours further apart than the gap), so both rules choose boundaries.
+  Generator g(12);
+  arma::vec x(5000);
+  for (double& v : x) v = g.normal() / std::max(0.02, std::abs(g.normal()));
+  const arma::vec w = positive_weights(g, x.n_elem);
+  const SortedValues s = SortedValues::from(x, w);
+  const PrefixSums fine(s);
+  for (const std::size_t stride : {1, 4, 64, 5000}) {
+    for (const double share : {0.0, 1e-3, 0.05}) {
+      const double gap = share * (s.values.max() - s.values.min());
+      std::vector<std::size_t> kept;  // every boundary, in order, by the rule read literally
+      for (std::size_t j = 0; j < s.size(); ++j)
+        if (j % stride == 0 || (gap > 0 && s.values[j] - s.values[kept.back()] >= gap))
+          kept.push_back(j);
+      kept.push_back(s.size());
+      const PrefixSums coarse(fine, stride, share);
+      CAPTURE(stride);
+      CAPTURE(share);
+      REQUIRE(coarse.size() == kept.size() - 1);
+      if (share > 0 && stride > 1) CHECK(kept.size() > s.size() / stride + 2);  // tails kept
+      for (std::size_t a = 0; a + 1 < kept.size(); a += 7) {
+        const std::size_t b = std::min(a + 1 + a % 5, kept.size() - 1);
+        CHECK(coarse.sse(a, b) == fine.sse(kept[a], kept[b]));
+        CHECK(coarse.weight(a, b) == fine.weight(kept[a], kept[b]));
+      }
+    }
+  }
+}
