@@ -137,6 +137,9 @@ GroupedResult quantize_groups(const Quantizer& quantizer, const std::vector<Outp
   });
 
   GroupedResult r;
+  r.group_indices.reserve(count);  // (a uvec moved into a growing vector is copied)
+  r.group_levels.reserve(count);
+  r.group_codebook_floats.reserve(count);
   const bool whole = count == 1 && groups[0].is_whole(values.n_elem);
   if (!whole) r.reconstruction.zeros(values.n_elem);  // entries in no group (pruned) stay 0
   double weighted_entropy = 0;
