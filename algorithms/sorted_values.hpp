@@ -60,6 +60,15 @@ class PrefixSums {
     const double v = (wxx_[j] - wxx_[i]) - s * s / (w_[j] - w_[i]);
     return v > 0 ? v : 0;
   }
+  /// Whether base_i + sse(i, t) < base_k + sse(k, t) (i, k < t), without a division: both
+  /// sides times the two groups' weights, where the squares' sums up to t cancel. Its
+  /// rounding is of the order of sse's; decisions between costs closer than that may differ.
+  bool cheaper(std::size_t i, double base_i, std::size_t k, double base_k, std::size_t t) const {
+    const double d = (base_i - base_k) + (wxx_[k] - wxx_[i]);
+    const double si = wx_[t] - wx_[i], sk = wx_[t] - wx_[k];
+    const double wi = w_[t] - w_[i], wk = w_[t] - w_[k];
+    return d * wi * wk < si * si * wk - sk * sk * wi;
+  }
   /// Σ c (u - level)^2 over [i, j) for any level.
   double sse_to(std::size_t i, std::size_t j, double level) const {
     const double d = level - shift_;
