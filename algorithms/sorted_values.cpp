@@ -246,10 +246,16 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   constexpr double eps = std::numeric_limits<double>::epsilon();
   const bool exact_weights = counts && w_.back() < 0x1p53;
   cost_rounding_ = 4 * eps * (wxx_.back() + (exact_weights ? 0 : w_.back() * reach * reach));
+  double least = m > 0 ? sorted.weights[0] : 0;
+  for (std::size_t j = 1; j < m; ++j) least = std::min(least, sorted.weights[j]);
+  division_free_ =
+      m > 0 && least >= 0x1p-50 * w_.back() && least * least * cost_rounding_ >= 0x1p-960;
 }
 
 PrefixSums::PrefixSums(const PrefixSums& fine, std::size_t stride, double spread_share)
-    : shift_(fine.shift_), cost_rounding_(fine.cost_rounding_) {
+    : shift_(fine.shift_),
+      cost_rounding_(fine.cost_rounding_),
+      division_free_(fine.division_free_) {
   const std::size_t m = fine.size();
   auto keep = [&](std::size_t j) {
     w_.push_back(fine.w_[j]);

@@ -63,7 +63,9 @@ class PrefixSums {
   /// Whether base_i + sse(i, t) < base_k + sse(k, t) (i, k < t), without a division: both
   /// sides times the two groups' weights, where the squares' sums up to t cancel. Its
   /// rounding is of the order of sse's; decisions between costs closer than that may differ.
+  /// With the divisions where that form is unsafe (see division_free_).
   bool cheaper(std::size_t i, double base_i, std::size_t k, double base_k, std::size_t t) const {
+    if (!division_free_) return base_i + sse(i, t) < base_k + sse(k, t);
     const double d = (base_i - base_k) + (wxx_[k] - wxx_[i]);
     const double si = wx_[t] - wx_[i], sk = wx_[t] - wx_[k];
     const double wi = w_[t] - w_[i], wk = w_[t] - w_[k];
@@ -84,6 +86,12 @@ class PrefixSums {
  private:
   double shift_ = 0;
   double cost_rounding_ = 0;
+  /// Whether cheaper() may multiply instead of dividing: every value's weight survives the
+  /// differences of the weight sums (one lost there gives its group a weight of 0: sse()
+  /// clamps that cost at 0, the product form would make it -inf), and a difference of costs
+  /// the sums resolve, times two weights, stays far from underflow (weights all tiny, as a
+  /// row's can be beside its tensor's largest).
+  bool division_free_ = false;
   std::vector<double> w_, wx_, wxx_;
   const SortedValues* sorted_ = nullptr;  // the values summed (none for a strided copy)
 };

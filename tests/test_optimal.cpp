@@ -414,3 +414,65 @@ TEST_CASE("RangeMoments: the weight, mean and SSE of any range, accurate at any 
     CHECK(std::abs(moments.sse(i, j) - m2) <= 1e-10 * m2 + weight * ulp * ulp);
   }
 }
+
+TEST_CASE("weights lost to the sums or all tiny: the optimum is still the optimum") {
+  // A weight below eps of the running total vanishes from the weight sums while its value sum
+  // does not: priced as -inf by the product form of the comparison, 10 took its own group.
+  const arma::vec x = {0, 1, 2, 3, 10}, w = {1, 1, 1, 1, 1e-20};
+  CHECK(sse(x, w, run_optimal(x, w, 3).reconstruction) ==
+        doctest::Approx(brute_force_contiguous(x, w, 3)).epsilon(1e-12));
+  // Weights all tiny (a row beside its tensor's largest weight): the products of a cost
+  // difference and two weights underflow. Scaling the weights scales the optimum's SSE.
+  Generator g(21);
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 20 + g.below(trial < 30 ? 100 : 3000);
+    arma::vec v(n);
+    for (double& e : v)
+      e = trial % 2 ? g.laplace() : (static_cast<double>(g.below(200)) - 100) * 1e-53;
+    const arma::vec weights = positive_weights(g, n);
+    const std::size_t K = std::min<std::size_t>(3 + g.below(10), distinct(v));
+    const double unscaled = sse(v, weights, run_optimal(v, weights, K).reconstruction);
+    for (const double scale : {1e-74, 1e-120}) {
+      CAPTURE(trial);
+      CAPTURE(scale);
+      const arma::vec scaled = weights * scale;
+      CHECK(sse(v, scaled, run_optimal(v, scaled, K).reconstruction) / scale ==
+            doctest::Approx(unscaled).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("53 values near 1e-51 with weights near 1e-74, K = 8: still the optimum") {
+  // The products of a cost difference and two weights underflow here (about 1e-326): with
+  // them the programme took a partition 9 % above the optimum, and its checks kept it.
+  // clang-format off
+  const arma::vec x = {
+      9e-52, 5.4e-52, -8.1e-52, -5.5e-52, -4.2000000000000005e-52, 1.4e-52, -2.8e-52, -4e-52,
+      -4.6e-52, 5.1e-52, -3.2e-52, 6.5e-52, 4.5e-52, 5.4e-52, -1.3000000000000001e-52, -5.8e-52,
+      -3.7000000000000005e-52, 5.1e-52, 9.6e-52, -1.9e-52, 1.8e-52, -5e-53, -1.1e-52,
+      8.400000000000001e-52, -5.2000000000000005e-52, -5.4e-52, -4.4e-52, -7e-52, -4.6e-52,
+      -3.5e-52, 2.5e-52, 4.5e-52, -7e-53, -6e-53, -5.2000000000000005e-52, -1.17e-51, 7e-52,
+      3e-53, -1.7e-52, -3.6e-52, 2.8e-52, -3e-53, -2.8e-52, 1.1900000000000001e-51,
+      -4.2000000000000005e-52, -4.6e-52, -1.8e-52, 3.8e-52, -4.9e-52, 0.0, -6.5e-52, -6e-53, 0.0};
+  const arma::vec w = {
+      1.1831801598535712e-74, 1.5246288781631274e-74, 1.1128156955352776e-74,
+      1.3941148683206482e-74, 1.1642801899128107e-74, 1.0855447927103862e-74,
+      1.1905446745772756e-74, 1.074475945151488e-74, 1.553705617191116e-74,
+      1.1630316492267949e-74, 1.3396633935008563e-74, 1.4323893522398346e-74,
+      9.685859121386286e-75, 9.287541613198169e-75, 8.532217692983412e-75, 8.801153329041851e-75,
+      9.674114271459304e-75, 1.5829170985468547e-74, 9.664311853512377e-75,
+      1.1199683695482704e-74, 1.0963028953494867e-74, 1.1053161147079823e-74,
+      1.2064015070181293e-74, 1.2887124108272452e-74, 9.516990978638336e-75,
+      1.626048458392091e-74, 1.1388959109337022e-74, 8.948469823556427e-75,
+      1.5367658607843329e-74, 1.2444649660132957e-74, 1.1036826140811447e-74,
+      1.6363608587926856e-74, 9.417572118980234e-75, 8.63707658413208e-75, 1.0364884599512174e-74,
+      9.13379283098521e-75, 1.065720551717646e-74, 1.1873093775977213e-74, 1.4768601867997709e-74,
+      1.6383061703809762e-74, 1.6391790999017807e-74, 1.1538738965582856e-74,
+      1.4540014630300493e-74, 8.6799737391899315e-75, 1.661136730300513e-74,
+      1.4777979062914653e-74, 1.4289904363733807e-74, 9.559424442490615e-75,
+      1.5457203850855616e-74, 1.4741351422046553e-74, 1.2437672458713104e-74,
+      1.3587178308003315e-74, 1.529602018434649e-74};
+  // clang-format on
+  CHECK(sse(x, w, run_optimal(x, w, 8).reconstruction) ==
+        doctest::Approx(west_optimum(x, w, 8)).epsilon(1e-9).scale(0));
+}
