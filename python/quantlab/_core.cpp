@@ -165,9 +165,9 @@ py::object indices_of(GroupedResult& r, const std::vector<TensorGroup>& groups, 
   }
   py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
   std::int64_t* idx = out.mutable_data();
-  std::size_t members = 0;  // groups are disjoint: n members are every value
-  for (const TensorGroup& g : groups) members += g.size();
-  if (members < n) std::fill(idx, idx + n, -1);  // pruned: none
+  std::size_t covered = 0;  // groups are disjoint: n members are every value
+  for (const TensorGroup& g : groups) covered += g.size();
+  if (covered < n) std::fill(idx, idx + n, -1);  // pruned: none
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const TensorGroup& members = groups[g];
     const arma::uvec& codewords = r.group_indices[g];
