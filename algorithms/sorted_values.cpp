@@ -229,8 +229,9 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   wx_.assign(m + 1, 0);
   wxx_.assign(m + 1, 0);
   CompensatedSum w, wx, wxx;
-  bool counts = true;  // weights that are counts sum exactly
-  double reach = 0;    // the largest |u|
+  bool counts = true;                            // weights that are counts sum exactly
+  double reach = 0;                              // the largest |u|
+  double least = m > 0 ? sorted.weights[0] : 0;  // the least weight
   for (std::size_t j = 0; j < m; ++j) {
     const double c = sorted.weights[j];
     const double u = sorted.values[j] - shift_;
@@ -239,6 +240,7 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
     wxx_[j + 1] = wxx.add(c * u * u);
     counts = counts && c == std::floor(c);
     reach = std::max(reach, std::abs(u));
+    least = std::min(least, c);
   }
   // A difference of the weight sums is off by a last place of the total weight, which moves
   // a group's SSE by up to that times reach^2 (weights spanning many binades lose the light
@@ -246,8 +248,6 @@ PrefixSums::PrefixSums(const SortedValues& sorted) : sorted_(&sorted) {
   constexpr double eps = std::numeric_limits<double>::epsilon();
   const bool exact_weights = counts && w_.back() < 0x1p53;
   cost_rounding_ = 4 * eps * (wxx_.back() + (exact_weights ? 0 : w_.back() * reach * reach));
-  double least = m > 0 ? sorted.weights[0] : 0;
-  for (std::size_t j = 1; j < m; ++j) least = std::min(least, sorted.weights[j]);
   division_free_ =
       m > 0 && least >= 0x1p-50 * w_.back() && least * least * cost_rounding_ >= 0x1p-960;
 }
