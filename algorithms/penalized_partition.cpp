@@ -68,20 +68,31 @@ PenalizedPartition solved(const Costs& sums, double lambda) {
     // once the gallop has gone some way, m is asked first, so that a j that never wins costs
     // a few comparisons rather than log(m - lo).
     std::size_t lose = lo, step = 1, t = lo + 1;
-    bool wins_at_m = false, never = false;
+    bool wins_at_m = false;
+    if constexpr (!apart) {
+      // On the prefix sums the first kBlock ends are asked at once: j mostly takes over there
+      // (within 8 of lo for 4 candidates in 5 on Student-t rows at K = 16, where the gallop
+      // and the bisection asked 4.7 times a candidate, one answer after the other). Then m.
+      // (Not on accurate costs: there a cost up to m can carry rounding far beyond the
+      // differences nearer j, and j must be seen to win where it does.)
+      constexpr std::size_t block = PrefixSums::kBlock;
+      const std::uint32_t mask = sums.cheaper_block(j, F[j], rival, F[rival], lo + 1);
+      if (mask) {
+        candidate.push_back(static_cast<std::uint32_t>(j));
+        begin.push_back(static_cast<std::uint32_t>(lo + 1 + __builtin_ctz(mask)));
+        continue;
+      }
+      lose = lo + block;
+      if (lose >= m || !wins(m)) continue;  // j wins nowhere up to m
+      wins_at_m = true;
+      step = 2 * block;
+      t = lo + step;
+    }
     while (t <= m && !wins(t)) {
       lose = t;
       step *= 2;
       t = lo + step;
-      // (Not on accurate costs: there a cost up to m can carry rounding far beyond the
-      // differences nearer j, and j must be seen to win where it does.)
-      if (!apart && step == 16) {
-        never = lose == m || !wins(m);
-        if (never) break;
-        wins_at_m = true;
-      }
     }
-    if (never) continue;  // not a candidate
     if (t > m) {
       if (lose == m || (!wins_at_m && !wins(m))) continue;
       t = m;
