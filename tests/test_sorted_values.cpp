@@ -4,7 +4,7 @@
 // and of both (whose 29 low bits every value shares, so those digits are skipped and the
 // keys fit beside their positions in one word) and sizes on both sides of the small-input
 // path; and the codewords of quantized_from_groups found by search against those found from
-// the positions.
+// the positions; and the block of comparisons of the penalised programme against one at a time.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -170,6 +170,34 @@ TEST_CASE("the coarse sums keep every stride-th boundary and each one far past t
         const std::size_t b = std::min(a + 1 + a % 5, kept.size() - 1);
         CHECK(coarse.sse(a, b) == fine.sse(kept[a], kept[b]));
         CHECK(coarse.weight(a, b) == fine.weight(kept[a], kept[b]));
+      }
+    }
+  }
+}
+
+TEST_CASE("PrefixSums::cheaper_block answers as cheaper() at each end it covers, none past m") {
+  Generator g(13);
+  // Ordinary weights (compared without a division), and weights one of which is lost to the
+  // weight sums' differences (compared with the divisions).
+  for (const bool lost_weight : {false, true}) {
+    arma::vec x(300);
+    for (double& v : x) v = g.normal() / std::max(0.05, std::abs(g.normal()));
+    arma::vec w = positive_weights(g, x.n_elem);
+    if (lost_weight) w[17] = 1e-20;
+    const SortedValues s = SortedValues::from(x, w);
+    const PrefixSums sums(s);
+    const std::size_t m = sums.size();
+    for (int trial = 0; trial < 2000; ++trial) {
+      const std::size_t k = g.below(m - 2);
+      const std::size_t i = k + 1 + g.below(m - k - 2);
+      const std::size_t t = std::max<std::size_t>(i + 1, m - 1 - g.below(40));
+      const double scale = sums.sse(k, m);
+      const double base_i = g.uniform() * scale, base_k = g.uniform() * scale;
+      const std::uint32_t mask = sums.cheaper_block(i, base_i, k, base_k, t);
+      for (std::size_t b = 0; b < PrefixSums::kBlock; ++b) {
+        CAPTURE(b);
+        const bool expected = t + b <= m && sums.cheaper(i, base_i, k, base_k, t + b);
+        CHECK(((mask >> b) & 1) == static_cast<std::uint32_t>(expected));
       }
     }
   }
