@@ -149,32 +149,40 @@ py::array_t<double> numpy_copy(const std::vector<double>& v) {
   return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
-// Each value's position in its group's codebook, when the codewords are scalar levels (a
-// Kashin code's are not: then none). The tensor as one group hands its indices' own memory
-// to NumPy (freed with the array).
-py::object indices_of(GroupedResult& r, const std::vector<TensorGroup>& groups, std::size_t n) {
-  static_assert(sizeof(arma::uword) == sizeof(std::int64_t), "indices viewed as int64");
-  for (std::size_t g = 0; g < groups.size(); ++g)
-    if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
-  if (groups.size() == 1 && groups[0].is_whole(n)) {  // in the tensor's order
-    auto* owned = new arma::uvec(std::move(r.group_indices[0]));
-    const py::capsule free_owned(owned, [](void* p) { delete static_cast<arma::uvec*>(p); });
-    return py::array_t<std::int64_t>(static_cast<py::ssize_t>(n),
-                                     reinterpret_cast<const std::int64_t*>(owned->memptr()),
-                                     free_owned);
-  }
-  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
-  std::int64_t* idx = out.mutable_data();
+// Each value's position in its group's codebook, in the tensor's order, with -1 for a value in
+// no group (pruned).
+template <class Index>
+py::array indices_as(const GroupedResult& r, const std::vector<TensorGroup>& groups,
+                     std::size_t n) {
+  py::array_t<Index> out(static_cast<py::ssize_t>(n));
+  Index* idx = out.mutable_data();
   std::size_t covered = 0;  // groups are disjoint: n members are every value
   for (const TensorGroup& g : groups) covered += g.size();
-  if (covered < n) std::fill(idx, idx + n, -1);  // pruned: none
+  if (covered < n) std::fill(idx, idx + n, Index{-1});
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const TensorGroup& members = groups[g];
     const arma::uvec& codewords = r.group_indices[g];
     for (std::size_t i = 0; i < members.size(); ++i)
-      idx[members[i]] = static_cast<std::int64_t>(codewords[i]);
+      idx[members[i]] = static_cast<Index>(codewords[i]);
   }
   return std::move(out);
+}
+
+// The indices when the codewords are scalar levels (a Kashin code's are not: then none), in
+// the least signed integer type that holds every one: int8 up to 128 codewords a group (a
+// tensor's indices take an eighth of the memory of int64 ones, and are written as fast),
+// then int16, int32 and int64.
+py::object indices_of(const GroupedResult& r, const std::vector<TensorGroup>& groups,
+                      std::size_t n) {
+  double most = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
+    most = std::max(most, r.group_levels[g]);
+  }
+  if (most <= 0x1p7) return indices_as<std::int8_t>(r, groups, n);
+  if (most <= 0x1p15) return indices_as<std::int16_t>(r, groups, n);
+  if (most <= 0x1p31) return indices_as<std::int32_t>(r, groups, n);
+  return indices_as<std::int64_t>(r, groups, n);
 }
 
 py::dict quantize(const py::array_t<double, py::array::c_style>& x, bool single,

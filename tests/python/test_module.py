@@ -55,6 +55,18 @@ def test_optimal_is_the_brute_force_optimum_and_the_result_keeps_shape_and_dtype
     assert r.mse == pytest.approx(r.sse / x.size)
 
 
+def test_indices_are_the_least_integer_type_that_holds_them():
+    # int8 up to 128 codewords a group, int16 above; the reconstruction is the codebook at them.
+    x = laplace((3, 400), seed=6)
+    for levels, dtype in ((2, np.int8), (128, np.int8), (129, np.int16), (300, np.int16)):
+        r = quantlab.quantize(x, "optimal", levels=levels, axis=0, gap_to_optimal=False)
+        assert r.indices.dtype == dtype
+        assert r.indices.min() == 0 and r.indices.max() == levels - 1
+        for row in range(3):
+            codebook = r.codebook[levels * row:levels * (row + 1)]
+            np.testing.assert_array_equal(codebook[r.indices[row]], r.reconstruction[row])
+
+
 def test_axis_gives_a_codebook_per_row():
     x = laplace((6, 50))
     r = quantlab.quantize(x, "optimal", levels=4, axis=0)
