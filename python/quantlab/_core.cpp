@@ -168,10 +168,10 @@ py::array indices_as(const GroupedResult& r, const std::vector<TensorGroup>& gro
   return std::move(out);
 }
 
-// The indices when the codewords are scalar levels (a Kashin code's are not: then none), in
-// the least signed integer type that holds every one: int8 up to 128 codewords a group (a
-// tensor's indices take an eighth of the memory of int64 ones, and are written as fast),
-// then int16, int32 and int64.
+// The indices when the codewords are scalar levels (a Kashin code's are not: then none), as
+// int32 (half the memory of int64, and wide enough that arithmetic on them, such as offsets
+// into the groups' codebooks, does not wrap as int8's or int16's would), int64 beyond 2^31
+// codewords a group.
 py::object indices_of(const GroupedResult& r, const std::vector<TensorGroup>& groups,
                       std::size_t n) {
   double most = 0;
@@ -179,8 +179,6 @@ py::object indices_of(const GroupedResult& r, const std::vector<TensorGroup>& gr
     if (r.group_codebook_floats[g] != r.group_levels[g]) return py::none();
     most = std::max(most, r.group_levels[g]);
   }
-  if (most <= 0x1p7) return indices_as<std::int8_t>(r, groups, n);
-  if (most <= 0x1p15) return indices_as<std::int16_t>(r, groups, n);
   if (most <= 0x1p31) return indices_as<std::int32_t>(r, groups, n);
   return indices_as<std::int64_t>(r, groups, n);
 }
