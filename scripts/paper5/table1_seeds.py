@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Paper 5's Table 1, LeNet rows, over networks trained from several seeds: each network's rows
+chosen as scripts/paper5/table1.py chooses them (on its held-out images), then per method the
+chosen ratio and test accuracy of every network, and their mean ± standard deviation.
+
+    /usr/bin/python3 scripts/paper5/table1_seeds.py SEED1.h5 SEED2.h5 ... [--chosen-on test]
+
+Each file holds one network's runs (configs/paper5/lenet-table1-seeds.yaml run on it; several
+files of one network go together as "a.h5,b.h5"). The floors are each network's own: no loss
+against its pruned network, and the paper's 99.25 % carried over as the same slack.
+"""
+import argparse
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from table1 import Sweep, chosen_rows  # noqa: E402
+
+
+def spread(values, digits):
+    """'mean ± std' (the sample standard deviation; a single value alone)."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("networks", nargs="+", help="one results file (or a,b,...) a network")
+    parser.add_argument("--chosen-on", choices=("validation", "test"))
+    args = parser.parse_args()
+    sweeps = [Sweep(arg.split(","), args.chosen_on) for arg in args.networks]
+    for criterion in range(len(sweeps[0].floors)):
+        label = sweeps[0].floors[criterion][0]
+        images = "test set" if sweeps[0].chosen_on == "test" else "held-out training images"
+        print(f"\nrows chosen on the {images} with {label}, each network against its own "
+              f"pruned network (test accuracy "
+              + ", ".join(f"{100 * s.reference:.2f}" for s in sweeps) + " %; on the chosen "
+              "images " + ", ".join(f"{100 * s.reference_chosen:.2f}" for s in sweeps) + " %)\n")
+        print("| method | per network: ratio (test accuracy %, K) | ratio | test accuracy (%) "
+              "| paper: ratio |")
+        print("|---|---|---:|---:|---:|")
+        chosen = [list(chosen_rows(s.runs, s.floors[criterion][1], s.chosen_on)) for s in sweeps]
+        for rows in zip(*chosen):
+            name, paper = rows[0][0], rows[0][1]
+            found = [best for _, _, best in rows if best is not None]
+            if not found:
+                continue
+            each = ", ".join("–" if best is None else
+                             f"{best.network_ratio:.2f} ({100 * best.accuracy:.2f}, {int(best.levels)})"
+                             for _, _, best in rows)
+            missing = "" if len(found) == len(rows) else f" (of {len(found)} networks)"
+            print(f"| {name} | {each} | {spread([b.network_ratio for b in found], 2)}{missing} "
+                  f"| {spread([100 * b.accuracy for b in found], 2)} | {paper[1]} |")
+
+
+if __name__ == "__main__":
+    main()
