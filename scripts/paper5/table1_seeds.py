@@ -39,8 +39,8 @@ def main():
               + ", ".join(f"{100 * s.reference:.2f}" for s in sweeps) + " %; on the chosen "
               "images " + ", ".join(f"{100 * s.reference_chosen:.2f}" for s in sweeps) + " %)\n")
         print("| method | per network: ratio (test accuracy %, K) | ratio | test accuracy (%) "
-              "| paper: ratio |")
-        print("|---|---|---:|---:|---:|")
+              "| ratio, positions arithmetic-coded | paper: ratio |")
+        print("|---|---|---:|---:|---:|---:|")
         chosen = [list(chosen_rows(s.runs, s.floors[criterion][1], s.chosen_on)) for s in sweeps]
         for rows in zip(*chosen):
             name, paper = rows[0][0], rows[0][1]
@@ -50,9 +50,10 @@ def main():
             each = ", ".join("–" if best is None else
                              f"{best.network_ratio:.2f} ({100 * best.accuracy:.2f}, {int(best.levels)})"
                              for _, _, best in rows)
-            missing = "" if len(found) == len(rows) else f" (of {len(found)} networks)"
+            missing = "" if len(found) == len(rows) else f" ({len(found)} of {len(rows)})"
             print(f"| {name} | {each} | {spread([b.network_ratio for b in found], 2)}{missing} "
-                  f"| {spread([100 * b.accuracy for b in found], 2)} | {paper[1]} |")
+                  f"| {spread([100 * b.accuracy for b in found], 2)} "
+                  f"| {spread([b.arithmetic_ratio for b in found], 2)} | {paper[1]} |")
 
 
 if __name__ == "__main__":
