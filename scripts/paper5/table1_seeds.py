@@ -5,8 +5,8 @@ chosen ratio and test accuracy of every network, and their mean ± standard devi
 
     /usr/bin/python3 scripts/paper5/table1_seeds.py SEED1.h5 SEED2.h5 ... [--chosen-on test]
 
-Each file holds one network's runs (configs/paper5/lenet-table1-seeds.yaml run on it; several
-files of one network go together as "a.h5,b.h5"). The floors are each network's own: no loss
+Each argument holds one network's runs (configs/paper5/lenet-table1-seeds.yaml and
+lenet-table1-seeds-levels.yaml run on it: their two files go together as "a.h5,b.h5"). The floors are each network's own: no loss
 against its pruned network, and the paper's 99.25 % carried over as the same slack.
 """
 import argparse
