@@ -41,16 +41,20 @@ def main():
         print("| method | per network: ratio (test accuracy %, K) | ratio | test accuracy (%) "
               "| ratio, positions arithmetic-coded | paper: ratio |")
         print("|---|---|---:|---:|---:|---:|")
-        chosen = [list(chosen_rows(s.runs, s.floors[criterion][1], s.chosen_on)) for s in sweeps]
-        for rows in zip(*chosen):
-            name, paper = rows[0][0], rows[0][1]
-            found = [best for _, _, best in rows if best is not None]
+        # Each network's chosen row by method (a network may lack a method's runs).
+        chosen = [{name: (paper, best) for name, paper, best in
+                   chosen_rows(s.runs, s.floors[criterion][1], s.chosen_on)} for s in sweeps]
+        names = list(dict.fromkeys(name for rows in chosen for name in rows))
+        for name in names:
+            paper = next(rows[name][0] for rows in chosen if name in rows)
+            bests = [rows[name][1] if name in rows else None for rows in chosen]
+            found = [best for best in bests if best is not None]
             if not found:
                 continue
             each = ", ".join("–" if best is None else
                              f"{best.network_ratio:.2f} ({100 * best.accuracy:.2f}, {int(best.levels)})"
-                             for _, _, best in rows)
-            missing = "" if len(found) == len(rows) else f" ({len(found)} of {len(rows)})"
+                             for best in bests)
+            missing = "" if len(found) == len(bests) else f" ({len(found)} of {len(bests)})"
             print(f"| {name} | {each} | {spread([b.network_ratio for b in found], 2)}{missing} "
                   f"| {spread([100 * b.accuracy for b in found], 2)} "
                   f"| {spread([b.arithmetic_ratio for b in found], 2)} | {paper[1]} |")
