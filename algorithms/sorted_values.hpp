@@ -34,6 +34,14 @@ struct SortedValues {
   std::size_t size() const { return values.n_elem; }
 };
 
+/// PrefixSums::cheaper()'s comparison from differences of the sums (d: of the bases and of the
+/// squares' sums; s: of the value sums; w: of the weights, up to the end t): one expression
+/// for a double and for each lane of a vector, so that both give the same answer.
+template <class Number>
+auto products_less(Number d, Number si, Number sk, Number wi, Number wk) {
+  return d * wi * wk < si * si * wk - sk * sk * wi;
+}
+
 /// Prefix sums of c, c*u and c*u^2 over the sorted distinct values. Values are shifted by
 /// their weighted mean first, so that the O(1) within-group SSE does not lose its digits to
 /// cancellation when the data sit far from zero, and each prefix is its exact running sum
@@ -69,9 +77,7 @@ class PrefixSums {
   bool cheaper(std::size_t i, double base_i, std::size_t k, double base_k, std::size_t t) const {
     if (!division_free_) return base_i + sse(i, t) < base_k + sse(k, t);
     const double d = (base_i - base_k) + (wxx_[k] - wxx_[i]);
-    const double si = wx_[t] - wx_[i], sk = wx_[t] - wx_[k];
-    const double wi = w_[t] - w_[i], wk = w_[t] - w_[k];
-    return d * wi * wk < si * si * wk - sk * sk * wi;
+    return products_less(d, wx_[t] - wx_[i], wx_[t] - wx_[k], w_[t] - w_[i], w_[t] - w_[k]);
   }
   /// Bit b set when cheaper(i, base_i, k, base_k, t + b), for the kBlock ends t + b <= m: the
   /// same comparisons, with no branch between them (two at a time in vector registers).
@@ -92,8 +98,7 @@ class PrefixSums {
       Pair w, wx;
       std::memcpy(&w, &w_[t + b], sizeof w);
       std::memcpy(&wx, &wx_[t + b], sizeof wx);
-      const Pair si = wx - wxi, sk = wx - wxk, wi = w - wi0, wk = w - wk0;
-      const auto less = dd * wi * wk < si * si * wk - sk * sk * wi;  // lanes of -1 or 0
+      const auto less = products_less(dd, wx - wxi, wx - wxk, w - wi0, w - wk0);  // -1 or 0
       mask |= static_cast<std::uint32_t>((less[0] & 1) | (less[1] & 2)) << b;
     }
     return mask;
