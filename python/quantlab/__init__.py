@@ -68,12 +68,13 @@ def columns():
 
 class Result:
     """One quantization. ``reconstruction`` has the input's shape (float32 for float32 input,
-    float64 otherwise); ``codebook`` holds
-    the groups' codebooks one after the other (``group_levels`` codewords each); ``indices``
-    gives each value's codeword within its group's codebook as int32 (int64 beyond 2**31
-    codewords a group; None when the codewords are not scalar levels, as Kashin's). Every column the sweep's record would hold is an attribute
-    (``r.mse``, ``r.gap_to_optimal``, ``r.entropy_bits``, ...), and in ``r.columns``; the
-    algorithm's own outputs are in ``r.scalars`` and ``r.diagnostics`` by name."""
+    float64 otherwise); ``codebook`` holds the groups' codebooks one after the other
+    (``group_levels`` codewords each); ``indices`` gives each value's codeword within its
+    group's codebook as int32 (int64 beyond 2**31 codewords a group; None when the codewords
+    are not scalar levels, as Kashin's). Every column the sweep's record would hold is an
+    attribute (``r.mse``, ``r.gap_to_optimal``, ``r.entropy_bits``, ...), and in
+    ``r.columns``; the algorithm's own outputs are in ``r.scalars`` and ``r.diagnostics`` by
+    name."""
 
     def __init__(self, raw, like):
         # float32 stays float32; other inputs were computed as float64 and stay so.
